@@ -1,0 +1,89 @@
+package analyze
+
+import "synfin/flows"
+
+// Analyze turns one finished connection of file into its record.
+func Analyze(file string, c *flows.Conn) Record {
+	r := Record{
+		Schema:     SchemaVersion,
+		File:       file,
+		Conn:       c.Index,
+		Client:     c.Client.String(),
+		Server:     c.Server.String(),
+		ClientBy:   c.ClientBy.String(),
+		FirstTS:    Time(c.FirstTS),
+		LastTS:     Time(c.LastTS),
+		DurationMS: ms(c.LastTS - c.FirstTS),
+	}
+	r.Handshake = handshake(c)
+	r.Teardown = teardown(c)
+	r.Stats = stats(c, r.Handshake.CapturePoint)
+	r.State, r.History = zeekState(c)
+	r.Completeness = int(c.Completeness)
+	r.CompletenessLabel = CompletenessLabel(r.Completeness)
+	r.SFStatus = sfStatus(c)
+	return r
+}
+
+func stats(c *flows.Conn, point *string) Stats {
+	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
+	st := Stats{
+		ClientPkts: cl.Pkts, ServerPkts: sv.Pkts,
+		ClientBytes: cl.Bytes, ServerBytes: sv.Bytes,
+		ClientRetx: cl.RetxPkts, ServerRetx: sv.RetxPkts,
+		ClientRetxBytes: cl.RetxBytes, ServerRetxBytes: sv.RetxBytes,
+		OutOfOrder:    cl.OutOfOrder + sv.OutOfOrder,
+		ZeroWindow:    cl.ZeroWindow + sv.ZeroWindow,
+		ClientZeroWin: cl.ZeroWindow, ServerZeroWin: sv.ZeroWindow,
+		KeepAlives:  cl.KeepAlives + sv.KeepAlives,
+		MissedBytes: c.MissedBytes(flows.DirClient) + c.MissedBytes(flows.DirServer),
+	}
+	// Data-phase RTT: a segment timed to its ACK measures a full round trip
+	// only for segments sent by the side next to the capture point; at a
+	// server-side capture that is the server's data. In the middle both
+	// directions give one leg each and are pooled.
+	var samples []*flows.Stream
+	switch {
+	case point != nil && *point == "server":
+		samples = []*flows.Stream{sv}
+	case point != nil && *point == "middle":
+		samples = []*flows.Stream{cl, sv}
+	default:
+		samples = []*flows.Stream{cl}
+	}
+	var n int
+	var sum, lo, hi int64
+	for _, s := range samples {
+		if s.RTTSamples == 0 {
+			continue
+		}
+		if n == 0 || s.RTTMin < lo {
+			lo = s.RTTMin
+		}
+		if s.RTTMax > hi {
+			hi = s.RTTMax
+		}
+		n += s.RTTSamples
+		sum += s.RTTSum
+	}
+	if n > 0 {
+		st.RTTSamples = n
+		st.RTTMinMS, st.RTTMaxMS = ptr(ms(lo)), ptr(ms(hi))
+		st.RTTMeanMS = ptr(ms(sum) / float64(n))
+	}
+	if wn := cl.WinN + sv.WinN; wn > 0 {
+		lo, hi := 1<<16, 0
+		var smin, smax int64 = 1 << 62, 0
+		for _, s := range []*flows.Stream{cl, sv} {
+			if s.WinN == 0 {
+				continue
+			}
+			lo, hi = min(lo, int(s.WinMin)), max(hi, int(s.WinMax))
+			smin, smax = min(smin, int64(s.WinScaledMin)), max(smax, int64(s.WinScaledMax))
+		}
+		st.WindowMin, st.WindowMax = ptr(lo), ptr(hi)
+		st.WindowMean = ptr((cl.WinSum + sv.WinSum) / float64(wn))
+		st.WindowScaledMin, st.WindowScaledMax = ptr(smin), ptr(smax)
+	}
+	return st
+}

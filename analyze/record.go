@@ -1,0 +1,151 @@
+package analyze
+
+import (
+	"strconv"
+	"time"
+)
+
+// SchemaVersion is the record schema version (SPEC §7). Renaming or
+// removing a field bumps it; adding one does not.
+const SchemaVersion = 1
+
+// Time is a capture timestamp in nanoseconds since the Unix epoch. It
+// marshals as an RFC 3339 UTC string with nine fractional digits.
+type Time int64
+
+// String formats t as RFC 3339 UTC with nanoseconds.
+func (t Time) String() string {
+	return time.Unix(0, int64(t)).UTC().Format("2006-01-02T15:04:05.000000000Z")
+}
+
+// MarshalJSON implements json.Marshaler.
+func (t Time) MarshalJSON() ([]byte, error) {
+	return strconv.AppendQuote(nil, t.String()), nil
+}
+
+// Record is one connection as SPEC §7 defines it. Pointer fields are JSON
+// null when the value was not seen.
+type Record struct {
+	Schema            int       `json:"schema"`
+	File              string    `json:"file"`
+	Conn              int       `json:"conn"`
+	Client            string    `json:"client"`
+	Server            string    `json:"server"`
+	ClientBy          string    `json:"client_by"`
+	FirstTS           Time      `json:"first_ts"`
+	LastTS            Time      `json:"last_ts"`
+	DurationMS        float64   `json:"duration_ms"`
+	State             string    `json:"state"`
+	History           string    `json:"history"`
+	Completeness      int       `json:"completeness"`
+	CompletenessLabel string    `json:"completeness_label"`
+	SFStatus          string    `json:"sf_status"`
+	Handshake         Handshake `json:"handshake"`
+	Teardown          Teardown  `json:"teardown"`
+	Stats             Stats     `json:"stats"`
+	App               *string   `json:"app"`
+}
+
+// Handshake is the opening of a connection (SPEC §3).
+type Handshake struct {
+	Status          string      `json:"status"`
+	SynTS           *Time       `json:"syn_ts"`
+	SynackTS        *Time       `json:"synack_ts"`
+	AckTS           *Time       `json:"ack_ts"`
+	SynCount        int         `json:"syn_count"`
+	SynackCount     int         `json:"synack_count"`
+	RTTms           *float64    `json:"rtt_ms"`
+	SynSynackMS     *float64    `json:"syn_synack_ms"`
+	SynackAckMS     *float64    `json:"synack_ack_ms"`
+	RejectMS        *float64    `json:"reject_ms"` // SYN to the RST that refused it
+	CapturePoint    *string     `json:"capture_point"`
+	ClientISN       *uint32     `json:"client_isn"`
+	ServerISN       *uint32     `json:"server_isn"`
+	AckOK           *bool       `json:"ack_ok"`
+	SynOptions      *Options    `json:"syn_options"`
+	SynackOptions   *Options    `json:"synack_options"`
+	SynSignature    *string     `json:"syn_signature"`
+	SynackSignature *string     `json:"synack_signature"`
+	Negotiated      *Negotiated `json:"negotiated"`
+}
+
+// Options are the TCP options and header fields of a SYN or SYN-ACK.
+type Options struct {
+	MSS       *int    `json:"mss"`
+	WScale    *int    `json:"wscale"`
+	SackPerm  bool    `json:"sack_perm"`
+	TSVal     *uint32 `json:"ts_val"`
+	TSEcr     *uint32 `json:"ts_ecr"`
+	TFO       *string `json:"tfo"`
+	MPTCP     *int    `json:"mptcp"`
+	EOL       bool    `json:"eol"`
+	NOP       int     `json:"nop"`
+	Unknown   []int   `json:"unknown"`
+	Layout    string  `json:"layout"`
+	Window    int     `json:"window"`
+	TTL       int     `json:"ttl"`
+	DF        bool    `json:"df"`
+	ECE       bool    `json:"ece"`
+	CWR       bool    `json:"cwr"`
+	Malformed *string `json:"malformed"`
+}
+
+// Negotiated is what both sides agreed on in the handshake.
+type Negotiated struct {
+	MSS           *int `json:"mss"`
+	WScaleClient  *int `json:"wscale_client"`
+	WScaleServer  *int `json:"wscale_server"`
+	WScaleClamped bool `json:"wscale_clamped"` // a side asked for a shift over 14
+	Sack          bool `json:"sack"`
+	Timestamps    bool `json:"timestamps"`
+	ECN           bool `json:"ecn"`
+	TFO           bool `json:"tfo"`
+}
+
+// Teardown is the closing of a connection (SPEC §4).
+type Teardown struct {
+	Kind           string   `json:"kind"`
+	Closer         string   `json:"closer"`
+	Fin1TS         *Time    `json:"fin1_ts"`
+	Fin1AckTS      *Time    `json:"fin1_ack_ts"`
+	Fin2TS         *Time    `json:"fin2_ts"`
+	Fin2AckTS      *Time    `json:"fin2_ack_ts"`
+	RstTS          *Time    `json:"rst_ts"`
+	RstBy          *string  `json:"rst_by"`
+	DurationMS     *float64 `json:"duration_ms"`
+	FinCountClient int      `json:"fin_count_client"`
+	FinCountServer int      `json:"fin_count_server"`
+	DataAfterFin   int64    `json:"data_after_fin"`
+}
+
+// Stats are the per-direction counters of SPEC §6.
+type Stats struct {
+	ClientPkts      int      `json:"client_pkts"`
+	ServerPkts      int      `json:"server_pkts"`
+	ClientBytes     int64    `json:"client_bytes"`
+	ServerBytes     int64    `json:"server_bytes"`
+	ClientRetx      int      `json:"client_retx"`
+	ServerRetx      int      `json:"server_retx"`
+	ClientRetxBytes int64    `json:"client_retx_bytes"`
+	ServerRetxBytes int64    `json:"server_retx_bytes"`
+	OutOfOrder      int      `json:"out_of_order"`
+	ZeroWindow      int      `json:"zero_window"`
+	ClientZeroWin   int      `json:"client_zero_window"`
+	ServerZeroWin   int      `json:"server_zero_window"`
+	KeepAlives      int      `json:"keepalives"`
+	MissedBytes     int64    `json:"missed_bytes"`
+	RTTSamples      int      `json:"rtt_samples"`
+	RTTMinMS        *float64 `json:"rtt_min_ms"`
+	RTTMeanMS       *float64 `json:"rtt_mean_ms"`
+	RTTMaxMS        *float64 `json:"rtt_max_ms"`
+	WindowMin       *int     `json:"window_min"`
+	WindowMax       *int     `json:"window_max"`
+	WindowMean      *float64 `json:"window_mean"`
+	WindowScaledMin *int64   `json:"window_scaled_min"`
+	WindowScaledMax *int64   `json:"window_scaled_max"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// ms converts a nanosecond duration to milliseconds.
+func ms(ns int64) float64 { return float64(ns) / 1e6 }

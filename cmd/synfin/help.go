@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+const usageText = `synfin: how every TCP connection in a capture was opened and closed.
+
+Usage:
+  synfin [VIEW] [flags] INPUT...
+
+INPUT is a pcap or pcapng file (gzip, zstd, lz4, xz or bzip2 compressed or
+not), a glob, a directory (read recursively), or - for standard input.
+
+Views:
+  conns       one line per connection: state, handshake, teardown (default)
+  handshakes  SYN, SYN-ACK, ACK: counts, both legs, RTT, ISNs
+  teardowns   FIN, ACK, FIN, ACK or RST: kind, closer, times
+  options     SYN and SYN-ACK options and what they negotiated
+  summary     counts per state, handshake and teardown kind; distributions
+  demo        all views of a capture built into synfin
+  help VIEW   what a view shows, column by column
+
+Examples:
+  synfin demo
+  synfin lab.pcapng
+  synfin handshakes -f markdown lab.pcapng > handshake.md
+  synfin -f jsonl captures/ > conns.jsonl
+  synfin teardowns --port 80 --state SF trace.pcap.gz
+
+Flags:
+`
+
+func usage(w io.Writer, fs *pflag.FlagSet) {
+	fmt.Fprint(w, usageText)
+	fmt.Fprint(w, fs.FlagUsages())
+	fmt.Fprint(w, "\nExit status: 0 all read; 1 analysis printed but some input was damaged or unreadable; 2 nothing could be read or bad usage.\n")
+}
+
+var viewHelp = map[string]string{
+	"conns": `conns: one line per TCP connection.
+  conn         connection number in its file, from 0 in order of first packet (tshark's tcp.stream)
+  client       the sender of the first SYN (else the receiver of the first SYN-ACK; else the higher port)
+  server       the other end
+  state        Zeek's conn_state (SF normal open and close, S0 no reply, REJ refused, RSTO/RSTR reset by
+               originator/responder, S1 open at the end, SH/SHR half-open close, OTH no SYN seen, …)
+  history      Zeek's history letters: upper case from Zeek's originator (S SYN, H SYN-ACK, A ACK, D data,
+               F FIN, R RST, T retransmission, W zero window, G gap, ^ roles flipped)
+  handshake    complete, no_ack, no_reply, rejected, simultaneous, synack_only, not_seen
+  rtt_ms       handshake RTT: the client's ACK minus the SYN it answered
+  teardown     four_way, three_way, simultaneous, half_closed, reset, open
+  closer       who sent the first FIN (or RST): client, server, both, none
+  pkts, bytes  client/server packets and payload bytes (from IP lengths)
+  duration_ms  first to last packet
+  sf           S<n>F<m>: packets with SYN and with FIN, both ways; /R when an RST was seen`,
+	"handshakes": `handshakes: the opening of each connection.
+  syns, synacks   transmissions of the SYN and SYN-ACK (1 = no retransmission)
+  syn_synack_ms   first leg: the answered SYN to the first SYN-ACK after it
+  synack_ack_ms   second leg: the last SYN-ACK before the ACK to the client's ACK
+  rtt_ms          the ACK minus the answered SYN; with no loss, the sum of the legs
+  capture_point   client (second leg under 10% of the RTT), server (first leg under 10%), middle
+  client_isn, server_isn   raw initial sequence numbers
+  ack_ok          the SYN-ACK acknowledged client ISN+1 and the ACK server ISN+1
+The answered SYN is the last one sent before the SYN-ACK, unless the SYN-ACK's timestamp echo names
+an earlier one (Karn-safe).`,
+	"teardowns": `teardowns: the closing of each connection. Times are ms after the connection's first packet.
+  kind       four_way (FIN, ACK, FIN, ACK), three_way (the second FIN carries the first ACK),
+             simultaneous (neither FIN acknowledges the other), half_closed (one FIN only),
+             reset (an RST before the close completed), open
+  fin1, fin1_ack, fin2, fin2_ack, rst   when each happened
+  close_ms   the last of those minus fin1
+  fins       FIN segments from client/server, retransmissions included
+  data_after_fin   payload bytes the other side sent after the first FIN (half-close)`,
+	"options": `options: the SYN and SYN-ACK options, and the result.
+  *_mss, *_wscale   offered MSS and window-scale shift
+  *_layout          option kinds in wire order (2 MSS, 4 SACK-permitted, 8 timestamps, 1 NOP, 3 window scale)
+  mss               the smaller of the two offers (536 for a side that offered none, RFC 9293)
+  wscale            client/server shifts if both offered, else off
+  sack, ts          both sides offered them
+  ecn               SYN with ECE+CWR and SYN-ACK with ECE only (RFC 3168)
+  tfo               the SYN carried a Fast Open cookie and data, and the SYN-ACK acknowledged the data`,
+	"summary": `summary: counts per state, handshake status and teardown kind; connections with SYN and FIN seen,
+reset, still open at the end, begun before the capture; min/mean/max of duration, handshake RTT,
+data-phase RTT, packets per connection and advertised window.`,
+	"demo": `demo: runs every view on a real capture built into synfin: a textbook connection (handshake,
+request, response, four-way close), a refused one and a reset one, with 20 ms each way.`,
+}
+
+func help(stdout, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
+	if len(args) == 0 {
+		usage(stdout, fs)
+		return exitOK
+	}
+	if text, ok := viewHelp[args[0]]; ok {
+		fmt.Fprintln(stdout, text)
+		return exitOK
+	}
+	if later, ok := laterViews[args[0]]; ok {
+		fmt.Fprintf(stdout, "%s: planned (%s).\n", args[0], later)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "synfin: error: no view %q\n", args[0])
+	return exitNothing
+}
+
+// compareCells compares two printed cells, as numbers when both are.
+func compareCells(a, b string) int {
+	fa, ea := strconv.ParseFloat(strings.TrimPrefix(a, "+"), 64)
+	fb, eb := strconv.ParseFloat(strings.TrimPrefix(b, "+"), 64)
+	switch {
+	case ea == nil && eb == nil:
+		switch {
+		case fa < fb:
+			return -1
+		case fa > fb:
+			return 1
+		}
+		return 0
+	case ea == nil:
+		return -1
+	case eb == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}

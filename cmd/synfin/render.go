@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"synfin/analyze"
+)
+
+// newTable returns a tablewriter table in the style of format ("table" or
+// "markdown"), with headers printed as given.
+func newTable(w io.Writer, format string) *tablewriter.Table {
+	opts := []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	}
+	if format == "markdown" {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	} else {
+		opts = append(opts, tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}))
+	}
+	return tablewriter.NewTable(w, opts...)
+}
+
+// renderView prints records through a view's columns.
+func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool) error {
+	cols := v.columns
+	if multiFile {
+		cols = append([]column{{"file", func(r *analyze.Record) string { return r.File }}}, cols...)
+	}
+	header := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.name
+	}
+	rows := make([][]string, len(recs))
+	for i := range recs {
+		row := make([]string, len(cols))
+		for j, c := range cols {
+			row[j] = c.value(&recs[i])
+		}
+		rows[i] = row
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(header)
+		_ = cw.WriteAll(rows)
+		return cw.Error()
+	case "markdown":
+		fmt.Fprintf(w, "### %s\n\n", v.title)
+	}
+	t := newTable(w, format)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+// writeRecords prints full records as JSON Lines or one JSON array.
+func writeRecords(w io.Writer, format string, recs []analyze.Record) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if recs == nil {
+			recs = []analyze.Record{}
+		}
+		return enc.Encode(recs)
+	}
+	enc := json.NewEncoder(w)
+	for i := range recs {
+		if err := enc.Encode(&recs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderSummary prints the summary view.
+func renderSummary(w io.Writer, format string, s analyze.Summary) error {
+	if format == "json" || format == "jsonl" {
+		enc := json.NewEncoder(w)
+		if format == "json" {
+			enc.SetIndent("", "  ")
+		}
+		return enc.Encode(s)
+	}
+	rows := [][]string{{"connections", itoa(s.Connections)}}
+	counts := func(prefix string, m map[string]int) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			rows = append(rows, []string{prefix + k, itoa(m[k])})
+		}
+	}
+	counts("state ", s.States)
+	counts("handshake ", s.Handshakes)
+	counts("teardown ", s.Teardowns)
+	rows = append(rows,
+		[]string{"SYN and FIN seen", itoa(s.SynAndFin)},
+		[]string{"reset", itoa(s.Reset)},
+		[]string{"still open at end", itoa(s.OpenAtEnd)},
+		[]string{"begun before capture", itoa(s.BegunBefore)},
+	)
+	dist := func(name string, d analyze.Dist) {
+		rows = append(rows, []string{name, fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Mean), fms(d.Max))})
+	}
+	dist("duration ms", s.DurationMS)
+	dist("handshake RTT ms", s.HandshakeRTT)
+	dist("data RTT ms", s.DataRTT)
+	dist("packets per connection", s.Packets)
+	dist("advertised window (max per conn)", s.Window)
+	if format == "csv" {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"metric", "value"})
+		_ = cw.WriteAll(rows)
+		return cw.Error()
+	}
+	if format == "markdown" {
+		fmt.Fprintf(w, "### Summary\n\n")
+	}
+	t := newTable(w, format)
+	t.Header([]string{"metric", "value"})
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+var _ = strconv.Itoa

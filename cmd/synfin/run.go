@@ -1,0 +1,346 @@
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"synfin/analyze"
+	"synfin/flows"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+//go:embed demo/demo.pcap
+var demoCapture []byte
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitDamaged = 1 // analysis printed, but some input was damaged or unreadable
+	exitNothing = 2 // usage error, or nothing could be read
+)
+
+// options are the parsed command-line flags.
+type options struct {
+	view        string
+	format      string
+	output      string
+	hosts       []string
+	ports       []int
+	conns       []int
+	states      []string
+	sortBy      string
+	limit       int
+	lang        string
+	jobs        int
+	idleTimeout time.Duration
+	noProgress  bool
+	quiet       bool
+	schema      bool
+	version     bool
+	ja4t        bool
+}
+
+var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
+	"ladder", "report", "explain", "isn", "batch", "lab", "help"}
+
+// laterViews are in the SPEC's command line but built by later issues.
+var laterViews = map[string]string{
+	"ladder": "issue 5", "report": "issue 5", "explain": "issue 8", "isn": "issue 7",
+	"batch": "issue 6", "lab": "issue 8",
+}
+
+func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	fs.StringVarP(&o.format, "format", "f", "table", "output format: table, markdown, csv, json, jsonl")
+	fs.StringVarP(&o.output, "output", "o", "", "write output to `FILE` instead of standard output")
+	fs.StringSliceVar(&o.hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
+	fs.IntSliceVar(&o.ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
+	fs.IntSliceVarP(&o.conns, "conn", "c", nil, "only connection number `N` (repeatable)")
+	fs.StringSliceVar(&o.states, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
+	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
+	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
+	fs.StringVar(&o.lang, "lang", "en", "language of headers and labels: en")
+	fs.IntVar(&o.jobs, "jobs", 1, "captures analysed at once (reserved for batch; one at a time for now)")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
+	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no notes on standard error, only errors")
+	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.ja4t, "ja4t", false, "reserved: FoxIO JA4T/JA4TS fingerprints (FoxIO License 1.1)")
+	fs.SortFlags = false
+	return fs
+}
+
+// run is the whole command: main calls it, and so do the tests.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet(&o, stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			usage(stdout, fs)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "synfin: error: %v\nRun 'synfin --help' for usage.\n", err)
+		return exitNothing
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "synfin %s (record schema %d)\n", version, analyze.SchemaVersion)
+		return exitOK
+	}
+	if o.schema {
+		stdout.Write(recordSchema())
+		return exitOK
+	}
+	operands := fs.Args()
+	o.view = "conns"
+	if len(operands) > 0 && slices.Contains(viewNames, operands[0]) {
+		if _, err := os.Stat(operands[0]); err != nil { // a file named like a view is a file
+			o.view, operands = operands[0], operands[1:]
+		}
+	}
+	if o.view == "help" {
+		return help(stdout, stderr, fs, operands)
+	}
+	if later, ok := laterViews[o.view]; ok {
+		fmt.Fprintf(stderr, "synfin: error: the %s view is not built yet (%s)\n", o.view, later)
+		return exitNothing
+	}
+	switch o.format {
+	case "table", "markdown", "csv", "json", "jsonl":
+	case "html":
+		fmt.Fprintf(stderr, "synfin: error: --format html comes with the report view (issue 5)\n")
+		return exitNothing
+	default:
+		fmt.Fprintf(stderr, "synfin: error: unknown format %q (table, markdown, csv, json, jsonl)\n", o.format)
+		return exitNothing
+	}
+	if o.lang != "en" {
+		fmt.Fprintf(stderr, "synfin: error: --lang %s is not available yet (issue 5); use en\n", o.lang)
+		return exitNothing
+	}
+	for _, h := range o.hosts {
+		if _, err := netip.ParseAddr(h); err != nil {
+			fmt.Fprintf(stderr, "synfin: error: --host %q is not an IP address\n", h)
+			return exitNothing
+		}
+	}
+
+	type input struct {
+		name string
+		open func() (io.Reader, func(), error)
+	}
+	var inputs []input
+	if o.view == "demo" {
+		if len(operands) > 0 {
+			fmt.Fprintf(stderr, "synfin: error: demo takes no input files\n")
+			return exitNothing
+		}
+		o.view = "demo"
+		inputs = append(inputs, input{"demo.pcap", func() (io.Reader, func(), error) {
+			return bytes.NewReader(demoCapture), func() {}, nil
+		}})
+	} else {
+		if len(operands) == 0 {
+			fmt.Fprintf(stderr, "synfin: error: no input: name capture files, directories or - for standard input\nRun 'synfin --help' for usage, or 'synfin demo' for an example.\n")
+			return exitNothing
+		}
+		files, problems := expandInputs(operands)
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "synfin: error: %s\n", p)
+		}
+		if len(files) == 0 {
+			return exitNothing
+		}
+		for _, f := range files {
+			f := f
+			if f == "-" {
+				inputs = append(inputs, input{"-", func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
+				continue
+			}
+			inputs = append(inputs, input{f, func() (io.Reader, func(), error) {
+				fh, err := os.Open(f)
+				if err != nil {
+					return nil, nil, err
+				}
+				return fh, func() { fh.Close() }, nil
+			}})
+		}
+	}
+
+	out := stdout
+	if o.output != "" {
+		fh, err := os.Create(o.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+			return exitNothing
+		}
+		defer fh.Close()
+		out = fh
+	}
+
+	filter := newFilter(&o)
+	streaming := (o.format == "jsonl" || o.format == "csv") && o.view == "conns" && o.sortBy == "conn" && o.limit == 0 && len(inputs) == 1
+	_ = streaming
+	var recs []analyze.Record
+	fileOrder := map[string]int{}
+	read, failed := 0, 0
+	for i, in := range inputs {
+		fileOrder[in.name] = i
+		r, done, err := in.open()
+		if err != nil {
+			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+			failed++
+			continue
+		}
+		st, err := analyzeCapture(in.name, r, o.idleTimeout, func(rec analyze.Record) {
+			if filter(&rec) {
+				recs = append(recs, rec)
+			}
+		})
+		done()
+		var oe *flows.OpenError
+		switch {
+		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && len(inputs) > 1:
+			if !o.quiet {
+				fmt.Fprintf(stderr, "synfin: note: %s: skipped, not a capture\n", in.name)
+			}
+			continue
+		case errors.As(err, &oe):
+			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+			failed++
+			continue
+		case err != nil:
+			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+			failed++
+		}
+		read++
+		if !o.quiet {
+			for _, n := range st.notes(in.name) {
+				fmt.Fprintf(stderr, "synfin: note: %s\n", n)
+			}
+		}
+	}
+	if read == 0 {
+		return exitNothing
+	}
+	sortRecords(recs, fileOrder)
+	if err := sortBy(recs, o.view, o.sortBy); err != nil {
+		fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+		return exitNothing
+	}
+	if o.limit > 0 && len(recs) > o.limit {
+		recs = recs[:o.limit]
+	}
+	var err error
+	switch {
+	case o.view == "summary":
+		err = renderSummary(out, o.format, analyze.Summarize(recs))
+	case o.format == "json" || o.format == "jsonl":
+		err = writeRecords(out, o.format, recs)
+	case o.view == "demo":
+		err = renderDemo(out, o.format, recs)
+	default:
+		err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "synfin: error: writing output: %v\n", err)
+		return exitNothing
+	}
+	if failed > 0 {
+		return exitDamaged
+	}
+	return exitOK
+}
+
+// renderDemo prints every view of the embedded capture, one after another.
+func renderDemo(w io.Writer, format string, recs []analyze.Record) error {
+	for _, name := range []string{"conns", "handshakes", "options", "teardowns"} {
+		v := views[name]
+		if format == "table" {
+			fmt.Fprintf(w, "%s\n", v.title)
+		}
+		if err := renderView(w, format, v, recs, false); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	if format == "table" {
+		fmt.Fprintf(w, "Summary\n")
+	}
+	return renderSummary(w, format, analyze.Summarize(recs))
+}
+
+// newFilter builds the record filter of --host, --port, --conn and --state.
+func newFilter(o *options) func(*analyze.Record) bool {
+	return func(r *analyze.Record) bool {
+		if len(o.conns) > 0 && !slices.Contains(o.conns, r.Conn) {
+			return false
+		}
+		if len(o.states) > 0 && !slices.ContainsFunc(o.states, func(s string) bool { return strings.EqualFold(s, r.State) }) {
+			return false
+		}
+		c, _ := netip.ParseAddrPort(r.Client)
+		s, _ := netip.ParseAddrPort(r.Server)
+		if len(o.ports) > 0 && !slices.ContainsFunc(o.ports, func(p int) bool { return int(c.Port()) == p || int(s.Port()) == p }) {
+			return false
+		}
+		if len(o.hosts) > 0 && !slices.ContainsFunc(o.hosts, func(h string) bool {
+			a, _ := netip.ParseAddr(h)
+			return c.Addr() == a || s.Addr() == a
+		}) {
+			return false
+		}
+		return true
+	}
+}
+
+// sortBy orders records by one of the view's columns (numbers compare as
+// numbers); "conn" keeps input order. A leading "-" sorts descending.
+func sortBy(recs []analyze.Record, viewName, key string) error {
+	desc := strings.HasPrefix(key, "-")
+	key = strings.TrimPrefix(key, "-")
+	if key == "conn" && !desc {
+		return nil
+	}
+	v, ok := views[viewName]
+	if !ok {
+		v = views["conns"]
+	}
+	var col *column
+	for i := range v.columns {
+		if v.columns[i].name == key {
+			col = &v.columns[i]
+		}
+	}
+	if col == nil {
+		names := make([]string, len(v.columns))
+		for i, c := range v.columns {
+			names[i] = c.name
+		}
+		return fmt.Errorf("--sort %s: no such column in the %s view (%s)", key, v.name, strings.Join(names, ", "))
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		a, b := col.value(&recs[i]), col.value(&recs[j])
+		less := compareCells(a, b) < 0
+		if desc {
+			return compareCells(a, b) > 0
+		}
+		return less
+	})
+	return nil
+}

@@ -1,0 +1,269 @@
+package flows
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
+)
+
+// Packet is one captured frame as read from the file. Data is only valid
+// until the next call to Capture.Next: the reader reuses its buffer.
+type Packet struct {
+	Data    []byte
+	TS      int64 // capture time, nanoseconds since the Unix epoch
+	WireLen int   // length on the wire (may exceed len(Data) when cut by snaplen)
+	Link    layers.LinkType
+	Index   int   // 1-based frame number, as Wireshark numbers frames
+	Offset  int64 // byte offset of the packet's record in the (decompressed) stream, -1 if unknown
+}
+
+// Capture reads packets from one pcap or pcapng stream, compressed or not.
+type Capture struct {
+	Name        string // file name used in messages
+	Format      string // "pcap", "pcap-ns" or "pcapng"
+	Compression string // "", "gzip", "zstd", "lz4", "xz" or "bzip2"
+
+	pcap  *pcapgo.Reader
+	ng    *pcapgo.NgReader
+	track *ngBlockTracker
+	link  layers.LinkType // classic pcap's single link type
+	next  int64           // classic pcap: offset of the next record
+	index int
+	close func()
+}
+
+// Magic numbers, read little-endian from the first four bytes.
+const (
+	magicPcapMicro   = 0xa1b2c3d4
+	magicPcapMicroBE = 0xd4c3b2a1
+	magicPcapNano    = 0xa1b23c4d
+	magicPcapNanoBE  = 0x4d3cb2a1
+	magicPcapng      = 0x0a0d0d0a
+	magicModified    = 0xa1b2cd34 // Alexey Kuznetsov's modified pcap
+	magicModifiedBE  = 0x34cdb2a1
+)
+
+// Open sniffs compression and capture format from the first bytes of r and
+// prepares to read packets. name is used only in messages. The returned
+// error is an *OpenError wrapping ErrNotCapture (or the decompressor's
+// error) when nothing can be read.
+func Open(name string, r io.Reader) (*Capture, error) {
+	c := &Capture{Name: name, close: func() {}}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(6)
+	var dec io.Reader
+	var err error
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		c.Compression = "gzip"
+		var z *gzip.Reader
+		if z, err = gzip.NewReader(br); err == nil {
+			dec = z
+		}
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		c.Compression = "zstd"
+		var z *zstd.Decoder
+		// One goroutine and a bounded window: a hostile frame header cannot
+		// make the decoder reserve more than 64 MiB.
+		z, err = zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(64<<20))
+		if err == nil {
+			dec = z
+			c.close = z.Close
+		}
+	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
+		c.Compression = "lz4"
+		dec = lz4.NewReader(br)
+	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
+		c.Compression = "xz"
+		dec, err = xz.NewReader(br)
+	case bytes.HasPrefix(head, []byte("BZh")):
+		c.Compression = "bzip2"
+		dec = bzip2.NewReader(br)
+	}
+	if err != nil {
+		return nil, &OpenError{name, fmt.Errorf("%s stream: %w", c.Compression, err)}
+	}
+	if dec != nil {
+		br = bufio.NewReaderSize(dec, 64<<10)
+	}
+	head, err = br.Peek(4)
+	if len(head) < 4 {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, &OpenError{name, err}
+		}
+		return nil, &OpenError{name, ErrNotCapture}
+	}
+	switch binary.LittleEndian.Uint32(head) {
+	case magicPcapMicro, magicPcapMicroBE, magicPcapNano, magicPcapNanoBE:
+		c.Format = "pcap"
+		if m := binary.LittleEndian.Uint32(head); m == magicPcapNano || m == magicPcapNanoBE {
+			c.Format = "pcap-ns"
+		}
+		c.pcap, err = pcapgo.NewReader(br)
+		if err != nil {
+			return nil, &OpenError{name, fmt.Errorf("pcap header: %w", err)}
+		}
+		c.link = c.pcap.LinkType()
+		c.next = 24
+	case magicPcapng:
+		c.Format = "pcapng"
+		c.track = &ngBlockTracker{r: br}
+		// WantMixedLinkType: without it pcapgo silently drops the packets
+		// of every interface whose link type differs from the first one.
+		c.ng, err = pcapgo.NewNgReader(c.track, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		if err != nil {
+			return nil, &OpenError{name, fmt.Errorf("pcapng section header: %w", err)}
+		}
+	case magicModified, magicModifiedBE:
+		return nil, &OpenError{name, fmt.Errorf("%w: modified (Kuznetsov) pcap; convert it with editcap -F pcap", ErrUnsupportedFormat)}
+	default:
+		return nil, &OpenError{name, ErrNotCapture}
+	}
+	return c, nil
+}
+
+// Close releases decompressor resources. It does not close the underlying reader.
+func (c *Capture) Close() { c.close() }
+
+// Next reads the next packet into p. It returns io.EOF at a clean end of
+// input and a *PacketError when the file is damaged or cut short; in both
+// cases no further packets can be read.
+func (c *Capture) Next(p *Packet) error {
+	c.index++
+	if c.pcap != nil {
+		data, ci, err := c.pcap.ZeroCopyReadPacketData()
+		if err != nil {
+			return c.fail(err, c.next)
+		}
+		p.Data, p.TS, p.WireLen, p.Link = data, ci.Timestamp.UnixNano(), ci.Length, c.link
+		p.Index, p.Offset = c.index, c.next
+		c.next += 16 + int64(ci.CaptureLength)
+		return nil
+	}
+	data, ci, err := c.ng.ZeroCopyReadPacketData()
+	if err != nil {
+		return c.fail(err, c.track.failOffset())
+	}
+	p.Data, p.TS, p.WireLen = data, ci.Timestamp.UnixNano(), ci.Length
+	p.Index, p.Offset = c.index, c.track.pop()
+	p.Link = layers.LinkTypeNull
+	if iface, ierr := c.ng.Interface(ci.InterfaceIndex); ierr == nil {
+		p.Link = iface.LinkType
+	}
+	return nil
+}
+
+// fail turns a reader error into io.EOF or a *PacketError.
+func (c *Capture) fail(err error, off int64) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	if err == io.ErrUnexpectedEOF {
+		err = errors.New("file ends in the middle of a packet record (cut short)")
+	}
+	return &PacketError{File: c.Name, Index: c.index, Offset: off, Err: err}
+}
+
+// ngBlockTracker sits between the byte stream and pcapgo's NgReader and
+// follows pcapng block boundaries as the bytes pass, so that each packet the
+// NgReader returns can be given the byte offset of its block. pcapgo buffers
+// ahead, so the tracker may be several blocks ahead: it queues the offsets
+// of packet blocks (enhanced, simple, obsolete) in order.
+type ngBlockTracker struct {
+	r      io.Reader
+	pos    int64 // bytes passed so far
+	start  int64 // offset of the block being read
+	skip   int64 // bytes left in the current block after its header
+	hdr    [12]byte
+	nhdr   int
+	order  binary.ByteOrder
+	broken bool // a block length made no sense: stop tracking
+	queue  [1024]int64
+	qhead  int
+	qlen   int
+}
+
+func (t *ngBlockTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.feed(p[:n])
+	return n, err
+}
+
+func (t *ngBlockTracker) feed(b []byte) {
+	for len(b) > 0 && !t.broken {
+		if t.skip > 0 {
+			k := int64(len(b))
+			if k > t.skip {
+				k = t.skip
+			}
+			t.skip -= k
+			t.pos += k
+			b = b[k:]
+			continue
+		}
+		if t.nhdr == 0 {
+			t.start = t.pos
+		}
+		k := copy(t.hdr[t.nhdr:], b)
+		t.nhdr += k
+		t.pos += int64(k)
+		b = b[k:]
+		if t.nhdr < len(t.hdr) {
+			return
+		}
+		t.nhdr = 0
+		typ := binary.LittleEndian.Uint32(t.hdr[0:4])
+		if typ == magicPcapng {
+			t.order = binary.LittleEndian
+			if binary.LittleEndian.Uint32(t.hdr[8:12]) != 0x1a2b3c4d {
+				t.order = binary.BigEndian
+			}
+		}
+		if t.order == nil {
+			t.broken = true
+			return
+		}
+		typ = t.order.Uint32(t.hdr[0:4])
+		length := int64(t.order.Uint32(t.hdr[4:8]))
+		if length < 12 {
+			t.broken = true
+			return
+		}
+		t.skip = length - 12
+		if (typ == 6 || typ == 3 || typ == 2) && t.qlen < len(t.queue) {
+			t.queue[(t.qhead+t.qlen)%len(t.queue)] = t.start
+			t.qlen++
+		}
+	}
+}
+
+// pop returns the offset of the oldest packet block not yet returned.
+func (t *ngBlockTracker) pop() int64 {
+	if t.qlen == 0 {
+		return -1
+	}
+	off := t.queue[t.qhead]
+	t.qhead = (t.qhead + 1) % len(t.queue)
+	t.qlen--
+	return off
+}
+
+// failOffset is the best offset for a read error: the next packet block
+// if one was seen, else the block being read when the input ended.
+func (t *ngBlockTracker) failOffset() int64 {
+	if t.qlen > 0 {
+		return t.queue[t.qhead]
+	}
+	return t.start
+}

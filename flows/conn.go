@@ -1,0 +1,340 @@
+package flows
+
+import "net/netip"
+
+// ClientRule says how the client of a connection was decided (SPEC §2).
+type ClientRule uint8
+
+// Client rules, in order of preference.
+const (
+	ByUnknown ClientRule = iota
+	BySYN                // sender of the first SYN without ACK
+	BySYNACK             // receiver of the first SYN-ACK
+	ByPort               // mid-stream: the endpoint with the higher port
+	ByFirst              // mid-stream, equal ports: the sender of the first packet
+)
+
+func (r ClientRule) String() string {
+	return [...]string{"", "syn", "synack", "port", "first"}[r]
+}
+
+// maxTimed is how many SYN and SYN-ACK transmissions are remembered
+// individually for Karn-safe handshake timing; later ones are only counted.
+const maxTimed = 8
+
+// Transmission is one SYN or SYN-ACK as sent: its capture time, frame and
+// timestamp option values.
+type Transmission struct {
+	TS           int64
+	Index        int
+	HasTS        bool
+	TSVal, TSEcr uint32
+}
+
+// Handshake holds the raw facts of the opening of a connection, as seen.
+type Handshake struct {
+	// SYNs from the client carrying the client ISN.
+	SYNs    [maxTimed]Transmission
+	SYNN    int // all of them, retransmissions included
+	SYNOpts Options
+	SYNSeg  SegInfo
+	HasSYN  bool
+	ISN     Seq // client ISN
+	// SYN-ACKs from the server acknowledging the client's SYN.
+	SYNACKs    [maxTimed]Transmission
+	SYNACKN    int
+	SYNACKOpts Options
+	SYNACKSeg  SegInfo
+	HasSYNACK  bool
+	ServerISN  Seq
+	SYNACKAck  Seq // acknowledgment number of the first SYN-ACK
+	// The client's first ACK of the server's SYN (ack = server ISN + 1),
+	// pure or with data.
+	HasACK   bool
+	ACKTS    int64
+	ACKIndex int
+	ACKAck   Seq
+	// A SYN without ACK from the server side: simultaneous open (RFC 9293
+	// §3.5, figure 8).
+	ServerSYN   bool
+	ServerSYNTS int64
+	// An RST answering the client's SYN before any SYN-ACK: a refusal.
+	Rejected bool
+	RejectTS int64
+	// TFO: payload carried on the client's SYN.
+	SYNPayload int
+}
+
+// SegInfo is the IP and TCP header fields of a SYN or SYN-ACK that records show.
+type SegInfo struct {
+	Window uint16
+	TTL    uint8
+	DF     bool
+	Flags  Flags
+	IPv6   bool
+}
+
+// Conn is one TCP connection: the facts package analyze turns into a
+// record. The table owns it; a callback must not keep it after returning.
+type Conn struct {
+	Key      Key
+	Client   netip.AddrPort
+	Server   netip.AddrPort
+	ClientBy ClientRule
+	Index    int // connection number in its file, from 0 in order of first packet
+
+	FirstTS, LastTS       int64
+	FirstIndex, LastIndex int
+
+	HS  Handshake
+	Dir [2]Stream // indexed by Dir
+
+	// FirstFin is the side whose FIN came first; SimultaneousClose is set
+	// when the second FIN did not acknowledge the first.
+	FirstFin          Dir
+	SimultaneousClose bool
+	FinAckedBySecond  bool // the second FIN segment was the first to acknowledge the first FIN
+	DataAfterFin      int64
+	FirstRst          Dir
+	RstBeforeClose    bool // an RST came before both FINs were acknowledged
+	Closed            bool
+	ClosedTS          int64
+
+	Completeness uint8 // Wireshark's tcp.completeness bits
+	Zeek         ZeekState
+
+	// table bookkeeping: the activity list and the closing list.
+	prev, next *Conn
+	cprev      *Conn
+	cnext      *Conn
+	inClosing  bool
+}
+
+// Wireshark tcp.completeness bits.
+const (
+	CompSYN    = 1
+	CompSYNACK = 2
+	CompACK    = 4
+	CompDATA   = 8
+	CompFIN    = 16
+	CompRST    = 32
+)
+
+// dirOf returns the direction of a segment in c.
+func (c *Conn) dirOf(seg *Segment) Dir {
+	if seg.Src == c.Client {
+		return DirClient
+	}
+	return DirServer
+}
+
+// oooThreshold is Wireshark's out-of-order threshold: the handshake RTT
+// when known, else 3 ms.
+func (c *Conn) oooThreshold() int64 {
+	if c.HS.HasACK && c.HS.HasSYN {
+		if d := c.HS.ACKTS - c.HS.SYNs[0].TS; d > 0 {
+			return d
+		}
+	}
+	return 3e6
+}
+
+// observe applies one segment from direction d.
+func (c *Conn) observe(seg *Segment, d Dir, first bool) {
+	s, o := &c.Dir[d], &c.Dir[d.Other()]
+	f := seg.Flags
+	c.LastTS, c.LastIndex = seg.TS, seg.Index
+	s.Pkts++
+	s.Bytes += int64(seg.PayloadLen)
+
+	c.updateCompleteness(seg, first)
+	c.Zeek.update(c, seg, d)
+
+	// Handshake facts.
+	if f&FlagSYN != 0 {
+		s.SynFlags++
+		c.observeSYN(seg, d)
+	}
+	if d == DirClient && f&(FlagSYN|FlagACK) == FlagACK && c.HS.HasSYNACK && !c.HS.HasACK && seg.Ack == c.HS.ServerISN+1 {
+		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKIndex, c.HS.ACKAck = true, seg.TS, seg.Index, seg.Ack
+	}
+	if f&FlagRST != 0 && d == DirServer && c.HS.HasSYN && !c.HS.HasSYNACK && !c.HS.Rejected {
+		c.HS.Rejected, c.HS.RejectTS = true, seg.TS
+	}
+
+	// Sequence space, retransmissions and reordering.
+	seglen := uint32(seg.PayloadLen)
+	if f&FlagSYN != 0 {
+		seglen++
+	}
+	if f&FlagFIN != 0 {
+		seglen++
+	}
+	if f&FlagRST == 0 {
+		switch s.classify(seg.Seq, seglen, seg.PayloadLen, seg.TS, c.oooThreshold()) {
+		case segRetx:
+			s.RetxPkts++
+			s.RetxBytes += int64(seg.PayloadLen)
+			if s.timing && seg.Seq.LessThan(s.timedEnd) {
+				s.timing = false // Karn: never time a retransmitted segment
+			}
+		case segOutOfOrder:
+			s.OutOfOrder++
+		case segKeepAlive:
+			s.KeepAlives++
+		case segNew:
+			if seg.PayloadLen > 0 && !s.timing {
+				s.timing, s.timedEnd, s.timedTS = true, seg.Seq.Add(seglen), seg.TS
+			}
+		}
+	}
+
+	// Acknowledgments: RTT samples and FIN acknowledgment.
+	if f&FlagACK != 0 {
+		if !s.ackSet || s.maxAck.LessThan(seg.Ack) {
+			s.ackSet, s.maxAck = true, seg.Ack
+		}
+		if o.timing && o.timedEnd.LessThanEq(seg.Ack) {
+			o.timing = false
+			o.addRTT(seg.TS - o.timedTS)
+		}
+		if o.FinSeen && !o.FinAcked && o.FinSeq.LessThan(seg.Ack) {
+			o.FinAcked, o.FinAckTS = true, seg.TS
+			if f&FlagFIN != 0 && !s.FinSeen && d != c.FirstFin {
+				c.FinAckedBySecond = true
+			}
+		}
+	}
+
+	// Windows and zero-window advertisements (Wireshark's rule: a zero
+	// window on a segment without SYN, FIN or RST).
+	if f&FlagRST == 0 {
+		shift := -1
+		if f&FlagSYN == 0 && c.HS.SYNOpts.HasWScale && c.HS.SYNACKOpts.HasWScale {
+			if d == DirClient {
+				shift = clampShift(c.HS.SYNOpts.WScale)
+			} else {
+				shift = clampShift(c.HS.SYNACKOpts.WScale)
+			}
+		}
+		s.observeWindow(seg.Window, shift)
+		if seg.Window == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0 {
+			s.ZeroWindow++
+		}
+	}
+
+	// Teardown facts.
+	if c.Dir[0].FinSeen || c.Dir[1].FinSeen {
+		if !s.FinSeen && seg.PayloadLen > 0 {
+			c.DataAfterFin += int64(seg.PayloadLen)
+		}
+	}
+	if f&FlagFIN != 0 {
+		s.FinCount++
+		if !s.FinSeen {
+			s.FinSeen, s.FinSeq, s.FinTS, s.FinIndex = true, seg.Seq.Add(uint32(seg.PayloadLen)), seg.TS, seg.Index
+			if f&FlagSYN != 0 {
+				s.FinSeq++
+			}
+			if !o.FinSeen {
+				c.FirstFin = d
+			} else if !(f&FlagACK != 0 && o.FinSeq.LessThan(seg.Ack)) {
+				c.SimultaneousClose = true
+			}
+		}
+	}
+	if f&FlagRST != 0 {
+		if !c.Dir[0].RstSeen && !c.Dir[1].RstSeen {
+			c.FirstRst = d
+			if !(c.Dir[0].FinAcked && c.Dir[1].FinAcked) {
+				c.RstBeforeClose = true
+			}
+		}
+		if !s.RstSeen {
+			s.RstSeen, s.RstTS = true, seg.TS
+		}
+	}
+	if !c.Closed && (s.RstSeen || (c.Dir[0].FinAcked && c.Dir[1].FinAcked)) {
+		c.Closed, c.ClosedTS = true, seg.TS
+	}
+}
+
+func (c *Conn) observeSYN(seg *Segment, d Dir) {
+	hs := &c.HS
+	tx := Transmission{TS: seg.TS, Index: seg.Index, HasTS: seg.HasTS, TSVal: seg.TSVal, TSEcr: seg.TSEcr}
+	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, Flags: seg.Flags, IPv6: seg.IPv6}
+	if seg.Flags&FlagACK == 0 {
+		if d == DirServer {
+			if !hs.ServerSYN {
+				hs.ServerSYN, hs.ServerSYNTS = true, seg.TS
+			}
+			return
+		}
+		if !hs.HasSYN {
+			hs.HasSYN, hs.ISN, hs.SYNOpts, hs.SYNSeg, hs.SYNPayload = true, seg.Seq, seg.Opts, info, seg.PayloadLen
+		}
+		if seg.Seq == hs.ISN {
+			if hs.SYNN < maxTimed {
+				hs.SYNs[hs.SYNN] = tx
+			}
+			hs.SYNN++
+		}
+		return
+	}
+	// SYN-ACK. In a simultaneous open both sides send one; the server's
+	// is the one that answers the client's SYN.
+	if d != DirServer {
+		return
+	}
+	if !hs.HasSYNACK {
+		hs.HasSYNACK, hs.ServerISN, hs.SYNACKAck, hs.SYNACKOpts, hs.SYNACKSeg = true, seg.Seq, seg.Ack, seg.Opts, info
+	}
+	if seg.Seq == hs.ServerISN {
+		if hs.SYNACKN < maxTimed {
+			hs.SYNACKs[hs.SYNACKN] = tx
+		}
+		hs.SYNACKN++
+	}
+}
+
+// clampShift applies RFC 7323 §2.3: a shift over 14 is treated as 14.
+func clampShift(s uint8) int {
+	if s > 14 {
+		return 14
+	}
+	return int(s)
+}
+
+// updateCompleteness applies Wireshark's tcp.completeness rules
+// (packet-tcp.c): only the conversation's first packet can set SYN.
+func (c *Conn) updateCompleteness(seg *Segment, first bool) {
+	f := seg.Flags
+	if first {
+		if f&(FlagSYN|FlagACK) == FlagSYN {
+			c.Completeness |= CompSYN
+			if seg.PayloadLen > 0 {
+				c.Completeness |= CompDATA
+			}
+		}
+		return
+	}
+	if f&(FlagSYN|FlagACK) == FlagSYN|FlagACK {
+		c.Completeness |= CompSYNACK
+	}
+	if f&(FlagSYN|FlagACK) == FlagACK {
+		if seg.PayloadLen > 0 {
+			c.Completeness |= CompDATA
+		} else {
+			c.Completeness |= CompACK
+		}
+	}
+	if f&(FlagFIN|FlagACK) == FlagFIN|FlagACK {
+		c.Completeness |= CompFIN
+	}
+	if f&FlagRST != 0 {
+		c.Completeness |= CompRST
+	}
+}
+
+// MissedBytes returns the bytes of sequence gaps never filled in direction d.
+func (c *Conn) MissedBytes(d Dir) int64 { return c.Dir[d].missed() }

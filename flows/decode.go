@@ -1,0 +1,416 @@
+package flows
+
+import (
+	"encoding/binary"
+	"errors"
+	"net/netip"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Segment is one decoded TCP segment. It holds values only: no slice points
+// into the packet buffer, which the capture reader reuses for the next
+// packet, so a Segment may be kept after the buffer is gone.
+type Segment struct {
+	TS         int64 // capture time, ns since the Unix epoch
+	Index      int   // 1-based frame number in its file
+	Src, Dst   netip.AddrPort
+	Seq, Ack   Seq
+	Flags      Flags
+	Window     uint16 // raw, before window scaling
+	PayloadLen int    // from the IP length fields, not the captured length
+	HeaderLen  int    // TCP header length in bytes
+	TTL        uint8  // IPv4 TTL or IPv6 hop limit
+	DF         bool   // IPv4 don't-fragment bit (always false for IPv6)
+	IPv6       bool
+	Truncated  bool // the capture cut the TCP header or payload short
+	// HasTS, TSVal and TSEcr come from the timestamp option (RFC 7323) of
+	// any segment.
+	HasTS        bool
+	TSVal, TSEcr uint32
+	// Opts is filled for segments with SYN set; for others it is stale.
+	Opts Options
+}
+
+// Decode errors for packets that are not analysed. They are counted, never
+// fatal.
+var (
+	errNoTCP         = errors.New("no TCP segment")
+	errShortTCP      = errors.New("TCP header cut short")
+	errBadDataOffset = errors.New("TCP data offset below 5")
+)
+
+// Layer types for link layers gopacket has no layer type for. PPP, PPPoE
+// and MPLS reuse gopacket's layer types so that its Ethernet and GRE
+// layers hand over to the small decoders below.
+var (
+	layerTypeRawIP = gopacket.RegisterLayerType(1701, gopacket.LayerTypeMetadata{Name: "synfin raw IP"})
+	layerTypeNFLOG = gopacket.RegisterLayerType(1702, gopacket.LayerTypeMetadata{Name: "synfin NFLOG"})
+)
+
+// Decoder decodes packets into Segments. It keeps one preallocated
+// gopacket.DecodingLayerParser per link type; all parsers share the same
+// layer structs, so decoding allocates nothing. A Decoder is not safe for
+// concurrent use.
+type Decoder struct {
+	parsers map[layers.LinkType]*gopacket.DecodingLayerParser
+	lastLT  layers.LinkType
+	last    *gopacket.DecodingLayerParser
+	decoded []gopacket.LayerType
+
+	eth      layers.Ethernet
+	dot1q    layers.Dot1Q
+	sll      layers.LinuxSLL
+	sll2     layers.LinuxSLL2
+	loop     layers.Loopback
+	ip4      layers.IPv4
+	ip6      layers.IPv6
+	ip6ext   layers.IPv6ExtensionSkipper
+	ip6frag  layers.IPv6Fragment
+	gre      layers.GRE
+	udp      layers.UDP
+	vxlan    layers.VXLAN
+	geneve   layers.Geneve
+	gtp      layers.GTPv1U
+	radiotap layers.RadioTap
+	dot11    layers.Dot11
+	llc      layers.LLC
+	snap     layers.SNAP
+	raw      rawIPLayer
+	nflog    nflogLayer
+	ppp      pppLayer
+	pppoe    pppoeLayer
+	mpls     mplsLayer
+	tcp      tcpLayer
+}
+
+// NewDecoder returns a Decoder.
+func NewDecoder() *Decoder {
+	return &Decoder{parsers: make(map[layers.LinkType]*gopacket.DecodingLayerParser), decoded: make([]gopacket.LayerType, 0, 16)}
+}
+
+// firstLayer maps a link type to the layer its frames start with.
+func firstLayer(lt layers.LinkType) (gopacket.LayerType, bool) {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return layers.LayerTypeEthernet, true
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return layers.LayerTypeLoopback, true
+	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12, 14:
+		// 12 and 14 are what some systems write for raw IP (DLT_RAW).
+		return layerTypeRawIP, true
+	case layers.LinkTypeLinuxSLL:
+		return layers.LayerTypeLinuxSLL, true
+	case layers.LinkTypeLinuxSLL2:
+		return layers.LayerTypeLinuxSLL2, true
+	case 239: // LINKTYPE_NFLOG
+		return layerTypeNFLOG, true
+	case layers.LinkTypePPP, layers.LinkTypePPP_HDLC:
+		return layers.LayerTypePPP, true
+	case layers.LinkTypePPPEthernet:
+		return layers.LayerTypePPPoE, true
+	case layers.LinkTypeIEEE80211Radio:
+		return layers.LayerTypeRadioTap, true
+	case layers.LinkTypeIEEE802_11:
+		return layers.LayerTypeDot11, true
+	}
+	return 0, false
+}
+
+func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
+	if lt == d.lastLT && d.last != nil {
+		return d.last
+	}
+	p, ok := d.parsers[lt]
+	if !ok {
+		first, known := firstLayer(lt)
+		if known {
+			p = gopacket.NewDecodingLayerParser(first,
+				&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6,
+				&d.ip6ext, &d.ip6frag, &d.gre, &d.udp, &d.vxlan, &d.geneve, &d.gtp,
+				&d.radiotap, &d.dot11, &d.llc, &d.snap,
+				&d.raw, &d.nflog, &d.ppp, &d.pppoe, &d.mpls, &d.tcp)
+			p.IgnoreUnsupported = true
+		}
+		d.parsers[lt] = p // nil for unknown link types, remembered too
+	}
+	d.lastLT, d.last = lt, p
+	return p
+}
+
+// Decode decodes one packet into seg. It returns ErrUnsupportedLink for a
+// link type without decoder, and another error when the packet holds no
+// analysable TCP segment (not TCP, a later IP fragment, a cut header).
+func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
+	p := d.parser(pkt.Link)
+	if p == nil {
+		return ErrUnsupportedLink
+	}
+	d.tcp.ok = false
+	d.raw.linkType = pkt.Link
+	err := p.DecodeLayers(pkt.Data, &d.decoded)
+	if !d.tcp.ok {
+		if d.tcp.err != nil {
+			return d.tcp.err
+		}
+		if err != nil {
+			return err
+		}
+		return errNoTCP
+	}
+	// The IP layer that carried this TCP header is the last one decoded
+	// before it: with tunnels the outer headers come first.
+	var ipType gopacket.LayerType
+	for _, t := range d.decoded {
+		if t == layers.LayerTypeIPv4 || t == layers.LayerTypeIPv6 {
+			ipType = t
+		}
+	}
+	t := &d.tcp
+	*seg = Segment{TS: pkt.TS, Index: pkt.Index, Seq: Seq(t.seq), Ack: Seq(t.ack), Flags: t.flags,
+		Window: t.window, HeaderLen: t.hdrLen, Truncated: t.truncated}
+	// declared is the length of the IP payload as the IP header states it,
+	// and below how far into that payload the TCP header starts (IPv6
+	// extension headers sit between).
+	var declared, ipPayload int
+	switch ipType {
+	case layers.LayerTypeIPv4:
+		ip := &d.ip4
+		a, _ := netip.AddrFromSlice(ip.SrcIP.To4())
+		b, _ := netip.AddrFromSlice(ip.DstIP.To4())
+		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
+		seg.TTL, seg.DF = ip.TTL, ip.Flags&layers.IPv4DontFragment != 0
+		declared, ipPayload = int(ip.Length)-int(ip.IHL)*4, len(ip.Payload)
+	case layers.LayerTypeIPv6:
+		ip := &d.ip6
+		a, _ := netip.AddrFromSlice(ip.SrcIP)
+		b, _ := netip.AddrFromSlice(ip.DstIP)
+		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
+		seg.TTL, seg.IPv6 = ip.HopLimit, true
+		declared, ipPayload = int(ip.Length), len(ip.Payload)
+		if ip.Length == 0 { // jumbogram or TSO: trust the captured bytes
+			declared = ipPayload
+		}
+	default:
+		return errNoTCP
+	}
+	offset := ipPayload - t.dataLen // bytes of extension headers before TCP
+	seg.PayloadLen = declared - offset - t.hdrLen
+	if seg.PayloadLen < 0 {
+		seg.PayloadLen = 0
+	}
+	if captured := t.dataLen - t.hdrLen; captured < seg.PayloadLen && !t.truncated {
+		seg.Truncated = captured < seg.PayloadLen
+	}
+	opts := t.options
+	if t.flags&FlagSYN != 0 {
+		parseOptions(opts, &seg.Opts)
+		seg.HasTS, seg.TSVal, seg.TSEcr = seg.Opts.HasTS, seg.Opts.TSVal, seg.Opts.TSEcr
+	} else if len(opts) > 0 {
+		seg.TSVal, seg.TSEcr, seg.HasTS = findTimestamps(opts)
+	}
+	return nil
+}
+
+// tcpLayer decodes the TCP header itself. gopacket's layers.TCP fails the
+// whole packet on a malformed option and allocates for long option lists;
+// synfin needs the header even when options are bad, so it reads the fixed
+// header here and leaves options to tcpopt.go.
+type tcpLayer struct {
+	srcPort, dstPort uint16
+	seq, ack         uint32
+	flags            Flags
+	window           uint16
+	hdrLen           int
+	dataLen          int    // bytes from the start of the TCP header to the end of the capture or IP packet
+	options          []byte // valid until the next packet
+	truncated        bool
+	ok               bool
+	err              error
+}
+
+func (t *tcpLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeTCP }
+func (t *tcpLayer) NextLayerType() gopacket.LayerType { return gopacket.LayerTypeZero }
+func (t *tcpLayer) LayerPayload() []byte              { return nil }
+
+func (t *tcpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	t.err = nil
+	if len(b) < 20 {
+		t.err = errShortTCP
+		return t.err
+	}
+	off := int(b[12]>>4) * 4
+	if off < 20 {
+		t.err = errBadDataOffset
+		return t.err
+	}
+	t.srcPort = binary.BigEndian.Uint16(b[0:2])
+	t.dstPort = binary.BigEndian.Uint16(b[2:4])
+	t.seq = binary.BigEndian.Uint32(b[4:8])
+	t.ack = binary.BigEndian.Uint32(b[8:12])
+	t.flags = Flags(b[13])
+	t.window = binary.BigEndian.Uint16(b[14:16])
+	t.hdrLen, t.dataLen = off, len(b)
+	t.truncated = off > len(b)
+	if t.truncated {
+		off = len(b) // options cut by the snaplen: parse what is there
+	}
+	t.options = b[20:off]
+	t.ok = true
+	return nil
+}
+
+// rawIPLayer starts frames of the raw-IP link types: the version nibble
+// says IPv4 or IPv6 (LINKTYPE_IPV4 and _IPV6 fix it).
+type rawIPLayer struct {
+	linkType layers.LinkType
+	next     gopacket.LayerType
+	payload  []byte
+}
+
+func (r *rawIPLayer) CanDecode() gopacket.LayerClass    { return layerTypeRawIP }
+func (r *rawIPLayer) NextLayerType() gopacket.LayerType { return r.next }
+func (r *rawIPLayer) LayerPayload() []byte              { return r.payload }
+func (r *rawIPLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	r.payload = b
+	r.next = ipByVersion(b)
+	switch r.linkType {
+	case layers.LinkTypeIPv4:
+		r.next = layers.LayerTypeIPv4
+	case layers.LinkTypeIPv6:
+		r.next = layers.LayerTypeIPv6
+	}
+	return nil
+}
+
+func ipByVersion(b []byte) gopacket.LayerType {
+	if len(b) == 0 {
+		return gopacket.LayerTypeZero
+	}
+	switch b[0] >> 4 {
+	case 4:
+		return layers.LayerTypeIPv4
+	case 6:
+		return layers.LayerTypeIPv6
+	}
+	return gopacket.LayerTypeZero
+}
+
+// nflogLayer reads Linux NFLOG frames (LINKTYPE_NFLOG): a 4-byte header
+// (family, version, resource id) and TLVs, one of which (type 9,
+// NFULA_PAYLOAD) holds the IP packet. TLV lengths are host-endian;
+// libpcap writes them little-endian on the machines that make such files.
+type nflogLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (n *nflogLayer) CanDecode() gopacket.LayerClass    { return layerTypeNFLOG }
+func (n *nflogLayer) NextLayerType() gopacket.LayerType { return n.next }
+func (n *nflogLayer) LayerPayload() []byte              { return n.payload }
+func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	n.next, n.payload = gopacket.LayerTypeZero, nil
+	if len(b) < 4 {
+		return errNoTCP
+	}
+	family := b[0]
+	for i := 4; i+4 <= len(b); {
+		l := int(binary.LittleEndian.Uint16(b[i:]))
+		typ := binary.LittleEndian.Uint16(b[i+2:]) & 0x7fff
+		if l < 4 || i+l > len(b) {
+			if typ == 9 && l >= 4 { // payload cut by the snaplen
+				l = len(b) - i
+			} else {
+				return errNoTCP
+			}
+		}
+		if typ == 9 {
+			n.payload = b[i+4 : i+l]
+			switch family {
+			case 2:
+				n.next = layers.LayerTypeIPv4
+			case 10:
+				n.next = layers.LayerTypeIPv6
+			default:
+				n.next = ipByVersion(n.payload)
+			}
+			return nil
+		}
+		i += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// pppLayer reads PPP frames (RFC 1661), with or without the HDLC address
+// and control bytes (0xff 0x03), and a one- or two-byte protocol field.
+type pppLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (p *pppLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypePPP }
+func (p *pppLayer) NextLayerType() gopacket.LayerType { return p.next }
+func (p *pppLayer) LayerPayload() []byte              { return p.payload }
+func (p *pppLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	p.next, p.payload = gopacket.LayerTypeZero, nil
+	if len(b) >= 2 && b[0] == 0xff && b[1] == 0x03 {
+		b = b[2:]
+	}
+	if len(b) < 1 {
+		return errNoTCP
+	}
+	var proto uint16
+	if b[0]&1 == 1 { // compressed one-byte protocol field
+		proto, b = uint16(b[0]), b[1:]
+	} else {
+		if len(b) < 2 {
+			return errNoTCP
+		}
+		proto, b = binary.BigEndian.Uint16(b), b[2:]
+	}
+	p.payload = b
+	switch proto {
+	case 0x0021:
+		p.next = layers.LayerTypeIPv4
+	case 0x0057:
+		p.next = layers.LayerTypeIPv6
+	}
+	return nil
+}
+
+// pppoeLayer reads a PPPoE session header (RFC 2516) and hands the PPP
+// frame on.
+type pppoeLayer struct{ payload []byte }
+
+func (p *pppoeLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypePPPoE }
+func (p *pppoeLayer) NextLayerType() gopacket.LayerType { return layers.LayerTypePPP }
+func (p *pppoeLayer) LayerPayload() []byte              { return p.payload }
+func (p *pppoeLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	if len(b) < 6 {
+		return errNoTCP
+	}
+	p.payload = b[6:]
+	return nil
+}
+
+// mplsLayer skips an MPLS label stack (RFC 3032) and guesses IPv4 or IPv6
+// from the version nibble after the bottom-of-stack label, as Wireshark does.
+type mplsLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (m *mplsLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeMPLS }
+func (m *mplsLayer) NextLayerType() gopacket.LayerType { return m.next }
+func (m *mplsLayer) LayerPayload() []byte              { return m.payload }
+func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	for i := 0; i+4 <= len(b); i += 4 {
+		if b[i+2]&1 == 1 { // bottom of stack
+			m.payload = b[i+4:]
+			m.next = ipByVersion(m.payload)
+			return nil
+		}
+	}
+	return errNoTCP
+}

@@ -1,0 +1,187 @@
+package flows
+
+// hole is a gap in one direction's sequence space: bytes after which later
+// bytes were seen but which have not been seen themselves.
+type hole struct{ from, to Seq }
+
+// Stream is what one direction of a connection sent, with the sequence
+// state needed to classify each segment (RFC 9293 §3.4). Counters are
+// exported for package analyze.
+type Stream struct {
+	// Sequence state.
+	baseSet       bool
+	base          Seq   // first sequence number seen from this side
+	nxt           Seq   // one past the highest sequence number seen (SYN and FIN count one)
+	lastAdvanceTS int64 // time of the last segment that moved nxt forward
+	holes         [4]hole
+	nholes        int
+	ackSet        bool
+	maxAck        Seq // highest acknowledgment number this side sent
+
+	// Data-phase RTT: one segment timed at a time, as classic TCP does
+	// (RFC 6298 §3); a retransmission of it cancels the sample (Karn).
+	timing   bool
+	timedEnd Seq
+	timedTS  int64
+
+	// FIN and RST.
+	FinSeen  bool
+	FinSeq   Seq   // sequence number of the FIN itself
+	FinTS    int64 // first FIN from this side
+	FinIndex int
+	FinAcked bool
+	FinAckTS int64 // first ACK from the other side covering this FIN
+	FinCount int   // segments with FIN set, retransmissions included
+	RstSeen  bool
+	RstTS    int64
+	SynFlags int // segments with SYN set (with or without ACK)
+
+	// Statistics.
+	Pkts         int
+	Bytes        int64 // payload bytes, from IP lengths, retransmissions included
+	RetxPkts     int
+	RetxBytes    int64
+	OutOfOrder   int
+	ZeroWindow   int
+	KeepAlives   int
+	MissedBytes  int64
+	WinMin       uint16
+	WinMax       uint16
+	WinSum       float64
+	WinN         int
+	WinScaledMin uint32
+	WinScaledMax uint32
+	WinScaledSum float64
+	WinScaledN   int
+	RTTSamples   int
+	RTTMin       int64
+	RTTMax       int64
+	RTTSum       int64
+}
+
+// segClass is what a segment did to its stream's sequence space.
+type segClass uint8
+
+const (
+	segNew        segClass = iota // advanced the sequence space (or carried nothing)
+	segRetx                       // repeated bytes already seen
+	segOutOfOrder                 // filled a gap shortly after later bytes arrived
+	segKeepAlive                  // one byte (or none) just below the next expected byte
+)
+
+// classify updates the sequence state with a segment of seglen sequence
+// octets (payload plus one each for SYN and FIN) and says what it was.
+// oooThresh is the time within which a gap-filling segment counts as
+// reordered rather than retransmitted, as in Wireshark.
+func (s *Stream) classify(seq Seq, seglen uint32, payload int, ts, oooThresh int64) segClass {
+	if !s.baseSet {
+		s.baseSet, s.base, s.nxt, s.lastAdvanceTS = true, seq, seq.Add(seglen), ts
+		return segNew
+	}
+	if seglen == 0 {
+		return segNew
+	}
+	end := seq.Add(seglen)
+	if s.nxt.LessThan(end) {
+		if s.nxt.LessThan(seq) {
+			s.addHole(s.nxt, seq)
+		}
+		s.nxt, s.lastAdvanceTS = end, ts
+		return segNew
+	}
+	if payload <= 1 && end == s.nxt && seglen <= 1 && s.nholes == 0 {
+		return segKeepAlive
+	}
+	if s.fill(seq, end) && ts-s.lastAdvanceTS < oooThresh {
+		return segOutOfOrder
+	}
+	return segRetx
+}
+
+func (s *Stream) addHole(from, to Seq) {
+	if s.nholes == len(s.holes) {
+		// Too many gaps to track: give up on the oldest, its bytes are missed.
+		s.MissedBytes += int64(s.holes[0].from.Size(s.holes[0].to))
+		copy(s.holes[:], s.holes[1:])
+		s.nholes--
+	}
+	s.holes[s.nholes] = hole{from, to}
+	s.nholes++
+}
+
+// fill removes [from,to) from the gaps and reports whether it overlapped one.
+func (s *Stream) fill(from, to Seq) bool {
+	filled := false
+	for i := 0; i < s.nholes; i++ {
+		h := &s.holes[i]
+		if !(from.LessThan(h.to) && h.from.LessThan(to)) {
+			continue
+		}
+		filled = true
+		switch {
+		case from.LessThanEq(h.from) && h.to.LessThanEq(to): // covered: drop it
+			copy(s.holes[i:], s.holes[i+1:s.nholes])
+			s.nholes--
+			i--
+		case from.LessThanEq(h.from): // covers the start
+			h.from = to
+		case h.to.LessThanEq(to): // covers the end
+			h.to = from
+		default: // inside: split if there is room, else keep the larger side
+			if s.nholes < len(s.holes) {
+				s.holes[s.nholes] = hole{to, h.to}
+				s.nholes++
+				h.to = from
+			} else {
+				h.to = from
+			}
+		}
+	}
+	return filled
+}
+
+// missed returns the bytes of gaps never filled.
+func (s *Stream) missed() int64 {
+	m := s.MissedBytes
+	for i := 0; i < s.nholes; i++ {
+		m += int64(s.holes[i].from.Size(s.holes[i].to))
+	}
+	return m
+}
+
+// observeWindow records an advertised window, raw and scaled by shift
+// (negative when scaling is not in force).
+func (s *Stream) observeWindow(w uint16, shift int) {
+	if s.WinN == 0 || w < s.WinMin {
+		s.WinMin = w
+	}
+	if w > s.WinMax {
+		s.WinMax = w
+	}
+	s.WinSum += float64(w)
+	s.WinN++
+	sw := uint32(w)
+	if shift > 0 {
+		sw <<= uint(shift)
+	}
+	if s.WinScaledN == 0 || sw < s.WinScaledMin {
+		s.WinScaledMin = sw
+	}
+	if sw > s.WinScaledMax {
+		s.WinScaledMax = sw
+	}
+	s.WinScaledSum += float64(sw)
+	s.WinScaledN++
+}
+
+// addRTT records one data-phase RTT sample in nanoseconds.
+func (s *Stream) addRTT(d int64) {
+	if s.RTTSamples == 0 || d < s.RTTMin {
+		s.RTTMin = d
+	}
+	if d > s.RTTMax {
+		s.RTTMax = d
+	}
+	s.RTTSum += d
+	s.RTTSamples++
+}

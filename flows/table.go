@@ -1,0 +1,223 @@
+package flows
+
+import (
+	"sort"
+	"time"
+)
+
+// Defaults for Table.
+const (
+	// DefaultIdleTimeout finishes connections silent for this long in
+	// capture time (Zeek's tcp_inactivity_timeout is 5 min; SPEC asks 2 h
+	// so that long-lived quiet connections stay whole).
+	DefaultIdleTimeout = 2 * time.Hour
+	// DefaultLinger keeps a closed connection this long in capture time so
+	// that late segments (a retransmitted FIN, the last ACK) still join it:
+	// Linux holds TIME-WAIT for 60 s.
+	DefaultLinger = 60 * time.Second
+)
+
+// Table tracks the connections of one input file. Segments go in through
+// Observe; finished connections come out through the Finish callback,
+// which must not keep the *Conn: the table reuses it.
+type Table struct {
+	IdleTimeout time.Duration
+	Linger      time.Duration
+	Finish      func(*Conn)
+
+	conns map[Key]*Conn
+	// active is a list of live connections ordered by last activity (head
+	// is the least recently seen); closing lists closed ones by close time.
+	head, tail   *Conn
+	chead, ctail *Conn
+	free         []*Conn
+	nextIndex    int
+	now          int64
+	// Counters for the summary.
+	Segments int
+}
+
+// NewTable returns a table that calls finish for every finished connection.
+func NewTable(finish func(*Conn)) *Table {
+	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, Finish: finish, conns: make(map[Key]*Conn)}
+}
+
+// Len returns the number of connections held.
+func (t *Table) Len() int { return len(t.conns) }
+
+// Observe adds one segment.
+func (t *Table) Observe(seg *Segment) {
+	t.Segments++
+	if seg.TS > t.now {
+		t.now = seg.TS
+		t.expire()
+	}
+	key := KeyOf(seg.Src, seg.Dst)
+	c := t.conns[key]
+	if c != nil && t.startsNew(c, seg) {
+		t.finish(c)
+		c = nil
+	}
+	first := false
+	if c == nil {
+		c = t.newConn(key, seg)
+		first = true
+	} else {
+		t.unlink(c)
+	}
+	t.pushBack(c)
+	wasClosed := c.Closed
+	c.observe(seg, c.dirOf(seg), first)
+	if c.Closed && !wasClosed {
+		t.pushClosing(c)
+	}
+}
+
+// startsNew decides port reuse (SPEC §2): a SYN without ACK on a tuple
+// whose connection is closed, or that carries a new ISN (not a
+// retransmission of the one seen), starts a new connection. A SYN from the
+// server side before anything else from it is a simultaneous open.
+func (t *Table) startsNew(c *Conn, seg *Segment) bool {
+	f := seg.Flags
+	if f&FlagSYN == 0 {
+		return false
+	}
+	d := c.dirOf(seg)
+	if f&FlagACK != 0 {
+		// A SYN-ACK with a new server ISN on a closed connection: the
+		// capture missed the new SYN.
+		return c.Closed && d == DirServer && c.HS.HasSYNACK && seg.Seq != c.HS.ServerISN
+	}
+	if c.Closed {
+		return true
+	}
+	if d == DirClient {
+		if c.HS.HasSYN {
+			return seg.Seq != c.HS.ISN
+		}
+		// Mid-stream connection: a SYN from a side that already sent
+		// other segments begins something new.
+		return c.Dir[DirClient].baseSet
+	}
+	// From the server side: simultaneous open only while the handshake is
+	// still in progress and the server has not sent a different SYN.
+	if c.HS.ServerSYN {
+		return false
+	}
+	return c.HS.HasACK || c.HS.HasSYNACK || !c.HS.HasSYN || c.Dir[DirServer].Pkts > 0
+}
+
+func (t *Table) newConn(key Key, seg *Segment) *Conn {
+	var c *Conn
+	if n := len(t.free); n > 0 {
+		c = t.free[n-1]
+		t.free = t.free[:n-1]
+		*c = Conn{}
+	} else {
+		c = new(Conn)
+	}
+	c.Key, c.Index = key, t.nextIndex
+	t.nextIndex++
+	c.FirstTS, c.FirstIndex = seg.TS, seg.Index
+	switch {
+	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN:
+		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, BySYN
+	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK:
+		c.Client, c.Server, c.ClientBy = seg.Dst, seg.Src, BySYNACK
+	case seg.Src.Port() > seg.Dst.Port():
+		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, ByPort
+	case seg.Src.Port() < seg.Dst.Port():
+		c.Client, c.Server, c.ClientBy = seg.Dst, seg.Src, ByPort
+	default:
+		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, ByFirst
+	}
+	t.conns[key] = c
+	return c
+}
+
+// expire finishes connections idle past the timeout and closed ones past
+// the linger, both judged in capture time.
+func (t *Table) expire() {
+	linger := t.Linger.Nanoseconds()
+	for c := t.chead; c != nil && t.now-c.ClosedTS > linger; c = t.chead {
+		t.finish(c)
+	}
+	idle := t.IdleTimeout.Nanoseconds()
+	for c := t.head; c != nil && t.now-c.LastTS > idle; c = t.head {
+		t.finish(c)
+	}
+}
+
+// Flush finishes every connection still held, in order of connection
+// number, at the end of the input.
+func (t *Table) Flush() {
+	rest := make([]*Conn, 0, len(t.conns))
+	for _, c := range t.conns {
+		rest = append(rest, c)
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Index < rest[j].Index })
+	for _, c := range rest {
+		t.finish(c)
+	}
+}
+
+func (t *Table) finish(c *Conn) {
+	t.unlink(c)
+	if c.inClosing {
+		t.unlinkClosing(c)
+	}
+	delete(t.conns, c.Key)
+	if t.Finish != nil {
+		t.Finish(c)
+	}
+	t.free = append(t.free, c)
+}
+
+func (t *Table) pushBack(c *Conn) {
+	c.prev, c.next = t.tail, nil
+	if t.tail != nil {
+		t.tail.next = c
+	} else {
+		t.head = c
+	}
+	t.tail = c
+}
+
+func (t *Table) unlink(c *Conn) {
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else if t.head == c {
+		t.head = c.next
+	}
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else if t.tail == c {
+		t.tail = c.prev
+	}
+	c.prev, c.next = nil, nil
+}
+
+func (t *Table) pushClosing(c *Conn) {
+	c.inClosing = true
+	c.cprev, c.cnext = t.ctail, nil
+	if t.ctail != nil {
+		t.ctail.cnext = c
+	} else {
+		t.chead = c
+	}
+	t.ctail = c
+}
+
+func (t *Table) unlinkClosing(c *Conn) {
+	if c.cprev != nil {
+		c.cprev.cnext = c.cnext
+	} else {
+		t.chead = c.cnext
+	}
+	if c.cnext != nil {
+		c.cnext.cprev = c.cprev
+	} else {
+		t.ctail = c.cprev
+	}
+	c.cprev, c.cnext, c.inClosing = nil, nil, false
+}

@@ -1,0 +1,163 @@
+package flows
+
+import "encoding/binary"
+
+// Options holds the TCP options of one segment, parsed in full for SYN and
+// SYN-ACK segments (RFC 9293 §3.1, RFC 7323 for window scale and timestamps,
+// RFC 2018 for SACK, RFC 7413 for Fast Open, RFC 8684 for MPTCP). It is a
+// plain value: no slice points into the packet buffer.
+type Options struct {
+	MSS       uint16
+	HasMSS    bool
+	WScale    uint8 // shift as sent, before clamping at 14
+	HasWScale bool
+	SACKPerm  bool
+	HasTS     bool
+	TSVal     uint32
+	TSEcr     uint32
+	// HasTFO is set for a Fast Open option (kind 34, or experimental kind
+	// 254 with magic 0xF989); TFOLen 0 means a cookie request.
+	HasTFO    bool
+	TFOLen    uint8
+	TFOCookie [16]byte
+	HasMPTCP  bool
+	MPTCPSub  uint8 // MPTCP option subtype (upper four bits of its first data byte)
+	EOL       bool
+	NOPs      uint8
+	NUnknown  uint8
+	Unknown   [8]uint8 // kinds synfin does not interpret, in wire order
+	NLayout   uint8
+	Layout    [40]uint8 // every option kind in wire order (at most 40 option bytes)
+	// Malformed names the first problem found ("" when none). Options after
+	// it are not parsed.
+	Malformed string
+}
+
+// Option kinds.
+const (
+	optEOL      = 0
+	optNOP      = 1
+	optMSS      = 2
+	optWScale   = 3
+	optSACKPerm = 4
+	optSACK     = 5
+	optTS       = 8
+	optMPTCP    = 30
+	optTFO      = 34
+	optExp      = 254
+)
+
+// parseOptions reads the option bytes of a SYN or SYN-ACK into o.
+func parseOptions(b []byte, o *Options) {
+	*o = Options{}
+	for i := 0; i < len(b); {
+		kind := b[i]
+		if int(o.NLayout) < len(o.Layout) {
+			o.Layout[o.NLayout] = kind
+			o.NLayout++
+		}
+		switch kind {
+		case optEOL:
+			o.EOL = true
+			return
+		case optNOP:
+			o.NOPs++
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			o.Malformed = "option length missing"
+			return
+		}
+		l := int(b[i+1])
+		if l < 2 || i+l > len(b) {
+			o.Malformed = "option length out of range"
+			return
+		}
+		data := b[i+2 : i+l]
+		switch kind {
+		case optMSS:
+			if len(data) != 2 {
+				o.Malformed = "MSS option length is not 4"
+				return
+			}
+			o.MSS, o.HasMSS = binary.BigEndian.Uint16(data), true
+		case optWScale:
+			if len(data) != 1 {
+				o.Malformed = "window scale option length is not 3"
+				return
+			}
+			o.WScale, o.HasWScale = data[0], true
+		case optSACKPerm:
+			if len(data) != 0 {
+				o.Malformed = "SACK-permitted option length is not 2"
+				return
+			}
+			o.SACKPerm = true
+		case optTS:
+			if len(data) != 8 {
+				o.Malformed = "timestamp option length is not 10"
+				return
+			}
+			o.HasTS = true
+			o.TSVal = binary.BigEndian.Uint32(data[0:4])
+			o.TSEcr = binary.BigEndian.Uint32(data[4:8])
+		case optMPTCP:
+			o.HasMPTCP = true
+			if len(data) > 0 {
+				o.MPTCPSub = data[0] >> 4
+			}
+		case optTFO:
+			o.setTFO(data)
+		case optExp:
+			if len(data) >= 2 && binary.BigEndian.Uint16(data) == 0xf989 {
+				o.setTFO(data[2:])
+			} else {
+				o.addUnknown(kind)
+			}
+		case optSACK:
+			// SACK blocks on a SYN are odd but harmless.
+		default:
+			o.addUnknown(kind)
+		}
+		i += l
+	}
+}
+
+func (o *Options) setTFO(cookie []byte) {
+	o.HasTFO = true
+	o.TFOLen = uint8(copy(o.TFOCookie[:], cookie))
+}
+
+func (o *Options) addUnknown(kind uint8) {
+	if int(o.NUnknown) < len(o.Unknown) {
+		o.Unknown[o.NUnknown] = kind
+		o.NUnknown++
+	}
+}
+
+// findTimestamps scans option bytes for the timestamp option only: the
+// cheap path for segments that are not SYNs. Malformed options end the scan.
+func findTimestamps(b []byte) (val, ecr uint32, ok bool) {
+	for i := 0; i < len(b); {
+		switch b[i] {
+		case optEOL:
+			return 0, 0, false
+		case optNOP:
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return 0, 0, false
+		}
+		l := int(b[i+1])
+		if l < 2 || i+l > len(b) {
+			return 0, 0, false
+		}
+		if b[i] == optTS && l == 10 {
+			return binary.BigEndian.Uint32(b[i+2:]), binary.BigEndian.Uint32(b[i+6:]), true
+		}
+		i += l
+	}
+	return 0, 0, false
+}
