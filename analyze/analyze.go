@@ -30,6 +30,7 @@ func stats(c *flows.Conn, point *string) Stats {
 	st := Stats{
 		ClientPkts: cl.Pkts, ServerPkts: sv.Pkts,
 		ClientBytes: cl.Bytes, ServerBytes: sv.Bytes,
+		ClientUnique: cl.UniqueBytes(), ServerUnique: sv.UniqueBytes(),
 		ClientRetx: cl.RetxPkts, ServerRetx: sv.RetxPkts,
 		ClientRetxBytes: cl.RetxBytes, ServerRetxBytes: sv.RetxBytes,
 		OutOfOrder:    cl.OutOfOrder + sv.OutOfOrder,

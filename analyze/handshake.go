@@ -70,9 +70,14 @@ func handshake(c *flows.Conn) Handshake {
 }
 
 // timing computes the handshake RTT and its two legs (SPEC §3). The SYN a
-// SYN-ACK answers is the last SYN sent before it, unless the SYN-ACK's
-// timestamp echo names an earlier SYN's TSval: then that one (Karn's
-// problem solved by RFC 7323 timestamps).
+// SYN-ACK answers is taken to be the last SYN sent before it. SPEC asks to
+// let the SYN-ACK's timestamp echo pick an earlier SYN instead; synfin does
+// not, because the echo names the earliest SYN the server recorded, not the
+// one it answered: RFC 7323 §4.3 echoes the oldest unacknowledged TSval,
+// and Linux resends the SYN-ACK from its timer with the first SYN's TSval
+// (corpus lab/05_synack_dropped: the echo-chosen SYN gives 1054 ms, the
+// true RTT is 40 ms). When the echo names an earlier SYN than the last one
+// the sample is ambiguous in Karn's sense and RTTAmbiguous says so.
 func timing(hs *flows.Handshake, h *Handshake) {
 	syns := hs.SYNs[:min(hs.SYNN, len(hs.SYNs))]
 	acks := hs.SYNACKs[:min(hs.SYNACKN, len(hs.SYNACKs))]
@@ -81,22 +86,20 @@ func timing(hs *flows.Handshake, h *Handshake) {
 	}
 	first := acks[0]
 	answered := -1
-	if first.HasTS {
-		for i, s := range syns {
-			if s.HasTS && s.TSVal == first.TSEcr && s.TS <= first.TS {
-				answered = i // the last SYN with that TSval
-			}
-		}
-	}
-	if answered < 0 {
-		for i, s := range syns {
-			if s.TS <= first.TS {
-				answered = i
-			}
+	for i, s := range syns {
+		if s.TS <= first.TS {
+			answered = i
 		}
 	}
 	if answered < 0 {
 		return // timestamps out of order: no honest answer
+	}
+	if first.HasTS && answered > 0 {
+		for _, s := range syns[:answered] {
+			if s.HasTS && s.TSVal == first.TSEcr && syns[answered].TSVal != first.TSEcr {
+				h.RTTAmbiguous = true
+			}
+		}
 	}
 	synTS := syns[answered].TS
 	synack := first

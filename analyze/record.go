@@ -55,6 +55,7 @@ type Handshake struct {
 	SynCount        int         `json:"syn_count"`
 	SynackCount     int         `json:"synack_count"`
 	RTTms           *float64    `json:"rtt_ms"`
+	RTTAmbiguous    bool        `json:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
 	SynSynackMS     *float64    `json:"syn_synack_ms"`
 	SynackAckMS     *float64    `json:"synack_ack_ms"`
 	RejectMS        *float64    `json:"reject_ms"` // SYN to the RST that refused it
@@ -124,6 +125,8 @@ type Stats struct {
 	ServerPkts      int      `json:"server_pkts"`
 	ClientBytes     int64    `json:"client_bytes"`
 	ServerBytes     int64    `json:"server_bytes"`
+	ClientUnique    int64    `json:"client_unique_bytes"` // payload bytes counted once, from sequence numbers
+	ServerUnique    int64    `json:"server_unique_bytes"`
 	ClientRetx      int      `json:"client_retx"`
 	ServerRetx      int      `json:"server_retx"`
 	ClientRetxBytes int64    `json:"client_retx_bytes"`

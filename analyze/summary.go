@@ -26,11 +26,11 @@ type Summary struct {
 	States       map[string]int `json:"states"`
 	Handshakes   map[string]int `json:"handshakes"`
 	Teardowns    map[string]int `json:"teardowns"`
-	SynAndFin    int            `json:"syn_and_fin"`   // SYN and FIN both seen ("complete" in course terms)
-	Reset        int            `json:"reset"`         // any RST seen
-	OpenAtEnd    int            `json:"open_at_end"`   // neither FIN both ways nor RST
-	BegunBefore  int            `json:"begun_before"`  // no SYN seen: began before the capture
-	DurationMS   Dist           `json:"duration_ms"`   // first to last packet
+	SynAndFin    int            `json:"syn_and_fin"`  // SYN and FIN both seen ("complete" in course terms)
+	Reset        int            `json:"reset"`        // any RST seen
+	OpenAtEnd    int            `json:"open_at_end"`  // neither FIN both ways nor RST
+	BegunBefore  int            `json:"begun_before"` // no SYN seen: began before the capture
+	DurationMS   Dist           `json:"duration_ms"`  // first to last packet
 	HandshakeRTT Dist           `json:"handshake_rtt_ms"`
 	DataRTT      Dist           `json:"data_rtt_ms"` // each connection's mean data-phase sample
 	Packets      Dist           `json:"packets"`     // packets per connection, both ways

@@ -171,7 +171,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 		seglen++
 	}
 	if f&FlagRST == 0 {
-		switch s.classify(seg.Seq, seglen, seg.PayloadLen, seg.TS, c.oooThreshold()) {
+		switch s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold()) {
 		case segRetx:
 			s.RetxPkts++
 			s.RetxBytes += int64(seg.PayloadLen)
@@ -191,6 +191,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 
 	// Acknowledgments: RTT samples and FIN acknowledgment.
 	if f&FlagACK != 0 {
+		s.noteAck(seg.Ack, seg.Window, seg.PayloadLen == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0, seg.TS)
 		if !s.ackSet || s.maxAck.LessThan(seg.Ack) {
 			s.ackSet, s.maxAck = true, seg.Ack
 		}

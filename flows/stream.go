@@ -13,10 +13,14 @@ type Stream struct {
 	base          Seq   // first sequence number seen from this side
 	nxt           Seq   // one past the highest sequence number seen (SYN and FIN count one)
 	lastAdvanceTS int64 // time of the last segment that moved nxt forward
-	holes         [4]hole
+	holes         [16]hole
 	nholes        int
 	ackSet        bool
-	maxAck        Seq // highest acknowledgment number this side sent
+	maxAck        Seq   // highest acknowledgment number this side sent
+	ctlOctets     int64 // SYN and FIN octets inside [base, nxt)
+	dupAcks       int   // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
+	lastAckTS     int64 // time of the last segment with ACK from this side
+	lastWin       uint16
 
 	// Data-phase RTT: one segment timed at a time, as classic TCP does
 	// (RFC 6298 §3); a retransmission of it cancels the sample (Karn).
@@ -59,6 +63,26 @@ type Stream struct {
 	RTTSum       int64
 }
 
+// noteAck counts duplicate acknowledgments as Wireshark does: a segment
+// without payload, SYN, FIN or RST that repeats the previous ack number and
+// window is one more duplicate; any other segment from this side ends the
+// run.
+func (s *Stream) noteAck(ack Seq, win uint16, pure bool, ts int64) {
+	if pure && s.ackSet && ack == s.maxAck && win == s.lastWin {
+		s.dupAcks++
+	} else {
+		s.dupAcks = 0
+	}
+	s.lastWin, s.lastAckTS = win, ts
+}
+
+// fastRetransmission reports whether a segment at seq sent at ts answers
+// the peer's duplicate ACKs (peer is the other direction's stream):
+// Wireshark asks for two or more, the last within 20 ms.
+func (peer *Stream) fastRetransmission(seq Seq, ts int64) bool {
+	return peer.dupAcks >= 2 && peer.ackSet && seq == peer.maxAck && ts-peer.lastAckTS < 20e6
+}
+
 // segClass is what a segment did to its stream's sequence space.
 type segClass uint8
 
@@ -69,14 +93,23 @@ const (
 	segKeepAlive                  // one byte (or none) just below the next expected byte
 )
 
-// classify updates the sequence state with a segment of seglen sequence
-// octets (payload plus one each for SYN and FIN) and says what it was.
-// oooThresh is the time within which a gap-filling segment counts as
-// reordered rather than retransmitted, as in Wireshark.
-func (s *Stream) classify(seq Seq, seglen uint32, payload int, ts, oooThresh int64) segClass {
+// classify updates the sequence state with a segment and says what it
+// was. seglen counts the payload plus one each for SYN and FIN; ctl is set
+// when the segment has SYN or FIN. oooThresh is the time within which a
+// gap-filling segment counts as reordered rather than retransmitted, as in
+// Wireshark.
+func (s *Stream) classify(seq Seq, seglen uint32, payload int, ctl, fastRetx bool, ts, oooThresh int64) segClass {
 	if !s.baseSet {
 		s.baseSet, s.base, s.nxt, s.lastAdvanceTS = true, seq, seq.Add(seglen), ts
+		if ctl && seglen > uint32(payload) {
+			s.ctlOctets++
+		}
 		return segNew
+	}
+	// A keep-alive repeats the last byte sent (or none): seq = next - 1
+	// (RFC 9293 §3.8.4).
+	if !ctl && payload <= 1 && seq.Add(1) == s.nxt {
+		return segKeepAlive
 	}
 	if seglen == 0 {
 		return segNew
@@ -87,15 +120,31 @@ func (s *Stream) classify(seq Seq, seglen uint32, payload int, ts, oooThresh int
 			s.addHole(s.nxt, seq)
 		}
 		s.nxt, s.lastAdvanceTS = end, ts
+		if ctl {
+			s.ctlOctets += int64(seglen) - int64(payload)
+		}
 		return segNew
 	}
-	if payload <= 1 && end == s.nxt && seglen <= 1 && s.nholes == 0 {
-		return segKeepAlive
-	}
-	if s.fill(seq, end) && ts-s.lastAdvanceTS < oooThresh {
+	// Wireshark's order: a segment at the sequence number the peer keeps
+	// acknowledging twice or more is a fast retransmission; one that fills a
+	// gap soon after later bytes came is out of order; anything else that
+	// does not advance is a retransmission.
+	filled := s.fill(seq, end)
+	if !fastRetx && filled && ts-s.lastAdvanceTS < oooThresh {
 		return segOutOfOrder
 	}
 	return segRetx
+}
+
+// UniqueBytes returns the payload bytes this side sent, each counted once:
+// the sequence space covered, less the SYN and FIN octets and the gaps
+// never filled (what Zeek reports as orig_bytes/resp_bytes).
+func (s *Stream) UniqueBytes() int64 {
+	if !s.baseSet {
+		return 0
+	}
+	n := int64(s.base.Size(s.nxt)) - s.ctlOctets - s.missed()
+	return max(n, 0)
 }
 
 func (s *Stream) addHole(from, to Seq) {

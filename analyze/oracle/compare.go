@@ -415,8 +415,12 @@ func compareSegment(p pairCtx, prefix string, o *Options, t *TsharkSegment) {
 	}
 }
 
-// CompareZeek matches records with Zeek conn.log rows (see the package doc)
-// and compares conn_state and history where the log has them. Rows without
+// CompareZeek matches records with Zeek conn.log rows on the unordered
+// endpoint pair (see the package doc): when a pair has as many rows as
+// records they are paired in order of appearance (conn index against log
+// order); otherwise rows with orig = synfin's client are paired first, then
+// flipped ones (orig = synfin's server), each in order. It compares
+// conn_state and history where the log has them. Rows without
 // a 5-tuple (cut columns) cannot be matched and are reported unmatched.
 // ZeekConn.Note, and "zeek flipped the orientation" for a match with
 // orig = synfin's server, are attached to disagreements.
@@ -430,20 +434,44 @@ func CompareZeek(recs []Record, zs []ZeekConn) FieldStats {
 		byPair := prepRecords(&s, g.capture, g.recs)
 		rows := g.oracle
 		used := make([]bool, len(rows))
-		for _, flipped := range []bool{false, true} {
-			for i, z := range rows {
-				if used[i] || !z.HasTuple {
-					continue
+		rowsByPair := map[string][]int{}
+		var order []string
+		for i, z := range rows {
+			if !z.HasTuple {
+				continue
+			}
+			k := pairKey(z.Orig, z.Resp)
+			if _, ok := rowsByPair[k]; !ok {
+				order = append(order, k)
+			}
+			rowsByPair[k] = append(rowsByPair[k], i)
+		}
+		match := func(r *recEnds, i int, flipped bool) {
+			used[i], r.matched = true, true
+			compareZeekPair(&s, r.rec, rows[i], g.capture, flipped)
+		}
+		for _, k := range order {
+			rs, idx := byPair[k], rowsByPair[k]
+			if len(rs) == len(idx) {
+				// As many rows as records: order of appearance decides.
+				for j, i := range idx {
+					match(rs[j], i, rows[i].Orig != rs[j].client)
 				}
-				for _, r := range byPair[pairKey(z.Orig, z.Resp)] {
-					if r.matched {
+				continue
+			}
+			// Zeek split or merged connections: the same orientation first,
+			// then flipped, each in order of appearance.
+			for _, flipped := range []bool{false, true} {
+				for _, i := range idx {
+					if used[i] {
 						continue
 					}
-					if (!flipped && z.Orig == r.client && z.Resp == r.server) ||
-						(flipped && z.Orig == r.server && z.Resp == r.client) {
-						used[i], r.matched = true, true
-						compareZeekPair(&s, r.rec, z, g.capture, flipped)
-						break
+					z := rows[i]
+					for _, r := range rs {
+						if !r.matched && ((!flipped && z.Orig == r.client) || (flipped && z.Orig == r.server)) {
+							match(r, i, flipped)
+							break
+						}
 					}
 				}
 			}

@@ -91,3 +91,100 @@ func TestCorpusZeekParses(t *testing.T) {
 	}
 	t.Logf("%d baselines, %d usable (%d TCP rows), %d files missing; skip reasons: %v", len(bs), usable, rows, missing, why)
 }
+
+// recordFrom builds the record a perfect synfin would write for a stream.
+func recordFrom(c TsharkConn, conn int, dropISN bool) Record {
+	opts := func(s *TsharkSegment) *Options {
+		if s == nil {
+			return nil
+		}
+		sack := s.SackPerm
+		return &Options{MSS: s.MSS, WScale: s.WScale, SackPerm: &sack, TSVal: s.TSVal, Layout: s.Layout, Window: s.Window}
+	}
+	synCount, synackCount := c.SynCount, c.SynAckCount
+	r := Record{File: c.Capture, Conn: conn, Client: c.Client.String(), Server: c.Server.String(), Completeness: c.Completeness}
+	r.Handshake = Handshake{ClientISN: c.ClientISN, ServerISN: c.ServerISN, SynCount: &synCount, SynAckCount: &synackCount,
+		RTTMs: c.IRTTMs, SynOptions: opts(c.Syn), SynAckOptions: opts(c.SynAck)}
+	if c.Refused {
+		r.Handshake.Status, r.Handshake.RTTMs = "rejected", nil
+	}
+	if dropISN {
+		r.Handshake.ClientISN = nil
+	}
+	return r
+}
+
+// TestCorpusTsharkSelfMatch compares every tshark oracle with records made
+// from it (every other one without a client ISN, in reverse order): all
+// must match and agree, which exercises matching on every stream of the
+// corpus, port reuse included.
+func TestCorpusTsharkSelfMatch(t *testing.T) {
+	dir := corpusDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "tshark", "*.tsv"))
+	var total FieldStats
+	for _, f := range files {
+		l, err := ReadTsharkFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []Record
+		for i := len(l.Conns) - 1; i >= 0; i-- {
+			recs = append(recs, recordFrom(l.Conns[i], i, i%2 == 1))
+		}
+		s := CompareTshark(recs, l.Conns)
+		if len(s.UnmatchedSynfin)+len(s.UnmatchedOracle) > 0 {
+			t.Errorf("%s: unmatched %v / %v", l.Capture, s.UnmatchedSynfin, s.UnmatchedOracle)
+		}
+		total.Merge(s)
+	}
+	for _, f := range total.Fields {
+		want := f.Compared
+		if f.Field == FieldClientISN {
+			continue // half the records have none on purpose
+		}
+		if f.Agreed != want {
+			t.Errorf("%s: %d of %d agreed", f.Field, f.Agreed, f.Compared)
+		}
+	}
+	for _, d := range total.Disagreements {
+		if d.Field != FieldClientISN {
+			t.Errorf("disagreement %+v", d)
+		}
+	}
+	t.Logf("%d streams matched; irtt by rule %d", total.Matched, total.Field(FieldIRTT).ByRule)
+}
+
+// TestCorpusZeekSelfMatch compares every usable Zeek baseline with records
+// made from its own rows (every other one seen from the other side).
+func TestCorpusZeekSelfMatch(t *testing.T) {
+	dir := corpusDir(t)
+	bs, err := ReadMappingFile(filepath.Join(dir, "zeek", "mapping.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total FieldStats
+	for _, b := range bs {
+		if !b.Usable() {
+			continue
+		}
+		l, err := ReadZeekBaseline(dir, b)
+		if err != nil || !l.Comparable() {
+			continue
+		}
+		var recs []Record
+		for i, z := range l.Conns {
+			st, hi := z.ConnState, z.History
+			r := Record{File: "dir/" + l.Capture, Conn: i, Client: z.Orig.String(), Server: z.Resp.String(), State: &st, History: &hi}
+			if i%2 == 1 {
+				r.Client, r.Server = r.Server, r.Client
+			}
+			recs = append(recs, r)
+		}
+		s := CompareZeek(recs, l.Conns)
+		if len(s.UnmatchedSynfin)+len(s.UnmatchedOracle)+len(s.Disagreements) > 0 {
+			t.Errorf("%s: unmatched %v / %v, disagreements %v", b.CopiedTo, s.UnmatchedSynfin, s.UnmatchedOracle, s.Disagreements)
+		}
+		total.Merge(s)
+	}
+	t.Logf("%d Zeek rows matched; conn_state %+v, history %+v", total.Matched, total.Field(FieldConnState), total.Field(FieldHistory))
+}

@@ -57,10 +57,13 @@
 // stream with the same unordered endpoint pair and the same client ISN when
 // both have one; the remaining ones on that pair are paired in order of
 // appearance (conn index against stream number), skipping pairs where both
-// sides have a client ISN and they differ. A Zeek row matches a record whose
-// client is id.orig and server id.resp, in order of appearance (conn index
-// against log order); rows left over are then tried flipped (orig = synfin's
-// server), since Zeek may flip the originator.
+// sides have a client ISN and they differ. A Zeek row matches a record on
+// the unordered endpoint pair of its 5-tuple; when a pair has as many rows
+// as records, they are paired in order of appearance (conn index against log
+// order) whatever their orientation; when Zeek split or merged connections
+// (counts differ), rows with id.orig = synfin's client are paired first and
+// then flipped ones (id.orig = synfin's server: Zeek may flip the
+// originator), each in order. A flipped match is noted on its disagreements.
 //
 // A field counts only when the oracle has a value for it; see
 // [CompareTshark] and [CompareZeek] for the fields.

@@ -62,6 +62,7 @@ type errWriter struct {
 	err error
 }
 
+// Write writes p unless an earlier write failed.
 func (e *errWriter) Write(p []byte) (int, error) {
 	if e.err != nil {
 		return 0, e.err
@@ -71,6 +72,7 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// printf formats into the writer.
 func (e *errWriter) printf(format string, a ...any) {
 	fmt.Fprintf(e, format, a...)
 }
