@@ -69,7 +69,11 @@ type Decoder struct {
 	ip6ext   layers.IPv6ExtensionSkipper
 	ip6frag  layers.IPv6Fragment
 	gre      layers.GRE
-	udp      layers.UDP
+	udp      udpLayer
+	ether    etherLayer
+	fddi     fddiLayer
+	teredo   teredoLayer
+	ayiya    ayiyaLayer
 	vxlan    layers.VXLAN
 	geneve   layers.Geneve
 	gtp      layers.GTPv1U
@@ -94,7 +98,9 @@ func NewDecoder() *Decoder {
 func firstLayer(lt layers.LinkType) (gopacket.LayerType, bool) {
 	switch lt {
 	case layers.LinkTypeEthernet:
-		return layers.LayerTypeEthernet, true
+		return layerTypeEther, true
+	case layers.LinkTypeFDDI:
+		return layerTypeFDDI, true
 	case layers.LinkTypeNull, layers.LinkTypeLoop:
 		return layers.LayerTypeLoopback, true
 	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12, 14:
@@ -127,8 +133,8 @@ func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
 		first, known := firstLayer(lt)
 		if known {
 			p = gopacket.NewDecodingLayerParser(first,
-				&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6,
-				&d.ip6ext, &d.ip6frag, &d.gre, &d.udp, &d.vxlan, &d.geneve, &d.gtp,
+				&d.eth, &d.ether, &d.fddi, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6,
+				&d.ip6ext, &d.ip6frag, &d.gre, &d.udp, &d.vxlan, &d.geneve, &d.gtp, &d.teredo, &d.ayiya,
 				&d.radiotap, &d.dot11, &d.llc, &d.snap,
 				&d.raw, &d.nflog, &d.ppp, &d.pppoe, &d.mpls, &d.tcp)
 			p.IgnoreUnsupported = true

@@ -58,7 +58,16 @@ func parseOptions(b []byte, o *Options) {
 		}
 		switch kind {
 		case optEOL:
+			// The rest is padding. Wireshark lists each zero byte of it as
+			// another EOL, and so does the layout (JA4T counts them too).
 			o.EOL = true
+			for _, p := range b[i+1:] {
+				if p != 0 || int(o.NLayout) >= len(o.Layout) {
+					break
+				}
+				o.Layout[o.NLayout] = optEOL
+				o.NLayout++
+			}
 			return
 		case optNOP:
 			o.NOPs++

@@ -1,0 +1,200 @@
+package flows
+
+import (
+	"encoding/binary"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Layer types for headers gopacket does not decode as DecodingLayers.
+var (
+	layerTypeEther   = gopacket.RegisterLayerType(1710, gopacket.LayerTypeMetadata{Name: "synfin Ethernet"})
+	layerTypeFDDI    = gopacket.RegisterLayerType(1711, gopacket.LayerTypeMetadata{Name: "synfin FDDI"})
+	layerTypeUDP     = gopacket.RegisterLayerType(1712, gopacket.LayerTypeMetadata{Name: "synfin UDP"})
+	layerTypeTeredo  = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
+	layerTypeAYIYA   = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
+	layerTypeNoLayer = gopacket.LayerTypeZero
+)
+
+// Ethertypes of tags and encapsulations that etherLayer steps over.
+const (
+	etherVLAN       = 0x8100 // IEEE 802.1Q
+	etherQinQ       = 0x88a8 // IEEE 802.1ad
+	etherQinQOld    = 0x9100 // pre-standard QinQ
+	etherVNTag      = 0x8926 // Cisco VN-Tag
+	etherPBB        = 0x88e7 // IEEE 802.1ah I-TAG, followed by a whole Ethernet header
+	etherFabricPath = 0x8903 // Cisco FabricPath, followed by a whole Ethernet header
+)
+
+// etherLayer decodes an Ethernet II or 802.3 header and steps over any
+// stack of VLAN tags (any depth), VN-Tags, and the provider headers that
+// wrap a second Ethernet frame (802.1ah PBB, Cisco FabricPath), so that the
+// next layer is the network layer. gopacket's Ethernet and Dot1Q layers
+// stop at the tags they do not know.
+type etherLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (e *etherLayer) CanDecode() gopacket.LayerClass    { return layerTypeEther }
+func (e *etherLayer) NextLayerType() gopacket.LayerType { return e.next }
+func (e *etherLayer) LayerPayload() []byte              { return e.payload }
+
+func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	e.next, e.payload = layerTypeNoLayer, nil
+	if len(b) < 14 {
+		return errNoTCP
+	}
+	typ, rest := binary.BigEndian.Uint16(b[12:14]), b[14:]
+	for hops := 0; hops < 16; hops++ {
+		switch typ {
+		case etherVLAN, etherQinQ, etherQinQOld:
+			if len(rest) < 4 {
+				return errNoTCP
+			}
+			typ, rest = binary.BigEndian.Uint16(rest[2:4]), rest[4:]
+			continue
+		case etherVNTag:
+			if len(rest) < 6 {
+				return errNoTCP
+			}
+			typ, rest = binary.BigEndian.Uint16(rest[4:6]), rest[6:]
+			continue
+		case etherPBB: // 4-byte I-TAG, then the customer's Ethernet header
+			if len(rest) < 4+14 {
+				return errNoTCP
+			}
+			typ, rest = binary.BigEndian.Uint16(rest[4+12:4+14]), rest[4+14:]
+			continue
+		case etherFabricPath: // 2-byte FTag/TTL, then the inner Ethernet header
+			if len(rest) < 2+14 {
+				return errNoTCP
+			}
+			typ, rest = binary.BigEndian.Uint16(rest[2+12:2+14]), rest[2+14:]
+			continue
+		}
+		break
+	}
+	e.payload = rest
+	if typ <= 1500 { // 802.3 length: an LLC header follows
+		if int(typ) < len(rest) {
+			e.payload = rest[:typ]
+		}
+		e.next = layers.LayerTypeLLC
+		return nil
+	}
+	e.next = layers.EthernetType(typ).LayerType()
+	return nil
+}
+
+// fddiLayer decodes an FDDI header (frame control, two addresses) before LLC.
+type fddiLayer struct{ payload []byte }
+
+func (f *fddiLayer) CanDecode() gopacket.LayerClass    { return layerTypeFDDI }
+func (f *fddiLayer) NextLayerType() gopacket.LayerType { return layers.LayerTypeLLC }
+func (f *fddiLayer) LayerPayload() []byte              { return f.payload }
+func (f *fddiLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	if len(b) < 13 {
+		return errNoTCP
+	}
+	f.payload = b[13:]
+	return nil
+}
+
+// udpLayer decodes a UDP header and picks the tunnel behind it by port:
+// gopacket's VXLAN, Geneve and GTP-U, and Teredo, AYIYA and GRE-in-UDP,
+// which it lacks. Plain UDP ends decoding.
+type udpLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (u *udpLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeUDP }
+func (u *udpLayer) NextLayerType() gopacket.LayerType { return u.next }
+func (u *udpLayer) LayerPayload() []byte              { return u.payload }
+func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	u.next, u.payload = layerTypeNoLayer, nil
+	if len(b) < 8 {
+		return errNoTCP
+	}
+	src, dst := binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])
+	u.payload = b[8:]
+	for _, p := range [2]uint16{dst, src} {
+		switch p {
+		case 4789, 8472:
+			u.next = layers.LayerTypeVXLAN
+		case 6081:
+			u.next = layers.LayerTypeGeneve
+		case 2152:
+			u.next = layers.LayerTypeGTPv1U
+		case 3544:
+			u.next = layerTypeTeredo
+		case 5072:
+			u.next = layerTypeAYIYA
+		case 4754:
+			u.next = layers.LayerTypeGRE
+		default:
+			continue
+		}
+		return nil
+	}
+	return nil
+}
+
+// teredoLayer steps over Teredo's optional authentication and origin
+// indication headers (RFC 4380 §5.1.1) to the IPv6 packet.
+type teredoLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (t *teredoLayer) CanDecode() gopacket.LayerClass    { return layerTypeTeredo }
+func (t *teredoLayer) NextLayerType() gopacket.LayerType { return t.next }
+func (t *teredoLayer) LayerPayload() []byte              { return t.payload }
+func (t *teredoLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	t.next, t.payload = layerTypeNoLayer, nil
+	if len(b) >= 4 && b[0] == 0 && b[1] == 1 { // authentication: ID and AU lengths, nonce, confirmation
+		n := 4 + int(b[2]) + int(b[3]) + 9
+		if len(b) < n {
+			return nil
+		}
+		b = b[n:]
+	}
+	if len(b) >= 8 && b[0] == 0 && b[1] == 0 { // origin indication
+		b = b[8:]
+	}
+	if len(b) > 0 && b[0]>>4 == 6 {
+		t.next, t.payload = layers.LayerTypeIPv6, b
+	}
+	return nil
+}
+
+// ayiyaLayer decodes the AYIYA tunnel header (draft-massar-v6ops-ayiya):
+// identity and signature lengths, then the next header.
+type ayiyaLayer struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (a *ayiyaLayer) CanDecode() gopacket.LayerClass    { return layerTypeAYIYA }
+func (a *ayiyaLayer) NextLayerType() gopacket.LayerType { return a.next }
+func (a *ayiyaLayer) LayerPayload() []byte              { return a.payload }
+func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	a.next, a.payload = layerTypeNoLayer, nil
+	if len(b) < 8 {
+		return errNoTCP
+	}
+	n := 8 + (1 << (b[0] >> 4)) + int(b[1]>>4)*4
+	if len(b) < n {
+		return errNoTCP
+	}
+	a.payload = b[n:]
+	switch b[3] {
+	case 4:
+		a.next = layers.LayerTypeIPv4
+	case 41:
+		a.next = layers.LayerTypeIPv6
+	}
+	return nil
+}
