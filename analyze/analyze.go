@@ -19,7 +19,7 @@ func Analyze(file string, c *flows.Conn) Record {
 	r.Teardown = teardown(c)
 	r.Stats = stats(c, r.Handshake.CapturePoint)
 	r.State, r.History = zeekState(c)
-	r.Completeness = int(c.Completeness)
+	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
 	r.SFStatus = sfStatus(c)
 	return r

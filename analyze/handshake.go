@@ -53,6 +53,9 @@ func handshake(c *flows.Conn) Handshake {
 		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg)
 		h.SynackSignature = ptr(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
 	}
+	if hs.HasIRTT {
+		h.IRTTms = ptr(ms(hs.IRTT))
+	}
 	if hs.HasACK {
 		h.AckTS = ptr(Time(hs.ACKTS))
 	}

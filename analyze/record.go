@@ -55,6 +55,7 @@ type Handshake struct {
 	SynCount        int         `json:"syn_count"`
 	SynackCount     int         `json:"synack_count"`
 	RTTms           *float64    `json:"rtt_ms"`
+	IRTTms          *float64    `json:"irtt_ms"`       // Wireshark's tcp.analysis.initial_rtt, by its rule
 	RTTAmbiguous    bool        `json:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
 	SynSynackMS     *float64    `json:"syn_synack_ms"`
 	SynackAckMS     *float64    `json:"synack_ack_ms"`

@@ -61,6 +61,14 @@ type Handshake struct {
 	// An RST answering the client's SYN before any SYN-ACK: a refusal.
 	Rejected bool
 	RejectTS int64
+	// Wireshark's iRTT (packet-tcp.c): the first segment with ACK and
+	// without SYN, from either side, minus the most recent SYN without
+	// ACK. A zero result counts as not measured, so the next such segment
+	// measures again, as in Wireshark.
+	mruSYN    int64
+	hasMRUSYN bool
+	IRTT      int64
+	HasIRTT   bool
 	// TFO: payload carried on the client's SYN.
 	SYNPayload int
 }
@@ -100,7 +108,8 @@ type Conn struct {
 	Closed            bool
 	ClosedTS          int64
 
-	Completeness uint8 // Wireshark's tcp.completeness bits
+	Completeness uint8 // Wireshark's tcp.completeness bits after one pass
+	firstBits    uint8 // bits the first packet adds in tshark's second pass
 	Zeek         ZeekState
 
 	// table bookkeeping: the activity list and the closing list.
@@ -151,11 +160,22 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 	c.Zeek.update(c, seg, d)
 
 	// Handshake facts.
+	switch {
+	case f&(FlagSYN|FlagACK) == FlagSYN:
+		c.HS.mruSYN, c.HS.hasMRUSYN = seg.TS, true
+	case f&(FlagSYN|FlagACK) == FlagACK && c.HS.hasMRUSYN && !c.HS.HasIRTT:
+		if d := seg.TS - c.HS.mruSYN; d != 0 {
+			c.HS.IRTT, c.HS.HasIRTT = d, true
+		}
+	}
 	if f&FlagSYN != 0 {
 		s.SynFlags++
 		c.observeSYN(seg, d)
 	}
-	if d == DirClient && f&(FlagSYN|FlagACK) == FlagACK && c.HS.HasSYNACK && !c.HS.HasACK && seg.Ack == c.HS.ServerISN+1 {
+	// The handshake's ACK is the client's first segment acknowledging the
+	// server's SYN: ack = server ISN + 1, or beyond when the capture lost
+	// the pure ACK (as Wireshark's iRTT, which takes the first ACK).
+	if d == DirClient && f&(FlagSYN|FlagACK) == FlagACK && c.HS.HasSYNACK && !c.HS.HasACK && c.HS.ServerISN.LessThan(seg.Ack) {
 		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKIndex, c.HS.ACKAck = true, seg.TS, seg.Index, seg.Ack
 	}
 	if f&FlagRST != 0 && d == DirServer && c.HS.HasSYN && !c.HS.HasSYNACK && !c.HS.Rejected {
@@ -307,34 +327,49 @@ func clampShift(s uint8) int {
 }
 
 // updateCompleteness applies Wireshark's tcp.completeness rules
-// (packet-tcp.c): only the conversation's first packet can set SYN.
+// (packet-tcp.c): a SYN counts only as the conversation's first packet, and
+// the SYN-ACK, ACK, DATA, FIN and RST bits come from the packets after it.
+// tshark -2 (two passes, as the oracles and most users run it) visits the
+// first packet again once the value is no longer zero, and then counts its
+// other bits too; firstBits keeps them for WiresharkCompleteness.
 func (c *Conn) updateCompleteness(seg *Segment, first bool) {
 	f := seg.Flags
-	if first {
-		if f&(FlagSYN|FlagACK) == FlagSYN {
-			c.Completeness |= CompSYN
-			if seg.PayloadLen > 0 {
-				c.Completeness |= CompDATA
-			}
-		}
-		return
-	}
+	var bits uint8
 	if f&(FlagSYN|FlagACK) == FlagSYN|FlagACK {
-		c.Completeness |= CompSYNACK
+		bits |= CompSYNACK
 	}
 	if f&(FlagSYN|FlagACK) == FlagACK {
 		if seg.PayloadLen > 0 {
-			c.Completeness |= CompDATA
+			bits |= CompDATA
 		} else {
-			c.Completeness |= CompACK
+			bits |= CompACK
 		}
 	}
 	if f&(FlagFIN|FlagACK) == FlagFIN|FlagACK {
-		c.Completeness |= CompFIN
+		bits |= CompFIN
 	}
 	if f&FlagRST != 0 {
-		c.Completeness |= CompRST
+		bits |= CompRST
 	}
+	if !first {
+		c.Completeness |= bits
+		return
+	}
+	c.firstBits = bits
+	if f&(FlagSYN|FlagACK) == FlagSYN {
+		c.Completeness |= CompSYN
+		if seg.PayloadLen > 0 {
+			c.Completeness |= CompDATA
+		}
+	}
+}
+
+// WiresharkCompleteness is tcp.completeness as tshark -2 reports it.
+func (c *Conn) WiresharkCompleteness() uint8 {
+	if c.Completeness == 0 {
+		return 0
+	}
+	return c.Completeness | c.firstBits
 }
 
 // MissedBytes returns the bytes of sequence gaps never filled in direction d.

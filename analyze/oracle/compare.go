@@ -28,6 +28,7 @@ const (
 	FieldSynCount       = "syn_count"
 	FieldSynAckCount    = "synack_count"
 	FieldIRTT           = "irtt"
+	FieldRTT            = "rtt_ms~irtt"
 	FieldCompleteness   = "completeness"
 	FieldConnState      = "conn_state"
 	FieldHistory        = "history"
@@ -38,7 +39,7 @@ var TsharkFields = []string{
 	FieldClientISN, FieldServerISN,
 	FieldSynMSS, FieldSynWScale, FieldSynLayout, FieldSynSackPerm, FieldSynTSVal, FieldSynWindow,
 	FieldSynAckMSS, FieldSynAckWScale, FieldSynAckLayout, FieldSynAckSackPerm, FieldSynAckTSVal, FieldSynAckWindow,
-	FieldSynCount, FieldSynAckCount, FieldIRTT, FieldCompleteness,
+	FieldSynCount, FieldSynAckCount, FieldIRTT, FieldRTT, FieldCompleteness,
 }
 
 // ZeekFields lists the fields CompareZeek counts, in report order.
@@ -47,6 +48,15 @@ var ZeekFields = []string{FieldConnState, FieldHistory}
 // IRTTTolerance is the largest difference (ms, exclusive) at which synfin's
 // rtt_ms and tshark's iRTT agree: tshark prints microseconds.
 const IRTTTolerance = 0.01
+
+// RuleFTPData explains a completeness that differs only in the SYN bit on
+// a capture with FTP: Wireshark's FTP dissector creates the data
+// connection's conversation from the PORT/PASV reply, so the SYN is not the
+// conversation's first packet and never sets the bit.
+const RuleFTPData = "FTP data connection: Wireshark's FTP dissector creates the conversation before the SYN"
+
+// RuleRTTNotIRTT explains rtt_ms differing from tshark's iRTT.
+const RuleRTTNotIRTT = "rtt_ms is the client's ACK minus the answered SYN; iRTT ends at the first ACK-bearing segment from either side"
 
 // RuleRefusedNoRTT is the rule under which a refused connection's iRTT is
 // not a disagreement: tshark measures SYN to RST+ACK, synfin reports no RTT.
@@ -293,6 +303,13 @@ func CompareTshark(recs []Record, ts []TsharkConn) FieldStats {
 	}
 	for _, g := range groups {
 		byPair := prepRecords(&s, g.capture, g.recs)
+		// A capture with an FTP control connection (port 21) has data
+		// connections that Wireshark's FTP dissector announces before
+		// their SYN (RuleFTPData).
+		hasFTP := slices.ContainsFunc(g.recs, func(r Record) bool {
+			a, err := r.ServerAddr()
+			return err == nil && a.Port() == 21
+		})
 		streams := slices.Clone(g.oracle)
 		slices.SortStableFunc(streams, func(a, b TsharkConn) int { return cmp.Compare(a.Stream, b.Stream) })
 		tByPair := map[string][]int{}
@@ -315,7 +332,7 @@ func CompareTshark(recs []Record, ts []TsharkConn) FieldStats {
 				for _, i := range idx {
 					if !used[i] && streams[i].ClientISN != nil && *streams[i].ClientISN == *r.rec.Handshake.ClientISN {
 						used[i], r.matched = true, true
-						compareTsharkPair(&s, r.rec, streams[i], g.capture)
+						compareTsharkPair(&s, r.rec, streams[i], g.capture, hasFTP)
 						break
 					}
 				}
@@ -327,7 +344,7 @@ func CompareTshark(recs []Record, ts []TsharkConn) FieldStats {
 				for _, i := range idx {
 					if !used[i] && (r.rec.Handshake.ClientISN == nil || streams[i].ClientISN == nil) {
 						used[i], r.matched = true, true
-						compareTsharkPair(&s, r.rec, streams[i], g.capture)
+						compareTsharkPair(&s, r.rec, streams[i], g.capture, hasFTP)
 						break
 					}
 				}
@@ -363,7 +380,7 @@ func addUnmatchedRecs(s *FieldStats, capture string, byPair map[string][]*recEnd
 }
 
 // compareTsharkPair compares one matched record and stream.
-func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string) {
+func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ftpData bool) {
 	s.Matched++
 	if c := r.Capture(); c != "" {
 		capture = c
@@ -382,15 +399,25 @@ func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string) {
 	}
 	if t.IRTTMs != nil {
 		o := fmtMs(t.IRTTMs)
+		// irtt_ms follows Wireshark's rule and must agree; rtt_ms is
+		// synfin's handshake RTT (SPEC §3), which differs by rule where the
+		// first ACK-bearing segment is not the client's ACK of the SYN-ACK.
+		p.check(FieldIRTT, h.IRTTMs != nil && math.Abs(*h.IRTTMs-*t.IRTTMs) < IRTTTolerance, fmtMs(h.IRTTMs), o)
 		switch {
 		case h.RTTMs == nil && (h.Status == "rejected" || t.Refused):
-			p.byRule(FieldIRTT, RuleRefusedNoRTT, "null", o)
+			p.byRule(FieldRTT, RuleRefusedNoRTT, "null", o)
+		case h.RTTMs != nil && math.Abs(*h.RTTMs-*t.IRTTMs) < IRTTTolerance:
+			p.check(FieldRTT, true, fmtMs(h.RTTMs), o)
 		default:
-			p.check(FieldIRTT, h.RTTMs != nil && math.Abs(*h.RTTMs-*t.IRTTMs) < IRTTTolerance, fmtMs(h.RTTMs), o)
+			p.byRule(FieldRTT, RuleRTTNotIRTT, fmtMs(h.RTTMs), o)
 		}
 	}
 	if t.Completeness != nil {
-		p.check(FieldCompleteness, eqInt(r.Completeness, t.Completeness), fmtInt(r.Completeness), fmtInt(t.Completeness))
+		if r.Completeness != nil && *r.Completeness == *t.Completeness|1 && *t.Completeness&1 == 0 && ftpData {
+			p.byRule(FieldCompleteness, RuleFTPData, fmtInt(r.Completeness), fmtInt(t.Completeness))
+		} else {
+			p.check(FieldCompleteness, eqInt(r.Completeness, t.Completeness), fmtInt(r.Completeness), fmtInt(t.Completeness))
+		}
 	}
 }
 

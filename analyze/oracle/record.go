@@ -40,6 +40,7 @@ type Handshake struct {
 	SynCount      *int     `json:"syn_count"`
 	SynAckCount   *int     `json:"synack_count"`
 	RTTMs         *float64 `json:"rtt_ms"`
+	IRTTMs        *float64 `json:"irtt_ms"`
 	SynSynAckMs   *float64 `json:"syn_synack_ms"`
 	SynAckAckMs   *float64 `json:"synack_ack_ms"`
 	ClientISN     *uint32  `json:"client_isn"`
