@@ -2,6 +2,8 @@ package oracle
 
 import (
 	"bytes"
+	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,13 +34,26 @@ func sameList(t *testing.T, what string, got, want []string) {
 	}
 }
 
-// Hand-written records for zeek__http__concurrent-range-requests.pcap:
-// conn 0 agrees everywhere; conn 1 has a wrong SYN-ACK MSS and an RTT
-// 0.019 ms off; conn 2 has an RTT 0.004 ms off (agrees) and a wrong
-// completeness.
-const rangeJSONL = `{"file":"zeek__http__concurrent-range-requests.pcap","conn":0,"client":"192.168.0.107:58716","server":"88.198.248.254:80","state":"SF","history":"ShADadFf","completeness":31,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":31.61,"client_isn":4154547702,"server_isn":1257407042,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901460,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1420,"wscale":13,"sack_perm":true,"ts_val":2610704597,"layout":"2,4,8,1,3","window":65160}}}
-{"file":"zeek__http__concurrent-range-requests.pcap","conn":1,"client":"192.168.0.107:58718","server":"88.198.248.254:80","state":"SF","history":"ShADadFf","completeness":31,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":32.27,"client_isn":4290200327,"server_isn":965086345,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901461,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1460,"wscale":13,"sack_perm":true,"ts_val":2610704598,"layout":"2,4,8,1,3","window":65160}}}
-{"file":"zeek__http__concurrent-range-requests.pcap","conn":2,"client":"88.198.248.254:80","server":"192.168.0.107:58720","state":"S1","history":"ShADadFf","completeness":15,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":41.457,"client_isn":3638283777,"server_isn":746798418,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901461,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1420,"wscale":13,"sack_perm":true,"ts_val":2610704601,"layout":"2,4,8,1,3","window":65160}}}
+// byRuleKeys renders values set aside by rule as "conn field synfin oracle
+// [rule]" lines.
+func byRuleKeys(ds []Disagreement) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, strings.Join([]string{fmtInt(&d.Conn), d.OracleID, d.Field, d.Synfin, d.Oracle, "[" + d.Note + "]"}, " "))
+	}
+	return out
+}
+
+// Hand-written records for zeek__http__concurrent-range-requests.pcap
+// (tshark's iRTTs: 31.61, 32.251, 41.453):
+// conn 0 agrees everywhere, and its rtt_ms (35) differs from the iRTT by
+// rule; conn 1 has a wrong SYN-ACK MSS and an irtt_ms 0.019 ms off, while
+// its rtt_ms is 0.004 ms off (agrees); conn 2 has an irtt_ms 0.004 ms off
+// (agrees), no rtt_ms although complete (by rule, not a refusal) and a
+// wrong completeness.
+const rangeJSONL = `{"file":"zeek__http__concurrent-range-requests.pcap","conn":0,"client":"192.168.0.107:58716","server":"88.198.248.254:80","state":"SF","history":"ShADadFf","completeness":31,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":35,"irtt_ms":31.61,"client_isn":4154547702,"server_isn":1257407042,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901460,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1420,"wscale":13,"sack_perm":true,"ts_val":2610704597,"layout":"2,4,8,1,3","window":65160}}}
+{"file":"zeek__http__concurrent-range-requests.pcap","conn":1,"client":"192.168.0.107:58718","server":"88.198.248.254:80","state":"SF","history":"ShADadFf","completeness":31,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":32.255,"irtt_ms":32.27,"client_isn":4290200327,"server_isn":965086345,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901461,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1460,"wscale":13,"sack_perm":true,"ts_val":2610704598,"layout":"2,4,8,1,3","window":65160}}}
+{"file":"zeek__http__concurrent-range-requests.pcap","conn":2,"client":"88.198.248.254:80","server":"192.168.0.107:58720","state":"S1","history":"ShADadFf","completeness":15,"handshake":{"status":"complete","syn_count":1,"synack_count":1,"rtt_ms":null,"irtt_ms":41.457,"client_isn":3638283777,"server_isn":746798418,"syn_options":{"mss":1460,"wscale":7,"sack_perm":true,"ts_val":1286901461,"layout":"2,4,8,1,3","window":64240},"synack_options":{"mss":1420,"wscale":13,"sack_perm":true,"ts_val":2610704601,"layout":"2,4,8,1,3","window":65160}}}
 `
 
 func TestCompareTsharkFields(t *testing.T) {
@@ -52,11 +67,17 @@ func TestCompareTsharkFields(t *testing.T) {
 		"1 stream 1 irtt 32.27 32.251",
 		"2 stream 2 completeness 15 31",
 	})
+	sameList(t, "by rule", byRuleKeys(s.ByRule), []string{
+		"0 stream 0 rtt_ms~irtt 35 31.61 [" + RuleRTTNotIRTT + "]",
+		"2 stream 2 rtt_ms~irtt null 41.453 [" + RuleRTTNotIRTT + "]",
+	})
 	for _, f := range TsharkFields {
 		want := FieldCount{Field: f, Compared: 3, Agreed: 3}
 		switch f {
 		case FieldSynAckMSS, FieldIRTT, FieldCompleteness:
 			want.Agreed = 2
+		case FieldRTT:
+			want = FieldCount{Field: f, Compared: 1, Agreed: 1, ByRule: 2}
 		}
 		if got := s.Field(f); got != want {
 			t.Errorf("%s: %+v, want %+v", f, got, want)
@@ -64,37 +85,77 @@ func TestCompareTsharkFields(t *testing.T) {
 	}
 }
 
-// refusedJSONL is a record for pcapplusplus__one_tcp_rst.pcap with the
-// handshake status and rtt_ms left as %s placeholders.
-const refusedJSONL = `{"file":"pcapplusplus__one_tcp_rst.pcap","conn":0,"client":"10.1.1.13:45264","server":"10.1.1.6:20000","completeness":37,"handshake":{"status":"%s","syn_count":1,"synack_count":null,"rtt_ms":%s,"client_isn":3820339060,"server_isn":null,"syn_options":{"mss":1460,"wscale":10,"sack_perm":true,"ts_val":926866234,"layout":"2,4,8,1,3","window":64240},"synack_options":null}}`
+// refusedJSONL is a record for pcapplusplus__one_tcp_rst.pcap (tshark's
+// iRTT: 0.349, SYN to RST+ACK) with the handshake status, rtt_ms and
+// irtt_ms left as %s placeholders.
+const refusedJSONL = `{"file":"pcapplusplus__one_tcp_rst.pcap","conn":0,"client":"10.1.1.13:45264","server":"10.1.1.6:20000","completeness":37,"handshake":{"status":"%s","syn_count":1,"synack_count":null,"rtt_ms":%s,"irtt_ms":%s,"client_isn":3820339060,"server_isn":null,"syn_options":{"mss":1460,"wscale":10,"sack_perm":true,"ts_val":926866234,"layout":"2,4,8,1,3","window":64240},"synack_options":null}}`
+
+func refusedRecord(status, rtt, irtt string) string {
+	return fmt.Sprintf(refusedJSONL, status, rtt, irtt)
+}
 
 func TestCompareTsharkRefused(t *testing.T) {
 	l := loadTshark(t, "pcapplusplus__one_tcp_rst.pcap")
-	base := refusedJSONL
+	if len(l.Conns) != 1 || !l.Conns[0].Refused {
+		t.Fatalf("oracle: %+v, want one refused stream", l.Conns)
+	}
+	refused := "0 stream 0 rtt_ms~irtt null 0.349 [" + RuleRefusedNoRTT + "]"
 	tests := []struct {
-		name, status, rtt  string
-		compared, byRule   int
-		disagreements      int
-		wantRuleDifference bool
+		name, status, rtt, irtt string
+		irttCount, rttCount     FieldCount
+		disagreements, byRule   []string
 	}{
-		{"rejected, no RTT: by rule", "rejected", "null", 0, 1, 0, true},
-		{"oracle shows the refusal: by rule", "no_reply", "null", 0, 1, 0, true},
-		{"synfin measures SYN to RST: compared", "rejected", "0.349", 1, 0, 0, false},
+		{
+			name: "rejected, no RTT: by rule", status: "rejected", rtt: "null", irtt: "0.349",
+			irttCount: FieldCount{Compared: 1, Agreed: 1},
+			rttCount:  FieldCount{ByRule: 1},
+			byRule:    []string{refused},
+		},
+		{
+			name: "oracle shows the refusal: by rule", status: "no_reply", rtt: "null", irtt: "0.349",
+			irttCount: FieldCount{Compared: 1, Agreed: 1},
+			rttCount:  FieldCount{ByRule: 1},
+			byRule:    []string{refused},
+		},
+		{
+			name: "synfin measures SYN to RST: compared", status: "rejected", rtt: "0.349", irtt: "0.358",
+			irttCount: FieldCount{Compared: 1, Agreed: 1},
+			rttCount:  FieldCount{Compared: 1, Agreed: 1},
+		},
+		{
+			name: "rtt_ms other than the iRTT: by rule", status: "rejected", rtt: "0.5", irtt: "0.349",
+			irttCount: FieldCount{Compared: 1, Agreed: 1},
+			rttCount:  FieldCount{ByRule: 1},
+			byRule:    []string{"0 stream 0 rtt_ms~irtt 0.5 0.349 [" + RuleRTTNotIRTT + "]"},
+		},
+		{
+			// irtt_ms follows Wireshark's rule: no refusal rule applies to it.
+			name: "no irtt_ms: disagreement", status: "rejected", rtt: "null", irtt: "null",
+			irttCount:     FieldCount{Compared: 1},
+			rttCount:      FieldCount{ByRule: 1},
+			disagreements: []string{"0 stream 0 irtt null 0.349"},
+			byRule:        []string{refused},
+		},
+		{
+			name: "irtt_ms outside the tolerance: disagreement", status: "rejected", rtt: "null", irtt: "0.36",
+			irttCount:     FieldCount{Compared: 1},
+			rttCount:      FieldCount{ByRule: 1},
+			disagreements: []string{"0 stream 0 irtt 0.36 0.349"},
+			byRule:        []string{refused},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := strings.Replace(strings.Replace(base, "%s", tc.status, 1), "%s", tc.rtt, 1)
-			s := CompareTshark(mustRecords(t, rec), l.Conns)
-			irtt := s.Field(FieldIRTT)
-			if irtt.Compared != tc.compared || irtt.ByRule != tc.byRule || len(s.Disagreements) != tc.disagreements {
-				t.Fatalf("irtt %+v, disagreements %v", irtt, s.Disagreements)
+			s := CompareTshark(mustRecords(t, refusedRecord(tc.status, tc.rtt, tc.irtt)), l.Conns)
+			tc.irttCount.Field, tc.rttCount.Field = FieldIRTT, FieldRTT
+			if got := s.Field(FieldIRTT); got != tc.irttCount {
+				t.Errorf("irtt %+v, want %+v", got, tc.irttCount)
 			}
-			if tc.wantRuleDifference {
-				d := s.ByRule[0]
-				if d.Note != RuleRefusedNoRTT || d.Synfin != "null" || d.Oracle != "0.349" || d.Field != FieldIRTT {
-					t.Errorf("by rule: %+v", d)
-				}
+			if got := s.Field(FieldRTT); got != tc.rttCount {
+				t.Errorf("rtt_ms~irtt %+v, want %+v", got, tc.rttCount)
 			}
+			sameList(t, "disagreements", diffKeys(s.Disagreements), tc.disagreements)
+			sameList(t, "by rule", byRuleKeys(s.ByRule), tc.byRule)
 			// No SYN-ACK in the oracle: server-side fields are not compared.
 			for _, f := range []string{FieldServerISN, FieldSynAckMSS, FieldSynAckCount} {
 				if c := s.Field(f); c.Compared != 0 {
@@ -104,6 +165,70 @@ func TestCompareTsharkRefused(t *testing.T) {
 			if c := s.Field(FieldSynLayout); c.Compared != 1 || c.Agreed != 1 {
 				t.Errorf("syn.layout %+v", c)
 			}
+		})
+	}
+}
+
+// TestCompareTsharkFTPData: a completeness that is tshark's plus the SYN
+// bit is by rule only in a capture with an FTP control connection (a
+// record with server port 21).
+func TestCompareTsharkFTPData(t *testing.T) {
+	ctl := `{"file":"%s","conn":0,"client":"10.0.0.1:40000","server":"10.0.0.2:21","completeness":31}` + "\n"
+	data := `{"file":"data.pcap","conn":1,"client":"10.0.0.2:20","server":"10.0.0.1:40001","completeness":%d}` + "\n"
+	stream := func(capture string, n int, client, server string, completeness int) TsharkConn {
+		return TsharkConn{Capture: capture, Stream: n, Client: netip.MustParseAddrPort(client),
+			Server: netip.MustParseAddrPort(server), Completeness: &completeness}
+	}
+	ctlStream := func(capture string) TsharkConn { return stream(capture, 0, "10.0.0.1:40000", "10.0.0.2:21", 31) }
+	dataStream := stream("data.pcap", 1, "10.0.0.2:20", "10.0.0.1:40001", 30)
+	tests := []struct {
+		name                  string
+		jsonl                 string
+		oracle                []TsharkConn
+		completeness          FieldCount
+		disagreements, byRule []string
+	}{
+		{
+			name:         "port 21 in the capture: by rule",
+			jsonl:        fmt.Sprintf(ctl, "data.pcap") + fmt.Sprintf(data, 31),
+			oracle:       []TsharkConn{ctlStream("data.pcap"), dataStream},
+			completeness: FieldCount{Compared: 1, Agreed: 1, ByRule: 1},
+			byRule:       []string{"1 stream 1 completeness 31 30 [" + RuleFTPData + "]"},
+		},
+		{
+			name:          "no port 21: disagreement",
+			jsonl:         fmt.Sprintf(data, 31),
+			oracle:        []TsharkConn{dataStream},
+			completeness:  FieldCount{Compared: 1},
+			disagreements: []string{"1 stream 1 completeness 31 30"},
+		},
+		{
+			name:          "port 21 in another capture: disagreement",
+			jsonl:         fmt.Sprintf(ctl, "ctl.pcap") + fmt.Sprintf(data, 31),
+			oracle:        []TsharkConn{ctlStream("ctl.pcap"), dataStream},
+			completeness:  FieldCount{Compared: 2, Agreed: 1},
+			disagreements: []string{"1 stream 1 completeness 31 30"},
+		},
+		{
+			name:          "more than the SYN bit: disagreement",
+			jsonl:         fmt.Sprintf(ctl, "data.pcap") + fmt.Sprintf(data, 15),
+			oracle:        []TsharkConn{ctlStream("data.pcap"), dataStream},
+			completeness:  FieldCount{Compared: 2, Agreed: 1},
+			disagreements: []string{"1 stream 1 completeness 15 30"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := CompareTshark(mustRecords(t, tc.jsonl), tc.oracle)
+			if len(s.UnmatchedSynfin)+len(s.UnmatchedOracle) > 0 {
+				t.Fatalf("unmatched %v / %v", s.UnmatchedSynfin, s.UnmatchedOracle)
+			}
+			tc.completeness.Field = FieldCompleteness
+			if got := s.Field(FieldCompleteness); got != tc.completeness {
+				t.Errorf("completeness %+v, want %+v", got, tc.completeness)
+			}
+			sameList(t, "disagreements", diffKeys(s.Disagreements), tc.disagreements)
+			sameList(t, "by rule", byRuleKeys(s.ByRule), tc.byRule)
 		})
 	}
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// td is the test data directory as the golden cases name it: they run from
+// the repository root, so that paths in the output read as a user's would.
+const td = "testdata"
+
+// TestGolden runs the command as a user would and compares standard output,
+// standard error and the exit status with files a person has read.
+// make golden (go test -run Golden -update) rewrites them.
+func TestGolden(t *testing.T) {
+	t.Chdir("../..")
+	lab := func(s string) string { return filepath.Join(td, "lab", s) }
+	cases := []struct {
+		name string
+		args []string
+		exit int
+	}{
+		{"demo", []string{"demo"}, 0},
+		{"demo-markdown", []string{"demo", "-f", "markdown"}, 0},
+		{"demo-jsonl", []string{"demo", "-f", "jsonl"}, 0},
+		{"demo-csv", []string{"demo", "-f", "csv"}, 0},
+		{"handshakes-synack-dropped", []string{"handshakes", lab("05_synack_dropped.pcap")}, 0},
+		{"teardowns-lab", []string{"teardowns", lab("01_plain_client_close.pcap"), lab("11_simultaneous_close.pcap"), lab("12_half_close.pcap"), lab("22_rst_after_fin.pcap")}, 0},
+		{"options-lab", []string{"options", lab("08d_no_ts_sack_wscale.pcap"), lab("09_ecn.pcap"), lab("10_tfo.pcap")}, 0},
+		{"conns-port-reuse", []string{lab("03_port_reuse.pcap")}, 0},
+		{"summary-load", []string{"summary", lab("14_load_200.pcap")}, 0},
+		{"filter-state", []string{"--state", "REJ", lab("26_port_scan.pcap")}, 0},
+		{"sort-limit", []string{"handshakes", "--sort", "-rtt_ms", "--limit", "3", lab("14_load_200.pcap")}, 0},
+		{"compressed", []string{"-q", filepath.Join(td, "compressed")}, 0},
+		{"cut-short", []string{filepath.Join(td, "bad", "demo-cut.pcap")}, 1},
+		{"not-a-capture", []string{filepath.Join(td, "bad", "not-a-capture.txt")}, 2},
+		{"no-input", []string{}, 2},
+		{"bad-format", []string{"-f", "yaml", "x.pcap"}, 2},
+		{"help-handshakes", []string{"help", "handshakes"}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(c.args, strings.NewReader(""), &out, &errb)
+			if code != c.exit {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, c.exit, errb.String())
+			}
+			got := "$ synfin " + strings.Join(c.args, " ") + "\n" + out.String()
+			if errb.Len() > 0 {
+				got += "--- stderr\n" + errb.String()
+			}
+			golden := filepath.Join(td, "golden", c.name+".txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run make golden to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (make golden rewrites it after you read the diff):\n%s", golden, diff(string(want), got))
+			}
+		})
+	}
+}
+
+// diff shows the first differing lines.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return "line " + itoa(i+1) + ":\n- " + a + "\n+ " + b
+		}
+	}
+	return ""
+}
