@@ -420,3 +420,5 @@ func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	}
 	return errNoTCP
 }
+
+func linkType(v uint16) layers.LinkType { return layers.LinkType(v) }

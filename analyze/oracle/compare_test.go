@@ -399,10 +399,10 @@ func TestFieldStatsWriteAndMerge(t *testing.T) {
 	l := loadTshark(t, "zeek__http__concurrent-range-requests.pcap")
 	r := loadTshark(t, "pcapplusplus__one_tcp_rst.pcap")
 	s := CompareTshark(mustRecords(t, rangeJSONL), l.Conns)
-	refused := strings.Replace(strings.Replace(refusedJSONL, "%s", "rejected", 1), "%s", "null", 1)
-	s.Merge(CompareTshark(mustRecords(t, refused), r.Conns))
-	if s.Matched != 4 || s.Field(FieldClientISN).Compared != 4 || s.Field(FieldIRTT).ByRule != 1 {
-		t.Fatalf("merged: matched %d, %+v %+v", s.Matched, s.Field(FieldClientISN), s.Field(FieldIRTT))
+	s.Merge(CompareTshark(mustRecords(t, refusedRecord("rejected", "null", "0.349")), r.Conns))
+	if s.Matched != 4 || s.Field(FieldClientISN).Compared != 4 || s.Field(FieldIRTT) != (FieldCount{Field: FieldIRTT, Compared: 4, Agreed: 3}) ||
+		s.Field(FieldRTT) != (FieldCount{Field: FieldRTT, Compared: 1, Agreed: 1, ByRule: 3}) {
+		t.Fatalf("merged: matched %d, %+v %+v %+v", s.Matched, s.Field(FieldClientISN), s.Field(FieldIRTT), s.Field(FieldRTT))
 	}
 	var buf bytes.Buffer
 	if err := s.Write(&buf); err != nil {
@@ -412,7 +412,10 @@ func TestFieldStatsWriteAndMerge(t *testing.T) {
 	for _, want := range []string{
 		"tshark: 4 matched, 0 synfin records unmatched, 0 tshark connections unmatched\n",
 		"disagreements (3):\n  zeek__http__concurrent-range-requests.pcap conn 1 (stream 1) synack.mss: synfin 1460, tshark 1420\n",
-		"differs by rule (1):\n  pcapplusplus__one_tcp_rst.pcap conn 0 (stream 0) irtt: synfin null, tshark 0.349 [refused has no RTT]\n",
+		"  zeek__http__concurrent-range-requests.pcap conn 1 (stream 1) irtt: synfin 32.27, tshark 32.251\n",
+		"differs by rule (3):\n  zeek__http__concurrent-range-requests.pcap conn 0 (stream 0) rtt_ms~irtt: synfin 35, tshark 31.61 [" + RuleRTTNotIRTT + "]\n",
+		"  zeek__http__concurrent-range-requests.pcap conn 2 (stream 2) rtt_ms~irtt: synfin null, tshark 41.453 [" + RuleRTTNotIRTT + "]\n" +
+			"  pcapplusplus__one_tcp_rst.pcap conn 0 (stream 0) rtt_ms~irtt: synfin null, tshark 0.349 [refused has no RTT]\n",
 		"unmatched synfin records (0):\nunmatched tshark connections (0):\n",
 	} {
 		if !strings.Contains(out, want) {
@@ -426,11 +429,13 @@ func TestFieldStatsWriteAndMerge(t *testing.T) {
 		}
 	}
 	for field, want := range map[string]string{
-		"field":      "compared agreed percent by rule",
-		"client_isn": "4 4 100.0% 0",
-		"server_isn": "3 3 100.0% 0",
-		"synack.mss": "3 2 66.7% 0",
-		"irtt":       "3 2 66.7% 1",
+		"field":        "compared agreed percent by rule",
+		"client_isn":   "4 4 100.0% 0",
+		"server_isn":   "3 3 100.0% 0",
+		"synack.mss":   "3 2 66.7% 0",
+		"irtt":         "4 3 75.0% 0",
+		"rtt_ms~irtt":  "1 1 100.0% 3",
+		"completeness": "4 3 75.0% 0",
 	} {
 		if rows[field] != want {
 			t.Errorf("table row %s = %q, want %q", field, rows[field], want)

@@ -92,7 +92,9 @@ func TestCorpusZeekParses(t *testing.T) {
 	t.Logf("%d baselines, %d usable (%d TCP rows), %d files missing; skip reasons: %v", len(bs), usable, rows, missing, why)
 }
 
-// recordFrom builds the record a perfect synfin would write for a stream.
+// recordFrom builds the record a perfect synfin would write for a stream:
+// irtt_ms is the oracle's iRTT, and so is rtt_ms except on a refused
+// connection, which has none (RuleRefusedNoRTT).
 func recordFrom(c TsharkConn, conn int, dropISN bool) Record {
 	opts := func(s *TsharkSegment) *Options {
 		if s == nil {
@@ -104,7 +106,7 @@ func recordFrom(c TsharkConn, conn int, dropISN bool) Record {
 	synCount, synackCount := c.SynCount, c.SynAckCount
 	r := Record{File: c.Capture, Conn: conn, Client: c.Client.String(), Server: c.Server.String(), Completeness: c.Completeness}
 	r.Handshake = Handshake{ClientISN: c.ClientISN, ServerISN: c.ServerISN, SynCount: &synCount, SynAckCount: &synackCount,
-		RTTMs: c.IRTTMs, SynOptions: opts(c.Syn), SynAckOptions: opts(c.SynAck)}
+		RTTMs: c.IRTTMs, IRTTMs: c.IRTTMs, SynOptions: opts(c.Syn), SynAckOptions: opts(c.SynAck)}
 	if c.Refused {
 		r.Handshake.Status, r.Handshake.RTTMs = "rejected", nil
 	}
@@ -122,6 +124,7 @@ func TestCorpusTsharkSelfMatch(t *testing.T) {
 	dir := corpusDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "tshark", "*.tsv"))
 	var total FieldStats
+	refusedIRTT := 0 // refused streams with an iRTT: rtt_ms~irtt by rule
 	for _, f := range files {
 		l, err := ReadTsharkFile(f)
 		if err != nil {
@@ -130,12 +133,18 @@ func TestCorpusTsharkSelfMatch(t *testing.T) {
 		var recs []Record
 		for i := len(l.Conns) - 1; i >= 0; i-- {
 			recs = append(recs, recordFrom(l.Conns[i], i, i%2 == 1))
+			if l.Conns[i].Refused && l.Conns[i].IRTTMs != nil {
+				refusedIRTT++
+			}
 		}
 		s := CompareTshark(recs, l.Conns)
 		if len(s.UnmatchedSynfin)+len(s.UnmatchedOracle) > 0 {
 			t.Errorf("%s: unmatched %v / %v", l.Capture, s.UnmatchedSynfin, s.UnmatchedOracle)
 		}
 		total.Merge(s)
+	}
+	if total.Field(FieldIRTT).Compared == 0 {
+		t.Error("no irtt compared")
 	}
 	for _, f := range total.Fields {
 		want := f.Compared
@@ -151,7 +160,16 @@ func TestCorpusTsharkSelfMatch(t *testing.T) {
 			t.Errorf("disagreement %+v", d)
 		}
 	}
-	t.Logf("%d streams matched; irtt by rule %d", total.Matched, total.Field(FieldIRTT).ByRule)
+	// Only refused connections' rtt_ms is set aside; irtt has no rule.
+	for _, d := range total.ByRule {
+		if d.Field != FieldRTT || d.Note != RuleRefusedNoRTT {
+			t.Errorf("by rule %+v", d)
+		}
+	}
+	if got := total.Field(FieldRTT).ByRule; got != refusedIRTT || len(total.ByRule) != refusedIRTT {
+		t.Errorf("rtt_ms~irtt by rule %d (%d listed), want %d refused streams", got, len(total.ByRule), refusedIRTT)
+	}
+	t.Logf("%d streams matched; irtt %+v; rtt_ms~irtt %+v", total.Matched, total.Field(FieldIRTT), total.Field(FieldRTT))
 }
 
 // TestCorpusZeekSelfMatch compares every usable Zeek baseline with records
