@@ -13,8 +13,11 @@ type Stream struct {
 	base          Seq   // first sequence number seen from this side
 	nxt           Seq   // one past the highest sequence number seen (SYN and FIN count one)
 	lastAdvanceTS int64 // time of the last segment that moved nxt forward
-	holes         [16]hole
-	nholes        int
+	// holes are the gaps in the sequence space, oldest first. Most
+	// directions have none; the first few live in holeBuf, and a lossy bulk
+	// transfer grows the slice up to maxHoles.
+	holes   []hole
+	holeBuf [4]hole
 	ackSet        bool
 	maxAck        Seq   // highest acknowledgment number this side sent
 	ctlOctets     int64 // SYN and FIN octets inside [base, nxt)
@@ -147,21 +150,26 @@ func (s *Stream) UniqueBytes() int64 {
 	return max(n, 0)
 }
 
+// maxHoles bounds the gaps tracked per direction, so that a hostile or
+// badly damaged capture cannot grow memory without limit.
+const maxHoles = 4096
+
 func (s *Stream) addHole(from, to Seq) {
-	if s.nholes == len(s.holes) {
+	if s.holes == nil {
+		s.holes = s.holeBuf[:0]
+	}
+	if len(s.holes) == maxHoles {
 		// Too many gaps to track: give up on the oldest, its bytes are missed.
 		s.MissedBytes += int64(s.holes[0].from.Size(s.holes[0].to))
-		copy(s.holes[:], s.holes[1:])
-		s.nholes--
+		s.holes = append(s.holes[:0], s.holes[1:]...)
 	}
-	s.holes[s.nholes] = hole{from, to}
-	s.nholes++
+	s.holes = append(s.holes, hole{from, to})
 }
 
 // fill removes [from,to) from the gaps and reports whether it overlapped one.
 func (s *Stream) fill(from, to Seq) bool {
 	filled := false
-	for i := 0; i < s.nholes; i++ {
+	for i := 0; i < len(s.holes); i++ {
 		h := &s.holes[i]
 		if !(from.LessThan(h.to) && h.from.LessThan(to)) {
 			continue
@@ -169,20 +177,22 @@ func (s *Stream) fill(from, to Seq) bool {
 		filled = true
 		switch {
 		case from.LessThanEq(h.from) && h.to.LessThanEq(to): // covered: drop it
-			copy(s.holes[i:], s.holes[i+1:s.nholes])
-			s.nholes--
+			s.holes = append(s.holes[:i], s.holes[i+1:]...)
 			i--
 		case from.LessThanEq(h.from): // covers the start
 			h.from = to
 		case h.to.LessThanEq(to): // covers the end
 			h.to = from
-		default: // inside: split if there is room, else keep the larger side
-			if s.nholes < len(s.holes) {
-				s.holes[s.nholes] = hole{to, h.to}
-				s.nholes++
-				h.to = from
+		default: // inside: split it in two
+			rest := hole{to, h.to}
+			h.to = from
+			if len(s.holes) < maxHoles {
+				s.holes = append(s.holes, hole{})
+				copy(s.holes[i+2:], s.holes[i+1:])
+				s.holes[i+1] = rest
+				i++
 			} else {
-				h.to = from
+				s.MissedBytes += int64(rest.from.Size(rest.to))
 			}
 		}
 	}
@@ -192,8 +202,8 @@ func (s *Stream) fill(from, to Seq) bool {
 // missed returns the bytes of gaps never filled.
 func (s *Stream) missed() int64 {
 	m := s.MissedBytes
-	for i := 0; i < s.nholes; i++ {
-		m += int64(s.holes[i].from.Size(s.holes[i].to))
+	for _, h := range s.holes {
+		m += int64(h.from.Size(h.to))
 	}
 	return m
 }

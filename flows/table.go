@@ -112,7 +112,15 @@ func (t *Table) newConn(key Key, seg *Segment) *Conn {
 	if n := len(t.free); n > 0 {
 		c = t.free[n-1]
 		t.free = t.free[:n-1]
+		// Keep grown gap lists' memory for the next connection.
+		h0, h1 := c.Dir[0].holes, c.Dir[1].holes
 		*c = Conn{}
+		if cap(h0) > len(c.Dir[0].holeBuf) {
+			c.Dir[0].holes = h0[:0]
+		}
+		if cap(h1) > len(c.Dir[1].holeBuf) {
+			c.Dir[1].holes = h1[:0]
+		}
 	} else {
 		c = new(Conn)
 	}

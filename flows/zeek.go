@@ -146,8 +146,21 @@ func (z *ZeekState) OrigIsServer() bool { return z.origIsServer }
 func (z *ZeekState) update(c *Conn, seg *Segment, d Dir) {
 	if !z.started {
 		z.started = true
-		// Zeek's originator is the sender of the first packet.
+		// Zeek's originator is the sender of the first packet, unless that
+		// packet is not a pure SYN and comes from a likely server port
+		// (TCPAnalyzer::WantConnection): then Zeek flips the roles at once
+		// and the history starts with '^'.
 		z.origIsServer = d == DirServer
+		if seg.Flags&(FlagSYN|FlagACK) != FlagSYN && likelyServerPort(seg.Src.Port()) {
+			flip := true
+			if likelyServerPort(seg.Dst.Port()) {
+				flip = seg.Flags&FlagSYN == 0 && seg.Src.Port() < seg.Dst.Port()
+			}
+			if flip {
+				z.origIsServer = !z.origIsServer
+				z.addHistory('^')
+			}
+		}
 	}
 	isOrig := (d == DirServer) == z.origIsServer
 	ei := 1
@@ -374,8 +387,7 @@ func (z *ZeekState) ackReceived(c *Conn, seg *Segment, d Dir, relAck uint32) {
 	}
 	s := &c.Dir[d.Other()]
 	gaps := 0
-	for i := 0; i < s.nholes; i++ {
-		h := s.holes[i]
+	for _, h := range s.holes {
 		if h.from.LessThan(to) && from.LessThan(h.to) {
 			gaps++
 		}
@@ -386,4 +398,17 @@ func (z *ZeekState) ackReceived(c *Conn, seg *Segment, d Dir, relAck uint32) {
 	for ; gaps > 0; gaps-- {
 		z.scaled(!isOrig, 'G', &X.gap, &X.gapT)
 	}
+}
+
+// likelyServerPort mirrors Zeek's likely_server_ports: the TCP ports its
+// default protocol analyzers register (scripts/base/protocols/*/main.zeek).
+func likelyServerPort(p uint16) bool {
+	switch p {
+	case 21, 22, 25, 53, 80, 81, 88, 102, 110, 135, 139, 143, 389, 443, 445, 502, 563, 585,
+		587, 614, 631, 636, 989, 990, 992, 993, 995, 1883, 3128, 3268, 3306, 3389,
+		5223, 5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 6379, 6666, 6667, 6668, 6669,
+		8000, 8080, 8888, 20000:
+		return true
+	}
+	return false
 }
