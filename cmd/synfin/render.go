@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -32,23 +31,57 @@ func newTable(w io.Writer, format string) *tablewriter.Table {
 	return tablewriter.NewTable(w, opts...)
 }
 
-// renderView prints records through a view's columns.
-func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool) error {
-	cols := v.columns
+// viewColumns is a view's columns, with the file name first when there
+// are several inputs.
+func viewColumns(v view, multiFile bool) (cols []column, header []string) {
+	cols = v.columns
 	if multiFile {
 		cols = append([]column{{"file", func(r *analyze.Record) string { return r.File }}}, cols...)
 	}
-	header := make([]string, len(cols))
+	header = make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.name
 	}
+	return cols, header
+}
+
+func rowOf(cols []column, r *analyze.Record) []string {
+	row := make([]string, len(cols))
+	for j, c := range cols {
+		row[j] = c.value(r)
+	}
+	return row
+}
+
+// newStream returns a record writer for JSON Lines (full records) or CSV
+// (the view's columns) that writes each record at once, and its flush.
+func newStream(w io.Writer, format string, v view, multiFile bool) (func(analyze.Record), func() error) {
+	var err error
+	if format == "jsonl" {
+		enc := json.NewEncoder(w)
+		return func(r analyze.Record) {
+				if err == nil {
+					err = enc.Encode(&r)
+				}
+			}, func() error {
+				return err
+			}
+	}
+	cols, header := viewColumns(v, multiFile)
+	cw := csv.NewWriter(w)
+	_ = cw.Write(header)
+	return func(r analyze.Record) { _ = cw.Write(rowOf(cols, &r)) }, func() error {
+		cw.Flush()
+		return cw.Error()
+	}
+}
+
+// renderView prints records through a view's columns.
+func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool) error {
+	cols, header := viewColumns(v, multiFile)
 	rows := make([][]string, len(recs))
 	for i := range recs {
-		row := make([]string, len(cols))
-		for j, c := range cols {
-			row[j] = c.value(&recs[i])
-		}
-		rows[i] = row
+		rows[i] = rowOf(cols, &recs[i])
 	}
 	switch format {
 	case "csv":
@@ -139,5 +172,3 @@ func renderSummary(w io.Writer, format string, s analyze.Summary) error {
 	}
 	return t.Render()
 }
-
-var _ = strconv.Itoa

@@ -194,9 +194,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	filter := newFilter(&o)
-	streaming := (o.format == "jsonl" || o.format == "csv") && o.view == "conns" && o.sortBy == "conn" && o.limit == 0 && len(inputs) == 1
-	_ = streaming
+	// JSON Lines and CSV stream: each record is written as its connection
+	// finishes, so memory follows concurrent connections even for archives
+	// of millions. The order is the order connections finish, the same on
+	// every run. Sorting, limits and the other views need all records.
 	var recs []analyze.Record
+	keep := func(r analyze.Record) { recs = append(recs, r) }
+	var flush func() error
+	streaming := (o.format == "jsonl" || o.format == "csv") && views[o.view].columns != nil && o.sortBy == "conn" && o.limit == 0
+	if streaming {
+		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1)
+	}
 	fileOrder := map[string]int{}
 	read, failed := 0, 0
 	for i, in := range inputs {
@@ -209,7 +217,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		st, err := analyzeCapture(in.name, r, o.idleTimeout, func(rec analyze.Record) {
 			if filter(&rec) {
-				recs = append(recs, rec)
+				keep(rec)
 			}
 		})
 		done()
@@ -248,6 +256,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch {
+	case streaming:
+		err = flush()
 	case o.view == "summary":
 		err = renderSummary(out, o.format, analyze.Summarize(recs))
 	case o.format == "json" || o.format == "jsonl":
