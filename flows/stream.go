@@ -16,14 +16,14 @@ type Stream struct {
 	// holes are the gaps in the sequence space, oldest first. Most
 	// directions have none; the first few live in holeBuf, and a lossy bulk
 	// transfer grows the slice up to maxHoles.
-	holes   []hole
-	holeBuf [4]hole
-	ackSet        bool
-	maxAck        Seq   // highest acknowledgment number this side sent
-	ctlOctets     int64 // SYN and FIN octets inside [base, nxt)
-	dupAcks       int   // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
-	lastAckTS     int64 // time of the last segment with ACK from this side
-	lastWin       uint16
+	holes     []hole
+	holeBuf   [4]hole
+	ackSet    bool
+	maxAck    Seq   // highest acknowledgment number this side sent
+	ctlOctets int64 // SYN and FIN octets inside [base, nxt)
+	dupAcks   int   // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
+	lastAckTS int64 // time of the last segment with ACK from this side
+	lastWin   uint16
 
 	// Data-phase RTT: one segment timed at a time, as classic TCP does
 	// (RFC 6298 §3); a retransmission of it cancels the sample (Karn).
