@@ -1,4 +1,6 @@
 # synfin — see README.md. `make demo` and `make test` are all a fresh clone needs.
+SHELL    := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 GO       ?= go
 PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
