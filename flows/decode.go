@@ -267,17 +267,24 @@ func (t *tcpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	return nil
 }
 
+// hop is what every small decoder below shares: the bytes after its header
+// and the layer they hold. DecodeFromBytes fills both.
+type hop struct {
+	next    gopacket.LayerType
+	payload []byte
+}
+
+func (h *hop) NextLayerType() gopacket.LayerType { return h.next }
+func (h *hop) LayerPayload() []byte              { return h.payload }
+
 // rawIPLayer starts frames of the raw-IP link types: the version nibble
 // says IPv4 or IPv6 (LINKTYPE_IPV4 and _IPV6 fix it).
 type rawIPLayer struct {
+	hop
 	linkType layers.LinkType
-	next     gopacket.LayerType
-	payload  []byte
 }
 
-func (r *rawIPLayer) CanDecode() gopacket.LayerClass    { return layerTypeRawIP }
-func (r *rawIPLayer) NextLayerType() gopacket.LayerType { return r.next }
-func (r *rawIPLayer) LayerPayload() []byte              { return r.payload }
+func (r *rawIPLayer) CanDecode() gopacket.LayerClass { return layerTypeRawIP }
 func (r *rawIPLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	r.payload = b
 	r.next = ipByVersion(b)
@@ -307,14 +314,9 @@ func ipByVersion(b []byte) gopacket.LayerType {
 // (family, version, resource id) and TLVs, one of which (type 9,
 // NFULA_PAYLOAD) holds the IP packet. TLV lengths are host-endian;
 // libpcap writes them little-endian on the machines that make such files.
-type nflogLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type nflogLayer struct{ hop }
 
-func (n *nflogLayer) CanDecode() gopacket.LayerClass    { return layerTypeNFLOG }
-func (n *nflogLayer) NextLayerType() gopacket.LayerType { return n.next }
-func (n *nflogLayer) LayerPayload() []byte              { return n.payload }
+func (n *nflogLayer) CanDecode() gopacket.LayerClass { return layerTypeNFLOG }
 func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	n.next, n.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 4 {
@@ -350,14 +352,9 @@ func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 
 // pppLayer reads PPP frames (RFC 1661), with or without the HDLC address
 // and control bytes (0xff 0x03), and a one- or two-byte protocol field.
-type pppLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type pppLayer struct{ hop }
 
-func (p *pppLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypePPP }
-func (p *pppLayer) NextLayerType() gopacket.LayerType { return p.next }
-func (p *pppLayer) LayerPayload() []byte              { return p.payload }
+func (p *pppLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypePPP }
 func (p *pppLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	p.next, p.payload = gopacket.LayerTypeZero, nil
 	if len(b) >= 2 && b[0] == 0xff && b[1] == 0x03 {
@@ -387,29 +384,22 @@ func (p *pppLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 
 // pppoeLayer reads a PPPoE session header (RFC 2516) and hands the PPP
 // frame on.
-type pppoeLayer struct{ payload []byte }
+type pppoeLayer struct{ hop }
 
-func (p *pppoeLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypePPPoE }
-func (p *pppoeLayer) NextLayerType() gopacket.LayerType { return layers.LayerTypePPP }
-func (p *pppoeLayer) LayerPayload() []byte              { return p.payload }
+func (p *pppoeLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypePPPoE }
 func (p *pppoeLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 6 {
 		return errNoTCP
 	}
-	p.payload = b[6:]
+	p.next, p.payload = layers.LayerTypePPP, b[6:]
 	return nil
 }
 
 // mplsLayer skips an MPLS label stack (RFC 3032) and guesses IPv4 or IPv6
 // from the version nibble after the bottom-of-stack label, as Wireshark does.
-type mplsLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type mplsLayer struct{ hop }
 
-func (m *mplsLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeMPLS }
-func (m *mplsLayer) NextLayerType() gopacket.LayerType { return m.next }
-func (m *mplsLayer) LayerPayload() []byte              { return m.payload }
+func (m *mplsLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeMPLS }
 func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	for i := 0; i+4 <= len(b); i += 4 {
 		if b[i+2]&1 == 1 { // bottom of stack

@@ -32,14 +32,9 @@ const (
 // wrap a second Ethernet frame (802.1ah PBB, Cisco FabricPath), so that the
 // next layer is the network layer. gopacket's Ethernet and Dot1Q layers
 // stop at the tags they do not know.
-type etherLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type etherLayer struct{ hop }
 
-func (e *etherLayer) CanDecode() gopacket.LayerClass    { return layerTypeEther }
-func (e *etherLayer) NextLayerType() gopacket.LayerType { return e.next }
-func (e *etherLayer) LayerPayload() []byte              { return e.payload }
+func (e *etherLayer) CanDecode() gopacket.LayerClass { return layerTypeEther }
 
 func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	e.next, e.payload = layerTypeNoLayer, nil
@@ -89,30 +84,23 @@ func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 }
 
 // fddiLayer decodes an FDDI header (frame control, two addresses) before LLC.
-type fddiLayer struct{ payload []byte }
+type fddiLayer struct{ hop }
 
-func (f *fddiLayer) CanDecode() gopacket.LayerClass    { return layerTypeFDDI }
-func (f *fddiLayer) NextLayerType() gopacket.LayerType { return layers.LayerTypeLLC }
-func (f *fddiLayer) LayerPayload() []byte              { return f.payload }
+func (f *fddiLayer) CanDecode() gopacket.LayerClass { return layerTypeFDDI }
 func (f *fddiLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 13 {
 		return errNoTCP
 	}
-	f.payload = b[13:]
+	f.next, f.payload = layers.LayerTypeLLC, b[13:]
 	return nil
 }
 
 // udpLayer decodes a UDP header and picks the tunnel behind it by port:
 // gopacket's VXLAN, Geneve and GTP-U, and Teredo, AYIYA and GRE-in-UDP,
 // which it lacks. Plain UDP ends decoding.
-type udpLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type udpLayer struct{ hop }
 
-func (u *udpLayer) CanDecode() gopacket.LayerClass    { return layers.LayerTypeUDP }
-func (u *udpLayer) NextLayerType() gopacket.LayerType { return u.next }
-func (u *udpLayer) LayerPayload() []byte              { return u.payload }
+func (u *udpLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeUDP }
 func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	u.next, u.payload = layerTypeNoLayer, nil
 	if len(b) < 8 {
@@ -144,14 +132,9 @@ func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 
 // teredoLayer steps over Teredo's optional authentication and origin
 // indication headers (RFC 4380 §5.1.1) to the IPv6 packet.
-type teredoLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type teredoLayer struct{ hop }
 
-func (t *teredoLayer) CanDecode() gopacket.LayerClass    { return layerTypeTeredo }
-func (t *teredoLayer) NextLayerType() gopacket.LayerType { return t.next }
-func (t *teredoLayer) LayerPayload() []byte              { return t.payload }
+func (t *teredoLayer) CanDecode() gopacket.LayerClass { return layerTypeTeredo }
 func (t *teredoLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	t.next, t.payload = layerTypeNoLayer, nil
 	if len(b) >= 4 && b[0] == 0 && b[1] == 1 { // authentication: ID and AU lengths, nonce, confirmation
@@ -172,14 +155,9 @@ func (t *teredoLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error
 
 // ayiyaLayer decodes the AYIYA tunnel header (draft-massar-v6ops-ayiya):
 // identity and signature lengths, then the next header.
-type ayiyaLayer struct {
-	next    gopacket.LayerType
-	payload []byte
-}
+type ayiyaLayer struct{ hop }
 
-func (a *ayiyaLayer) CanDecode() gopacket.LayerClass    { return layerTypeAYIYA }
-func (a *ayiyaLayer) NextLayerType() gopacket.LayerType { return a.next }
-func (a *ayiyaLayer) LayerPayload() []byte              { return a.payload }
+func (a *ayiyaLayer) CanDecode() gopacket.LayerClass { return layerTypeAYIYA }
 func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	a.next, a.payload = layerTypeNoLayer, nil
 	if len(b) < 8 {
