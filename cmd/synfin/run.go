@@ -150,7 +150,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "synfin: error: demo takes no input files\n")
 			return exitNothing
 		}
-		o.view = "demo"
 		inputs = append(inputs, input{"demo.pcap", func() (io.Reader, func(), error) {
 			return bytes.NewReader(demoCapture), func() {}, nil
 		}})
@@ -167,7 +166,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitNothing
 		}
 		for _, f := range files {
-			f := f
 			if f == "-" {
 				inputs = append(inputs, input{"-", func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
 				continue
