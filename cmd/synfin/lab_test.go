@@ -202,15 +202,16 @@ func checkLab(t *testing.T, truth *labTruth, side string, recs []analyze.Record)
 			}
 		}
 		// Options offered.
-		if e.HandshakeInCapture != nil && !*e.HandshakeInCapture {
+		inCapture := e.HandshakeInCapture == nil || *e.HandshakeInCapture
+		switch {
+		case !inCapture:
 			if hs.SynOptions != nil || hs.SynackOptions != nil {
 				t.Errorf("%s: options recorded for a handshake not in the capture", label)
 			}
-		} else {
+		case hs.Status == analyze.HSRejected || hs.Status == analyze.HSNoReply || e.End == "refused":
 			checkOptions(t, label+" SYN", hs.SynOptions, e.SynOptions, e.SynMSS)
-		}
-		if e.HandshakeInCapture != nil && !*e.HandshakeInCapture {
-		} else if hs.Status != analyze.HSRejected && hs.Status != analyze.HSNoReply && e.End != "refused" {
+		default:
+			checkOptions(t, label+" SYN", hs.SynOptions, e.SynOptions, e.SynMSS)
 			checkOptions(t, label+" SYN-ACK", hs.SynackOptions, e.SynackOptions, e.SynackMSS)
 		}
 		if hs.SynOptions != nil && (hs.SynOptions.ECE && hs.SynOptions.CWR) != e.SynECECWR {
@@ -220,7 +221,7 @@ func checkLab(t *testing.T, truth *labTruth, side string, recs []analyze.Record)
 			t.Errorf("%s: negotiated ECN %v, want %v", label, hs.Negotiated.ECN, e.ECN)
 		}
 		// Payload: unique bytes (retransmissions counted once).
-		if e.DataSent && (e.HandshakeInCapture == nil || *e.HandshakeInCapture) {
+		if e.DataSent && inCapture {
 			if got := r.Stats.ClientUnique; got != e.ClientPayload {
 				t.Errorf("%s: client unique payload %d, want %d", label, got, e.ClientPayload)
 			}
@@ -246,7 +247,7 @@ func checkLab(t *testing.T, truth *labTruth, side string, recs []analyze.Record)
 		if e.SimultaneousOpen && hs.Status != analyze.HSSimultaneous {
 			t.Errorf("%s: handshake %s, want simultaneous", label, hs.Status)
 		}
-		if e.HandshakeInCapture != nil && !*e.HandshakeInCapture && hs.Status != analyze.HSNotSeen {
+		if !inCapture && hs.Status != analyze.HSNotSeen {
 			t.Errorf("%s: handshake %s, want not_seen", label, hs.Status)
 		}
 		if e.RstRTT != nil {
