@@ -36,7 +36,7 @@ type Capture struct {
 
 	pcap  *pcapgo.Reader
 	ng    *pcapgo.NgReader
-	track *ngBlockTracker
+	guard *recordGuard
 	link  layers.LinkType // classic pcap's single link type
 	next  int64           // classic pcap: offset of the next record
 	index int
@@ -99,10 +99,13 @@ func Open(name string, r io.Reader) (*Capture, error) {
 	}
 	head, err = br.Peek(4)
 	if len(head) < 4 {
+		if c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &OpenError{name, fmt.Errorf("%s stream ends early, before the first packet: the file is cut short", c.Compression)}
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, &OpenError{name, err}
 		}
-		return nil, &OpenError{name, ErrNotCapture}
+		return nil, &OpenError{name, c.notCapture(br)}
 	}
 	switch binary.LittleEndian.Uint32(head) {
 	case magicPcapMicro, magicPcapMicroBE, magicPcapNano, magicPcapNanoBE:
@@ -110,25 +113,26 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		if m := binary.LittleEndian.Uint32(head); m == magicPcapNano || m == magicPcapNanoBE {
 			c.Format = "pcap-ns"
 		}
-		c.pcap, err = pcapgo.NewReader(br)
+		c.guard = newPcapGuard(br, head)
+		c.pcap, err = pcapgo.NewReader(c.guard)
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcap header: %w", err)}
+			return nil, &OpenError{name, fmt.Errorf("pcap file header is damaged: %w", err)}
 		}
 		c.link = c.pcap.LinkType()
 		c.next = 24
 	case magicPcapng:
 		c.Format = "pcapng"
-		c.track = &ngBlockTracker{r: br}
+		c.guard = newPcapngGuard(br)
 		// WantMixedLinkType: without it pcapgo silently drops the packets
 		// of every interface whose link type differs from the first one.
-		c.ng, err = pcapgo.NewNgReader(c.track, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		c.ng, err = pcapgo.NewNgReader(c.guard, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcapng section header: %w", err)}
+			return nil, &OpenError{name, fmt.Errorf("pcapng section header is damaged: %w", err)}
 		}
 	case magicModified, magicModifiedBE:
 		return nil, &OpenError{name, fmt.Errorf("%w: modified (Kuznetsov) pcap; convert it with editcap -F pcap", ErrUnsupportedFormat)}
 	default:
-		return nil, &OpenError{name, ErrNotCapture}
+		return nil, &OpenError{name, c.notCapture(br)}
 	}
 	return c, nil
 }
@@ -153,10 +157,10 @@ func (c *Capture) Next(p *Packet) error {
 	}
 	data, ci, err := c.ng.ZeroCopyReadPacketData()
 	if err != nil {
-		return c.fail(err, c.track.failOffset())
+		return c.fail(err, c.guard.failOffset())
 	}
 	p.Data, p.TS, p.WireLen = data, ci.Timestamp.UnixNano(), ci.Length
-	p.Index, p.Offset = c.index, c.track.pop()
+	p.Index, p.Offset = c.index, c.guard.pop()
 	p.Link = layers.LinkTypeNull
 	if iface, ierr := c.ng.Interface(ci.InterfaceIndex); ierr == nil {
 		p.Link = iface.LinkType
@@ -169,101 +173,32 @@ func (c *Capture) fail(err error, off int64) error {
 	if err == io.EOF {
 		return io.EOF
 	}
-	if err == io.ErrUnexpectedEOF {
+	var le *lengthError
+	switch {
+	case errors.As(err, &le):
+		err = le
+	case c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF):
+		err = fmt.Errorf("%s stream ends early: the file is cut short", c.Compression)
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		err = errors.New("file ends in the middle of a packet record (cut short)")
+	case c.Compression != "":
+		err = fmt.Errorf("%s stream is damaged: %v", c.Compression, err)
 	}
 	return &PacketError{File: c.Name, Index: c.index, Offset: off, Err: err}
 }
 
-// ngBlockTracker sits between the byte stream and pcapgo's NgReader and
-// follows pcapng block boundaries as the bytes pass, so that each packet the
-// NgReader returns can be given the byte offset of its block. pcapgo buffers
-// ahead, so the tracker may be several blocks ahead: it queues the offsets
-// of packet blocks (enhanced, simple, obsolete) in order.
-type ngBlockTracker struct {
-	r      io.Reader
-	pos    int64 // bytes passed so far
-	start  int64 // offset of the block being read
-	skip   int64 // bytes left in the current block after its header
-	hdr    [12]byte
-	nhdr   int
-	order  binary.ByteOrder
-	broken bool // a block length made no sense: stop tracking
-	queue  [1024]int64
-	qhead  int
-	qlen   int
-}
-
-func (t *ngBlockTracker) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.feed(p[:n])
-	return n, err
-}
-
-func (t *ngBlockTracker) feed(b []byte) {
-	for len(b) > 0 && !t.broken {
-		if t.skip > 0 {
-			k := int64(len(b))
-			if k > t.skip {
-				k = t.skip
-			}
-			t.skip -= k
-			t.pos += k
-			b = b[k:]
-			continue
+// notCapture says what the input looks like instead of a capture.
+func (c *Capture) notCapture(br *bufio.Reader) error {
+	head, err := br.Peek(512)
+	if len(head) == 0 && err != nil && !errors.Is(err, io.EOF) {
+		if c.Compression != "" {
+			return fmt.Errorf("%s stream is damaged: %v", c.Compression, err)
 		}
-		if t.nhdr == 0 {
-			t.start = t.pos
-		}
-		k := copy(t.hdr[t.nhdr:], b)
-		t.nhdr += k
-		t.pos += int64(k)
-		b = b[k:]
-		if t.nhdr < len(t.hdr) {
-			return
-		}
-		t.nhdr = 0
-		typ := binary.LittleEndian.Uint32(t.hdr[0:4])
-		if typ == magicPcapng {
-			t.order = binary.LittleEndian
-			if binary.LittleEndian.Uint32(t.hdr[8:12]) != 0x1a2b3c4d {
-				t.order = binary.BigEndian
-			}
-		}
-		if t.order == nil {
-			t.broken = true
-			return
-		}
-		typ = t.order.Uint32(t.hdr[0:4])
-		length := int64(t.order.Uint32(t.hdr[4:8]))
-		if length < 12 {
-			t.broken = true
-			return
-		}
-		t.skip = length - 12
-		if (typ == 6 || typ == 3 || typ == 2) && t.qlen < len(t.queue) {
-			t.queue[(t.qhead+t.qlen)%len(t.queue)] = t.start
-			t.qlen++
-		}
+		return err
 	}
-}
-
-// pop returns the offset of the oldest packet block not yet returned.
-func (t *ngBlockTracker) pop() int64 {
-	if t.qlen == 0 {
-		return -1
+	what := describe(head)
+	if c.Compression != "" {
+		return fmt.Errorf("%w: %s stream holds no capture; it %s", ErrNotCapture, c.Compression, what)
 	}
-	off := t.queue[t.qhead]
-	t.qhead = (t.qhead + 1) % len(t.queue)
-	t.qlen--
-	return off
-}
-
-// failOffset is the best offset for a read error: the next packet block
-// if one was seen, else the block being read when the input ended.
-func (t *ngBlockTracker) failOffset() int64 {
-	if t.qlen > 0 {
-		return t.queue[t.qhead]
-	}
-	return t.start
+	return fmt.Errorf("%w: it %s", ErrNotCapture, what)
 }

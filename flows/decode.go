@@ -34,12 +34,24 @@ type Segment struct {
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
-// fatal.
+// fatal. errNoTCP is an ordinary packet that carries no TCP (ARP, UDP, a
+// later IP fragment); every other error is a damaged packet.
 var (
 	errNoTCP         = errors.New("no TCP segment")
-	errShortTCP      = errors.New("TCP header cut short")
-	errBadDataOffset = errors.New("TCP data offset below 5")
+	errShortTCP      = headerError("TCP header cut short")
+	errBadDataOffset = headerError("TCP data offset below 5")
 )
+
+// headerError is a damaged packet: a header cut short or inconsistent.
+type headerError string
+
+func (e headerError) Error() string { return string(e) }
+
+// IsDamage reports whether a Decode error means the packet is damaged, as
+// opposed to simply not being TCP or having an unsupported link type.
+func IsDamage(err error) bool {
+	return err != nil && err != errNoTCP && !errors.Is(err, ErrUnsupportedLink)
+}
 
 // Layer types for link layers gopacket has no layer type for. PPP, PPPoE
 // and MPLS reuse gopacket's layer types so that its Ethernet and GRE
@@ -153,7 +165,7 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 	if p == nil {
 		return ErrUnsupportedLink
 	}
-	d.tcp.ok = false
+	d.tcp.ok, d.tcp.err = false, nil
 	d.raw.linkType = pkt.Link
 	err := p.DecodeLayers(pkt.Data, &d.decoded)
 	if !d.tcp.ok {
@@ -320,7 +332,7 @@ func (n *nflogLayer) CanDecode() gopacket.LayerClass { return layerTypeNFLOG }
 func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	n.next, n.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 4 {
-		return errNoTCP
+		return headerError("NFLOG header cut short")
 	}
 	family := b[0]
 	for i := 4; i+4 <= len(b); {
@@ -330,7 +342,7 @@ func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 			if typ == 9 && l >= 4 { // payload cut by the snaplen
 				l = len(b) - i
 			} else {
-				return errNoTCP
+				return headerError("NFLOG header cut short")
 			}
 		}
 		if typ == 9 {
@@ -361,14 +373,14 @@ func (p *pppLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 		b = b[2:]
 	}
 	if len(b) < 1 {
-		return errNoTCP
+		return headerError("PPP header cut short")
 	}
 	var proto uint16
 	if b[0]&1 == 1 { // compressed one-byte protocol field
 		proto, b = uint16(b[0]), b[1:]
 	} else {
 		if len(b) < 2 {
-			return errNoTCP
+			return headerError("PPP header cut short")
 		}
 		proto, b = binary.BigEndian.Uint16(b), b[2:]
 	}
@@ -389,7 +401,7 @@ type pppoeLayer struct{ hop }
 func (p *pppoeLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypePPPoE }
 func (p *pppoeLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 6 {
-		return errNoTCP
+		return headerError("PPPoE header cut short")
 	}
 	p.next, p.payload = layers.LayerTypePPP, b[6:]
 	return nil
@@ -408,7 +420,7 @@ func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 			return nil
 		}
 	}
-	return errNoTCP
+	return headerError("MPLS header cut short")
 }
 
 func linkType(v uint16) layers.LinkType { return layers.LinkType(v) }

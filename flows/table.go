@@ -15,6 +15,9 @@ const (
 	// that late segments (a retransmitted FIN, the last ACK) still join it:
 	// Linux holds TIME-WAIT for 60 s.
 	DefaultLinger = 60 * time.Second
+	// DefaultMaxConns bounds the connections held at once. A Conn is about
+	// 1.5 KiB with its map entry, so the default stays near 3 GiB.
+	DefaultMaxConns = 2_000_000
 )
 
 // Table tracks the connections of one input file. Segments go in through
@@ -23,7 +26,11 @@ const (
 type Table struct {
 	IdleTimeout time.Duration
 	Linger      time.Duration
+	MaxConns    int // connections held at once; beyond, the longest idle is finished early
 	Finish      func(*Conn)
+	// EarlyFinished counts connections finished before their time because
+	// of MaxConns.
+	EarlyFinished int
 
 	conns map[Key]*Conn
 	// active is a list of live connections ordered by last activity (head
@@ -39,7 +46,7 @@ type Table struct {
 
 // NewTable returns a table that calls finish for every finished connection.
 func NewTable(finish func(*Conn)) *Table {
-	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, Finish: finish, conns: make(map[Key]*Conn)}
+	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxConns: DefaultMaxConns, Finish: finish, conns: make(map[Key]*Conn)}
 }
 
 // Len returns the number of connections held.
@@ -108,6 +115,10 @@ func (t *Table) startsNew(c *Conn, seg *Segment) bool {
 }
 
 func (t *Table) newConn(key Key, seg *Segment) *Conn {
+	if len(t.conns) >= t.MaxConns && t.head != nil {
+		t.EarlyFinished++
+		t.finish(t.head) // the longest idle
+	}
 	var c *Conn
 	if n := len(t.free); n > 0 {
 		c = t.free[n-1]

@@ -39,32 +39,32 @@ func (e *etherLayer) CanDecode() gopacket.LayerClass { return layerTypeEther }
 func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	e.next, e.payload = layerTypeNoLayer, nil
 	if len(b) < 14 {
-		return errNoTCP
+		return headerError("Ethernet header cut short")
 	}
 	typ, rest := binary.BigEndian.Uint16(b[12:14]), b[14:]
 	for hops := 0; hops < 16; hops++ {
 		switch typ {
 		case etherVLAN, etherQinQ, etherQinQOld:
 			if len(rest) < 4 {
-				return errNoTCP
+				return headerError("Ethernet header cut short")
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[2:4]), rest[4:]
 			continue
 		case etherVNTag:
 			if len(rest) < 6 {
-				return errNoTCP
+				return headerError("Ethernet header cut short")
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[4:6]), rest[6:]
 			continue
 		case etherPBB: // 4-byte I-TAG, then the customer's Ethernet header
 			if len(rest) < 4+14 {
-				return errNoTCP
+				return headerError("Ethernet header cut short")
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[4+12:4+14]), rest[4+14:]
 			continue
 		case etherFabricPath: // 2-byte FTag/TTL, then the inner Ethernet header
 			if len(rest) < 2+14 {
-				return errNoTCP
+				return headerError("Ethernet header cut short")
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[2+12:2+14]), rest[2+14:]
 			continue
@@ -89,7 +89,7 @@ type fddiLayer struct{ hop }
 func (f *fddiLayer) CanDecode() gopacket.LayerClass { return layerTypeFDDI }
 func (f *fddiLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 13 {
-		return errNoTCP
+		return headerError("FDDI header cut short")
 	}
 	f.next, f.payload = layers.LayerTypeLLC, b[13:]
 	return nil
@@ -104,7 +104,7 @@ func (u *udpLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeUDP 
 func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	u.next, u.payload = layerTypeNoLayer, nil
 	if len(b) < 8 {
-		return errNoTCP
+		return headerError("UDP header cut short")
 	}
 	src, dst := binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])
 	u.payload = b[8:]
@@ -161,11 +161,11 @@ func (a *ayiyaLayer) CanDecode() gopacket.LayerClass { return layerTypeAYIYA }
 func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	a.next, a.payload = layerTypeNoLayer, nil
 	if len(b) < 8 {
-		return errNoTCP
+		return headerError("AYIYA header cut short")
 	}
 	n := 8 + (1 << (b[0] >> 4)) + int(b[1]>>4)*4
 	if len(b) < n {
-		return errNoTCP
+		return headerError("AYIYA header cut short")
 	}
 	a.payload = b[n:]
 	switch b[3] {

@@ -21,6 +21,7 @@ const td = "testdata"
 func TestGolden(t *testing.T) {
 	t.Chdir("../..")
 	lab := func(s string) string { return filepath.Join(td, "lab", s) }
+	bad := func(s string) string { return filepath.Join(td, "bad", s) }
 	cases := []struct {
 		name string
 		args []string
@@ -43,6 +44,24 @@ func TestGolden(t *testing.T) {
 		{"no-input", []string{}, 2},
 		{"bad-format", []string{"-f", "yaml", "x.pcap"}, 2},
 		{"help-handshakes", []string{"help", "handshakes"}, 0},
+		// Every kind of bad input, with its exact message (issue 3).
+		{"bad-empty", []string{bad("empty.pcap")}, 2},
+		{"bad-zip", []string{bad("demo.zip")}, 2},
+		{"bad-html", []string{bad("page.html")}, 2},
+		{"bad-gzip-of-text", []string{bad("notes.txt.gz")}, 2},
+		{"bad-gzip-cut", []string{bad("demo-cut.pcap.gz")}, 1},
+		{"bad-zstd-cut", []string{bad("demo-cut.pcap.zst")}, 2},
+		{"bad-huge-record", []string{bad("huge-record.pcap")}, 1},
+		{"bad-huge-block", []string{bad("huge-block.pcapng")}, 1},
+		{"bad-block-length", []string{bad("bad-block-length.pcapng")}, 1},
+		{"bad-unknown-link", []string{bad("unknown-link.pcap")}, 2},
+		{"bad-damaged-ip", []string{bad("damaged-ip.pcap")}, 1},
+		{"bad-swapped-magic", []string{bad("swapped-magic.pcap")}, 2},
+		{"bad-missing-file", []string{bad("no-such-file.pcap")}, 2},
+		{"bad-some-inputs", []string{"-f", "csv", bad("page.html"), bad("demo-cut.pcap")}, 1},
+		{"dir-with-other-files", []string{bad("dir")}, 0},
+		{"max-conns", []string{"--max-conns", "2", "summary", lab("14_load_200.pcap")}, 0},
+		{"usage-bad-flag", []string{"--no-such-flag", "x.pcap"}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

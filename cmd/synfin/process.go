@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -19,15 +21,38 @@ type fileStats struct {
 	Segments    int
 	NotTCP      int
 	Unsupported map[layers.LinkType]int
+	Damaged     int                  // packets whose headers are cut short or inconsistent
+	Examples    []*flows.PacketError // the first few of them
 	Format      string
 	Compression string
+	EarlyFinish int // connections finished early because of --max-conns
+	MaxConns    int
 }
+
+// linkName names a link type for messages, without gopacket's placeholder
+// for types it does not know.
+func linkName(lt layers.LinkType) string {
+	if s := lt.String(); !strings.HasPrefix(s, "Unknown") {
+		return fmt.Sprintf("%d (%s)", int(lt), s)
+	}
+	return strconv.Itoa(int(lt))
+}
+
+// maxExamples is how many damaged packets of one file are named on stderr;
+// the rest are counted.
+const maxExamples = 3
 
 // analyzeCapture reads one capture and calls emit for every connection as
 // it finishes (closed and lingered, idle, or at the end of input). It
 // returns a *flows.OpenError when nothing could be read and a
 // *flows.PacketError when the file is damaged after some packets.
-func analyzeCapture(name string, r io.Reader, idle time.Duration, emit func(analyze.Record)) (fileStats, error) {
+// limits are the resource bounds of one analysis.
+type limits struct {
+	idle     time.Duration // finish connections idle this long (capture time)
+	maxConns int           // connections open at once
+}
+
+func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Record)) (fileStats, error) {
 	st := fileStats{Unsupported: map[layers.LinkType]int{}}
 	capt, err := flows.Open(name, r)
 	if err != nil {
@@ -36,8 +61,11 @@ func analyzeCapture(name string, r io.Reader, idle time.Duration, emit func(anal
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
 	table := flows.NewTable(func(c *flows.Conn) { emit(analyze.Analyze(name, c)) })
-	if idle > 0 {
-		table.IdleTimeout = idle
+	if lim.idle > 0 {
+		table.IdleTimeout = lim.idle
+	}
+	if lim.maxConns > 0 {
+		table.MaxConns = lim.maxConns
 	}
 	dec := flows.NewDecoder()
 	var pkt flows.Packet
@@ -49,9 +77,15 @@ func analyzeCapture(name string, r io.Reader, idle time.Duration, emit func(anal
 		}
 		st.Packets++
 		if derr := dec.Decode(&pkt, &seg); derr != nil {
-			if errors.Is(derr, flows.ErrUnsupportedLink) {
+			switch {
+			case errors.Is(derr, flows.ErrUnsupportedLink):
 				st.Unsupported[pkt.Link]++
-			} else {
+			case flows.IsDamage(derr):
+				st.Damaged++
+				if len(st.Examples) < maxExamples {
+					st.Examples = append(st.Examples, &flows.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
+				}
+			default:
 				st.NotTCP++
 			}
 			continue
@@ -60,6 +94,7 @@ func analyzeCapture(name string, r io.Reader, idle time.Duration, emit func(anal
 		table.Observe(&seg)
 	}
 	table.Flush()
+	st.EarlyFinish, st.MaxConns = table.EarlyFinished, table.MaxConns
 	if err == io.EOF {
 		err = nil
 	}
@@ -77,11 +112,37 @@ func sortRecords(recs []analyze.Record, fileOrder map[string]int) {
 	})
 }
 
-func (st fileStats) notes(name string) []string {
-	var out []string
-	for lt, n := range st.Unsupported {
-		out = append(out, fmt.Sprintf("%s: %d packets of link type %d (%s) skipped: no decoder", name, n, int(lt), lt))
+// problems lists what went wrong in one file, each line naming the file,
+// and whether it counts as damage (exit status 1).
+func (st fileStats) problems(name string) (lines []string, damaged bool) {
+	for _, e := range st.Examples {
+		lines = append(lines, e.Error())
 	}
-	sort.Strings(out)
-	return out
+	if more := st.Damaged - len(st.Examples); more > 0 {
+		lines = append(lines, fmt.Sprintf("%s: %d more damaged packets", name, more))
+	}
+	var kinds []string
+	for lt, n := range st.Unsupported {
+		kinds = append(kinds, fmt.Sprintf("%s: %d packets of link type %s skipped: synfin has no decoder for it", name, n, linkName(lt)))
+	}
+	sort.Strings(kinds)
+	lines = append(lines, kinds...)
+	if st.EarlyFinish > 0 {
+		lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once", name, st.EarlyFinish, st.MaxConns))
+	}
+	return lines, st.Damaged > 0 || len(st.Unsupported) > 0
+}
+
+// unusable reports why a file that opened gave nothing to analyse: every
+// packet had a link type synfin cannot decode.
+func (st fileStats) unusable(name string) error {
+	if st.Segments > 0 || st.NotTCP > 0 || st.Damaged > 0 || len(st.Unsupported) == 0 {
+		return nil
+	}
+	for lt, n := range st.Unsupported {
+		if len(st.Unsupported) == 1 {
+			return fmt.Errorf("%s: nothing synfin can read: all %d packets have link type %s, which it cannot decode", name, n, linkName(lt))
+		}
+	}
+	return fmt.Errorf("%s: nothing synfin can read: no packet has a link type it can decode", name)
 }

@@ -46,6 +46,7 @@ type options struct {
 	lang        string
 	jobs        int
 	idleTimeout time.Duration
+	maxConns    int
 	noProgress  bool
 	quiet       bool
 	schema      bool
@@ -77,6 +78,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.lang, "lang", "en", "language of headers and labels: en")
 	fs.IntVar(&o.jobs, "jobs", 1, "captures analysed at once (reserved for batch; one at a time for now)")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
+	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no notes on standard error, only errors")
 	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")
@@ -95,8 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			usage(stdout, fs)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "synfin: error: %v\nRun 'synfin --help' for usage.\n", err)
-		return exitNothing
+		return usageError(stderr, err.Error())
 	}
 	if o.version {
 		fmt.Fprintf(stdout, "synfin %s (record schema %d)\n", version, analyze.SchemaVersion)
@@ -113,65 +114,62 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			o.view, operands = operands[0], operands[1:]
 		}
 	}
+	if o.maxConns < 1 {
+		return usageError(stderr, "--max-conns must be at least 1")
+	}
 	if o.view == "help" {
 		return help(stdout, stderr, fs, operands)
 	}
 	if later, ok := laterViews[o.view]; ok {
-		fmt.Fprintf(stderr, "synfin: error: the %s view is not built yet (%s)\n", o.view, later)
-		return exitNothing
+		return usageError(stderr, fmt.Sprintf("the %s view is not built yet (%s)", o.view, later))
 	}
 	switch o.format {
 	case "table", "markdown", "csv", "json", "jsonl":
 	case "html":
-		fmt.Fprintf(stderr, "synfin: error: --format html comes with the report view (issue 5)\n")
-		return exitNothing
+		return usageError(stderr, "--format html comes with the report view (issue 5)")
 	default:
-		fmt.Fprintf(stderr, "synfin: error: unknown format %q (table, markdown, csv, json, jsonl)\n", o.format)
-		return exitNothing
+		return usageError(stderr, fmt.Sprintf("unknown format %q (table, markdown, csv, json, jsonl)", o.format))
 	}
 	if o.lang != "en" {
-		fmt.Fprintf(stderr, "synfin: error: --lang %s is not available yet (issue 5); use en\n", o.lang)
-		return exitNothing
+		return usageError(stderr, fmt.Sprintf("--lang %s is not available yet (issue 5); use en", o.lang))
 	}
 	for _, h := range o.hosts {
 		if _, err := netip.ParseAddr(h); err != nil {
-			fmt.Fprintf(stderr, "synfin: error: --host %q is not an IP address\n", h)
-			return exitNothing
+			return usageError(stderr, fmt.Sprintf("--host %q is not an IP address", h))
 		}
 	}
 
 	type input struct {
-		name string
-		open func() (io.Reader, func(), error)
+		name    string
+		fromDir bool // found by walking a directory, not named by the user
+		open    func() (io.Reader, func(), error)
 	}
 	var inputs []input
 	if o.view == "demo" {
 		if len(operands) > 0 {
-			fmt.Fprintf(stderr, "synfin: error: demo takes no input files\n")
-			return exitNothing
+			return usageError(stderr, "demo takes no input files")
 		}
-		inputs = append(inputs, input{"demo.pcap", func() (io.Reader, func(), error) {
+		inputs = append(inputs, input{"demo.pcap", false, func() (io.Reader, func(), error) {
 			return bytes.NewReader(demoCapture), func() {}, nil
 		}})
 	} else {
 		if len(operands) == 0 {
-			fmt.Fprintf(stderr, "synfin: error: no input: name capture files, directories or - for standard input\nRun 'synfin --help' for usage, or 'synfin demo' for an example.\n")
-			return exitNothing
+			return usageError(stderr, "no input: name capture files, directories, or - for standard input")
 		}
 		files, problems := expandInputs(operands)
 		for _, p := range problems {
-			fmt.Fprintf(stderr, "synfin: error: %s\n", p)
+			fmt.Fprintf(stderr, "synfin: %s\n", p)
 		}
 		if len(files) == 0 {
 			return exitNothing
 		}
 		for _, f := range files {
-			if f == "-" {
-				inputs = append(inputs, input{"-", func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
+			if f.name == "-" {
+				inputs = append(inputs, input{"-", false, func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
 				continue
 			}
-			inputs = append(inputs, input{f, func() (io.Reader, func(), error) {
-				fh, err := os.Open(f)
+			inputs = append(inputs, input{f.name, f.fromDir, func() (io.Reader, func(), error) {
+				fh, err := os.Open(f.name)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -204,16 +202,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1)
 	}
 	fileOrder := map[string]int{}
-	read, failed := 0, 0
+	read, damaged := 0, false
 	for i, in := range inputs {
 		fileOrder[in.name] = i
 		r, done, err := in.open()
 		if err != nil {
-			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
-			failed++
+			fmt.Fprintf(stderr, "synfin: %s\n", pathError(in.name, err))
+			damaged = true
 			continue
 		}
-		st, err := analyzeCapture(in.name, r, o.idleTimeout, func(rec analyze.Record) {
+		st, err := analyzeCapture(in.name, r, limits{o.idleTimeout, o.maxConns}, func(rec analyze.Record) {
 			if filter(&rec) {
 				keep(rec)
 			}
@@ -221,24 +219,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		done()
 		var oe *flows.OpenError
 		switch {
-		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && len(inputs) > 1:
+		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && in.fromDir:
+			// A directory holds other files too: say so, do not fail.
 			if !o.quiet {
 				fmt.Fprintf(stderr, "synfin: note: %s: skipped, not a capture\n", in.name)
 			}
 			continue
 		case errors.As(err, &oe):
-			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
-			failed++
+			fmt.Fprintf(stderr, "synfin: %v\n", err)
+			damaged = true
 			continue
 		case err != nil:
-			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
-			failed++
+			fmt.Fprintf(stderr, "synfin: %v\n", err)
+			damaged = true
+		}
+		if uerr := st.unusable(in.name); uerr != nil {
+			fmt.Fprintf(stderr, "synfin: %v\n", uerr)
+			damaged = true
+			continue
 		}
 		read++
-		if !o.quiet {
-			for _, n := range st.notes(in.name) {
-				fmt.Fprintf(stderr, "synfin: note: %s\n", n)
-			}
+		lines, bad := st.problems(in.name)
+		damaged = damaged || bad
+		for _, l := range lines {
+			fmt.Fprintf(stderr, "synfin: %s\n", l)
 		}
 	}
 	if read == 0 {
@@ -246,8 +250,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	sortRecords(recs, fileOrder)
 	if err := sortBy(recs, o.view, o.sortBy); err != nil {
-		fmt.Fprintf(stderr, "synfin: error: %v\n", err)
-		return exitNothing
+		return usageError(stderr, err.Error())
 	}
 	if o.limit > 0 && len(recs) > o.limit {
 		recs = recs[:o.limit]
@@ -269,7 +272,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synfin: error: writing output: %v\n", err)
 		return exitNothing
 	}
-	if failed > 0 {
+	if damaged {
 		return exitDamaged
 	}
 	return exitOK
