@@ -75,8 +75,9 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		c.Compression = "zstd"
 		var z *zstd.Decoder
 		// One goroutine and a bounded window: a hostile frame header cannot
-		// make the decoder reserve more than 64 MiB.
-		z, err = zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(64<<20))
+		// make the decoder reserve more than 64 MiB, nor a bomb expand past
+		// 256 MiB in memory (the output streams).
+		z, err = zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(64<<20), zstd.WithDecoderMaxMemory(256<<20))
 		if err == nil {
 			dec = z
 			c.close = z.Close

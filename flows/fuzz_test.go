@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,5 +63,85 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		tab.Flush()
+	})
+}
+
+// FuzzTracker feeds the connection table arbitrary sequences of segments
+// between a few endpoints. Invariants: no panic; every connection is
+// emitted exactly once; counts are never negative; the records' packets add
+// up to the segments observed.
+func FuzzTracker(f *testing.F) {
+	f.Add([]byte{0x02, 0, 0, 0, 0, 0x12, 0, 0, 0, 0, 0x10, 1, 0, 0, 0, 0x11, 0, 0, 0, 0})
+	f.Add(bytes.Repeat([]byte{0x04, 0x01, 0x02, 0x03, 0x04}, 20))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ends := []netip.AddrPort{
+			netip.MustParseAddrPort("10.0.0.1:40000"), netip.MustParseAddrPort("10.0.0.2:80"),
+			netip.MustParseAddrPort("10.0.0.3:80"), netip.MustParseAddrPort("[fd00::1]:443"),
+		}
+		seen := map[*Conn]bool{}
+		emitted, pkts := 0, 0
+		tab := NewTable(func(c *Conn) {
+			emitted++
+			for _, d := range c.Dir {
+				pkts += d.Pkts
+				if d.Pkts < 0 || d.Bytes < 0 || d.RetxPkts < 0 || d.UniqueBytes() < 0 || d.missed() < 0 {
+					t.Fatalf("negative count in %+v", d)
+				}
+			}
+			if seen[c] && c.Index == -1 {
+				t.Fatal("connection emitted twice")
+			}
+			c.Index = -1 // the table reuses the struct; mark it emitted
+			seen[c] = true
+		})
+		tab.MaxConns = 3
+		tab.Linger = 0
+		var seg Segment
+		ts := int64(0)
+		for i := 0; i+5 <= len(b); i += 5 {
+			r := b[i : i+5]
+			src := ends[r[1]&3]
+			dst := ends[(r[1]>>2)&3]
+			if src == dst {
+				continue
+			}
+			ts += int64(r[2]) * 1e6
+			seg = Segment{TS: ts, Index: i/5 + 1, Src: src, Dst: dst, Flags: Flags(r[0]),
+				Seq: Seq(uint32(r[3]) << 24 * uint32(r[4]&1)), Ack: Seq(uint32(r[4]) << 20),
+				Window: uint16(r[3]), PayloadLen: int(r[4] & 0x7f)}
+			if seg.Flags&FlagSYN != 0 {
+				parseOptions(r, &seg.Opts)
+			}
+			tab.Observe(&seg)
+		}
+		n := tab.Segments
+		tab.Flush()
+		if tab.Len() != 0 {
+			t.Fatalf("%d connections left after Flush", tab.Len())
+		}
+		if pkts != n {
+			t.Fatalf("records hold %d packets, %d observed", pkts, n)
+		}
+		if emitted != tab.nextIndex {
+			t.Fatalf("%d connections made, %d emitted", tab.nextIndex, emitted)
+		}
+	})
+}
+
+// FuzzOptions parses arbitrary TCP option bytes: never a panic, the layout
+// never longer than the bytes, and a well-formed prefix always recorded.
+func FuzzOptions(f *testing.F) {
+	f.Add([]byte{2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7})
+	f.Add([]byte{34, 2, 1, 1, 254, 4, 0xf9, 0x89, 30, 4, 0x10, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o Options
+		parseOptions(b, &o)
+		if int(o.NLayout) > len(b) || int(o.NLayout) > len(o.Layout) {
+			t.Fatalf("layout of %d kinds from %d bytes", o.NLayout, len(b))
+		}
+		if len(b) > 0 && o.NLayout == 0 {
+			t.Fatalf("no kind recorded from %d bytes", len(b))
+		}
+		_, _, _ = findTimestamps(b)
 	})
 }

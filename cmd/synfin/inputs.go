@@ -26,7 +26,7 @@ func expandInputs(args []string) (files []inputFile, problems []string) {
 			continue
 		}
 		matches := []string{a}
-		if hasMeta(a) {
+		if _, err := os.Lstat(a); err != nil && hasMeta(a) { // a name that exists is never a pattern
 			m, err := filepath.Glob(a)
 			if err != nil || len(m) == 0 {
 				problems = append(problems, a+": no file matches")

@@ -45,10 +45,20 @@ func viewColumns(v view, multiFile bool) (cols []column, header []string) {
 	return cols, header
 }
 
-func rowOf(cols []column, r *analyze.Record) []string {
+// rowOf prints one record through the columns, made safe for format.
+func rowOf(cols []column, r *analyze.Record, format string) []string {
 	row := make([]string, len(cols))
 	for j, c := range cols {
-		row[j] = c.value(r)
+		v := c.value(r)
+		switch {
+		case format == "markdown":
+			v = markdownSafe(v)
+		case format == "csv" && textColumns[c.name]:
+			v = csvSafe(termSafe(v))
+		case format == "table":
+			v = termSafe(v)
+		}
+		row[j] = v
 	}
 	return row
 }
@@ -70,7 +80,7 @@ func newStream(w io.Writer, format string, v view, multiFile bool) (func(analyze
 	cols, header := viewColumns(v, multiFile)
 	cw := csv.NewWriter(w)
 	_ = cw.Write(header)
-	return func(r analyze.Record) { _ = cw.Write(rowOf(cols, &r)) }, func() error {
+	return func(r analyze.Record) { _ = cw.Write(rowOf(cols, &r, format)) }, func() error {
 		cw.Flush()
 		return cw.Error()
 	}
@@ -81,7 +91,7 @@ func renderView(w io.Writer, format string, v view, recs []analyze.Record, multi
 	cols, header := viewColumns(v, multiFile)
 	rows := make([][]string, len(recs))
 	for i := range recs {
-		rows[i] = rowOf(cols, &recs[i])
+		rows[i] = rowOf(cols, &recs[i], format)
 	}
 	switch format {
 	case "csv":

@@ -158,7 +158,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		files, problems := expandInputs(operands)
 		for _, p := range problems {
-			fmt.Fprintf(stderr, "synfin: %s\n", p)
+			say(stderr, "synfin: %s", p)
 		}
 		if len(files) == 0 {
 			return exitNothing
@@ -182,7 +182,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.output != "" {
 		fh, err := os.Create(o.output)
 		if err != nil {
-			fmt.Fprintf(stderr, "synfin: error: %v\n", err)
+			say(stderr, "synfin: error: %v", err)
 			return exitNothing
 		}
 		defer fh.Close()
@@ -207,7 +207,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fileOrder[in.name] = i
 		r, done, err := in.open()
 		if err != nil {
-			fmt.Fprintf(stderr, "synfin: %s\n", pathError(in.name, err))
+			say(stderr, "synfin: %s", pathError(in.name, err))
 			damaged = true
 			continue
 		}
@@ -222,19 +222,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && in.fromDir:
 			// A directory holds other files too: say so, do not fail.
 			if !o.quiet {
-				fmt.Fprintf(stderr, "synfin: note: %s: skipped, not a capture\n", in.name)
+				say(stderr, "synfin: note: %s: skipped, not a capture", in.name)
 			}
 			continue
 		case errors.As(err, &oe):
-			fmt.Fprintf(stderr, "synfin: %v\n", err)
+			say(stderr, "synfin: %v", err)
 			damaged = true
 			continue
 		case err != nil:
-			fmt.Fprintf(stderr, "synfin: %v\n", err)
+			say(stderr, "synfin: %v", err)
 			damaged = true
 		}
 		if uerr := st.unusable(in.name); uerr != nil {
-			fmt.Fprintf(stderr, "synfin: %v\n", uerr)
+			say(stderr, "synfin: %v", uerr)
 			damaged = true
 			continue
 		}
@@ -242,7 +242,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		lines, bad := st.problems(in.name)
 		damaged = damaged || bad
 		for _, l := range lines {
-			fmt.Fprintf(stderr, "synfin: %s\n", l)
+			say(stderr, "synfin: %s", l)
 		}
 	}
 	if read == 0 {
@@ -269,7 +269,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "synfin: error: writing output: %v\n", err)
+		say(stderr, "synfin: error: writing output: %v", err)
 		return exitNothing
 	}
 	if damaged {

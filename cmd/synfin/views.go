@@ -13,6 +13,10 @@ type column struct {
 	value func(r *analyze.Record) string
 }
 
+// textColumns hold free text from the input (file names): CSV neutralises
+// them for spreadsheets.
+var textColumns = map[string]bool{"file": true}
+
 // view is a named set of columns over connection records.
 type view struct {
 	name    string
