@@ -171,8 +171,12 @@ func (c *Capture) Next(p *Packet) error {
 
 // fail turns a reader error into io.EOF or a *PacketError.
 func (c *Capture) fail(err error, off int64) error {
-	if err == io.EOF {
+	if err == io.EOF && !c.guard.midRecord() {
 		return io.EOF
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+		off = c.guard.start
 	}
 	var le *lengthError
 	switch {

@@ -178,6 +178,12 @@ func (g *recordGuard) header() error {
 	return nil
 }
 
+// midRecord reports whether the bytes passed so far end inside a record:
+// pcapgo reads a record header with no data after it as a clean end.
+func (g *recordGuard) midRecord() bool {
+	return g.nhdr > 0 || g.skip > 0
+}
+
 // pop returns the offset of the oldest packet block not yet returned.
 func (g *recordGuard) pop() int64 {
 	if g.qlen == 0 {
