@@ -4,7 +4,7 @@ SHELL    := /bin/bash
 GO       ?= go
 PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
-FUZZTIME ?= 30s
+FUZZTIME ?= 20s
 
 .PHONY: all build test race cover vet fmt-check tidy-check fuzz golden bench demo corpus clean
 
@@ -45,9 +45,14 @@ corpus:
 	SYNFIN_CORPUS=$(CORPUS) SYNFIN_CORPUS_REPORT=$(CURDIR)/corpus-report.txt \
 		$(GO) test ./cmd/synfin ./analyze/oracle -run 'Corpus|Lab' -count=1 -v | grep -E '^(---|===|ok|FAIL|PASS)|corpus_test' | grep -v '^=== RUN'
 
+# Each native fuzz target in turn; crashers land in flows/testdata/fuzz and
+# stay there as regression cases. make fuzz FUZZTIME=10m for a long run.
+FUZZ_TARGETS := FuzzCapture FuzzDecode FuzzTracker FuzzOptions
 fuzz:
-	$(GO) test ./flows -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./flows -run '^$$' -fuzz FuzzCapture -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test ./flows -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 bench:
 	$(GO) test ./flows ./cmd/synfin -run '^$$' -bench . -benchmem
