@@ -255,3 +255,41 @@ var compressors = []struct {
 		return w.EncodeAll(b, nil)
 	}},
 }
+
+// TestDecompressionBomb: a 64 KiB gzip file that expands to 64 MiB (a pcap
+// header and four million empty records) streams through in bounded memory.
+func TestDecompressionBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	demo, err := os.ReadFile("demo/demo.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(demo[:24])
+	zero := make([]byte, 1<<20)
+	for i := 0; i < 64; i++ {
+		w.Write(zero)
+	}
+	w.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var out, errb bytes.Buffer
+	code := run([]string{"summary", "-"}, bytes.NewReader(buf.Bytes()), &out, &errb)
+	runtime.ReadMemStats(&after)
+	t.Logf("%d compressed bytes; exit %d; %.1f MiB allocated; heap in use %.1f MiB", buf.Len(), code, float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), float64(after.HeapInuse)/(1<<20))
+	// Four million empty records are four million damaged packets: three
+	// are named, the rest counted.
+	if code != 1 || !strings.Contains(errb.String(), "synfin: -: 4194301 more damaged packets") {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+	if a := after.TotalAlloc - before.TotalAlloc; a > 16<<20 {
+		t.Errorf("%d bytes allocated for a 64 MiB bomb", a)
+	}
+	if after.HeapInuse > 64<<20 {
+		t.Errorf("heap in use %d bytes after a 64 MiB bomb", after.HeapInuse)
+	}
+}
