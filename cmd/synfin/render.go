@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -68,12 +69,17 @@ func rowOf(cols []column, r *analyze.Record, format string) []string {
 func newStream(w io.Writer, format string, v view, multiFile bool) (func(analyze.Record), func() error) {
 	var err error
 	if format == "jsonl" {
-		enc := json.NewEncoder(w)
+		bw := bufio.NewWriterSize(w, 64<<10)
+		var line []byte
 		return func(r analyze.Record) {
-				if err == nil {
-					err = enc.Encode(&r)
+				line = append(r.AppendJSON(line[:0]), '\n')
+				if _, werr := bw.Write(line); werr != nil && err == nil {
+					err = werr
 				}
 			}, func() error {
+				if ferr := bw.Flush(); err == nil {
+					err = ferr
+				}
 				return err
 			}
 	}
@@ -120,13 +126,15 @@ func writeRecords(w io.Writer, format string, recs []analyze.Record) error {
 		}
 		return enc.Encode(recs)
 	}
-	enc := json.NewEncoder(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var line []byte
 	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
+		line = append(recs[i].AppendJSON(line[:0]), '\n')
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
 	}
-	return nil
+	return bw.Flush()
 }
 
 // renderSummary prints the summary view.

@@ -1,0 +1,71 @@
+package analyze
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"synfin/flows"
+)
+
+// TestAppendJSONMatchesEncodingJSON: the hand-written encoder writes what
+// encoding/json writes, on every connection of the real test captures and
+// on records with awkward strings and numbers.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	var recs []Record
+	paths, _ := filepath.Glob("../testdata/lab/*.pcap*")
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := flows.Open(p, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := flows.NewTable(func(conn *flows.Conn) { recs = append(recs, Analyze(p, conn)) })
+		dec := flows.NewDecoder()
+		var pkt flows.Packet
+		var seg flows.Segment
+		for c.Next(&pkt) == nil {
+			if dec.Decode(&pkt, &seg) == nil {
+				tab.Observe(&seg)
+			}
+		}
+		tab.Flush()
+		f.Close()
+	}
+	odd := recs[0]
+	odd.File = "tab\there \"quoted\" <html> & \u2028 \x01 \xff bidi\u202e 中文"
+	odd.DurationMS = 1e-7
+	odd.Stats.WindowMean = ptr(1e21)
+	odd.Handshake.RTTms = ptr(0.0)
+	odd.FirstTS = Time(-1)
+	recs = append(recs, odd)
+	if len(recs) < 300 {
+		t.Fatalf("only %d records", len(recs))
+	}
+	for i := range recs {
+		want, err := json.Marshal(&recs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := recs[i].AppendJSON(nil)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("record %d differs:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	r := Record{Schema: 1, File: "x.pcap", Client: "10.0.0.1:40000", Server: "10.0.0.2:80", FirstTS: 1_700_000_000_123_456_789}
+	r.Handshake.SynTS = ptr(r.FirstTS)
+	r.Handshake.RTTms = ptr(40.123456)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = r.AppendJSON(buf[:0])
+	}
+}
