@@ -8,8 +8,8 @@ func Analyze(file string, c *flows.Conn) Record {
 		Schema:     SchemaVersion,
 		File:       file,
 		Conn:       c.Index,
-		Client:     c.Client.String(),
-		Server:     c.Server.String(),
+		Client:     c.Client().String(),
+		Server:     c.Server().String(),
 		ClientBy:   c.ClientBy.String(),
 		FirstTS:    Time(c.FirstTS),
 		LastTS:     Time(c.LastTS),
@@ -28,15 +28,15 @@ func Analyze(file string, c *flows.Conn) Record {
 func stats(c *flows.Conn, point *string) Stats {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	st := Stats{
-		ClientPkts: cl.Pkts, ServerPkts: sv.Pkts,
+		ClientPkts: int(cl.Pkts), ServerPkts: int(sv.Pkts),
 		ClientBytes: cl.Bytes, ServerBytes: sv.Bytes,
 		ClientUnique: cl.UniqueBytes(), ServerUnique: sv.UniqueBytes(),
-		ClientRetx: cl.RetxPkts, ServerRetx: sv.RetxPkts,
+		ClientRetx: int(cl.RetxPkts), ServerRetx: int(sv.RetxPkts),
 		ClientRetxBytes: cl.RetxBytes, ServerRetxBytes: sv.RetxBytes,
-		OutOfOrder:    cl.OutOfOrder + sv.OutOfOrder,
-		ZeroWindow:    cl.ZeroWindow + sv.ZeroWindow,
-		ClientZeroWin: cl.ZeroWindow, ServerZeroWin: sv.ZeroWindow,
-		KeepAlives:  cl.KeepAlives + sv.KeepAlives,
+		OutOfOrder:    int(cl.OutOfOrder + sv.OutOfOrder),
+		ZeroWindow:    int(cl.ZeroWindow + sv.ZeroWindow),
+		ClientZeroWin: int(cl.ZeroWindow), ServerZeroWin: int(sv.ZeroWindow),
+		KeepAlives:  int(cl.KeepAlives + sv.KeepAlives),
 		MissedBytes: c.MissedBytes(flows.DirClient) + c.MissedBytes(flows.DirServer),
 	}
 	// Data-phase RTT: a segment timed to its ACK measures a full round trip
@@ -64,7 +64,7 @@ func stats(c *flows.Conn, point *string) Stats {
 		if s.RTTMax > hi {
 			hi = s.RTTMax
 		}
-		n += s.RTTSamples
+		n += int(s.RTTSamples)
 		sum += s.RTTSum
 	}
 	if n > 0 {

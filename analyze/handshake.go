@@ -40,15 +40,15 @@ func handshakeStatus(hs *flows.Handshake) string {
 
 func handshake(c *flows.Conn) Handshake {
 	hs := &c.HS
-	h := Handshake{Status: handshakeStatus(hs), SynCount: hs.SYNN, SynackCount: hs.SYNACKN}
+	h := Handshake{Status: handshakeStatus(hs), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
 	if hs.HasSYN {
-		h.SynTS = ptr(Time(hs.SYNs[0].TS))
+		h.SynTS = ptr(Time(hs.FirstSYNTS))
 		h.ClientISN = ptr(uint32(hs.ISN))
 		h.SynOptions = options(&hs.SYNOpts, &hs.SYNSeg)
 		h.SynSignature = ptr(signature(&hs.SYNOpts, &hs.SYNSeg))
 	}
 	if hs.HasSYNACK {
-		h.SynackTS = ptr(Time(hs.SYNACKs[0].TS))
+		h.SynackTS = ptr(Time(hs.FirstSYNACKTS))
 		h.ServerISN = ptr(uint32(hs.ServerISN))
 		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg)
 		h.SynackSignature = ptr(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
@@ -64,7 +64,7 @@ func handshake(c *flows.Conn) Handshake {
 		h.AckOK = ptr(hs.SYNACKAck == hs.ISN+1 && (!hs.HasACK || hs.ACKAck == hs.ServerISN+1))
 	}
 	if hs.HasSYN && hs.Rejected {
-		h.RejectMS = ptr(ms(hs.RejectTS - hs.SYNs[min(hs.SYNN, len(hs.SYNs))-1].TS))
+		h.RejectMS = ptr(ms(hs.RejectTS - hs.LastSYNTS))
 	}
 	if h.Status == HSComplete || h.Status == HSNoAck {
 		timing(hs, &h)
@@ -79,52 +79,20 @@ func handshake(c *flows.Conn) Handshake {
 // one it answered: RFC 7323 §4.3 echoes the oldest unacknowledged TSval,
 // and Linux resends the SYN-ACK from its timer with the first SYN's TSval
 // (corpus lab/05_synack_dropped: the echo-chosen SYN gives 1054 ms, the
-// true RTT is 40 ms). When the echo names an earlier SYN than the last one
-// the sample is ambiguous in Karn's sense and RTTAmbiguous says so.
+// true RTT is 40 ms). When the echo names another SYN than the last one the
+// sample is ambiguous in Karn's sense and RTTAmbiguous says so.
 func timing(hs *flows.Handshake, h *Handshake) {
-	syns := hs.SYNs[:min(hs.SYNN, len(hs.SYNs))]
-	acks := hs.SYNACKs[:min(hs.SYNACKN, len(hs.SYNACKs))]
-	if len(syns) == 0 || len(acks) == 0 {
-		return
-	}
-	first := acks[0]
-	answered := -1
-	for i, s := range syns {
-		if s.TS <= first.TS {
-			answered = i
-		}
-	}
-	if answered < 0 {
+	if !hs.HasAnswered {
 		return // timestamps out of order: no honest answer
 	}
-	if first.HasTS && answered > 0 {
-		for _, s := range syns[:answered] {
-			if s.HasTS && s.TSVal == first.TSEcr && syns[answered].TSVal != first.TSEcr {
-				h.RTTAmbiguous = true
-			}
-		}
-	}
-	synTS := syns[answered].TS
-	synack := first
-	for _, a := range acks {
-		if a.TS >= synTS {
-			synack = a
-			break
-		}
-	}
-	leg1 := synack.TS - synTS
+	h.RTTAmbiguous = hs.Ambiguous
+	leg1 := hs.FirstSYNACKTS - hs.AnsweredSYNTS
 	h.SynSynackMS = ptr(ms(leg1))
 	if !hs.HasACK {
 		return
 	}
-	last := synack
-	for _, a := range acks {
-		if a.TS <= hs.ACKTS {
-			last = a
-		}
-	}
-	leg2 := hs.ACKTS - last.TS
-	total := hs.ACKTS - synTS
+	leg2 := hs.ACKTS - hs.LastSYNACKTS
+	total := hs.ACKTS - hs.AnsweredSYNTS
 	h.SynackAckMS = ptr(ms(leg2))
 	h.RTTms = ptr(ms(total))
 	switch {

@@ -16,7 +16,7 @@ func teardown(c *flows.Conn) Teardown {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	t := Teardown{
 		Kind: KindOpen, Closer: "none",
-		FinCountClient: cl.FinCount, FinCountServer: sv.FinCount,
+		FinCountClient: int(cl.FinCount), FinCountServer: int(sv.FinCount),
 		DataAfterFin: c.DataAfterFin,
 	}
 	fins := 0

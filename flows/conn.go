@@ -18,42 +18,40 @@ func (r ClientRule) String() string {
 	return [...]string{"", "syn", "synack", "port", "first"}[r]
 }
 
-// maxTimed is how many SYN and SYN-ACK transmissions are remembered
-// individually for Karn-safe handshake timing; later ones are only counted.
-const maxTimed = 8
-
-// Transmission is one SYN or SYN-ACK as sent: its capture time, frame and
-// timestamp option values.
-type Transmission struct {
-	TS           int64
-	Index        int
-	HasTS        bool
-	TSVal, TSEcr uint32
-}
-
 // Handshake holds the raw facts of the opening of a connection, as seen.
+// The timing facts are kept as they happen, so no per-transmission list is
+// needed (SPEC §3, handshake.go in package analyze).
 type Handshake struct {
 	// SYNs from the client carrying the client ISN.
-	SYNs    [maxTimed]Transmission
-	SYNN    int // all of them, retransmissions included
-	SYNOpts Options
-	SYNSeg  SegInfo
-	HasSYN  bool
-	ISN     Seq // client ISN
+	SYNN         int32 // all of them, retransmissions included
+	FirstSYNTS   int64
+	LastSYNTS    int64  // the latest so far
+	LastSYNTSVal uint32 // its timestamp option value, when HasLastSYNTS
+	HasLastTSVal bool
+	SYNOpts      Options
+	SYNSeg       SegInfo
+	HasSYN       bool
+	ISN          Seq // client ISN
 	// SYN-ACKs from the server acknowledging the client's SYN.
-	SYNACKs    [maxTimed]Transmission
-	SYNACKN    int
-	SYNACKOpts Options
-	SYNACKSeg  SegInfo
-	HasSYNACK  bool
-	ServerISN  Seq
-	SYNACKAck  Seq // acknowledgment number of the first SYN-ACK
+	SYNACKN       int32
+	FirstSYNACKTS int64
+	LastSYNACKTS  int64 // the latest SYN-ACK before the handshake ACK
+	SYNACKOpts    Options
+	SYNACKSeg     SegInfo
+	HasSYNACK     bool
+	// At the first SYN-ACK: the SYN it answers, taken to be the last SYN
+	// sent before it, and whether its timestamp echo names another SYN
+	// (the sample is then ambiguous in Karn's sense).
+	AnsweredSYNTS int64
+	HasAnswered   bool
+	Ambiguous     bool
+	ServerISN     Seq
+	SYNACKAck     Seq // acknowledgment number of the first SYN-ACK
 	// The client's first ACK of the server's SYN (ack = server ISN + 1),
 	// pure or with data.
-	HasACK   bool
-	ACKTS    int64
-	ACKIndex int
-	ACKAck   Seq
+	HasACK bool
+	ACKTS  int64
+	ACKAck Seq
 	// A SYN without ACK from the server side: simultaneous open (RFC 9293
 	// §3.5, figure 8).
 	ServerSYN   bool
@@ -86,13 +84,12 @@ type SegInfo struct {
 // record. The table owns it; a callback must not keep it after returning.
 type Conn struct {
 	Key      Key
-	Client   netip.AddrPort
-	Server   netip.AddrPort
 	ClientBy ClientRule
-	Index    int // connection number in its file, from 0 in order of first packet
+	clientHi bool // the client is Key.Hi
+	Index    int  // connection number in its file, from 0 in order of first packet
 
-	FirstTS, LastTS       int64
-	FirstIndex, LastIndex int
+	FirstTS, LastTS int64
+	FirstIndex      int // frame number of the first packet
 
 	HS  Handshake
 	Dir [2]Stream // indexed by Dir
@@ -129,21 +126,35 @@ const (
 	CompRST    = 32
 )
 
+// Client returns the client's endpoint (SPEC §2).
+func (c *Conn) Client() netip.AddrPort {
+	if c.clientHi {
+		return c.Key.Hi
+	}
+	return c.Key.Lo
+}
+
+// Server returns the server's endpoint.
+func (c *Conn) Server() netip.AddrPort {
+	if c.clientHi {
+		return c.Key.Lo
+	}
+	return c.Key.Hi
+}
+
 // dirOf returns the direction of a segment in c.
 func (c *Conn) dirOf(seg *Segment) Dir {
-	if seg.Src == c.Client {
+	if (seg.Src == c.Key.Hi) == c.clientHi {
 		return DirClient
 	}
 	return DirServer
 }
 
-// oooThreshold is Wireshark's out-of-order threshold: the handshake RTT
-// when known, else 3 ms.
+// oooThreshold is Wireshark's out-of-order threshold: its iRTT when
+// known, else 3 ms.
 func (c *Conn) oooThreshold() int64 {
-	if c.HS.HasACK && c.HS.HasSYN {
-		if d := c.HS.ACKTS - c.HS.SYNs[0].TS; d > 0 {
-			return d
-		}
+	if c.HS.HasIRTT && c.HS.IRTT > 0 {
+		return c.HS.IRTT
 	}
 	return 3e6
 }
@@ -152,7 +163,7 @@ func (c *Conn) oooThreshold() int64 {
 func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 	s, o := &c.Dir[d], &c.Dir[d.Other()]
 	f := seg.Flags
-	c.LastTS, c.LastIndex = seg.TS, seg.Index
+	c.LastTS = seg.TS
 	s.Pkts++
 	s.Bytes += int64(seg.PayloadLen)
 
@@ -176,7 +187,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 	// server's SYN: ack = server ISN + 1, or beyond when the capture lost
 	// the pure ACK (as Wireshark's iRTT, which takes the first ACK).
 	if d == DirClient && f&(FlagSYN|FlagACK) == FlagACK && c.HS.HasSYNACK && !c.HS.HasACK && c.HS.ServerISN.LessThan(seg.Ack) {
-		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKIndex, c.HS.ACKAck = true, seg.TS, seg.Index, seg.Ack
+		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKAck = true, seg.TS, seg.Ack
 	}
 	if f&FlagRST != 0 && d == DirServer && c.HS.HasSYN && !c.HS.HasSYNACK && !c.HS.Rejected {
 		c.HS.Rejected, c.HS.RejectTS = true, seg.TS
@@ -253,7 +264,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 	if f&FlagFIN != 0 {
 		s.FinCount++
 		if !s.FinSeen {
-			s.FinSeen, s.FinSeq, s.FinTS, s.FinIndex = true, seg.Seq.Add(uint32(seg.PayloadLen)), seg.TS, seg.Index
+			s.FinSeen, s.FinSeq, s.FinTS = true, seg.Seq.Add(uint32(seg.PayloadLen)), seg.TS
 			if f&FlagSYN != 0 {
 				s.FinSeq++
 			}
@@ -282,7 +293,6 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 
 func (c *Conn) observeSYN(seg *Segment, d Dir) {
 	hs := &c.HS
-	tx := Transmission{TS: seg.TS, Index: seg.Index, HasTS: seg.HasTS, TSVal: seg.TSVal, TSEcr: seg.TSEcr}
 	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, Flags: seg.Flags, IPv6: seg.IPv6}
 	if seg.Flags&FlagACK == 0 {
 		if d == DirServer {
@@ -293,12 +303,11 @@ func (c *Conn) observeSYN(seg *Segment, d Dir) {
 		}
 		if !hs.HasSYN {
 			hs.HasSYN, hs.ISN, hs.SYNOpts, hs.SYNSeg, hs.SYNPayload = true, seg.Seq, seg.Opts, info, seg.PayloadLen
+			hs.FirstSYNTS = seg.TS
 		}
 		if seg.Seq == hs.ISN {
-			if hs.SYNN < maxTimed {
-				hs.SYNs[hs.SYNN] = tx
-			}
 			hs.SYNN++
+			hs.LastSYNTS, hs.LastSYNTSVal, hs.HasLastTSVal = seg.TS, seg.TSVal, seg.HasTS
 		}
 		return
 	}
@@ -309,12 +318,17 @@ func (c *Conn) observeSYN(seg *Segment, d Dir) {
 	}
 	if !hs.HasSYNACK {
 		hs.HasSYNACK, hs.ServerISN, hs.SYNACKAck, hs.SYNACKOpts, hs.SYNACKSeg = true, seg.Seq, seg.Ack, seg.Opts, info
+		hs.FirstSYNACKTS = seg.TS
+		if hs.HasSYN && hs.LastSYNTS <= seg.TS {
+			hs.AnsweredSYNTS, hs.HasAnswered = hs.LastSYNTS, true
+			hs.Ambiguous = hs.SYNN > 1 && seg.HasTS && hs.HasLastTSVal && seg.TSEcr != hs.LastSYNTSVal
+		}
 	}
 	if seg.Seq == hs.ServerISN {
-		if hs.SYNACKN < maxTimed {
-			hs.SYNACKs[hs.SYNACKN] = tx
-		}
 		hs.SYNACKN++
+		if !hs.HasACK {
+			hs.LastSYNACKTS = seg.TS
+		}
 	}
 }
 

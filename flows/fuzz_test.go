@@ -99,7 +99,7 @@ func FuzzTracker(f *testing.F) {
 		tab := NewTable(func(c *Conn) {
 			emitted++
 			for _, d := range c.Dir {
-				pkts += d.Pkts
+				pkts += int(d.Pkts)
 				if d.Pkts < 0 || d.Bytes < 0 || d.RetxPkts < 0 || d.UniqueBytes() < 0 || d.missed() < 0 {
 					t.Fatalf("negative count in %+v", d)
 				}

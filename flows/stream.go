@@ -21,7 +21,7 @@ type Stream struct {
 	ackSet    bool
 	maxAck    Seq   // highest acknowledgment number this side sent
 	ctlOctets int64 // SYN and FIN octets inside [base, nxt)
-	dupAcks   int   // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
+	dupAcks   int32 // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
 	lastAckTS int64 // time of the last segment with ACK from this side
 	lastWin   uint16
 
@@ -35,32 +35,29 @@ type Stream struct {
 	FinSeen  bool
 	FinSeq   Seq   // sequence number of the FIN itself
 	FinTS    int64 // first FIN from this side
-	FinIndex int
 	FinAcked bool
 	FinAckTS int64 // first ACK from the other side covering this FIN
-	FinCount int   // segments with FIN set, retransmissions included
+	FinCount int32 // segments with FIN set, retransmissions included
 	RstSeen  bool
 	RstTS    int64
-	SynFlags int // segments with SYN set (with or without ACK)
+	SynFlags int32 // segments with SYN set (with or without ACK)
 
 	// Statistics.
-	Pkts         int
-	Bytes        int64 // payload bytes, from IP lengths, retransmissions included
-	RetxPkts     int
-	RetxBytes    int64
-	OutOfOrder   int
-	ZeroWindow   int
-	KeepAlives   int
-	MissedBytes  int64
+	Pkts         int32
+	RetxPkts     int32
+	OutOfOrder   int32
+	ZeroWindow   int32
+	KeepAlives   int32
+	WinN         int32
+	RTTSamples   int32
 	WinMin       uint16
 	WinMax       uint16
-	WinSum       float64
-	WinN         int
 	WinScaledMin uint32
 	WinScaledMax uint32
-	WinScaledSum float64
-	WinScaledN   int
-	RTTSamples   int
+	Bytes        int64 // payload bytes, from IP lengths, retransmissions included
+	RetxBytes    int64
+	MissedBytes  int64
+	WinSum       float64
 	RTTMin       int64
 	RTTMax       int64
 	RTTSum       int64
@@ -223,14 +220,12 @@ func (s *Stream) observeWindow(w uint16, shift int) {
 	if shift > 0 {
 		sw <<= uint(shift)
 	}
-	if s.WinScaledN == 0 || sw < s.WinScaledMin {
+	if s.WinN == 1 || sw < s.WinScaledMin {
 		s.WinScaledMin = sw
 	}
 	if sw > s.WinScaledMax {
 		s.WinScaledMax = sw
 	}
-	s.WinScaledSum += float64(sw)
-	s.WinScaledN++
 }
 
 // addRTT records one data-phase RTT sample in nanoseconds.

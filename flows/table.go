@@ -138,18 +138,20 @@ func (t *Table) newConn(key Key, seg *Segment) *Conn {
 	c.Key, c.Index = key, t.nextIndex
 	t.nextIndex++
 	c.FirstTS, c.FirstIndex = seg.TS, seg.Index
+	client := seg.Src
 	switch {
 	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN:
-		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, BySYN
+		c.ClientBy = BySYN
 	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK:
-		c.Client, c.Server, c.ClientBy = seg.Dst, seg.Src, BySYNACK
+		client, c.ClientBy = seg.Dst, BySYNACK
 	case seg.Src.Port() > seg.Dst.Port():
-		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, ByPort
+		c.ClientBy = ByPort
 	case seg.Src.Port() < seg.Dst.Port():
-		c.Client, c.Server, c.ClientBy = seg.Dst, seg.Src, ByPort
+		client, c.ClientBy = seg.Dst, ByPort
 	default:
-		c.Client, c.Server, c.ClientBy = seg.Src, seg.Dst, ByFirst
+		c.ClientBy = ByFirst
 	}
+	c.clientHi = client == key.Hi
 	t.conns[key] = c
 	return c
 }
