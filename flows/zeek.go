@@ -38,14 +38,14 @@ type zeekEndpoint struct {
 	start       Seq
 	last        Seq
 	ack         Seq
-	finCnt      int
+	finCnt      int32
 	finSeq      uint32 // relative to start
 	histSYN     uint32 // relative seq of the last SYN, FIN and RST letters
 	histFIN     uint32
 	histRST     uint32
-	rxmt, rxmtT int // logarithmic counters: count and next threshold
-	win0, win0T int
-	gap, gapT   int
+	rxmt, rxmtT int32 // logarithmic counters: count and next threshold
+	win0, win0T int32
+	gap, gapT   int32
 	reassem     uint32 // relative seq up to which content is "delivered"
 	hasReassem  bool
 }
@@ -84,12 +84,12 @@ type ZeekState struct {
 	origIsServer bool            // Zeek's originator is synfin's server
 	started      bool
 	histSeen     uint32
-	hist         [48]byte
-	nhist        int
+	hist         [40]byte
+	nhist        uint8
 }
 
 func (z *ZeekState) addHistory(b byte) {
-	if z.nhist < len(z.hist) {
+	if int(z.nhist) < len(z.hist) {
 		z.hist[z.nhist] = b
 		z.nhist++
 	}
@@ -119,7 +119,7 @@ func (z *ZeekState) add(orig bool, code byte) {
 
 // scaled is Connection::ScaledHistoryEntry: the letter at the 1st, 10th,
 // 100th … occurrence.
-func (z *ZeekState) scaled(orig bool, code byte, cnt, thresh *int) {
+func (z *ZeekState) scaled(orig bool, code byte, cnt, thresh *int32) {
 	if *thresh == 0 {
 		*thresh = 1
 	}
