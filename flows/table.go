@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"hash/maphash"
 	"sort"
 	"time"
 )
@@ -12,9 +13,14 @@ const (
 	// so that long-lived quiet connections stay whole).
 	DefaultIdleTimeout = 2 * time.Hour
 	// DefaultLinger keeps a closed connection this long in capture time so
-	// that late segments (a retransmitted FIN, the last ACK) still join it:
-	// Linux holds TIME-WAIT for 60 s.
+	// that late segments (a retransmitted FIN, the last ACK, data behind an
+	// RST) still join it: Linux holds TIME-WAIT for 60 s.
 	DefaultLinger = 60 * time.Second
+	// DefaultMaxLinger bounds how many closed connections linger at once.
+	// Beyond it the longest closed is finished early and only a tombstone
+	// of a few bytes stays for the rest of its TIME-WAIT, so that a capture
+	// of thousands of connections a second keeps flat memory.
+	DefaultMaxLinger = 10_000
 	// DefaultMaxConns bounds the connections held at once. A Conn is about
 	// 1.5 KiB with its map entry, so the default stays near 3 GiB.
 	DefaultMaxConns = 2_000_000
@@ -26,6 +32,7 @@ const (
 type Table struct {
 	IdleTimeout time.Duration
 	Linger      time.Duration
+	MaxLinger   int // closed connections held at once; beyond, the longest closed is finished early
 	MaxConns    int // connections held at once; beyond, the longest idle is finished early
 	Finish      func(*Conn)
 	// EarlyFinished counts connections finished before their time because
@@ -37,16 +44,38 @@ type Table struct {
 	// is the least recently seen); closing lists closed ones by close time.
 	head, tail   *Conn
 	chead, ctail *Conn
+	nclosing     int
 	free         []*Conn
 	nextIndex    int
 	now          int64
+	// Closed connections already finished, by a hash of their key: a few
+	// bytes each where a whole Conn would be a kilobyte (tombstone).
+	tombs     map[uint64]tombstone
+	tombQueue []tombRef
+	tombHead  int
+	seed      maphash.Seed
 	// Counters for the summary.
 	Segments int
+	Late     int // segments of connections already closed and finished
+}
+
+// tombstone remembers a finished closed connection during TIME-WAIT.
+type tombstone struct {
+	until     int64
+	serverISN Seq
+	hasISN    bool
+}
+
+type tombRef struct {
+	hash  uint64
+	until int64
 }
 
 // NewTable returns a table that calls finish for every finished connection.
 func NewTable(finish func(*Conn)) *Table {
-	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxConns: DefaultMaxConns, Finish: finish, conns: make(map[Key]*Conn)}
+	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
+		MaxConns: DefaultMaxConns, Finish: finish, conns: make(map[Key]*Conn),
+		tombs: make(map[uint64]tombstone), seed: maphash.MakeSeed()}
 }
 
 // Len returns the number of connections held.
@@ -66,6 +95,10 @@ func (t *Table) Observe(seg *Segment) {
 		c = nil
 	}
 	first := false
+	if c == nil && len(t.tombs) > 0 && t.late(key, seg) {
+		t.Late++
+		return
+	}
 	if c == nil {
 		c = t.newConn(key, seg)
 		first = true
@@ -77,7 +110,30 @@ func (t *Table) Observe(seg *Segment) {
 	c.observe(seg, c.dirOf(seg), first)
 	if c.Closed && !wasClosed {
 		t.pushClosing(c)
+		if t.nclosing > t.MaxLinger {
+			t.bury(t.chead)
+			t.finish(t.chead)
+		}
 	}
+}
+
+// late reports whether a segment with no live connection belongs to one
+// closed and finished early within its linger (see DefaultMaxLinger). A SYN without ACK, or a SYN-ACK
+// with a new ISN, starts a new connection instead.
+func (t *Table) late(key Key, seg *Segment) bool {
+	h := maphash.Comparable(t.seed, key)
+	tb, ok := t.tombs[h]
+	if !ok {
+		return false
+	}
+	switch f := seg.Flags & (FlagSYN | FlagACK); {
+	case t.now > tb.until,
+		f == FlagSYN,
+		f == FlagSYN|FlagACK && !(tb.hasISN && seg.Seq == tb.serverISN):
+		delete(t.tombs, h)
+		return false
+	}
+	return true
 }
 
 // startsNew decides port reuse (SPEC §2): a SYN without ACK on a tuple
@@ -167,6 +223,29 @@ func (t *Table) expire() {
 	for c := t.head; c != nil && t.now-c.LastTS > idle; c = t.head {
 		t.finish(c)
 	}
+	for t.tombHead < len(t.tombQueue) && t.now > t.tombQueue[t.tombHead].until {
+		r := t.tombQueue[t.tombHead]
+		if tb, ok := t.tombs[r.hash]; ok && tb.until == r.until {
+			delete(t.tombs, r.hash)
+		}
+		t.tombHead++
+	}
+	if t.tombHead > 1024 && t.tombHead*2 > len(t.tombQueue) {
+		n := copy(t.tombQueue, t.tombQueue[t.tombHead:])
+		t.tombQueue, t.tombHead = t.tombQueue[:n], 0
+	}
+}
+
+// bury remembers a closed connection finished early for the rest of its
+// linger.
+func (t *Table) bury(c *Conn) {
+	until := c.ClosedTS + t.Linger.Nanoseconds()
+	if until < t.now {
+		return
+	}
+	h := maphash.Comparable(t.seed, c.Key)
+	t.tombs[h] = tombstone{until: until, serverISN: c.HS.ServerISN, hasISN: c.HS.HasSYNACK}
+	t.tombQueue = append(t.tombQueue, tombRef{h, until})
 }
 
 // Flush finishes every connection still held, in order of connection
@@ -220,6 +299,7 @@ func (t *Table) unlink(c *Conn) {
 
 func (t *Table) pushClosing(c *Conn) {
 	c.inClosing = true
+	t.nclosing++
 	c.cprev, c.cnext = t.ctail, nil
 	if t.ctail != nil {
 		t.ctail.cnext = c
@@ -241,4 +321,5 @@ func (t *Table) unlinkClosing(c *Conn) {
 		t.ctail = c.cprev
 	}
 	c.cprev, c.cnext, c.inClosing = nil, nil, false
+	t.nclosing--
 }
