@@ -54,6 +54,11 @@ const (
 	magicModifiedBE  = 0x34cdb2a1
 )
 
+// decompressLimit, when positive, cuts decompressed input after that many
+// bytes. Only the fuzz harness sets it: a few fuzzed bytes can be a
+// legitimate stream expanding to gigabytes, which costs time, not memory.
+var decompressLimit int64
+
 // Open sniffs compression and capture format from the first bytes of r and
 // prepares to read packets. name is used only in messages. The returned
 // error is an *OpenError wrapping ErrNotCapture (or the decompressor's
@@ -96,6 +101,9 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		return nil, &OpenError{name, fmt.Errorf("%s stream: %w", c.Compression, err)}
 	}
 	if dec != nil {
+		if decompressLimit > 0 {
+			dec = io.LimitReader(dec, decompressLimit)
+		}
 		br = bufio.NewReaderSize(dec, 64<<10)
 	}
 	head, err = br.Peek(4)
