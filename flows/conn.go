@@ -386,5 +386,17 @@ func (c *Conn) WiresharkCompleteness() uint8 {
 	return c.Completeness | c.firstBits
 }
 
+// CopyTo copies c into dst so that dst stays valid after the table reuses
+// c: the sequence gaps are folded into the missed-byte counts and the
+// table's bookkeeping is dropped.
+func (c *Conn) CopyTo(dst *Conn) {
+	*dst = *c
+	for d := range dst.Dir {
+		dst.Dir[d].MissedBytes = c.Dir[d].missed()
+		dst.Dir[d].holes = nil
+	}
+	dst.prev, dst.next, dst.cprev, dst.cnext, dst.inClosing = nil, nil, nil, nil, false
+}
+
 // MissedBytes returns the bytes of sequence gaps never filled in direction d.
 func (c *Conn) MissedBytes(d Dir) int64 { return c.Dir[d].missed() }

@@ -42,16 +42,40 @@ func linkName(lt layers.LinkType) string {
 // the rest are counted.
 const maxExamples = 3
 
-// analyzeCapture reads one capture and calls emit for every connection as
-// it finishes (closed and lingered, idle, or at the end of input). It
-// returns a *flows.OpenError when nothing could be read and a
-// *flows.PacketError when the file is damaged after some packets.
 // limits are the resource bounds of one analysis.
 type limits struct {
 	idle     time.Duration // finish connections idle this long (capture time)
 	maxConns int           // connections open at once
 }
 
+// Batch sizes of the pipeline: large enough that a channel operation costs
+// nothing per packet, small enough to stay in cache.
+const (
+	segBatchLen  = 256
+	connBatchLen = 64
+)
+
+type segBatch struct {
+	seg [segBatchLen]flows.Segment
+	n   int
+}
+
+type connBatch struct {
+	conn [connBatchLen]flows.Conn
+	n    int
+}
+
+// analyzeCapture reads one capture and calls emit for every connection as
+// it finishes (closed and lingered, idle, or at the end of input), in the
+// order they finish. It returns a *flows.OpenError when nothing could be
+// read and a *flows.PacketError when the file is damaged after some
+// packets.
+//
+// Three stages run at once, so that a single file uses both cores: reading
+// and decoding (with decompression), the connection table, and analysis
+// with output. Batches pass between them over channels and come back to be
+// reused, so nothing is allocated per packet; the table is a single
+// goroutine, so records come out in the same order on every run.
 func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Record)) (fileStats, error) {
 	st := fileStats{Unsupported: map[layers.LinkType]int{}}
 	capt, err := flows.Open(name, r)
@@ -60,45 +84,93 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Reco
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	table := flows.NewTable(func(c *flows.Conn) { emit(analyze.Analyze(name, c)) })
+
+	segs, freeSegs := make(chan *segBatch, 2), make(chan *segBatch, 4)
+	conns, freeConns := make(chan *connBatch, 2), make(chan *connBatch, 4)
+	for range 4 {
+		freeSegs <- new(segBatch)
+		freeConns <- new(connBatch)
+	}
+
+	// Stage 1: read and decode.
+	var readErr error
+	go func() {
+		defer close(segs)
+		dec := flows.NewDecoder()
+		var pkt flows.Packet
+		for {
+			b := <-freeSegs
+			b.n = 0
+			for b.n < len(b.seg) {
+				if readErr = capt.Next(&pkt); readErr != nil {
+					segs <- b
+					return
+				}
+				st.Packets++
+				derr := dec.Decode(&pkt, &b.seg[b.n])
+				switch {
+				case derr == nil:
+					b.n++
+				case errors.Is(derr, flows.ErrUnsupportedLink):
+					st.Unsupported[pkt.Link]++
+				case flows.IsDamage(derr):
+					st.Damaged++
+					if len(st.Examples) < maxExamples {
+						st.Examples = append(st.Examples, &flows.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
+					}
+				default:
+					st.NotTCP++
+				}
+			}
+			segs <- b
+		}
+	}()
+
+	// Stage 3: analyse and write.
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for b := range conns {
+			for i := range b.conn[:b.n] {
+				emit(analyze.Analyze(name, &b.conn[i]))
+			}
+			freeConns <- b
+		}
+	}()
+
+	// Stage 2: the connection table.
+	cur := <-freeConns
+	cur.n = 0
+	table := flows.NewTable(func(c *flows.Conn) {
+		c.CopyTo(&cur.conn[cur.n])
+		if cur.n++; cur.n == len(cur.conn) {
+			conns <- cur
+			cur = <-freeConns
+			cur.n = 0
+		}
+	})
 	if lim.idle > 0 {
 		table.IdleTimeout = lim.idle
 	}
 	if lim.maxConns > 0 {
 		table.MaxConns = lim.maxConns
 	}
-	dec := flows.NewDecoder()
-	var pkt flows.Packet
-	var seg flows.Segment
-	for {
-		err = capt.Next(&pkt)
-		if err != nil {
-			break
+	for b := range segs {
+		for i := range b.seg[:b.n] {
+			table.Observe(&b.seg[i])
 		}
-		st.Packets++
-		if derr := dec.Decode(&pkt, &seg); derr != nil {
-			switch {
-			case errors.Is(derr, flows.ErrUnsupportedLink):
-				st.Unsupported[pkt.Link]++
-			case flows.IsDamage(derr):
-				st.Damaged++
-				if len(st.Examples) < maxExamples {
-					st.Examples = append(st.Examples, &flows.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
-				}
-			default:
-				st.NotTCP++
-			}
-			continue
-		}
-		st.Segments++
-		table.Observe(&seg)
+		st.Segments += b.n
+		freeSegs <- b
 	}
 	table.Flush()
+	conns <- cur
+	close(conns)
+	<-written
 	st.EarlyFinish, st.MaxConns = table.EarlyFinished, table.MaxConns
-	if err == io.EOF {
-		err = nil
+	if readErr != io.EOF {
+		return st, readErr
 	}
-	return st, err
+	return st, nil
 }
 
 // sortRecords orders records by input order, then connection number.
