@@ -3,6 +3,8 @@ package analyze
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,5 +69,29 @@ func BenchmarkAppendJSON(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = r.AppendJSON(buf[:0])
+	}
+}
+
+// TestAppendFloatMatchesEncodingJSON checks the fast path for values that
+// are nanoseconds in milliseconds, and ordinary floats, against
+// encoding/json.
+func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 200000; i++ {
+		var f float64
+		switch i % 4 {
+		case 0:
+			f = float64(rng.Int63n(2e14)-1e14) / 1e6
+		case 1:
+			f = float64(rng.Int63n(1e9)) / 1e6
+		case 2:
+			f = rng.NormFloat64() * math.Pow(10, float64(rng.Intn(30)-10))
+		default:
+			f = float64(rng.Int63n(1e6)) / float64(rng.Int63n(1e4)+1)
+		}
+		want, _ := json.Marshal(f)
+		if got := appendFloat(nil, f); string(got) != string(want) {
+			t.Fatalf("%v: got %s, want %s", f, got, want)
+		}
 	}
 }
