@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -76,7 +77,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
 	fs.StringVar(&o.lang, "lang", "en", "language of headers and labels: en")
-	fs.IntVar(&o.jobs, "jobs", 1, "captures analysed at once (reserved for batch; one at a time for now)")
+	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "captures analysed at once (each also uses up to three goroutines)")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
 	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
@@ -203,20 +204,65 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fileOrder := map[string]int{}
 	read, damaged := 0, false
-	for i, in := range inputs {
-		fileOrder[in.name] = i
+	// With one input, or one job, records stream as connections finish.
+	// With several jobs, files are analysed at once and each file's records
+	// are held until the files before it are written, so the output is the
+	// same as with one job.
+	type result struct {
+		st   fileStats
+		err  error
+		recs []analyze.Record
+	}
+	jobs := max(1, min(o.jobs, len(inputs)))
+	results := make([]chan result, len(inputs))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	analyzeInput := func(i int, emit func(analyze.Record)) result {
+		in := inputs[i]
 		r, done, err := in.open()
 		if err != nil {
-			say(stderr, "synfin: %s", pathError(in.name, err))
-			damaged = true
-			continue
+			return result{err: errors.New(pathError(in.name, err))}
 		}
+		defer done()
 		st, err := analyzeCapture(in.name, r, limits{o.idleTimeout, o.maxConns}, func(rec analyze.Record) {
 			if filter(&rec) {
-				keep(rec)
+				emit(rec)
 			}
 		})
-		done()
+		return result{st: st, err: err}
+	}
+	if jobs > 1 {
+		next := make(chan int)
+		go func() {
+			for i := range inputs {
+				next <- i
+			}
+			close(next)
+		}()
+		for range jobs {
+			go func() {
+				for i := range next {
+					var recs []analyze.Record
+					res := analyzeInput(i, func(r analyze.Record) { recs = append(recs, r) })
+					res.recs = recs
+					results[i] <- res
+				}
+			}()
+		}
+	}
+	for i, in := range inputs {
+		fileOrder[in.name] = i
+		var res result
+		if jobs > 1 {
+			res = <-results[i]
+			for _, r := range res.recs {
+				keep(r)
+			}
+		} else {
+			res = analyzeInput(i, keep)
+		}
+		st, err := res.st, res.err
 		var oe *flows.OpenError
 		switch {
 		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && in.fromDir:
@@ -225,7 +271,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				say(stderr, "synfin: note: %s: skipped, not a capture", in.name)
 			}
 			continue
-		case errors.As(err, &oe):
+		case errors.As(err, &oe), err != nil && st.Packets == 0 && st.Format == "":
 			say(stderr, "synfin: %v", err)
 			damaged = true
 			continue
