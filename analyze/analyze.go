@@ -15,9 +15,12 @@ func Analyze(file string, c *flows.Conn) Record {
 		LastTS:     Time(c.LastTS),
 		DurationMS: ms(c.LastTS - c.FirstTS),
 	}
-	r.Handshake = handshake(c)
-	r.Teardown = teardown(c)
-	r.Stats = stats(c, r.Handshake.CapturePoint)
+	// Every value a pointer field refers to lives in one arena: one
+	// allocation per record instead of dozens.
+	a := new(arena)
+	r.Handshake = handshake(c, a)
+	r.Teardown = teardown(c, a)
+	r.Stats = stats(c, r.Handshake.CapturePoint, a)
 	r.State, r.History = zeekState(c)
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
@@ -25,7 +28,7 @@ func Analyze(file string, c *flows.Conn) Record {
 	return r
 }
 
-func stats(c *flows.Conn, point *string) Stats {
+func stats(c *flows.Conn, point *string, a *arena) Stats {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	st := Stats{
 		ClientPkts: int(cl.Pkts), ServerPkts: int(sv.Pkts),
@@ -69,8 +72,8 @@ func stats(c *flows.Conn, point *string) Stats {
 	}
 	if n > 0 {
 		st.RTTSamples = n
-		st.RTTMinMS, st.RTTMaxMS = ptr(ms(lo)), ptr(ms(hi))
-		st.RTTMeanMS = ptr(ms(sum) / float64(n))
+		st.RTTMinMS, st.RTTMaxMS = a.float(ms(lo)), a.float(ms(hi))
+		st.RTTMeanMS = a.float(ms(sum) / float64(n))
 	}
 	if wn := cl.WinN + sv.WinN; wn > 0 {
 		lo, hi := 1<<16, 0
@@ -82,9 +85,9 @@ func stats(c *flows.Conn, point *string) Stats {
 			lo, hi = min(lo, int(s.WinMin)), max(hi, int(s.WinMax))
 			smin, smax = min(smin, int64(s.WinScaledMin)), max(smax, int64(s.WinScaledMax))
 		}
-		st.WindowMin, st.WindowMax = ptr(lo), ptr(hi)
-		st.WindowMean = ptr((cl.WinSum + sv.WinSum) / float64(wn))
-		st.WindowScaledMin, st.WindowScaledMax = ptr(smin), ptr(smax)
+		st.WindowMin, st.WindowMax = a.int(lo), a.int(hi)
+		st.WindowMean = a.float((cl.WinSum + sv.WinSum) / float64(wn))
+		st.WindowScaledMin, st.WindowScaledMax = a.int64(smin), a.int64(smax)
 	}
 	return st
 }

@@ -38,36 +38,36 @@ func handshakeStatus(hs *flows.Handshake) string {
 	return HSNotSeen
 }
 
-func handshake(c *flows.Conn) Handshake {
+func handshake(c *flows.Conn, a *arena) Handshake {
 	hs := &c.HS
 	h := Handshake{Status: handshakeStatus(hs), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
 	if hs.HasSYN {
-		h.SynTS = ptr(Time(hs.FirstSYNTS))
-		h.ClientISN = ptr(uint32(hs.ISN))
-		h.SynOptions = options(&hs.SYNOpts, &hs.SYNSeg)
-		h.SynSignature = ptr(signature(&hs.SYNOpts, &hs.SYNSeg))
+		h.SynTS = a.time(Time(hs.FirstSYNTS))
+		h.ClientISN = a.uint32(uint32(hs.ISN))
+		h.SynOptions = options(&hs.SYNOpts, &hs.SYNSeg, a)
+		h.SynSignature = a.str(signature(&hs.SYNOpts, &hs.SYNSeg))
 	}
 	if hs.HasSYNACK {
-		h.SynackTS = ptr(Time(hs.FirstSYNACKTS))
-		h.ServerISN = ptr(uint32(hs.ServerISN))
-		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg)
-		h.SynackSignature = ptr(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
+		h.SynackTS = a.time(Time(hs.FirstSYNACKTS))
+		h.ServerISN = a.uint32(uint32(hs.ServerISN))
+		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg, a)
+		h.SynackSignature = a.str(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
 	}
 	if hs.HasIRTT {
-		h.IRTTms = ptr(ms(hs.IRTT))
+		h.IRTTms = a.float(ms(hs.IRTT))
 	}
 	if hs.HasACK {
-		h.AckTS = ptr(Time(hs.ACKTS))
+		h.AckTS = a.time(Time(hs.ACKTS))
 	}
 	if hs.HasSYN && hs.HasSYNACK {
-		h.Negotiated = negotiate(hs)
-		h.AckOK = ptr(hs.SYNACKAck == hs.ISN+1 && (!hs.HasACK || hs.ACKAck == hs.ServerISN+1))
+		h.Negotiated = negotiate(hs, a)
+		h.AckOK = a.bool(hs.SYNACKAck == hs.ISN+1 && (!hs.HasACK || hs.ACKAck == hs.ServerISN+1))
 	}
 	if hs.HasSYN && hs.Rejected {
-		h.RejectMS = ptr(ms(hs.RejectTS - hs.LastSYNTS))
+		h.RejectMS = a.float(ms(hs.RejectTS - hs.LastSYNTS))
 	}
 	if h.Status == HSComplete || h.Status == HSNoAck {
-		timing(hs, &h)
+		timing(hs, &h, a)
 	}
 	return h
 }
@@ -81,27 +81,27 @@ func handshake(c *flows.Conn) Handshake {
 // (corpus lab/05_synack_dropped: the echo-chosen SYN gives 1054 ms, the
 // true RTT is 40 ms). When the echo names another SYN than the last one the
 // sample is ambiguous in Karn's sense and RTTAmbiguous says so.
-func timing(hs *flows.Handshake, h *Handshake) {
+func timing(hs *flows.Handshake, h *Handshake, a *arena) {
 	if !hs.HasAnswered {
 		return // timestamps out of order: no honest answer
 	}
 	h.RTTAmbiguous = hs.Ambiguous
 	leg1 := hs.FirstSYNACKTS - hs.AnsweredSYNTS
-	h.SynSynackMS = ptr(ms(leg1))
+	h.SynSynackMS = a.float(ms(leg1))
 	if !hs.HasACK {
 		return
 	}
 	leg2 := hs.ACKTS - hs.LastSYNACKTS
 	total := hs.ACKTS - hs.AnsweredSYNTS
-	h.SynackAckMS = ptr(ms(leg2))
-	h.RTTms = ptr(ms(total))
+	h.SynackAckMS = a.float(ms(leg2))
+	h.RTTms = a.float(ms(total))
 	switch {
 	case total <= 0:
 	case leg2*10 < total:
-		h.CapturePoint = ptr(PointClient)
+		h.CapturePoint = a.str(PointClient)
 	case leg1*10 < total:
-		h.CapturePoint = ptr(PointServer)
+		h.CapturePoint = a.str(PointServer)
 	default:
-		h.CapturePoint = ptr(PointMiddle)
+		h.CapturePoint = a.str(PointMiddle)
 	}
 }

@@ -184,9 +184,14 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 }
 
 // jsonWriter appends JSON tokens; comma says whether a member was written.
+// It remembers the last day it formatted: the timestamps of one record
+// almost always fall on the same day.
 type jsonWriter struct {
-	b     []byte
-	comma bool
+	b        []byte
+	comma    bool
+	dayStart int64 // Unix nanoseconds of the cached day's midnight (UTC)
+	day      [11]byte
+	hasDay   bool
 }
 
 func (w *jsonWriter) open()  { w.b = append(w.b, '{'); w.comma = false }
@@ -211,7 +216,7 @@ func (w *jsonWriter) int(k string, v int64) {
 }
 func (w *jsonWriter) float(k string, v float64) { w.key(k); w.b = appendFloat(w.b, v) }
 func (w *jsonWriter) bool(k string, v bool)     { w.key(k); w.boolValue(v) }
-func (w *jsonWriter) time(k string, t Time)     { w.key(k); w.b = appendTime(w.b, t) }
+func (w *jsonWriter) time(k string, t Time)     { w.key(k); w.appendTime(t) }
 
 func (w *jsonWriter) boolValue(v bool) {
 	if v {
@@ -257,7 +262,7 @@ func (w *jsonWriter) optTime(k string, v *Time) {
 	if w.key(k); v == nil {
 		w.null()
 	} else {
-		w.b = appendTime(w.b, *v)
+		w.appendTime(*v)
 	}
 }
 
@@ -310,6 +315,36 @@ func appendMicro(b []byte, i int64) []byte {
 		n--
 	}
 	return append(b, d[:n]...)
+}
+
+const nsPerDay = 86400 * 1e9
+
+// appendTime writes t quoted, as Time.MarshalJSON does; within the cached
+// day only the clock is computed.
+func (w *jsonWriter) appendTime(t Time) {
+	ns := int64(t)
+	if !w.hasDay || ns < w.dayStart || ns-w.dayStart >= nsPerDay {
+		start := ns - ((ns%nsPerDay)+nsPerDay)%nsPerDay
+		tm := time.Unix(0, start).UTC()
+		if y := tm.Year(); y < 0 || y > 9999 {
+			w.b = appendTime(w.b, t)
+			return
+		}
+		w.dayStart, w.hasDay = start, true
+		copy(w.day[:], appendTime(nil, Time(start))[1:12])
+	}
+	off := ns - w.dayStart
+	sec := off / 1e9
+	w.b = append(w.b, '"')
+	w.b = append(w.b, w.day[:]...)
+	w.b = appendDigits(w.b, int(sec/3600), 2)
+	w.b = append(w.b, ':')
+	w.b = appendDigits(w.b, int(sec/60%60), 2)
+	w.b = append(w.b, ':')
+	w.b = appendDigits(w.b, int(sec%60), 2)
+	w.b = append(w.b, '.')
+	w.b = appendDigits(w.b, int(off%1e9), 9)
+	w.b = append(w.b, 'Z', '"')
 }
 
 // appendTime writes t quoted, as Time.MarshalJSON does, without

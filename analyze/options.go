@@ -4,13 +4,15 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"sync"
 
 	"synfin/flows"
 )
 
 // options renders the options and header fields of a SYN or SYN-ACK.
-func options(o *flows.Options, seg *flows.SegInfo) *Options {
-	r := &Options{
+func options(o *flows.Options, seg *flows.SegInfo, a *arena) *Options {
+	r := a.options()
+	*r = Options{
 		SackPerm: o.SACKPerm,
 		EOL:      o.EOL,
 		NOP:      int(o.NOPs),
@@ -23,29 +25,29 @@ func options(o *flows.Options, seg *flows.SegInfo) *Options {
 		CWR:      seg.Flags&flows.FlagCWR != 0,
 	}
 	if o.HasMSS {
-		r.MSS = ptr(int(o.MSS))
+		r.MSS = a.int(int(o.MSS))
 	}
 	if o.HasWScale {
-		r.WScale = ptr(int(o.WScale))
+		r.WScale = a.int(int(o.WScale))
 	}
 	if o.HasTS {
-		r.TSVal, r.TSEcr = ptr(o.TSVal), ptr(o.TSEcr)
+		r.TSVal, r.TSEcr = a.uint32(o.TSVal), a.uint32(o.TSEcr)
 	}
 	if o.HasTFO {
 		if o.TFOLen == 0 {
-			r.TFO = ptr("request")
+			r.TFO = a.str("request")
 		} else {
-			r.TFO = ptr(hex.EncodeToString(o.TFOCookie[:o.TFOLen]))
+			r.TFO = a.str(hex.EncodeToString(o.TFOCookie[:o.TFOLen]))
 		}
 	}
 	if o.HasMPTCP {
-		r.MPTCP = ptr(int(o.MPTCPSub))
+		r.MPTCP = a.int(int(o.MPTCPSub))
 	}
 	for _, k := range o.Unknown[:o.NUnknown] {
 		r.Unknown = append(r.Unknown, int(k))
 	}
 	if o.Malformed != "" {
-		r.Malformed = ptr(o.Malformed)
+		r.Malformed = a.str(o.Malformed)
 	}
 	return r
 }
@@ -53,6 +55,45 @@ func options(o *flows.Options, seg *flows.SegInfo) *Options {
 // layout lists the option kinds in wire order, as Wireshark's
 // tcp.option_kind does ("2,4,8,1,3").
 func layout(o *flows.Options, sep string) string {
+	k := layoutKey{sep: sep[0], n: o.NLayout, kinds: o.Layout}
+	strCache.Lock()
+	defer strCache.Unlock()
+	if v, ok := strCache.layouts[k]; ok {
+		return v
+	}
+	v := buildLayout(o, sep)
+	if len(strCache.layouts) < maxCached {
+		strCache.layouts[k] = v
+	}
+	return v
+}
+
+// strCache keeps the layout and signature strings already built: captures
+// repeat a handful of option layouts over and over, and building them was
+// a visible share of the per-connection cost. It is bounded, and shared by
+// the goroutines of --jobs.
+var strCache = struct {
+	sync.Mutex
+	layouts    map[layoutKey]string
+	signatures map[signatureKey]string
+}{layouts: map[layoutKey]string{}, signatures: map[signatureKey]string{}}
+
+const maxCached = 4096
+
+type layoutKey struct {
+	sep   byte
+	n     uint8
+	kinds [40]uint8
+}
+
+type signatureKey struct {
+	window, mss       uint16
+	wscale            uint8
+	hasMSS, hasWScale bool
+	layout            layoutKey
+}
+
+func buildLayout(o *flows.Options, sep string) string {
 	var b strings.Builder
 	for i, k := range o.Layout[:o.NLayout] {
 		if i > 0 {
@@ -66,7 +107,24 @@ func layout(o *flows.Options, sep string) string {
 // signature is the neutral window_layout_mss_wscale fingerprint of SPEC §3
 // (the shape of FoxIO's JA4T), with "00" for a missing field.
 func signature(o *flows.Options, seg *flows.SegInfo) string {
-	l := layout(o, "-")
+	k := signatureKey{seg.Window, o.MSS, o.WScale, o.HasMSS, o.HasWScale, layoutKey{'-', o.NLayout, o.Layout}}
+	strCache.Lock()
+	v, ok := strCache.signatures[k]
+	strCache.Unlock()
+	if ok {
+		return v
+	}
+	v = buildSignature(o, seg)
+	strCache.Lock()
+	if len(strCache.signatures) < maxCached {
+		strCache.signatures[k] = v
+	}
+	strCache.Unlock()
+	return v
+}
+
+func buildSignature(o *flows.Options, seg *flows.SegInfo) string {
+	l := buildLayout(o, "-")
 	if l == "" {
 		l = "00"
 	}
@@ -85,29 +143,30 @@ func signature(o *flows.Options, seg *flows.SegInfo) string {
 const defaultMSS = 536
 
 // negotiate applies SPEC §3's rules to a SYN and SYN-ACK both seen.
-func negotiate(hs *flows.Handshake) *Negotiated {
-	s, a := &hs.SYNOpts, &hs.SYNACKOpts
-	n := &Negotiated{
-		Sack:       s.SACKPerm && a.SACKPerm,
-		Timestamps: s.HasTS && a.HasTS,
+func negotiate(hs *flows.Handshake, a *arena) *Negotiated {
+	syn, ack := &hs.SYNOpts, &hs.SYNACKOpts
+	n := &a.negotiated
+	*n = Negotiated{
+		Sack:       syn.SACKPerm && ack.SACKPerm,
+		Timestamps: syn.HasTS && ack.HasTS,
 		ECN: hs.SYNSeg.Flags&(flows.FlagECE|flows.FlagCWR) == flows.FlagECE|flows.FlagCWR &&
 			hs.SYNACKSeg.Flags&(flows.FlagECE|flows.FlagCWR) == flows.FlagECE,
 		// TFO worked when the SYN carried a cookie and data and the
 		// SYN-ACK acknowledged that data (RFC 7413 §3).
-		TFO: s.HasTFO && s.TFOLen > 0 && hs.SYNPayload > 0 && hs.SYNACKAck == hs.ISN+1+flows.Seq(hs.SYNPayload),
+		TFO: syn.HasTFO && syn.TFOLen > 0 && hs.SYNPayload > 0 && hs.SYNACKAck == hs.ISN+1+flows.Seq(hs.SYNPayload),
 	}
 	cm, sm := defaultMSS, defaultMSS
-	if s.HasMSS {
-		cm = int(s.MSS)
+	if syn.HasMSS {
+		cm = int(syn.MSS)
 	}
-	if a.HasMSS {
-		sm = int(a.MSS)
+	if ack.HasMSS {
+		sm = int(ack.MSS)
 	}
-	n.MSS = ptr(min(cm, sm))
-	if s.HasWScale && a.HasWScale {
-		n.WScaleClient = ptr(min(int(s.WScale), 14))
-		n.WScaleServer = ptr(min(int(a.WScale), 14))
-		n.WScaleClamped = s.WScale > 14 || a.WScale > 14
+	n.MSS = a.int(min(cm, sm))
+	if syn.HasWScale && ack.HasWScale {
+		n.WScaleClient = a.int(min(int(syn.WScale), 14))
+		n.WScaleServer = a.int(min(int(ack.WScale), 14))
+		n.WScaleClamped = syn.WScale > 14 || ack.WScale > 14
 	}
 	return n
 }

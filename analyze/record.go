@@ -151,5 +151,94 @@ type Stats struct {
 
 func ptr[T any](v T) *T { return &v }
 
+// arena holds the values a record's pointer fields refer to, so that a
+// record costs one allocation instead of one per value. A full slab falls
+// back to a fresh allocation.
+type arena struct {
+	times      [8]Time
+	floats     [14]float64
+	ints       [10]int
+	int64s     [2]int64
+	uint32s    [6]uint32
+	strs       [8]string
+	bools      [2]bool
+	opts       [2]Options
+	negotiated Negotiated
+
+	nTime, nFloat, nInt, nInt64, nUint32, nStr, nBool, nOpts uint8
+}
+
+func (a *arena) time(v Time) *Time {
+	if int(a.nTime) == len(a.times) {
+		return &v
+	}
+	p := &a.times[a.nTime]
+	*p, a.nTime = v, a.nTime+1
+	return p
+}
+
+func (a *arena) float(v float64) *float64 {
+	if int(a.nFloat) == len(a.floats) {
+		return &v
+	}
+	p := &a.floats[a.nFloat]
+	*p, a.nFloat = v, a.nFloat+1
+	return p
+}
+
+func (a *arena) int(v int) *int {
+	if int(a.nInt) == len(a.ints) {
+		return &v
+	}
+	p := &a.ints[a.nInt]
+	*p, a.nInt = v, a.nInt+1
+	return p
+}
+
+func (a *arena) int64(v int64) *int64 {
+	if int(a.nInt64) == len(a.int64s) {
+		return &v
+	}
+	p := &a.int64s[a.nInt64]
+	*p, a.nInt64 = v, a.nInt64+1
+	return p
+}
+
+func (a *arena) uint32(v uint32) *uint32 {
+	if int(a.nUint32) == len(a.uint32s) {
+		return &v
+	}
+	p := &a.uint32s[a.nUint32]
+	*p, a.nUint32 = v, a.nUint32+1
+	return p
+}
+
+func (a *arena) str(v string) *string {
+	if int(a.nStr) == len(a.strs) {
+		return &v
+	}
+	p := &a.strs[a.nStr]
+	*p, a.nStr = v, a.nStr+1
+	return p
+}
+
+func (a *arena) bool(v bool) *bool {
+	if int(a.nBool) == len(a.bools) {
+		return &v
+	}
+	p := &a.bools[a.nBool]
+	*p, a.nBool = v, a.nBool+1
+	return p
+}
+
+func (a *arena) options() *Options {
+	if int(a.nOpts) == len(a.opts) {
+		return new(Options)
+	}
+	p := &a.opts[a.nOpts]
+	a.nOpts++
+	return p
+}
+
 // ms converts a nanosecond duration to milliseconds.
 func ms(ns int64) float64 { return float64(ns) / 1e6 }

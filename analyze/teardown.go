@@ -12,7 +12,7 @@ const (
 	KindOpen         = "open"
 )
 
-func teardown(c *flows.Conn) Teardown {
+func teardown(c *flows.Conn, a *arena) Teardown {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	t := Teardown{
 		Kind: KindOpen, Closer: "none",
@@ -42,7 +42,7 @@ func teardown(c *flows.Conn) Teardown {
 	last := int64(0)
 	note := func(ts int64) *Time {
 		last = max(last, ts)
-		return ptr(Time(ts))
+		return a.time(Time(ts))
 	}
 	if fins > 0 {
 		f1, f2 := &c.Dir[c.FirstFin], &c.Dir[c.FirstFin.Other()]
@@ -66,10 +66,10 @@ func teardown(c *flows.Conn) Teardown {
 	if rst {
 		r := &c.Dir[c.FirstRst]
 		t.RstTS = note(r.RstTS)
-		t.RstBy = ptr(c.FirstRst.String())
+		t.RstBy = a.str(c.FirstRst.String())
 	}
 	if fins > 0 {
-		t.DurationMS = ptr(ms(last - c.Dir[c.FirstFin].FinTS))
+		t.DurationMS = a.float(ms(last - c.Dir[c.FirstFin].FinTS))
 	}
 	return t
 }
