@@ -129,22 +129,23 @@ const (
 // Client returns the client's endpoint (SPEC §2).
 func (c *Conn) Client() netip.AddrPort {
 	if c.clientHi {
-		return c.Key.Hi
+		return c.Key.Hi()
 	}
-	return c.Key.Lo
+	return c.Key.Lo()
 }
 
 // Server returns the server's endpoint.
 func (c *Conn) Server() netip.AddrPort {
 	if c.clientHi {
-		return c.Key.Lo
+		return c.Key.Lo()
 	}
-	return c.Key.Hi
+	return c.Key.Hi()
 }
 
-// dirOf returns the direction of a segment in c.
-func (c *Conn) dirOf(seg *Segment) Dir {
-	if (seg.Src == c.Key.Hi) == c.clientHi {
+// dirOf returns the direction of a segment in c, given whether its
+// sender is the key's Hi endpoint.
+func (c *Conn) dirOf(srcHi bool) Dir {
+	if srcHi == c.clientHi {
 		return DirClient
 	}
 	return DirServer

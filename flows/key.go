@@ -2,21 +2,43 @@ package flows
 
 import "net/netip"
 
-// Key identifies a TCP endpoint pair independent of direction: Lo is the
+// Key identifies a TCP endpoint pair independent of direction: lo is the
 // smaller endpoint, so both directions of a connection map to one key and a
-// packet costs a single map lookup. netip.AddrPort is comparable and holds no
-// heap pointers for IPv4 and IPv6 addresses without a zone.
+// packet costs a single map lookup. It holds plain bytes, IPv4 addresses in
+// their IPv4-mapped IPv6 form, and no pointer, so hashing and comparing it
+// is cheap and the garbage collector never scans the table's keys.
 type Key struct {
-	Lo, Hi netip.AddrPort
+	lo, hi         [16]byte
+	loPort, hiPort uint16
 }
 
-// KeyOf returns the canonical key of a packet from src to dst.
-func KeyOf(src, dst netip.AddrPort) Key {
-	if src.Compare(dst) <= 0 {
-		return Key{src, dst}
+// KeyOf returns the canonical key of a packet from src to dst, and whether
+// src is the key's Hi endpoint.
+func KeyOf(src, dst netip.AddrPort) (Key, bool) {
+	a, b := src.Addr().As16(), dst.Addr().As16()
+	ap, bp := src.Port(), dst.Port()
+	if less(a, ap, b, bp) {
+		return Key{a, b, ap, bp}, false
 	}
-	return Key{dst, src}
+	return Key{b, a, bp, ap}, true
 }
+
+func less(a [16]byte, ap uint16, b [16]byte, bp uint16) bool {
+	if a != b {
+		for i := range a {
+			if a[i] != b[i] {
+				return a[i] < b[i]
+			}
+		}
+	}
+	return ap <= bp
+}
+
+// Lo returns the smaller endpoint.
+func (k Key) Lo() netip.AddrPort { return netip.AddrPortFrom(netip.AddrFrom16(k.lo).Unmap(), k.loPort) }
+
+// Hi returns the larger endpoint.
+func (k Key) Hi() netip.AddrPort { return netip.AddrPortFrom(netip.AddrFrom16(k.hi).Unmap(), k.hiPort) }
 
 // Dir is the direction of a packet relative to the connection's client.
 type Dir uint8

@@ -88,9 +88,9 @@ func (t *Table) Observe(seg *Segment) {
 		t.now = seg.TS
 		t.expire()
 	}
-	key := KeyOf(seg.Src, seg.Dst)
+	key, srcHi := KeyOf(seg.Src, seg.Dst)
 	c := t.conns[key]
-	if c != nil && t.startsNew(c, seg) {
+	if c != nil && t.startsNew(c, seg, srcHi) {
 		t.finish(c)
 		c = nil
 	}
@@ -100,14 +100,14 @@ func (t *Table) Observe(seg *Segment) {
 		return
 	}
 	if c == nil {
-		c = t.newConn(key, seg)
+		c = t.newConn(key, seg, srcHi)
 		first = true
 	} else {
 		t.unlink(c)
 	}
 	t.pushBack(c)
 	wasClosed := c.Closed
-	c.observe(seg, c.dirOf(seg), first)
+	c.observe(seg, c.dirOf(srcHi), first)
 	if c.Closed && !wasClosed {
 		t.pushClosing(c)
 		if t.nclosing > t.MaxLinger {
@@ -140,12 +140,12 @@ func (t *Table) late(key Key, seg *Segment) bool {
 // whose connection is closed, or that carries a new ISN (not a
 // retransmission of the one seen), starts a new connection. A SYN from the
 // server side before anything else from it is a simultaneous open.
-func (t *Table) startsNew(c *Conn, seg *Segment) bool {
+func (t *Table) startsNew(c *Conn, seg *Segment, srcHi bool) bool {
 	f := seg.Flags
 	if f&FlagSYN == 0 {
 		return false
 	}
-	d := c.dirOf(seg)
+	d := c.dirOf(srcHi)
 	if f&FlagACK != 0 {
 		// A SYN-ACK with a new server ISN on a closed connection: the
 		// capture missed the new SYN.
@@ -170,7 +170,7 @@ func (t *Table) startsNew(c *Conn, seg *Segment) bool {
 	return c.HS.HasACK || c.HS.HasSYNACK || !c.HS.HasSYN || c.Dir[DirServer].Pkts > 0
 }
 
-func (t *Table) newConn(key Key, seg *Segment) *Conn {
+func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	if len(t.conns) >= t.MaxConns && t.head != nil {
 		t.EarlyFinished++
 		t.finish(t.head) // the longest idle
@@ -194,20 +194,20 @@ func (t *Table) newConn(key Key, seg *Segment) *Conn {
 	c.Key, c.Index = key, t.nextIndex
 	t.nextIndex++
 	c.FirstTS, c.FirstIndex = seg.TS, seg.Index
-	client := seg.Src
+	clientIsSrc := true
 	switch {
 	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN:
 		c.ClientBy = BySYN
 	case seg.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK:
-		client, c.ClientBy = seg.Dst, BySYNACK
+		clientIsSrc, c.ClientBy = false, BySYNACK
 	case seg.Src.Port() > seg.Dst.Port():
 		c.ClientBy = ByPort
 	case seg.Src.Port() < seg.Dst.Port():
-		client, c.ClientBy = seg.Dst, ByPort
+		clientIsSrc, c.ClientBy = false, ByPort
 	default:
 		c.ClientBy = ByFirst
 	}
-	c.clientHi = client == key.Hi
+	c.clientHi = clientIsSrc == srcHi
 	t.conns[key] = c
 	return c
 }
