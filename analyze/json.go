@@ -3,6 +3,7 @@ package analyze
 import (
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -184,14 +185,19 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 }
 
 // jsonWriter appends JSON tokens; comma says whether a member was written.
-// It remembers the last day it formatted: the timestamps of one record
-// almost always fall on the same day.
 type jsonWriter struct {
-	b        []byte
-	comma    bool
-	dayStart int64 // Unix nanoseconds of the cached day's midnight (UTC)
-	day      [11]byte
-	hasDay   bool
+	b     []byte
+	comma bool
+}
+
+// lastDay is the day the last timestamp fell on ("2026-11-23T" and its
+// midnight): a capture's timestamps nearly all fall on one day, so only the
+// clock needs computing. Shared by the goroutines of --jobs.
+var lastDay atomic.Pointer[dayCache]
+
+type dayCache struct {
+	start int64 // Unix nanoseconds of midnight UTC
+	text  [11]byte
 }
 
 func (w *jsonWriter) open()  { w.b = append(w.b, '{'); w.comma = false }
@@ -323,20 +329,22 @@ const nsPerDay = 86400 * 1e9
 // day only the clock is computed.
 func (w *jsonWriter) appendTime(t Time) {
 	ns := int64(t)
-	if !w.hasDay || ns < w.dayStart || ns-w.dayStart >= nsPerDay {
+	day := lastDay.Load()
+	if day == nil || ns < day.start || ns-day.start >= nsPerDay {
 		start := ns - ((ns%nsPerDay)+nsPerDay)%nsPerDay
 		tm := time.Unix(0, start).UTC()
 		if y := tm.Year(); y < 0 || y > 9999 {
 			w.b = appendTime(w.b, t)
 			return
 		}
-		w.dayStart, w.hasDay = start, true
-		copy(w.day[:], appendTime(nil, Time(start))[1:12])
+		day = &dayCache{start: start}
+		copy(day.text[:], appendTime(nil, Time(start))[1:12])
+		lastDay.Store(day)
 	}
-	off := ns - w.dayStart
+	off := ns - day.start
 	sec := off / 1e9
 	w.b = append(w.b, '"')
-	w.b = append(w.b, w.day[:]...)
+	w.b = append(w.b, day.text[:]...)
 	w.b = appendDigits(w.b, int(sec/3600), 2)
 	w.b = append(w.b, ':')
 	w.b = appendDigits(w.b, int(sec/60%60), 2)

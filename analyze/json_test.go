@@ -95,3 +95,41 @@ func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeAllocations guards the per-connection cost: one arena for the
+// pointer fields, and the strings a record must own (client, server,
+// history, sf_status).
+func TestAnalyzeAllocations(t *testing.T) {
+	f, err := os.Open("../cmd/synfin/demo/demo.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := flows.Open("demo", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []*flows.Conn
+	tab := flows.NewTable(func(x *flows.Conn) {
+		y := new(flows.Conn)
+		x.CopyTo(y)
+		conns = append(conns, y)
+	})
+	dec := flows.NewDecoder()
+	var p flows.Packet
+	var s flows.Segment
+	for c.Next(&p) == nil {
+		if dec.Decode(&p, &s) == nil {
+			tab.Observe(&s)
+		}
+	}
+	tab.Flush()
+	var buf []byte
+	n := testing.AllocsPerRun(100, func() {
+		r := Analyze("demo", conns[0])
+		buf = r.AppendJSON(buf[:0])
+	})
+	if n > 5 {
+		t.Errorf("%v allocations to analyse and encode a connection, want at most 5", n)
+	}
+}

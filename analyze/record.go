@@ -170,7 +170,9 @@ type arena struct {
 
 func (a *arena) time(v Time) *Time {
 	if int(a.nTime) == len(a.times) {
-		return &v
+		p := new(Time) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.times[a.nTime]
 	*p, a.nTime = v, a.nTime+1
@@ -179,7 +181,9 @@ func (a *arena) time(v Time) *Time {
 
 func (a *arena) float(v float64) *float64 {
 	if int(a.nFloat) == len(a.floats) {
-		return &v
+		p := new(float64) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.floats[a.nFloat]
 	*p, a.nFloat = v, a.nFloat+1
@@ -188,7 +192,9 @@ func (a *arena) float(v float64) *float64 {
 
 func (a *arena) int(v int) *int {
 	if int(a.nInt) == len(a.ints) {
-		return &v
+		p := new(int) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.ints[a.nInt]
 	*p, a.nInt = v, a.nInt+1
@@ -197,7 +203,9 @@ func (a *arena) int(v int) *int {
 
 func (a *arena) int64(v int64) *int64 {
 	if int(a.nInt64) == len(a.int64s) {
-		return &v
+		p := new(int64) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.int64s[a.nInt64]
 	*p, a.nInt64 = v, a.nInt64+1
@@ -206,7 +214,9 @@ func (a *arena) int64(v int64) *int64 {
 
 func (a *arena) uint32(v uint32) *uint32 {
 	if int(a.nUint32) == len(a.uint32s) {
-		return &v
+		p := new(uint32) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.uint32s[a.nUint32]
 	*p, a.nUint32 = v, a.nUint32+1
@@ -215,7 +225,9 @@ func (a *arena) uint32(v uint32) *uint32 {
 
 func (a *arena) str(v string) *string {
 	if int(a.nStr) == len(a.strs) {
-		return &v
+		p := new(string) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.strs[a.nStr]
 	*p, a.nStr = v, a.nStr+1
@@ -224,7 +236,9 @@ func (a *arena) str(v string) *string {
 
 func (a *arena) bool(v bool) *bool {
 	if int(a.nBool) == len(a.bools) {
-		return &v
+		p := new(bool) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
 	}
 	p := &a.bools[a.nBool]
 	*p, a.nBool = v, a.nBool+1

@@ -1,8 +1,8 @@
 package analyze
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 
 	"synfin/flows"
 )
@@ -31,11 +31,15 @@ func CompletenessLabel(v int) string {
 // any RST was seen.
 func sfStatus(c *flows.Conn) string {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
-	s := fmt.Sprintf("S%dF%d", cl.SynFlags+sv.SynFlags, cl.FinCount+sv.FinCount)
+	var b [24]byte
+	s := append(b[:0], 'S')
+	s = strconv.AppendInt(s, int64(cl.SynFlags+sv.SynFlags), 10)
+	s = append(s, 'F')
+	s = strconv.AppendInt(s, int64(cl.FinCount+sv.FinCount), 10)
 	if cl.RstSeen || sv.RstSeen {
-		s += "/R"
+		s = append(s, "/R"...)
 	}
-	return s
+	return string(s)
 }
 
 // rstOS0 is main.zeek's test for RSTOS0: a SYN, then nothing but RSTs from
