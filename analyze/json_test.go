@@ -62,7 +62,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 }
 
 func BenchmarkAppendJSON(b *testing.B) {
-	r := Record{Schema: 1, File: "x.pcap", Client: "10.0.0.1:40000", Server: "10.0.0.2:80", FirstTS: 1_700_000_000_123_456_789}
+	r := Record{Schema: 1, File: "x.pcap", Client: "10.0.0.1:40000", Server: "10.0.0.2:80", FirstTS: 1_700_000_000_123_456_789, LastTS: 1_700_000_000_223_456_789}
 	r.Handshake.SynTS = ptr(r.FirstTS)
 	r.Handshake.RTTms = ptr(40.123456)
 	var buf []byte
