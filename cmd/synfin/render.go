@@ -66,7 +66,8 @@ func rowOf(cols []column, r *analyze.Record, format string) []string {
 
 // newStream returns a record writer for JSON Lines (full records) or CSV
 // (the view's columns) that writes each record at once, and its flush.
-func newStream(w io.Writer, format string, v view, multiFile bool) (func(analyze.Record), func() error) {
+// header says whether a CSV header line starts the stream.
+func newStream(w io.Writer, format string, v view, multiFile, header bool) (func(analyze.Record), func() error) {
 	var err error
 	if format == "jsonl" {
 		bw := bufio.NewWriterSize(w, 64<<10)
@@ -83,9 +84,11 @@ func newStream(w io.Writer, format string, v view, multiFile bool) (func(analyze
 				return err
 			}
 	}
-	cols, header := viewColumns(v, multiFile)
+	cols, names := viewColumns(v, multiFile)
 	cw := csv.NewWriter(w)
-	_ = cw.Write(header)
+	if header {
+		_ = cw.Write(names)
+	}
 	return func(r analyze.Record) { _ = cw.Write(rowOf(cols, &r, format)) }, func() error {
 		cw.Flush()
 		return cw.Error()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -77,7 +76,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
 	fs.StringVar(&o.lang, "lang", "en", "language of headers and labels: en")
-	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "captures analysed at once (each also uses up to three goroutines)")
+	fs.IntVarP(&o.jobs, "jobs", "j", 1, "captures analysed at once; one capture already uses both cores of a small machine")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
 	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
@@ -200,7 +199,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var flush func() error
 	streaming := (o.format == "jsonl" || o.format == "csv") && views[o.view].columns != nil && o.sortBy == "conn" && o.limit == 0
 	if streaming {
-		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1)
+		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1, true)
 	}
 	fileOrder := map[string]int{}
 	read, damaged := 0, false
@@ -209,9 +208,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// are held until the files before it are written, so the output is the
 	// same as with one job.
 	type result struct {
-		st   fileStats
-		err  error
-		recs []analyze.Record
+		st    fileStats
+		err   error
+		recs  []analyze.Record
+		spool *os.File // a streaming format's output for the file, to copy out in order
 	}
 	jobs := max(1, min(o.jobs, len(inputs)))
 	results := make([]chan result, len(inputs))
@@ -243,6 +243,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for range jobs {
 			go func() {
 				for i := range next {
+					// Streaming formats spool a file's output to an
+					// unlinked temporary file until the files before it are
+					// written, so memory stays flat; other views need the
+					// records themselves.
+					if streaming {
+						if spool, err := os.CreateTemp("", "synfin-*.out"); err == nil {
+							os.Remove(spool.Name()) // gone when closed
+							emit, flush := newStream(spool, o.format, views[o.view], len(inputs) > 1, false)
+							res := analyzeInput(i, emit)
+							_ = flush()
+							res.spool = spool
+							results[i] <- res
+							continue
+						}
+					}
 					var recs []analyze.Record
 					res := analyzeInput(i, func(r analyze.Record) { recs = append(recs, r) })
 					res.recs = recs
@@ -258,6 +273,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			res = <-results[i]
 			for _, r := range res.recs {
 				keep(r)
+			}
+			if res.spool != nil {
+				err := flush()
+				if _, serr := res.spool.Seek(0, io.SeekStart); err == nil {
+					err = serr
+				}
+				if _, cerr := io.Copy(out, res.spool); err == nil {
+					err = cerr
+				}
+				res.spool.Close()
+				if err != nil {
+					say(stderr, "synfin: error: writing output: %v", err)
+					return exitNothing
+				}
 			}
 		} else {
 			res = analyzeInput(i, keep)
