@@ -37,11 +37,24 @@ type Summary struct {
 	Window       Dist           `json:"window"`      // raw advertised window, per connection max
 }
 
+// NewSummary returns an empty summary to Add records to.
+func NewSummary() Summary {
+	return Summary{States: map[string]int{}, Handshakes: map[string]int{}, Teardowns: map[string]int{}}
+}
+
 // Summarize counts over records.
 func Summarize(recs []Record) Summary {
-	s := Summary{States: map[string]int{}, Handshakes: map[string]int{}, Teardowns: map[string]int{}}
+	s := NewSummary()
 	for i := range recs {
-		r := &recs[i]
+		s.Add(&recs[i])
+	}
+	return s
+}
+
+// Add counts one record, so that a summary of millions of connections
+// needs none of them kept.
+func (s *Summary) Add(r *Record) {
+	{
 		s.Connections++
 		s.States[r.State]++
 		s.Handshakes[r.Handshake.Status]++
@@ -71,5 +84,4 @@ func Summarize(recs []Record) Summary {
 			s.Window.add(float64(*r.Stats.WindowMax))
 		}
 	}
-	return s
 }

@@ -201,6 +201,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if streaming {
 		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1, true)
 	}
+	// The summary keeps counts, not records.
+	summary := analyze.NewSummary()
+	if o.view == "summary" {
+		keep = func(r analyze.Record) { summary.Add(&r) }
+	}
 	fileOrder := map[string]int{}
 	read, damaged := 0, false
 	// With one input, or one job, records stream as connections finish.
@@ -335,7 +340,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case streaming:
 		err = flush()
 	case o.view == "summary":
-		err = renderSummary(out, o.format, analyze.Summarize(recs))
+		err = renderSummary(out, o.format, summary)
 	case o.format == "json" || o.format == "jsonl":
 		err = writeRecords(out, o.format, recs)
 	case o.view == "demo":
