@@ -100,6 +100,32 @@ func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
 // pointer fields, and the strings a record must own (client, server,
 // history, sf_status).
 func TestAnalyzeAllocations(t *testing.T) {
+	conns := demoConns(t)
+	var buf []byte
+	n := testing.AllocsPerRun(100, func() {
+		r := Analyze("demo", conns[0])
+		buf = r.AppendJSON(buf[:0])
+	})
+	if n > 5 {
+		t.Errorf("%v allocations to analyse and encode a connection, want at most 5", n)
+	}
+}
+
+// BenchmarkAnalyze measures turning a finished connection into its record
+// and its JSON line: the per-connection cost of the output stage.
+func BenchmarkAnalyze(b *testing.B) {
+	conns := demoConns(b)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		r := Analyze("demo", conns[0])
+		buf = r.AppendJSON(buf[:0])
+	}
+}
+
+// demoConns returns the finished connections of the demo capture.
+func demoConns(t testing.TB) []*flows.Conn {
+	t.Helper()
 	f, err := os.Open("../cmd/synfin/demo/demo.pcap")
 	if err != nil {
 		t.Fatal(err)
@@ -124,12 +150,5 @@ func TestAnalyzeAllocations(t *testing.T) {
 		}
 	}
 	tab.Flush()
-	var buf []byte
-	n := testing.AllocsPerRun(100, func() {
-		r := Analyze("demo", conns[0])
-		buf = r.AppendJSON(buf[:0])
-	})
-	if n > 5 {
-		t.Errorf("%v allocations to analyse and encode a connection, want at most 5", n)
-	}
+	return conns
 }

@@ -168,82 +168,28 @@ type arena struct {
 	nTime, nFloat, nInt, nInt64, nUint32, nStr, nBool, nOpts uint8
 }
 
-func (a *arena) time(v Time) *Time {
-	if int(a.nTime) == len(a.times) {
-		p := new(Time) // not &v: that would move v to the heap on every call
+// take stores v in the next free slot of buf and returns its address, or
+// allocates when buf is full. v is copied, not addressed, so that it does
+// not move to the heap on every call.
+func take[T any](buf []T, n *uint8, v T) *T {
+	if int(*n) == len(buf) {
+		p := new(T)
 		*p = v
 		return p
 	}
-	p := &a.times[a.nTime]
-	*p, a.nTime = v, a.nTime+1
+	p := &buf[*n]
+	*p = v
+	*n++
 	return p
 }
 
-func (a *arena) float(v float64) *float64 {
-	if int(a.nFloat) == len(a.floats) {
-		p := new(float64) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.floats[a.nFloat]
-	*p, a.nFloat = v, a.nFloat+1
-	return p
-}
-
-func (a *arena) int(v int) *int {
-	if int(a.nInt) == len(a.ints) {
-		p := new(int) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.ints[a.nInt]
-	*p, a.nInt = v, a.nInt+1
-	return p
-}
-
-func (a *arena) int64(v int64) *int64 {
-	if int(a.nInt64) == len(a.int64s) {
-		p := new(int64) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.int64s[a.nInt64]
-	*p, a.nInt64 = v, a.nInt64+1
-	return p
-}
-
-func (a *arena) uint32(v uint32) *uint32 {
-	if int(a.nUint32) == len(a.uint32s) {
-		p := new(uint32) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.uint32s[a.nUint32]
-	*p, a.nUint32 = v, a.nUint32+1
-	return p
-}
-
-func (a *arena) str(v string) *string {
-	if int(a.nStr) == len(a.strs) {
-		p := new(string) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.strs[a.nStr]
-	*p, a.nStr = v, a.nStr+1
-	return p
-}
-
-func (a *arena) bool(v bool) *bool {
-	if int(a.nBool) == len(a.bools) {
-		p := new(bool) // not &v: that would move v to the heap on every call
-		*p = v
-		return p
-	}
-	p := &a.bools[a.nBool]
-	*p, a.nBool = v, a.nBool+1
-	return p
-}
+func (a *arena) time(v Time) *Time        { return take(a.times[:], &a.nTime, v) }
+func (a *arena) float(v float64) *float64 { return take(a.floats[:], &a.nFloat, v) }
+func (a *arena) int(v int) *int           { return take(a.ints[:], &a.nInt, v) }
+func (a *arena) int64(v int64) *int64     { return take(a.int64s[:], &a.nInt64, v) }
+func (a *arena) uint32(v uint32) *uint32  { return take(a.uint32s[:], &a.nUint32, v) }
+func (a *arena) str(v string) *string     { return take(a.strs[:], &a.nStr, v) }
+func (a *arena) bool(v bool) *bool        { return take(a.bools[:], &a.nBool, v) }
 
 func (a *arena) options() *Options {
 	if int(a.nOpts) == len(a.opts) {

@@ -427,5 +427,3 @@ func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	}
 	return headerError("MPLS header cut short")
 }
-
-func linkType(v uint16) layers.LinkType { return layers.LinkType(v) }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket/layers"
 )
 
 // FuzzCapture feeds arbitrary bytes to the capture reader, decoder and
@@ -74,7 +76,7 @@ func FuzzDecode(f *testing.F) {
 		tab := NewTable(func(*Conn) {})
 		var seg Segment
 		for _, lt := range []uint16{link, 0, 1, 101, 113, 276, 239, 9, 10, 127} {
-			p := Packet{Data: b, Link: linkType(lt), Index: 1}
+			p := Packet{Data: b, Link: layers.LinkType(lt), Index: 1}
 			if dec.Decode(&p, &seg) == nil {
 				tab.Observe(&seg)
 			}
