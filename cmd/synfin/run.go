@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -139,43 +138,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
-	type input struct {
-		name    string
-		fromDir bool // found by walking a directory, not named by the user
-		open    func() (io.Reader, func(), error)
-	}
-	var inputs []input
-	if o.view == "demo" {
-		if len(operands) > 0 {
-			return usageError(stderr, "demo takes no input files")
-		}
-		inputs = append(inputs, input{"demo.pcap", false, func() (io.Reader, func(), error) {
-			return bytes.NewReader(demoCapture), func() {}, nil
-		}})
-	} else {
-		if len(operands) == 0 {
-			return usageError(stderr, "no input: name capture files, directories, or - for standard input")
-		}
-		files, problems := expandInputs(operands)
-		for _, p := range problems {
-			say(stderr, "synfin: %s", p)
-		}
-		if len(files) == 0 {
-			return exitNothing
-		}
-		for _, f := range files {
-			if f.name == "-" {
-				inputs = append(inputs, input{"-", false, func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
-				continue
-			}
-			inputs = append(inputs, input{f.name, f.fromDir, func() (io.Reader, func(), error) {
-				fh, err := os.Open(f.name)
-				if err != nil {
-					return nil, nil, err
-				}
-				return fh, func() { fh.Close() }, nil
-			}})
-		}
+	inputs, code := inputsFor(o.view, operands, stdin, stderr)
+	if inputs == nil {
+		return code
 	}
 
 	out := stdout
@@ -189,141 +154,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		out = fh
 	}
 
-	filter := newFilter(&o)
 	// JSON Lines and CSV stream: each record is written as its connection
 	// finishes, so memory follows concurrent connections even for archives
 	// of millions. The order is the order connections finish, the same on
-	// every run. Sorting, limits and the other views need all records.
+	// every run. Sorting, limits and the other views need all records; the
+	// summary keeps counts, not records.
 	var recs []analyze.Record
-	keep := func(r analyze.Record) { recs = append(recs, r) }
-	var flush func() error
-	streaming := (o.format == "jsonl" || o.format == "csv") && views[o.view].columns != nil && o.sortBy == "conn" && o.limit == 0
-	if streaming {
-		keep, flush = newStream(out, o.format, views[o.view], len(inputs) > 1, true)
+	ses := &session{o: &o, out: out, stderr: stderr, filter: newFilter(&o), multi: len(inputs) > 1,
+		keep: func(r analyze.Record) { recs = append(recs, r) }}
+	ses.streaming = (o.format == "jsonl" || o.format == "csv") && views[o.view].columns != nil && o.sortBy == "conn" && o.limit == 0
+	if ses.streaming {
+		ses.keep, ses.flush = newStream(out, o.format, views[o.view], ses.multi, true)
 	}
-	// The summary keeps counts, not records.
 	summary := analyze.NewSummary()
 	if o.view == "summary" {
-		keep = func(r analyze.Record) { summary.Add(&r) }
+		ses.keep = func(r analyze.Record) { summary.Add(&r) }
 	}
-	fileOrder := map[string]int{}
-	read, damaged := 0, false
-	// With one input, or one job, records stream as connections finish.
-	// With several jobs, files are analysed at once and each file's records
-	// are held until the files before it are written, so the output is the
-	// same as with one job.
-	type result struct {
-		st    fileStats
-		err   error
-		recs  []analyze.Record
-		spool *os.File // a streaming format's output for the file, to copy out in order
-	}
-	jobs := max(1, min(o.jobs, len(inputs)))
-	results := make([]chan result, len(inputs))
-	for i := range results {
-		results[i] = make(chan result, 1)
-	}
-	analyzeInput := func(i int, emit func(analyze.Record)) result {
-		in := inputs[i]
-		r, done, err := in.open()
-		if err != nil {
-			return result{err: errors.New(pathError(in.name, err))}
-		}
-		defer done()
-		st, err := analyzeCapture(in.name, r, limits{o.idleTimeout, o.maxConns}, func(rec analyze.Record) {
-			if filter(&rec) {
-				emit(rec)
-			}
-		})
-		return result{st: st, err: err}
-	}
-	if jobs > 1 {
-		next := make(chan int)
-		go func() {
-			for i := range inputs {
-				next <- i
-			}
-			close(next)
-		}()
-		for range jobs {
-			go func() {
-				for i := range next {
-					// Streaming formats spool a file's output to an
-					// unlinked temporary file until the files before it are
-					// written, so memory stays flat; other views need the
-					// records themselves.
-					if streaming {
-						if spool, err := os.CreateTemp("", "synfin-*.out"); err == nil {
-							os.Remove(spool.Name()) // gone when closed
-							emit, flush := newStream(spool, o.format, views[o.view], len(inputs) > 1, false)
-							res := analyzeInput(i, emit)
-							_ = flush()
-							res.spool = spool
-							results[i] <- res
-							continue
-						}
-					}
-					var recs []analyze.Record
-					res := analyzeInput(i, func(r analyze.Record) { recs = append(recs, r) })
-					res.recs = recs
-					results[i] <- res
-				}
-			}()
-		}
-	}
-	for i, in := range inputs {
-		fileOrder[in.name] = i
-		var res result
-		if jobs > 1 {
-			res = <-results[i]
-			for _, r := range res.recs {
-				keep(r)
-			}
-			if res.spool != nil {
-				err := flush()
-				if _, serr := res.spool.Seek(0, io.SeekStart); err == nil {
-					err = serr
-				}
-				if _, cerr := io.Copy(out, res.spool); err == nil {
-					err = cerr
-				}
-				res.spool.Close()
-				if err != nil {
-					say(stderr, "synfin: error: writing output: %v", err)
-					return exitNothing
-				}
-			}
-		} else {
-			res = analyzeInput(i, keep)
-		}
-		st, err := res.st, res.err
-		var oe *flows.OpenError
-		switch {
-		case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && in.fromDir:
-			// A directory holds other files too: say so, do not fail.
-			if !o.quiet {
-				say(stderr, "synfin: note: %s: skipped, not a capture", in.name)
-			}
-			continue
-		case errors.As(err, &oe), err != nil && st.Packets == 0 && st.Format == "":
-			say(stderr, "synfin: %v", err)
-			damaged = true
-			continue
-		case err != nil:
-			say(stderr, "synfin: %v", err)
-			damaged = true
-		}
-		if uerr := st.unusable(in.name); uerr != nil {
-			say(stderr, "synfin: %v", uerr)
-			damaged = true
-			continue
-		}
-		read++
-		lines, bad := st.problems(in.name)
-		damaged = damaged || bad
-		for _, l := range lines {
-			say(stderr, "synfin: %s", l)
-		}
+	read, damaged, fileOrder, err := ses.analyzeAll(inputs)
+	if err != nil {
+		say(stderr, "synfin: error: writing output: %v", err)
+		return exitNothing
 	}
 	if read == 0 {
 		return exitNothing
@@ -335,10 +185,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.limit > 0 && len(recs) > o.limit {
 		recs = recs[:o.limit]
 	}
-	var err error
 	switch {
-	case streaming:
-		err = flush()
+	case ses.streaming:
+		err = ses.flush()
 	case o.view == "summary":
 		err = renderSummary(out, o.format, summary)
 	case o.format == "json" || o.format == "jsonl":

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+
+	"synfin/analyze"
+	"synfin/flows"
+)
+
+// input is one capture to read.
+type input struct {
+	name    string
+	fromDir bool // found by walking a directory, not named by the user
+	open    func() (io.Reader, func(), error)
+}
+
+// inputsFor turns a view's operands into inputs: the embedded capture for
+// demo, else files, globs, directories and "-". It returns nil and the exit
+// status when there is nothing to read.
+func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer) ([]input, int) {
+	if view == "demo" {
+		if len(operands) > 0 {
+			return nil, usageError(stderr, "demo takes no input files")
+		}
+		return []input{{"demo.pcap", false, func() (io.Reader, func(), error) {
+			return bytes.NewReader(demoCapture), func() {}, nil
+		}}}, exitOK
+	}
+	if len(operands) == 0 {
+		return nil, usageError(stderr, "no input: name capture files, directories, or - for standard input")
+	}
+	files, problems := expandInputs(operands)
+	for _, p := range problems {
+		say(stderr, "synfin: %s", p)
+	}
+	if len(files) == 0 {
+		return nil, exitNothing
+	}
+	var inputs []input
+	for _, f := range files {
+		if f.name == "-" {
+			inputs = append(inputs, input{"-", false, func() (io.Reader, func(), error) { return stdin, func() {}, nil }})
+			continue
+		}
+		inputs = append(inputs, input{f.name, f.fromDir, func() (io.Reader, func(), error) {
+			fh, err := os.Open(f.name)
+			if err != nil {
+				return nil, nil, err
+			}
+			return fh, func() { fh.Close() }, nil
+		}})
+	}
+	return inputs, exitOK
+}
+
+// session analyses the inputs of one run and hands their records to keep.
+type session struct {
+	o         *options
+	out       io.Writer
+	stderr    io.Writer
+	filter    func(*analyze.Record) bool
+	keep      func(analyze.Record)
+	flush     func() error // for streaming formats
+	streaming bool
+	multi     bool // several inputs: records name their file
+}
+
+// fileResult is what analysing one input gave.
+type fileResult struct {
+	st    fileStats
+	err   error
+	recs  []analyze.Record
+	spool *os.File // a streaming format's output for the file, to copy out in order
+}
+
+// analyzeOne reads one input, passing the records that pass the filter to
+// emit.
+func (s *session) analyzeOne(in input, emit func(analyze.Record)) fileResult {
+	r, done, err := in.open()
+	if err != nil {
+		return fileResult{err: errors.New(pathError(in.name, err))}
+	}
+	defer done()
+	st, err := analyzeCapture(in.name, r, limits{s.o.idleTimeout, s.o.maxConns}, func(rec analyze.Record) {
+		if s.filter(&rec) {
+			emit(rec)
+		}
+	})
+	return fileResult{st: st, err: err}
+}
+
+// analyzeAll reads every input, reporting each one's problems in input
+// order. With one job, records stream as connections finish. With several,
+// files are analysed at once and a file's output waits until the files
+// before it are written: streaming formats spool it to an unlinked
+// temporary file, so memory stays flat, and the output is byte for byte
+// that of one job. It returns how many inputs were read, whether any was
+// damaged or skipped, and the input order of the file names.
+func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[string]int, err error) {
+	jobs := max(1, min(s.o.jobs, len(inputs)))
+	results := make([]chan fileResult, len(inputs))
+	for i := range results {
+		results[i] = make(chan fileResult, 1)
+	}
+	if jobs > 1 {
+		next := make(chan int)
+		go func() {
+			for i := range inputs {
+				next <- i
+			}
+			close(next)
+		}()
+		for range jobs {
+			go func() {
+				for i := range next {
+					results[i] <- s.analyzeParallel(inputs[i])
+				}
+			}()
+		}
+	}
+	order = map[string]int{}
+	for i, in := range inputs {
+		order[in.name] = i
+		var res fileResult
+		if jobs > 1 {
+			res = <-results[i]
+			for _, r := range res.recs {
+				s.keep(r)
+			}
+			if res.spool != nil {
+				if err = s.copySpool(res.spool); err != nil {
+					return read, damaged, order, err
+				}
+			}
+		} else {
+			res = s.analyzeOne(in, s.keep)
+		}
+		ok, bad := s.report(in, res)
+		if ok {
+			read++
+		}
+		damaged = damaged || bad
+	}
+	return read, damaged, order, nil
+}
+
+// analyzeParallel analyses one input while others run, holding its output.
+func (s *session) analyzeParallel(in input) fileResult {
+	if s.streaming {
+		if spool, err := os.CreateTemp("", "synfin-*.out"); err == nil {
+			os.Remove(spool.Name()) // gone when closed
+			emit, flush := newStream(spool, s.o.format, views[s.o.view], s.multi, false)
+			res := s.analyzeOne(in, emit)
+			_ = flush()
+			res.spool = spool
+			return res
+		}
+	}
+	var recs []analyze.Record
+	res := s.analyzeOne(in, func(r analyze.Record) { recs = append(recs, r) })
+	res.recs = recs
+	return res
+}
+
+func (s *session) copySpool(spool *os.File) error {
+	defer spool.Close()
+	err := s.flush()
+	if _, serr := spool.Seek(0, io.SeekStart); err == nil {
+		err = serr
+	}
+	if _, cerr := io.Copy(s.out, spool); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// report prints one input's problems and says whether it was read and
+// whether it counts as damaged or skipped (exit status 1).
+func (s *session) report(in input, res fileResult) (read, damaged bool) {
+	st, err := res.st, res.err
+	var oe *flows.OpenError
+	switch {
+	case errors.As(err, &oe) && errors.Is(err, flows.ErrNotCapture) && in.fromDir:
+		// A directory holds other files too: say so, do not fail.
+		if !s.o.quiet {
+			say(s.stderr, "synfin: note: %s: skipped, not a capture", in.name)
+		}
+		return false, false
+	case errors.As(err, &oe), err != nil && st.Packets == 0 && st.Format == "":
+		say(s.stderr, "synfin: %v", err)
+		return false, true
+	case err != nil:
+		say(s.stderr, "synfin: %v", err)
+		damaged = true
+	}
+	if uerr := st.unusable(in.name); uerr != nil {
+		say(s.stderr, "synfin: %v", uerr)
+		return false, true
+	}
+	lines, bad := st.problems(in.name)
+	for _, l := range lines {
+		say(s.stderr, "synfin: %s", l)
+	}
+	return true, damaged || bad
+}
