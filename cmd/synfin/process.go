@@ -27,6 +27,7 @@ type fileStats struct {
 	Compression string
 	EarlyFinish int // connections finished early because of --max-conns
 	MaxConns    int
+	Late        int // segments of connections finished early, absorbed by their tombstones
 }
 
 // linkName names a link type for messages, without gopacket's placeholder
@@ -166,7 +167,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Reco
 	conns <- cur
 	close(conns)
 	<-written
-	st.EarlyFinish, st.MaxConns = table.EarlyFinished, table.MaxConns
+	st.EarlyFinish, st.MaxConns, st.Late = table.EarlyFinished, table.MaxConns, table.Late
 	if readErr != io.EOF {
 		return st, readErr
 	}

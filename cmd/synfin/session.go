@@ -204,5 +204,8 @@ func (s *session) report(in input, res fileResult) (read, damaged bool) {
 	for _, l := range lines {
 		say(s.stderr, "synfin: %s", l)
 	}
+	if st.Late > 0 && !s.o.quiet {
+		say(s.stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.name, st.Late, flows.DefaultMaxLinger)
+	}
 	return true, damaged || bad
 }
