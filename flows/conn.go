@@ -77,7 +77,6 @@ type SegInfo struct {
 	TTL    uint8
 	DF     bool
 	Flags  Flags
-	IPv6   bool
 }
 
 // Conn is one TCP connection: the facts package analyze turns into a
@@ -294,7 +293,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 
 func (c *Conn) observeSYN(seg *Segment, d Dir) {
 	hs := &c.HS
-	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, Flags: seg.Flags, IPv6: seg.IPv6}
+	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, Flags: seg.Flags}
 	if seg.Flags&FlagACK == 0 {
 		if d == DirServer {
 			if !hs.ServerSYN {

@@ -23,8 +23,6 @@ type Segment struct {
 	HeaderLen  int    // TCP header length in bytes
 	TTL        uint8  // IPv4 TTL or IPv6 hop limit
 	DF         bool   // IPv4 don't-fragment bit (always false for IPv6)
-	IPv6       bool
-	Truncated  bool // the capture cut the TCP header or payload short
 	// HasTS, TSVal and TSEcr come from the timestamp option (RFC 7323) of
 	// any segment.
 	HasTS        bool
@@ -192,7 +190,7 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 	}
 	t := &d.tcp
 	*seg = Segment{TS: pkt.TS, Index: pkt.Index, Seq: Seq(t.seq), Ack: Seq(t.ack), Flags: t.flags,
-		Window: t.window, HeaderLen: t.hdrLen, Truncated: t.truncated}
+		Window: t.window, HeaderLen: t.hdrLen}
 	// declared is the length of the IP payload as the IP header states it,
 	// and below how far into that payload the TCP header starts (IPv6
 	// extension headers sit between).
@@ -210,7 +208,7 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 		a, _ := netip.AddrFromSlice(ip.SrcIP)
 		b, _ := netip.AddrFromSlice(ip.DstIP)
 		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
-		seg.TTL, seg.IPv6 = ip.HopLimit, true
+		seg.TTL = ip.HopLimit
 		declared, ipPayload = int(ip.Length), len(ip.Payload)
 		if ip.Length == 0 { // jumbogram or TSO: trust the captured bytes
 			declared = ipPayload
@@ -222,9 +220,6 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 	seg.PayloadLen = declared - offset - t.hdrLen
 	if seg.PayloadLen < 0 {
 		seg.PayloadLen = 0
-	}
-	if captured := t.dataLen - t.hdrLen; captured < seg.PayloadLen && !t.truncated {
-		seg.Truncated = captured < seg.PayloadLen
 	}
 	opts := t.options
 	if t.flags&FlagSYN != 0 {
@@ -248,7 +243,6 @@ type tcpLayer struct {
 	hdrLen           int
 	dataLen          int    // bytes from the start of the TCP header to the end of the capture or IP packet
 	options          []byte // valid until the next packet
-	truncated        bool
 	ok               bool
 	err              error
 }
@@ -275,8 +269,7 @@ func (t *tcpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	t.flags = Flags(b[13])
 	t.window = binary.BigEndian.Uint16(b[14:16])
 	t.hdrLen, t.dataLen = off, len(b)
-	t.truncated = off > len(b)
-	if t.truncated {
+	if off > len(b) {
 		off = len(b) // options cut by the snaplen: parse what is there
 	}
 	t.options = b[20:off]

@@ -9,12 +9,11 @@ import (
 
 // Layer types for headers gopacket does not decode as DecodingLayers.
 var (
-	layerTypeEther   = gopacket.RegisterLayerType(1710, gopacket.LayerTypeMetadata{Name: "synfin Ethernet"})
-	layerTypeFDDI    = gopacket.RegisterLayerType(1711, gopacket.LayerTypeMetadata{Name: "synfin FDDI"})
-	layerTypeUDP     = gopacket.RegisterLayerType(1712, gopacket.LayerTypeMetadata{Name: "synfin UDP"})
-	layerTypeTeredo  = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
-	layerTypeAYIYA   = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
-	layerTypeNoLayer = gopacket.LayerTypeZero
+	layerTypeEther  = gopacket.RegisterLayerType(1710, gopacket.LayerTypeMetadata{Name: "synfin Ethernet"})
+	layerTypeFDDI   = gopacket.RegisterLayerType(1711, gopacket.LayerTypeMetadata{Name: "synfin FDDI"})
+	layerTypeUDP    = gopacket.RegisterLayerType(1712, gopacket.LayerTypeMetadata{Name: "synfin UDP"})
+	layerTypeTeredo = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
+	layerTypeAYIYA  = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
 )
 
 // Ethertypes of tags and encapsulations that etherLayer steps over.
@@ -37,7 +36,7 @@ type etherLayer struct{ hop }
 func (e *etherLayer) CanDecode() gopacket.LayerClass { return layerTypeEther }
 
 func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
-	e.next, e.payload = layerTypeNoLayer, nil
+	e.next, e.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 14 {
 		return headerError("Ethernet header cut short")
 	}
@@ -102,7 +101,7 @@ type udpLayer struct{ hop }
 
 func (u *udpLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeUDP }
 func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
-	u.next, u.payload = layerTypeNoLayer, nil
+	u.next, u.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 8 {
 		return headerError("UDP header cut short")
 	}
@@ -136,7 +135,7 @@ type teredoLayer struct{ hop }
 
 func (t *teredoLayer) CanDecode() gopacket.LayerClass { return layerTypeTeredo }
 func (t *teredoLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
-	t.next, t.payload = layerTypeNoLayer, nil
+	t.next, t.payload = gopacket.LayerTypeZero, nil
 	if len(b) >= 4 && b[0] == 0 && b[1] == 1 { // authentication: ID and AU lengths, nonce, confirmation
 		n := 4 + int(b[2]) + int(b[3]) + 9
 		if len(b) < n {
@@ -159,7 +158,7 @@ type ayiyaLayer struct{ hop }
 
 func (a *ayiyaLayer) CanDecode() gopacket.LayerClass { return layerTypeAYIYA }
 func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
-	a.next, a.payload = layerTypeNoLayer, nil
+	a.next, a.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 8 {
 		return headerError("AYIYA header cut short")
 	}
