@@ -19,25 +19,9 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	var recs []Record
 	paths, _ := filepath.Glob("../testdata/lab/*.pcap*")
 	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
+		for _, c := range connsOf(t, p) {
+			recs = append(recs, Analyze(p, c))
 		}
-		c, err := flows.Open(p, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tab := flows.NewTable(func(conn *flows.Conn) { recs = append(recs, Analyze(p, conn)) })
-		dec := flows.NewDecoder()
-		var pkt flows.Packet
-		var seg flows.Segment
-		for c.Next(&pkt) == nil {
-			if dec.Decode(&pkt, &seg) == nil {
-				tab.Observe(&seg)
-			}
-		}
-		tab.Flush()
-		f.Close()
 	}
 	odd := recs[0]
 	odd.File = "tab\there \"quoted\" <html> & \u2028 \x01 \xff bidi\u202e 中文"
@@ -126,12 +110,19 @@ func BenchmarkAnalyze(b *testing.B) {
 // demoConns returns the finished connections of the demo capture.
 func demoConns(t testing.TB) []*flows.Conn {
 	t.Helper()
-	f, err := os.Open("../cmd/synfin/demo/demo.pcap")
+	return connsOf(t, "../cmd/synfin/demo/demo.pcap")
+}
+
+// connsOf returns the finished connections of a capture, each a copy the
+// table no longer touches.
+func connsOf(t testing.TB, path string) []*flows.Conn {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := flows.Open("demo", f)
+	c, err := flows.Open(path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
