@@ -2,30 +2,55 @@ package analyze
 
 import "synfin/flows"
 
-// Analyze turns one finished connection of file into its record.
+// Analyze turns one finished connection of file into its record, which
+// owns its memory.
 func Analyze(file string, c *flows.Conn) Record {
-	r := Record{
+	var r Record
+	analyzeInto(&r, file, c, new(arena), nil)
+	return r
+}
+
+// Analyzer turns connections into records reusing one record's memory, so
+// that a capture of millions of connections gives the garbage collector
+// nothing to do. The zero value is ready to use.
+type Analyzer struct {
+	rec   Record
+	a     arena
+	texts texts
+}
+
+// Analyze returns the record of c. It and everything its pointer fields
+// refer to are valid until the next call; Clone keeps a copy. Its strings
+// are immutable and may be kept.
+func (z *Analyzer) Analyze(file string, c *flows.Conn) *Record {
+	z.a = arena{}
+	analyzeInto(&z.rec, file, c, &z.a, &z.texts)
+	return &z.rec
+}
+
+// analyzeInto fills r; pointer fields refer into a. t, when not nil, makes
+// the record's strings without an allocation each.
+func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts) {
+	*r = Record{
 		Schema:     SchemaVersion,
 		File:       file,
 		Conn:       c.Index,
-		Client:     c.Client().String(),
-		Server:     c.Server().String(),
+		Client:     t.addrPort(c.Client()),
+		Server:     t.addrPort(c.Server()),
 		ClientBy:   c.ClientBy.String(),
 		FirstTS:    Time(c.FirstTS),
 		LastTS:     Time(c.LastTS),
 		DurationMS: ms(c.LastTS - c.FirstTS),
 	}
 	// Every value a pointer field refers to lives in one arena: one
-	// allocation per record instead of dozens.
-	a := new(arena)
+	// allocation per record instead of dozens, or none with an Analyzer.
 	r.Handshake = handshake(c, a)
 	r.Teardown = teardown(c, a)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a)
-	r.State, r.History = zeekState(c)
+	r.State, r.History = zeekState(c, t)
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
-	r.SFStatus = sfStatus(c)
-	return r
+	r.SFStatus = sfStatus(c, t)
 }
 
 func stats(c *flows.Conn, point *string, a *arena) Stats {

@@ -202,3 +202,56 @@ func (a *arena) options() *Options {
 
 // ms converts a nanosecond duration to milliseconds.
 func ms(ns int64) float64 { return float64(ns) / 1e6 }
+
+// Clone returns a copy of r that shares no memory its pointer fields
+// refer to, for keeping a record an Analyzer will reuse.
+func (r *Record) Clone() Record {
+	a := new(arena)
+	c := *r
+	h, t, s := &c.Handshake, &c.Teardown, &c.Stats
+	for _, p := range []**Time{&h.SynTS, &h.SynackTS, &h.AckTS, &t.Fin1TS, &t.Fin1AckTS, &t.Fin2TS, &t.Fin2AckTS, &t.RstTS} {
+		*p = again(*p, a.time)
+	}
+	for _, p := range []**float64{&h.RTTms, &h.IRTTms, &h.SynSynackMS, &h.SynackAckMS, &h.RejectMS,
+		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.WindowMean} {
+		*p = again(*p, a.float)
+	}
+	for _, p := range []**string{&h.CapturePoint, &h.SynSignature, &h.SynackSignature, &t.RstBy, &c.App} {
+		*p = again(*p, a.str)
+	}
+	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)
+	h.AckOK = again(h.AckOK, a.bool)
+	s.WindowMin, s.WindowMax = again(s.WindowMin, a.int), again(s.WindowMax, a.int)
+	s.WindowScaledMin, s.WindowScaledMax = again(s.WindowScaledMin, a.int64), again(s.WindowScaledMax, a.int64)
+	h.SynOptions, h.SynackOptions = h.SynOptions.clone(a), h.SynackOptions.clone(a)
+	if n := h.Negotiated; n != nil {
+		a.negotiated = *n
+		m := &a.negotiated
+		m.MSS, m.WScaleClient, m.WScaleServer = again(n.MSS, a.int), again(n.WScaleClient, a.int), again(n.WScaleServer, a.int)
+		h.Negotiated = m
+	}
+	return c
+}
+
+func (o *Options) clone(a *arena) *Options {
+	if o == nil {
+		return nil
+	}
+	c := a.options()
+	*c = *o
+	c.MSS, c.WScale, c.MPTCP = again(o.MSS, a.int), again(o.WScale, a.int), again(o.MPTCP, a.int)
+	c.TSVal, c.TSEcr = again(o.TSVal, a.uint32), again(o.TSEcr, a.uint32)
+	c.TFO, c.Malformed = again(o.TFO, a.str), again(o.Malformed, a.str)
+	if o.Unknown != nil {
+		c.Unknown = append([]int{}, o.Unknown...)
+	}
+	return c
+}
+
+// again stores *p anew with put, keeping nil as nil.
+func again[T any](p *T, put func(T) *T) *T {
+	if p == nil {
+		return nil
+	}
+	return put(*p)
+}

@@ -29,7 +29,7 @@ func CompletenessLabel(v int) string {
 // sfStatus is the course and tcptrace convention S<n>F<m>: segments with SYN
 // and with FIN set, both directions, retransmissions included, and /R when
 // any RST was seen.
-func sfStatus(c *flows.Conn) string {
+func sfStatus(c *flows.Conn, t *texts) string {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	var b [24]byte
 	s := append(b[:0], 'S')
@@ -39,7 +39,7 @@ func sfStatus(c *flows.Conn) string {
 	if cl.RstSeen || sv.RstSeen {
 		s = append(s, "/R"...)
 	}
-	return string(s)
+	return t.intern(s)
 }
 
 // rstOS0 is main.zeek's test for RSTOS0: a SYN, then nothing but RSTs from
@@ -48,8 +48,8 @@ func sfStatus(c *flows.Conn) string {
 var rstOS0 = regexp.MustCompile(`^\^?S[^HAFGIQ]*R.*$`)
 
 // zeekState returns Zeek's conn_state and history (main.zeek, conn_state).
-func zeekState(c *flows.Conn) (string, string) {
-	hist := c.Zeek.History()
+func zeekState(c *flows.Conn, t *texts) (string, string) {
+	hist := t.intern(c.Zeek.HistoryBytes())
 	os, rs, osize, rsize := c.Zeek.States()
 	inactive := func(s flows.ZeekEndpointState) bool {
 		return s == flows.ZeekInactive || s == flows.ZeekPartial

@@ -21,6 +21,12 @@ const (
 	// of a few bytes stays for the rest of its TIME-WAIT, so that a capture
 	// of thousands of connections a second keeps flat memory.
 	DefaultMaxLinger = 10_000
+	// maxTombs bounds the tombstones held at once (about 1.5 MiB of map):
+	// past it the oldest are forgotten early. A segment arriving after more
+	// than DefaultMaxLinger+maxTombs later closes is rare, and a map that
+	// small stays in cache, which a tombstone per connection of a busy
+	// capture's last minute did not.
+	maxTombs = 1 << 16
 	// DefaultMaxConns bounds the connections held at once. A Conn is about
 	// 1.5 KiB with its map entry, so the default stays near 3 GiB.
 	DefaultMaxConns = 2_000_000
@@ -95,7 +101,10 @@ func (t *Table) Observe(seg *Segment) {
 		c = nil
 	}
 	first := false
-	if c == nil && len(t.tombs) > 0 && t.late(key, seg) {
+	// A SYN without ACK always starts a new connection, so it need not look
+	// for a tombstone: one left behind expires from tombQueue, and cannot
+	// absorb anything while the new connection lives and lingers.
+	if c == nil && len(t.tombs) > 0 && seg.Flags&(FlagSYN|FlagACK) != FlagSYN && t.late(key, seg) {
 		t.Late++
 		return
 	}
@@ -242,6 +251,13 @@ func (t *Table) bury(c *Conn) {
 	until := c.ClosedTS + t.Linger.Nanoseconds()
 	if until < t.now {
 		return
+	}
+	for len(t.tombs) >= maxTombs && t.tombHead < len(t.tombQueue) {
+		r := t.tombQueue[t.tombHead]
+		if tb, ok := t.tombs[r.hash]; ok && tb.until == r.until {
+			delete(t.tombs, r.hash)
+		}
+		t.tombHead++
 	}
 	h := maphash.Comparable(t.seed, c.Key)
 	t.tombs[h] = tombstone{until: until, serverISN: c.HS.ServerISN, hasISN: c.HS.HasSYNACK}

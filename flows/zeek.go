@@ -133,6 +133,9 @@ func (z *ZeekState) scaled(orig bool, code byte, cnt, thresh *int32) {
 // History returns the Zeek history string.
 func (z *ZeekState) History() string { return string(z.hist[:z.nhist]) }
 
+// HistoryBytes is History without a copy: valid while z is unchanged.
+func (z *ZeekState) HistoryBytes() []byte { return z.hist[:z.nhist] }
+
 // States returns the originator's and responder's end states, and their
 // sizes (for the REJ rule).
 func (z *ZeekState) States() (orig, resp ZeekEndpointState, origSize, respSize int64) {

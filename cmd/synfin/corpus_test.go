@@ -147,7 +147,7 @@ func analyzeWithDeadline(path string, d time.Duration) (recs []analyze.Record, e
 			return
 		}
 		defer f.Close()
-		_, err = analyzeCapture(filepath.Base(path), f, limits{}, func(r analyze.Record) { recs = append(recs, r) })
+		_, err = analyzeCapture(filepath.Base(path), f, limits{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
 		done <- err
 	}()
 	select {

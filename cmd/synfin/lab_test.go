@@ -82,7 +82,7 @@ func readRecords(t *testing.T, path string) []analyze.Record {
 	}
 	defer f.Close()
 	var recs []analyze.Record
-	if _, err := analyzeCapture(filepath.Base(path), f, limits{}, func(r analyze.Record) { recs = append(recs, r) }); err != nil {
+	if _, err := analyzeCapture(filepath.Base(path), f, limits{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	sortRecords(recs, nil)

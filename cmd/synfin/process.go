@@ -68,7 +68,8 @@ type connBatch struct {
 
 // analyzeCapture reads one capture and calls emit for every connection as
 // it finishes (closed and lingered, idle, or at the end of input), in the
-// order they finish. It returns a *flows.OpenError when nothing could be
+// order they finish. The record passed to emit is valid during the call
+// only (analyze.Analyzer); Clone it to keep it. It returns a *flows.OpenError when nothing could be
 // read and a *flows.PacketError when the file is damaged after some
 // packets.
 //
@@ -77,7 +78,7 @@ type connBatch struct {
 // with output. Batches pass between them over channels and come back to be
 // reused, so nothing is allocated per packet; the table is a single
 // goroutine, so records come out in the same order on every run.
-func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Record)) (fileStats, error) {
+func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Record)) (fileStats, error) {
 	st := fileStats{Unsupported: map[layers.LinkType]int{}}
 	capt, err := flows.Open(name, r)
 	if err != nil {
@@ -131,9 +132,10 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(analyze.Reco
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
+		var z analyze.Analyzer
 		for b := range conns {
 			for i := range b.conn[:b.n] {
-				emit(analyze.Analyze(name, &b.conn[i]))
+				emit(z.Analyze(name, &b.conn[i]))
 			}
 			freeConns <- b
 		}

@@ -67,12 +67,12 @@ func rowOf(cols []column, r *analyze.Record, format string) []string {
 // newStream returns a record writer for JSON Lines (full records) or CSV
 // (the view's columns) that writes each record at once, and its flush.
 // header says whether a CSV header line starts the stream.
-func newStream(w io.Writer, format string, v view, multiFile, header bool) (func(analyze.Record), func() error) {
+func newStream(w io.Writer, format string, v view, multiFile, header bool) (func(*analyze.Record), func() error) {
 	var err error
 	if format == "jsonl" {
 		bw := bufio.NewWriterSize(w, 64<<10)
 		var line []byte
-		return func(r analyze.Record) {
+		return func(r *analyze.Record) {
 				line = append(r.AppendJSON(line[:0]), '\n')
 				if _, werr := bw.Write(line); werr != nil && err == nil {
 					err = werr
@@ -89,7 +89,7 @@ func newStream(w io.Writer, format string, v view, multiFile, header bool) (func
 	if header {
 		_ = cw.Write(names)
 	}
-	return func(r analyze.Record) { _ = cw.Write(rowOf(cols, &r, format)) }, func() error {
+	return func(r *analyze.Record) { _ = cw.Write(rowOf(cols, r, format)) }, func() error {
 		cw.Flush()
 		return cw.Error()
 	}

@@ -161,14 +161,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// summary keeps counts, not records.
 	var recs []analyze.Record
 	ses := &session{o: &o, out: out, stderr: stderr, filter: newFilter(&o), multi: len(inputs) > 1,
-		keep: func(r analyze.Record) { recs = append(recs, r) }}
+		keep: func(r *analyze.Record) { recs = append(recs, r.Clone()) }}
 	ses.streaming = (o.format == "jsonl" || o.format == "csv") && views[o.view].columns != nil && o.sortBy == "conn" && o.limit == 0
 	if ses.streaming {
 		ses.keep, ses.flush = newStream(out, o.format, views[o.view], ses.multi, true)
 	}
 	summary := analyze.NewSummary()
 	if o.view == "summary" {
-		ses.keep = func(r analyze.Record) { summary.Add(&r) }
+		ses.keep = summary.Add
 	}
 	read, damaged, fileOrder, err := ses.analyzeAll(inputs)
 	if err != nil {

@@ -62,7 +62,7 @@ type session struct {
 	out       io.Writer
 	stderr    io.Writer
 	filter    func(*analyze.Record) bool
-	keep      func(analyze.Record)
+	keep      func(*analyze.Record) // valid during the call only: Clone to keep
 	flush     func() error // for streaming formats
 	streaming bool
 	multi     bool // several inputs: records name their file
@@ -78,14 +78,14 @@ type fileResult struct {
 
 // analyzeOne reads one input, passing the records that pass the filter to
 // emit.
-func (s *session) analyzeOne(in input, emit func(analyze.Record)) fileResult {
+func (s *session) analyzeOne(in input, emit func(*analyze.Record)) fileResult {
 	r, done, err := in.open()
 	if err != nil {
 		return fileResult{err: errors.New(pathError(in.name, err))}
 	}
 	defer done()
-	st, err := analyzeCapture(in.name, r, limits{s.o.idleTimeout, s.o.maxConns}, func(rec analyze.Record) {
-		if s.filter(&rec) {
+	st, err := analyzeCapture(in.name, r, limits{s.o.idleTimeout, s.o.maxConns}, func(rec *analyze.Record) {
+		if s.filter(rec) {
 			emit(rec)
 		}
 	})
@@ -127,8 +127,8 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 		var res fileResult
 		if jobs > 1 {
 			res = <-results[i]
-			for _, r := range res.recs {
-				s.keep(r)
+			for i := range res.recs {
+				s.keep(&res.recs[i])
 			}
 			if res.spool != nil {
 				if err = s.copySpool(res.spool); err != nil {
@@ -160,7 +160,7 @@ func (s *session) analyzeParallel(in input) fileResult {
 		}
 	}
 	var recs []analyze.Record
-	res := s.analyzeOne(in, func(r analyze.Record) { recs = append(recs, r) })
+	res := s.analyzeOne(in, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
 	res.recs = recs
 	return res
 }
