@@ -160,7 +160,7 @@ func (c *Conn) oooThreshold() int64 {
 }
 
 // observe applies one segment from direction d.
-func (c *Conn) observe(seg *Segment, d Dir, first bool) {
+func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	s, o := &c.Dir[d], &c.Dir[d.Other()]
 	f := seg.Flags
 	c.LastTS = seg.TS
@@ -202,18 +202,19 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 		seglen++
 	}
 	if f&FlagRST == 0 {
-		switch s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold()) {
-		case segRetx:
+		class = s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold())
+		switch class {
+		case SegRetx:
 			s.RetxPkts++
 			s.RetxBytes += int64(seg.PayloadLen)
 			if s.timing && seg.Seq.LessThan(s.timedEnd) {
 				s.timing = false // Karn: never time a retransmitted segment
 			}
-		case segOutOfOrder:
+		case SegOutOfOrder:
 			s.OutOfOrder++
-		case segKeepAlive:
+		case SegKeepAlive:
 			s.KeepAlives++
-		case segNew:
+		case SegNew:
 			if seg.PayloadLen > 0 && !s.timing {
 				s.timing, s.timedEnd, s.timedTS = true, seg.Seq.Add(seglen), seg.TS
 			}
@@ -289,6 +290,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) {
 	if !c.Closed && (s.RstSeen || (c.Dir[0].FinAcked && c.Dir[1].FinAcked)) {
 		c.Closed, c.ClosedTS = true, seg.TS
 	}
+	return class
 }
 
 func (c *Conn) observeSYN(seg *Segment, d Dir) {

@@ -83,14 +83,15 @@ func (peer *Stream) fastRetransmission(seq Seq, ts int64) bool {
 	return peer.dupAcks >= 2 && peer.ackSet && seq == peer.maxAck && ts-peer.lastAckTS < 20e6
 }
 
-// segClass is what a segment did to its stream's sequence space.
-type segClass uint8
+// SegClass is what a segment did to its stream's sequence space, as
+// Wireshark's tcp.analysis flags name it.
+type SegClass uint8
 
 const (
-	segNew        segClass = iota // advanced the sequence space (or carried nothing)
-	segRetx                       // repeated bytes already seen
-	segOutOfOrder                 // filled a gap shortly after later bytes arrived
-	segKeepAlive                  // one byte (or none) just below the next expected byte
+	SegNew        SegClass = iota // advanced the sequence space (or carried nothing)
+	SegRetx                       // repeated bytes already seen
+	SegOutOfOrder                 // filled a gap shortly after later bytes arrived
+	SegKeepAlive                  // one byte (or none) just below the next expected byte
 )
 
 // classify updates the sequence state with a segment and says what it
@@ -98,21 +99,21 @@ const (
 // when the segment has SYN or FIN. oooThresh is the time within which a
 // gap-filling segment counts as reordered rather than retransmitted, as in
 // Wireshark.
-func (s *Stream) classify(seq Seq, seglen uint32, payload int, ctl, fastRetx bool, ts, oooThresh int64) segClass {
+func (s *Stream) classify(seq Seq, seglen uint32, payload int, ctl, fastRetx bool, ts, oooThresh int64) SegClass {
 	if !s.baseSet {
 		s.baseSet, s.base, s.nxt, s.lastAdvanceTS = true, seq, seq.Add(seglen), ts
 		if ctl && seglen > uint32(payload) {
 			s.ctlOctets++
 		}
-		return segNew
+		return SegNew
 	}
 	// A keep-alive repeats the last byte sent (or none): seq = next - 1
 	// (RFC 9293 §3.8.4).
 	if !ctl && payload <= 1 && seq.Add(1) == s.nxt {
-		return segKeepAlive
+		return SegKeepAlive
 	}
 	if seglen == 0 {
-		return segNew
+		return SegNew
 	}
 	end := seq.Add(seglen)
 	if s.nxt.LessThan(end) {
@@ -123,7 +124,7 @@ func (s *Stream) classify(seq Seq, seglen uint32, payload int, ctl, fastRetx boo
 		if ctl {
 			s.ctlOctets += int64(seglen) - int64(payload)
 		}
-		return segNew
+		return SegNew
 	}
 	// Wireshark's order: a segment at the sequence number the peer keeps
 	// acknowledging twice or more is a fast retransmission; one that fills a
@@ -131,9 +132,9 @@ func (s *Stream) classify(seq Seq, seglen uint32, payload int, ctl, fastRetx boo
 	// does not advance is a retransmission.
 	filled := s.fill(seq, end)
 	if !fastRetx && filled && ts-s.lastAdvanceTS < oooThresh {
-		return segOutOfOrder
+		return SegOutOfOrder
 	}
-	return segRetx
+	return SegRetx
 }
 
 // UniqueBytes returns the payload bytes this side sent, each counted once:

@@ -41,6 +41,10 @@ type Table struct {
 	MaxLinger   int // closed connections held at once; beyond, the longest closed is finished early
 	MaxConns    int // connections held at once; beyond, the longest idle is finished early
 	Finish      func(*Conn)
+	// Trace, when set, sees every segment after its connection took it
+	// in, with what it did to the sequence space: ladder diagrams and
+	// walkthroughs follow one connection packet by packet with it.
+	Trace func(c *Conn, seg *Segment, d Dir, class SegClass)
 	// EarlyFinished counts connections finished before their time because
 	// of MaxConns.
 	EarlyFinished int
@@ -116,7 +120,11 @@ func (t *Table) Observe(seg *Segment) {
 	}
 	t.pushBack(c)
 	wasClosed := c.Closed
-	c.observe(seg, c.dirOf(srcHi), first)
+	d := c.dirOf(srcHi)
+	class := c.observe(seg, d, first)
+	if t.Trace != nil {
+		t.Trace(c, seg, d, class)
+	}
 	if c.Closed && !wasClosed {
 		t.pushClosing(c)
 		if t.nclosing > t.MaxLinger {

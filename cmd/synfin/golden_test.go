@@ -62,6 +62,24 @@ func TestGolden(t *testing.T) {
 		{"dir-with-other-files", []string{bad("dir")}, 0},
 		{"max-conns", []string{"--max-conns", "2", "summary", lab("14_load_200.pcap")}, 0},
 		{"usage-bad-flag", []string{"--no-such-flag", "x.pcap"}, 2},
+		// Ladders and reports (issue 5), in both languages.
+		{"ladder-client-close", []string{"ladder", lab("01_plain_client_close.pcap")}, 0},
+		{"ladder-syn-retx-zh", []string{"ladder", "--lang", "zh", lab("04_syn_dropped.pcap")}, 0},
+		{"ladder-half-close-ascii", []string{"ladder", "--ascii", lab("12_half_close.pcap")}, 0},
+		{"ladder-simultaneous-raw", []string{"ladder", "--raw-seq", lab("11_simultaneous_close.pcap")}, 0},
+		{"ladder-loss-folded", []string{"ladder", lab("27_bidir_loss.pcap")}, 0},
+		{"ladder-refused-svg", []string{"ladder", "-f", "svg", "-c", "1", filepath.Join("cmd", "synfin", "demo", "demo.pcap")}, 0},
+		{"ladder-refused-svg-zh", []string{"ladder", "-f", "svg", "--lang", "zh", lab("06_refused.pcap")}, 0},
+		{"ladder-markdown", []string{"ladder", "-f", "markdown", "-c", "2", filepath.Join("cmd", "synfin", "demo", "demo.pcap")}, 0},
+		{"ladder-no-such-conn", []string{"ladder", "-c", "99", lab("01_plain_client_close.pcap")}, 2},
+		{"ladder-bad-format", []string{"ladder", "-f", "csv", lab("01_plain_client_close.pcap")}, 2},
+		{"report-markdown", []string{"report", filepath.Join("cmd", "synfin", "demo", "demo.pcap")}, 0},
+		{"report-markdown-zh", []string{"report", "--lang", "zh", lab("04_syn_dropped.pcap"), lab("06_refused.pcap"), lab("12_half_close.pcap"), lab("13_abortive_close.pcap")}, 0},
+		{"report-html", []string{"report", "-f", "html", filepath.Join("cmd", "synfin", "demo", "demo.pcap")}, 0},
+		{"report-html-zh", []string{"report", "-f", "html", "--lang", "zh", filepath.Join("cmd", "synfin", "demo", "demo.pcap")}, 0},
+		{"report-bad-format", []string{"report", "-f", "csv", lab("01_plain_client_close.pcap")}, 2},
+		{"summary-zh", []string{"summary", "--lang", "zh", lab("14_load_200.pcap")}, 0},
+		{"bad-lang", []string{"--lang", "fr", lab("01_plain_client_close.pcap")}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -47,6 +47,9 @@ const maxExamples = 3
 type limits struct {
 	idle     time.Duration // finish connections idle this long (capture time)
 	maxConns int           // connections open at once
+	// trace, when set, sees every segment (flows.Table.Trace); it runs on
+	// the table's goroutine and is done when analyzeCapture returns.
+	trace func(*flows.Conn, *flows.Segment, flows.Dir, flows.SegClass)
 }
 
 // Batch sizes of the pipeline: large enough that a channel operation costs
@@ -158,6 +161,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	if lim.maxConns > 0 {
 		table.MaxConns = lim.maxConns
 	}
+	table.Trace = lim.trace
 	for b := range segs {
 		for i := range b.seg[:b.n] {
 			table.Observe(&b.seg[i])

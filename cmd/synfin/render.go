@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"synfin/analyze"
+	"synfin/cmd/synfin/msg"
 )
 
 // newTable returns a tablewriter table in the style of format ("table" or
@@ -95,9 +96,14 @@ func newStream(w io.Writer, format string, v view, multiFile, header bool) (func
 	}
 }
 
-// renderView prints records through a view's columns.
-func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool) error {
+// renderView prints records through a view's columns. Tables a person
+// reads get their headers in lang; CSV keeps the machine names, which are
+// also the --sort keys.
+func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool, lang msg.Lang) error {
 	cols, header := viewColumns(v, multiFile)
+	if format != "csv" {
+		header = translateHeaders(lang, header)
+	}
 	rows := make([][]string, len(recs))
 	for i := range recs {
 		rows[i] = rowOf(cols, &recs[i], format)
@@ -141,7 +147,9 @@ func writeRecords(w io.Writer, format string, recs []analyze.Record) error {
 }
 
 // renderSummary prints the summary view.
-func renderSummary(w io.Writer, format string, s analyze.Summary) error {
+// renderSummary prints the summary view; each state, handshake status and
+// teardown kind comes with its one-sentence meaning in lang.
+func renderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang) error {
 	if format == "json" || format == "jsonl" {
 		enc := json.NewEncoder(w)
 		if format == "json" {
@@ -149,28 +157,28 @@ func renderSummary(w io.Writer, format string, s analyze.Summary) error {
 		}
 		return enc.Encode(s)
 	}
-	rows := [][]string{{"connections", itoa(s.Connections)}}
-	counts := func(prefix string, m map[string]int) {
+	rows := [][]string{{"connections", itoa(s.Connections), ""}}
+	counts := func(prefix, topic string, m map[string]int) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			rows = append(rows, []string{prefix + k, itoa(m[k])})
+			rows = append(rows, []string{prefix + k, itoa(m[k]), lang.T(topic + "." + k)})
 		}
 	}
-	counts("state ", s.States)
-	counts("handshake ", s.Handshakes)
-	counts("teardown ", s.Teardowns)
+	counts("state ", "state", s.States)
+	counts("handshake ", "handshake", s.Handshakes)
+	counts("teardown ", "teardown", s.Teardowns)
 	rows = append(rows,
-		[]string{"SYN and FIN seen", itoa(s.SynAndFin)},
-		[]string{"reset", itoa(s.Reset)},
-		[]string{"still open at end", itoa(s.OpenAtEnd)},
-		[]string{"begun before capture", itoa(s.BegunBefore)},
+		[]string{"SYN and FIN seen", itoa(s.SynAndFin), ""},
+		[]string{"reset", itoa(s.Reset), ""},
+		[]string{"still open at end", itoa(s.OpenAtEnd), ""},
+		[]string{"begun before capture", itoa(s.BegunBefore), ""},
 	)
 	dist := func(name string, d analyze.Dist) {
-		rows = append(rows, []string{name, fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Mean), fms(d.Max))})
+		rows = append(rows, []string{name, fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Mean), fms(d.Max)), ""})
 	}
 	dist("duration ms", s.DurationMS)
 	dist("handshake RTT ms", s.HandshakeRTT)
@@ -179,7 +187,7 @@ func renderSummary(w io.Writer, format string, s analyze.Summary) error {
 	dist("advertised window (max per conn)", s.Window)
 	if format == "csv" {
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"metric", "value"})
+		_ = cw.Write([]string{"metric", "value", "meaning"})
 		_ = cw.WriteAll(rows)
 		return cw.Error()
 	}
@@ -187,7 +195,7 @@ func renderSummary(w io.Writer, format string, s analyze.Summary) error {
 		fmt.Fprintf(w, "### Summary\n\n")
 	}
 	t := newTable(w, format)
-	t.Header([]string{"metric", "value"})
+	t.Header([]string{"metric", "value", "meaning"})
 	if err := t.Bulk(rows); err != nil {
 		return err
 	}

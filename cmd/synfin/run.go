@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"synfin/analyze"
+	"synfin/cmd/synfin/msg"
 	"synfin/flows"
 )
 
@@ -51,6 +52,7 @@ type options struct {
 	schema      bool
 	version     bool
 	ja4t        bool
+	draw        drawOptions
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
@@ -58,7 +60,7 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 
 // laterViews are in the SPEC's command line but built by later issues.
 var laterViews = map[string]string{
-	"ladder": "issue 5", "report": "issue 5", "explain": "issue 8", "isn": "issue 7",
+	"explain": "issue 8", "isn": "issue 7",
 	"batch": "issue 6", "lab": "issue 8",
 }
 
@@ -66,7 +68,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
-	fs.StringVarP(&o.format, "format", "f", "table", "output format: table, markdown, csv, json, jsonl")
+	fs.StringVarP(&o.format, "format", "f", "table", "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
 	fs.StringVarP(&o.output, "output", "o", "", "write output to `FILE` instead of standard output")
 	fs.StringSliceVar(&o.hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
 	fs.IntSliceVar(&o.ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
@@ -74,7 +76,10 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&o.states, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
 	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
-	fs.StringVar(&o.lang, "lang", "en", "language of headers and labels: en")
+	fs.StringVar(&o.lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
+	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
+	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
+	fs.BoolVar(&o.draw.full, "full", false, "ladder: every packet, without folding long data phases")
 	fs.IntVarP(&o.jobs, "jobs", "j", 1, "captures analysed at once; one capture already uses both cores of a small machine")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
 	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
@@ -122,15 +127,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if later, ok := laterViews[o.view]; ok {
 		return usageError(stderr, fmt.Sprintf("the %s view is not built yet (%s)", o.view, later))
 	}
+	drawing := o.view == "ladder" || o.view == "report"
 	switch o.format {
 	case "table", "markdown", "csv", "json", "jsonl":
-	case "html":
-		return usageError(stderr, "--format html comes with the report view (issue 5)")
+	case "html", "svg":
+		if !drawing {
+			return usageError(stderr, fmt.Sprintf("--format %s is for the report and ladder views", o.format))
+		}
 	default:
-		return usageError(stderr, fmt.Sprintf("unknown format %q (table, markdown, csv, json, jsonl)", o.format))
+		return usageError(stderr, fmt.Sprintf("unknown format %q (table, markdown, csv, json, jsonl; html, svg)", o.format))
 	}
-	if o.lang != "en" {
-		return usageError(stderr, fmt.Sprintf("--lang %s is not available yet (issue 5); use en", o.lang))
+	lang, err := msg.Parse(o.lang)
+	if err != nil {
+		return usageError(stderr, err.Error())
 	}
 	for _, h := range o.hosts {
 		if _, err := netip.ParseAddr(h); err != nil {
@@ -152,6 +161,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer fh.Close()
 		out = fh
+	}
+	switch o.view {
+	case "ladder":
+		return runLadder(&o, lang, inputs, out, stderr)
+	case "report":
+		return runReport(&o, lang, inputs, out, stderr)
 	}
 
 	// JSON Lines and CSV stream: each record is written as its connection
@@ -189,13 +204,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case ses.streaming:
 		err = ses.flush()
 	case o.view == "summary":
-		err = renderSummary(out, o.format, summary)
+		err = renderSummary(out, o.format, summary, lang)
 	case o.format == "json" || o.format == "jsonl":
 		err = writeRecords(out, o.format, recs)
 	case o.view == "demo":
 		err = renderDemo(out, o.format, recs)
 	default:
-		err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1)
+		err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1, lang)
 	}
 	if err != nil {
 		say(stderr, "synfin: error: writing output: %v", err)
@@ -214,7 +229,7 @@ func renderDemo(w io.Writer, format string, recs []analyze.Record) error {
 		if format == "table" {
 			fmt.Fprintf(w, "%s\n", v.title)
 		}
-		if err := renderView(w, format, v, recs, false); err != nil {
+		if err := renderView(w, format, v, recs, false, msg.EN); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
@@ -222,7 +237,7 @@ func renderDemo(w io.Writer, format string, recs []analyze.Record) error {
 	if format == "table" {
 		fmt.Fprintf(w, "Summary\n")
 	}
-	return renderSummary(w, format, analyze.Summarize(recs))
+	return renderSummary(w, format, analyze.Summarize(recs), msg.EN)
 }
 
 // newFilter builds the record filter of --host, --port, --conn and --state.

@@ -63,9 +63,14 @@ type session struct {
 	stderr    io.Writer
 	filter    func(*analyze.Record) bool
 	keep      func(*analyze.Record) // valid during the call only: Clone to keep
-	flush     func() error // for streaming formats
+	flush     func() error          // for streaming formats
 	streaming bool
 	multi     bool // several inputs: records name their file
+	// trace, when set, gives each input's segment hook (ladders); it
+	// needs --jobs 1.
+	trace func(file string) func(*flows.Conn, *flows.Segment, flows.Dir, flows.SegClass)
+	// segments counts the TCP segments of every input read.
+	segments int
 }
 
 // fileResult is what analysing one input gave.
@@ -84,7 +89,11 @@ func (s *session) analyzeOne(in input, emit func(*analyze.Record)) fileResult {
 		return fileResult{err: errors.New(pathError(in.name, err))}
 	}
 	defer done()
-	st, err := analyzeCapture(in.name, r, limits{s.o.idleTimeout, s.o.maxConns}, func(rec *analyze.Record) {
+	lim := limits{idle: s.o.idleTimeout, maxConns: s.o.maxConns}
+	if s.trace != nil {
+		lim.trace = s.trace(in.name)
+	}
+	st, err := analyzeCapture(in.name, r, lim, func(rec *analyze.Record) {
 		if s.filter(rec) {
 			emit(rec)
 		}
@@ -138,6 +147,7 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 		} else {
 			res = s.analyzeOne(in, s.keep)
 		}
+		s.segments += res.st.Segments
 		ok, bad := s.report(in, res)
 		if ok {
 			read++

@@ -1,0 +1,197 @@
+// Package ladder follows chosen connections packet by packet, for sequence
+// ("ladder") diagrams like Wireshark's Flow Graph and for walkthroughs:
+// each packet becomes a Step with its direction, flags, sequence numbers
+// (raw and relative to its side's ISN), options, what it did to the
+// sequence space, and the phase of the connection it belongs to.
+package ladder
+
+import (
+	"strconv"
+	"strings"
+
+	"synfin/flows"
+)
+
+// Phase is the part of a connection a packet belongs to.
+type Phase uint8
+
+const (
+	Handshake Phase = iota // SYN, SYN-ACK and the ACK completing them
+	Data                   // everything between
+	Teardown               // from the first FIN on
+	Reset                  // from the first RST on, when no FIN came before
+)
+
+// Step is one packet of a connection.
+type Step struct {
+	Frame    int   // frame number in its capture
+	TS       int64 // capture time, ns since the Unix epoch
+	FromCli  bool  // sent by the client
+	Flags    flows.Flags
+	Seq      uint32 // raw
+	Ack      uint32 // raw; meaningful with ACK set
+	RelSeq   uint32 // relative to the sender's ISN (first sequence number seen)
+	RelAck   uint32 // relative to the receiver's ISN
+	RelAckOK bool   // the receiver's ISN was known, so RelAck means something
+	Len      int    // payload bytes
+	Window   uint16 // raw, before scaling
+	Options  string // on SYN and SYN-ACK: the options offered, as "mss=1460 sack ts ws=7"
+	Class    flows.SegClass
+	Phase    Phase
+}
+
+// Ladder is the packets of one connection.
+type Ladder struct {
+	Conn           int
+	Client, Server string
+	FirstTS        int64
+	Steps          []Step
+	Dropped        int // packets past MaxSteps, counted but not kept
+}
+
+// MaxSteps bounds the packets kept per connection: a ladder of a bulk
+// transfer is folded anyway, and memory must not follow its length.
+const MaxSteps = 5000
+
+// Recorder keeps the packets of the connections it is asked for; its Trace
+// method is a flows.Table Trace hook.
+type Recorder struct {
+	want    map[int]bool // connection numbers; nil means every connection
+	ladders map[int]*Ladder
+	order   []int
+	// per connection: ISN base of each side and phase progress
+	state map[int]*follow
+}
+
+type follow struct {
+	base    [2]uint32
+	baseSet [2]bool
+	phase   Phase
+	hsAcked bool
+}
+
+// NewRecorder follows the connections numbered conns; none means all
+// (for small captures only).
+func NewRecorder(conns ...int) *Recorder {
+	r := &Recorder{ladders: map[int]*Ladder{}, state: map[int]*follow{}}
+	if len(conns) > 0 {
+		r.want = map[int]bool{}
+		for _, n := range conns {
+			r.want[n] = true
+		}
+	}
+	return r
+}
+
+// Trace records seg if its connection is followed.
+func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class flows.SegClass) {
+	if r.want != nil && !r.want[c.Index] {
+		return
+	}
+	l := r.ladders[c.Index]
+	if l == nil {
+		l = &Ladder{Conn: c.Index, Client: c.Client().String(), Server: c.Server().String(), FirstTS: seg.TS}
+		r.ladders[c.Index] = l
+		r.order = append(r.order, c.Index)
+		r.state[c.Index] = &follow{}
+	}
+	if len(l.Steps) >= MaxSteps {
+		l.Dropped++
+		return
+	}
+	f := r.state[c.Index]
+	side := 0
+	if d == flows.DirServer {
+		side = 1
+	}
+	// A side's ISN is the sequence number of its SYN, or of the first
+	// segment seen from it when the SYN was not captured.
+	if !f.baseSet[side] {
+		f.base[side], f.baseSet[side] = uint32(seg.Seq), true
+	}
+	st := Step{
+		Frame: seg.Index, TS: seg.TS, FromCli: d == flows.DirClient, Flags: seg.Flags,
+		Seq: uint32(seg.Seq), Ack: uint32(seg.Ack), Len: seg.PayloadLen, Window: seg.Window, Class: class,
+		RelSeq: uint32(seg.Seq) - f.base[side],
+	}
+	if f.baseSet[1-side] {
+		st.RelAck, st.RelAckOK = uint32(seg.Ack)-f.base[1-side], true
+	}
+	if seg.Flags&flows.FlagSYN != 0 {
+		st.Options = describeOptions(&seg.Opts)
+	}
+	// Phases: the handshake runs until the client's first ACK without SYN;
+	// the teardown begins with the first FIN, a reset with the first RST.
+	switch {
+	case seg.Flags&flows.FlagRST != 0 && f.phase != Teardown:
+		f.phase = Reset
+	case seg.Flags&flows.FlagFIN != 0 && f.phase != Reset:
+		f.phase = Teardown
+	case f.phase == Handshake && seg.Flags&flows.FlagSYN == 0:
+		if !f.hsAcked && seg.Flags&flows.FlagACK != 0 && d == flows.DirClient && seg.PayloadLen == 0 {
+			f.hsAcked = true
+			st.Phase = Handshake
+			l.Steps = append(l.Steps, st)
+			f.phase = Data
+			return
+		}
+		f.phase = Data
+	}
+	st.Phase = f.phase
+	l.Steps = append(l.Steps, st)
+}
+
+// Ladder returns the packets of connection n, or nil if none was seen.
+func (r *Recorder) Ladder(n int) *Ladder { return r.ladders[n] }
+
+// describeOptions lists the options of a SYN or SYN-ACK in wire order.
+func describeOptions(o *flows.Options) string {
+	var parts []string
+	for _, k := range o.Layout[:o.NLayout] {
+		switch k {
+		case 2:
+			if o.HasMSS {
+				parts = append(parts, "mss="+strconv.Itoa(int(o.MSS)))
+			}
+		case 3:
+			if o.HasWScale {
+				parts = append(parts, "ws="+strconv.Itoa(int(o.WScale)))
+			}
+		case 4:
+			parts = append(parts, "sack_perm")
+		case 8:
+			parts = append(parts, "ts")
+		case 30:
+			parts = append(parts, "mptcp")
+		case 34, 254:
+			if o.HasTFO {
+				if o.TFOLen == 0 {
+					parts = append(parts, "tfo=request")
+				} else {
+					parts = append(parts, "tfo=cookie")
+				}
+			}
+		case 0, 1:
+		default:
+			parts = append(parts, "opt"+strconv.Itoa(int(k)))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// FlagNames writes flags as Wireshark's Info column does: "SYN, ACK".
+func FlagNames(f flows.Flags) string {
+	var parts []string
+	for _, x := range []struct {
+		bit  flows.Flags
+		name string
+	}{{flows.FlagFIN, "FIN"}, {flows.FlagSYN, "SYN"}, {flows.FlagRST, "RST"}, {flows.FlagPSH, "PSH"}, {flows.FlagACK, "ACK"}, {flows.FlagURG, "URG"}, {flows.FlagECE, "ECE"}, {flows.FlagCWR, "CWR"}} {
+		if f&x.bit != 0 {
+			parts = append(parts, x.name)
+		}
+	}
+	if len(parts) == 0 {
+		return "<none>"
+	}
+	return strings.Join(parts, ", ")
+}

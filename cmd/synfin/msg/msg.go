@@ -1,0 +1,223 @@
+// Package msg is synfin's message catalogue: every header, label and
+// explanation a person reads in ladders and reports, in English and in
+// Simplified Chinese, in one place. A key missing from a language is a
+// bug that TestEveryKeyInEveryLanguage catches; at run time it falls back
+// to English rather than printing nothing.
+package msg
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Lang is an output language.
+type Lang int
+
+const (
+	EN Lang = iota
+	ZH
+)
+
+// Parse returns the language named by --lang.
+func Parse(name string) (Lang, error) {
+	switch name {
+	case "en", "":
+		return EN, nil
+	case "zh", "zh-CN", "zh_CN", "zh-Hans":
+		return ZH, nil
+	}
+	return EN, fmt.Errorf("--lang %s: synfin speaks en and zh", name)
+}
+
+// Code is the language's tag for HTML lang attributes.
+func (l Lang) Code() string {
+	if l == ZH {
+		return "zh-Hans"
+	}
+	return "en"
+}
+
+// T returns the message key in l.
+func (l Lang) T(key string) string {
+	if m, ok := catalogue[key]; ok {
+		if l == ZH && m.zh != "" {
+			return m.zh
+		}
+		if m.en != "" {
+			return m.en
+		}
+	}
+	return key
+}
+
+// F formats the message key in l with args, as fmt.Sprintf.
+func (l Lang) F(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
+
+// Keys lists every key, sorted (for tests).
+func Keys() []string {
+	keys := make([]string, 0, len(catalogue))
+	for k := range catalogue {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Has reports whether key is in the catalogue.
+func Has(key string) bool { _, ok := catalogue[key]; return ok }
+
+type text struct{ en, zh string }
+
+// catalogue: keys are dotted by topic. state.X, handshake.X and teardown.X
+// are one-sentence explanations of each value synfin reports.
+var catalogue = map[string]text{
+	// Report structure.
+	"report.title":             {"TCP connection report", "TCP 连接分析报告"},
+	"report.generated":         {"Made by synfin %s from %s.", "由 synfin %s 根据 %s 生成。"},
+	"report.summary":           {"Summary", "概要"},
+	"report.files":             {"Captures", "抓包文件"},
+	"report.packets":           {"TCP packets", "TCP 报文数"},
+	"report.conns":             {"Connections", "连接数"},
+	"report.states":            {"Connection states", "连接状态"},
+	"report.hsstatus":          {"Three-way handshake", "三次握手"},
+	"report.tdkind":            {"Connection teardown", "连接释放（挥手）"},
+	"report.rtt":               {"Handshake round-trip time (ms)", "握手往返时延（毫秒）"},
+	"report.rtt.none":          {"No complete handshake, so no round-trip time.", "没有完整的握手，因此没有往返时延。"},
+	"report.timeline":          {"Timeline of connections", "连接时间线"},
+	"report.handshakes":        {"Handshakes", "握手"},
+	"report.teardowns":         {"Teardowns", "挥手"},
+	"report.options":           {"TCP options", "TCP 选项"},
+	"report.conns.tbl":         {"Connections", "连接"},
+	"report.ladders":           {"Ladder diagrams of representative connections", "代表性连接的时序图"},
+	"report.why":               {"Shown because: %s.", "入选原因：%s。"},
+	"report.pick.complete":     {"the first connection with a complete handshake and a normal close", "第一个握手完整且正常关闭的连接"},
+	"report.pick.refused":      {"the first refused connection", "第一个被拒绝的连接"},
+	"report.pick.synretx":      {"the first connection whose SYN was retransmitted", "第一个 SYN 被重传的连接"},
+	"report.pick.reset":        {"the first connection ended by a reset", "第一个被复位（RST）终止的连接"},
+	"report.pick.halfclose":    {"the first half-closed connection", "第一个半关闭的连接"},
+	"report.pick.first":        {"the first connection in the capture", "抓包中的第一个连接"},
+	"report.count":             {"count", "数量"},
+	"report.value":             {"value", "值"},
+	"report.item":              {"item", "项目"},
+	"report.meaning":           {"meaning", "含义"},
+	"report.min":               {"min", "最小值"},
+	"report.median":            {"median", "中位数"},
+	"report.p95":               {"p95", "95 分位"},
+	"report.max":               {"max", "最大值"},
+	"report.samples":           {"connections", "连接数"},
+	"report.more":              {"%d more connections are not listed; run synfin conns for all.", "另有 %d 个连接未列出；运行 synfin conns 查看全部。"},
+	"report.svgtitle.rtt":      {"Histogram of handshake RTT", "握手往返时延直方图"},
+	"report.svgtitle.timeline": {"Each connection from its first to its last packet", "每个连接从第一个到最后一个报文的时间段"},
+	"report.svgtitle.states":   {"Connections per state", "各状态的连接数"},
+	"report.axis.ms":           {"ms", "毫秒"},
+	"report.axis.s":            {"seconds since the first packet", "自第一个报文起的秒数"},
+
+	// Ladder diagrams.
+	"ladder.title":     {"Connection %d: %s → %s", "连接 %d：%s → %s"},
+	"ladder.client":    {"client", "客户端"},
+	"ladder.server":    {"server", "服务器"},
+	"ladder.time":      {"time (ms)", "时间（毫秒）"},
+	"ladder.no":        {"no.", "序号"},
+	"ladder.handshake": {"three-way handshake", "三次握手"},
+	"ladder.data":      {"data transfer", "数据传输"},
+	"ladder.teardown":  {"connection teardown", "连接释放"},
+	"ladder.reset":     {"reset", "复位"},
+	"ladder.fold":      {"… %d data segments …", "… %d 个数据报文 …"},
+	"ladder.retx":      {"retransmission", "重传"},
+	"ladder.ooo":       {"out of order", "乱序"},
+	"ladder.keepalive": {"keep-alive", "保活"},
+	"ladder.rst":       {"reset", "复位"},
+	"ladder.relative":  {"Sequence and acknowledgement numbers are relative to each side's initial sequence number (ISN), as Wireshark shows them.", "序号与确认号是相对于各自初始序号（ISN）的相对值，与 Wireshark 的显示方式相同。"},
+	"ladder.raw":       {"Sequence and acknowledgement numbers are raw 32-bit values.", "序号与确认号为原始 32 位数值。"},
+	"ladder.dropped":   {"%d later packets are not shown.", "之后的 %d 个报文未显示。"},
+	"ladder.summary":   {"Handshake: %s; teardown: %s; state %s.", "握手：%s；挥手：%s；状态 %s。"},
+	"ladder.rtt":       {"Handshake RTT %s ms (SYN→SYN-ACK %s ms, SYN-ACK→ACK %s ms), measured at the %s.", "握手往返时延 %s 毫秒（SYN→SYN-ACK %s 毫秒，SYN-ACK→ACK %s 毫秒），抓包位置：%s。"},
+	"point.client":     {"client side", "客户端一侧"},
+	"point.server":     {"server side", "服务器一侧"},
+	"point.middle":     {"middle of the path", "路径中间"},
+
+	// Column headers of tables.
+	"col.conn":           {"conn", "连接"},
+	"col.client":         {"client", "客户端"},
+	"col.server":         {"server", "服务器"},
+	"col.state":          {"state", "状态"},
+	"col.history":        {"history", "历史"},
+	"col.handshake":      {"handshake", "握手"},
+	"col.rtt_ms":         {"rtt_ms", "往返时延(ms)"},
+	"col.teardown":       {"teardown", "挥手"},
+	"col.closer":         {"closer", "主动关闭方"},
+	"col.pkts":           {"pkts", "报文"},
+	"col.bytes":          {"bytes", "字节"},
+	"col.duration_ms":    {"duration_ms", "时长(ms)"},
+	"col.sf":             {"sf", "SF"},
+	"col.status":         {"status", "状态"},
+	"col.syns":           {"syns", "SYN数"},
+	"col.synacks":        {"synacks", "SYN-ACK数"},
+	"col.syn_synack_ms":  {"syn_synack_ms", "SYN→SYN-ACK(ms)"},
+	"col.synack_ack_ms":  {"synack_ack_ms", "SYN-ACK→ACK(ms)"},
+	"col.capture_point":  {"capture_point", "抓包位置"},
+	"col.client_isn":     {"client_isn", "客户端ISN"},
+	"col.server_isn":     {"server_isn", "服务器ISN"},
+	"col.ack_ok":         {"ack_ok", "确认号正确"},
+	"col.kind":           {"kind", "类型"},
+	"col.fin1":           {"fin1", "第一个FIN"},
+	"col.fin1_ack":       {"fin1_ack", "FIN1确认"},
+	"col.fin2":           {"fin2", "第二个FIN"},
+	"col.fin2_ack":       {"fin2_ack", "FIN2确认"},
+	"col.rst":            {"rst", "RST"},
+	"col.rst_by":         {"rst_by", "RST发送方"},
+	"col.close_ms":       {"close_ms", "挥手时长(ms)"},
+	"col.fins":           {"fins", "FIN数"},
+	"col.data_after_fin": {"data_after_fin", "FIN后数据"},
+	"col.syn_mss":        {"syn_mss", "SYN MSS"},
+	"col.synack_mss":     {"synack_mss", "SYN-ACK MSS"},
+	"col.syn_wscale":     {"syn_wscale", "SYN 窗口扩大"},
+	"col.synack_wscale":  {"synack_wscale", "SYN-ACK 窗口扩大"},
+	"col.syn_layout":     {"syn_layout", "SYN 选项顺序"},
+	"col.synack_layout":  {"synack_layout", "SYN-ACK 选项顺序"},
+	"col.mss":            {"mss", "协商MSS"},
+	"col.wscale":         {"wscale", "窗口扩大"},
+	"col.sack":           {"sack", "SACK"},
+	"col.ts":             {"ts", "时间戳"},
+	"col.ecn":            {"ecn", "ECN"},
+	"col.tfo":            {"tfo", "TFO"},
+	"col.file":           {"file", "文件"},
+
+	// Zeek conn_state values.
+	"state.S0":     {"A SYN was sent, and nothing came back.", "只发出了 SYN，没有任何回应。"},
+	"state.S1":     {"The connection was established and not closed within the capture.", "连接已建立，在抓包结束时尚未关闭。"},
+	"state.SF":     {"Established and closed normally: both sides sent FIN.", "连接正常建立并正常关闭：双方都发送了 FIN。"},
+	"state.REJ":    {"The SYN was refused: the server answered with RST.", "连接被拒绝：服务器用 RST 回应了 SYN。"},
+	"state.S2":     {"Established; only the client (originator) sent FIN, the server never answered with its own.", "连接已建立；只有客户端（发起方）发送了 FIN，服务器没有发送自己的 FIN。"},
+	"state.S3":     {"Established; only the server (responder) sent FIN.", "连接已建立；只有服务器（响应方）发送了 FIN。"},
+	"state.RSTO":   {"Established, then the client (originator) aborted it with RST.", "连接建立后，客户端（发起方）用 RST 中止了连接。"},
+	"state.RSTR":   {"Established, then the server (responder) aborted it with RST.", "连接建立后，服务器（响应方）用 RST 中止了连接。"},
+	"state.RSTOS0": {"The client sent a SYN and then RST, without any SYN-ACK from the server.", "客户端发出 SYN 后又发出 RST，服务器始终没有回应 SYN-ACK。"},
+	"state.RSTRH":  {"The server sent SYN-ACK and then RST; the client's SYN was never seen.", "服务器发送了 SYN-ACK 后又发送 RST；未看到客户端的 SYN。"},
+	"state.SH":     {"The client sent SYN and then FIN, with no SYN-ACK from the server (half-open).", "客户端发送了 SYN 和 FIN，但没有收到服务器的 SYN-ACK（半开连接）。"},
+	"state.SHR":    {"The server sent SYN-ACK and then FIN; the client's SYN was never seen.", "服务器发送了 SYN-ACK 和 FIN；未看到客户端的 SYN。"},
+	"state.OTH":    {"No SYN was seen: the capture began in the middle of the connection.", "没有看到 SYN：抓包开始时连接已在进行中（中途连接）。"},
+
+	// Handshake status values.
+	"handshake.complete":     {"SYN, SYN-ACK and ACK: the three-way handshake completed.", "SYN、SYN-ACK、ACK 齐全：三次握手完成。"},
+	"handshake.no_ack":       {"SYN and SYN-ACK, but the client's final ACK was not seen.", "有 SYN 和 SYN-ACK，但没有看到客户端最后的 ACK。"},
+	"handshake.no_reply":     {"Only the SYN: the server never answered.", "只有 SYN：服务器没有回应。"},
+	"handshake.rejected":     {"The SYN was answered by RST: nothing was listening, or the server refused.", "SYN 被 RST 回应：端口没有监听，或服务器拒绝连接。"},
+	"handshake.simultaneous": {"Both sides sent a SYN at the same time (simultaneous open).", "双方同时发送 SYN（同时打开）。"},
+	"handshake.synack_only":  {"The capture began after the SYN: only the SYN-ACK was seen.", "抓包开始于 SYN 之后：只看到了 SYN-ACK。"},
+	"handshake.not_seen":     {"No handshake was captured: the connection was already open.", "没有抓到握手：连接在抓包开始前已经建立。"},
+
+	// Teardown kinds.
+	"teardown.four_way":     {"Four-way close: FIN, ACK, FIN, ACK.", "四次挥手：FIN、ACK、FIN、ACK。"},
+	"teardown.three_way":    {"Three-way close: the second FIN carried the ACK of the first (FIN, FIN-ACK, ACK).", "三次挥手：第二个 FIN 同时确认了第一个 FIN（FIN、FIN+ACK、ACK）。"},
+	"teardown.simultaneous": {"Simultaneous close: both sides sent FIN before seeing the other's.", "同时关闭：双方在收到对方 FIN 之前都发送了 FIN。"},
+	"teardown.half_closed":  {"Half-closed: only one side sent FIN.", "半关闭：只有一方发送了 FIN。"},
+	"teardown.reset":        {"Reset: an RST ended the connection before the close completed.", "复位：在正常关闭完成之前，RST 终止了连接。"},
+	"teardown.open":         {"Still open: neither FIN nor RST was seen.", "仍然打开：没有看到 FIN 或 RST。"},
+
+	// Closer values.
+	"closer.client": {"client", "客户端"},
+	"closer.server": {"server", "服务器"},
+	"closer.both":   {"both", "双方"},
+	"closer.none":   {"none", "无"},
+}
