@@ -17,26 +17,26 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	w := jsonWriter{b: b}
 	w.open()
 	w.int(`"schema":`, int64(r.Schema))
-	w.str(`"file":`, r.File)
-	w.int(`"conn":`, int64(r.Conn))
-	w.str(`"client":`, r.Client)
-	w.str(`"server":`, r.Server)
-	w.str(`"client_by":`, r.ClientBy)
-	w.time(`"first_ts":`, r.FirstTS)
-	w.time(`"last_ts":`, r.LastTS)
-	w.float(`"duration_ms":`, r.DurationMS)
-	w.str(`"state":`, r.State)
-	w.str(`"history":`, r.History)
-	w.int(`"completeness":`, int64(r.Completeness))
-	w.str(`"completeness_label":`, r.CompletenessLabel)
-	w.str(`"sf_status":`, r.SFStatus)
-	w.key(`"handshake":`)
+	w.str(`,"file":`, r.File)
+	w.int(`,"conn":`, int64(r.Conn))
+	w.str(`,"client":`, r.Client)
+	w.str(`,"server":`, r.Server)
+	w.str(`,"client_by":`, r.ClientBy)
+	w.time(`,"first_ts":`, r.FirstTS)
+	w.time(`,"last_ts":`, r.LastTS)
+	w.float(`,"duration_ms":`, r.DurationMS)
+	w.str(`,"state":`, r.State)
+	w.str(`,"history":`, r.History)
+	w.int(`,"completeness":`, int64(r.Completeness))
+	w.str(`,"completeness_label":`, r.CompletenessLabel)
+	w.str(`,"sf_status":`, r.SFStatus)
+	w.key(`,"handshake":`)
 	r.Handshake.appendJSON(&w)
-	w.key(`"teardown":`)
+	w.key(`,"teardown":`)
 	r.Teardown.appendJSON(&w)
-	w.key(`"stats":`)
+	w.key(`,"stats":`)
 	r.Stats.appendJSON(&w)
-	w.optStr(`"app":`, r.App)
+	w.optStr(`,"app":`, r.App)
 	w.close()
 	return w.b
 }
@@ -44,32 +44,32 @@ func (r *Record) AppendJSON(b []byte) []byte {
 func (h *Handshake) appendJSON(w *jsonWriter) {
 	w.open()
 	w.str(`"status":`, h.Status)
-	w.optTime(`"syn_ts":`, h.SynTS)
-	w.optTime(`"synack_ts":`, h.SynackTS)
-	w.optTime(`"ack_ts":`, h.AckTS)
-	w.int(`"syn_count":`, int64(h.SynCount))
-	w.int(`"synack_count":`, int64(h.SynackCount))
-	w.optFloat(`"rtt_ms":`, h.RTTms)
-	w.optFloat(`"irtt_ms":`, h.IRTTms)
-	w.bool(`"rtt_ambiguous":`, h.RTTAmbiguous)
-	w.optFloat(`"syn_synack_ms":`, h.SynSynackMS)
-	w.optFloat(`"synack_ack_ms":`, h.SynackAckMS)
-	w.optFloat(`"reject_ms":`, h.RejectMS)
-	w.optStr(`"capture_point":`, h.CapturePoint)
-	w.optU32(`"client_isn":`, h.ClientISN)
-	w.optU32(`"server_isn":`, h.ServerISN)
-	if w.key(`"ack_ok":`); h.AckOK == nil {
+	w.optTime(`,"syn_ts":`, h.SynTS)
+	w.optTime(`,"synack_ts":`, h.SynackTS)
+	w.optTime(`,"ack_ts":`, h.AckTS)
+	w.int(`,"syn_count":`, int64(h.SynCount))
+	w.int(`,"synack_count":`, int64(h.SynackCount))
+	w.optFloat(`,"rtt_ms":`, h.RTTms)
+	w.optFloat(`,"irtt_ms":`, h.IRTTms)
+	w.bool(`,"rtt_ambiguous":`, h.RTTAmbiguous)
+	w.optFloat(`,"syn_synack_ms":`, h.SynSynackMS)
+	w.optFloat(`,"synack_ack_ms":`, h.SynackAckMS)
+	w.optFloat(`,"reject_ms":`, h.RejectMS)
+	w.optStr(`,"capture_point":`, h.CapturePoint)
+	w.optU32(`,"client_isn":`, h.ClientISN)
+	w.optU32(`,"server_isn":`, h.ServerISN)
+	if w.key(`,"ack_ok":`); h.AckOK == nil {
 		w.null()
 	} else {
 		w.boolValue(*h.AckOK)
 	}
-	w.key(`"syn_options":`)
+	w.key(`,"syn_options":`)
 	h.SynOptions.appendJSON(w)
-	w.key(`"synack_options":`)
+	w.key(`,"synack_options":`)
 	h.SynackOptions.appendJSON(w)
-	w.optStr(`"syn_signature":`, h.SynSignature)
-	w.optStr(`"synack_signature":`, h.SynackSignature)
-	w.key(`"negotiated":`)
+	w.optStr(`,"syn_signature":`, h.SynSignature)
+	w.optStr(`,"synack_signature":`, h.SynackSignature)
+	w.key(`,"negotiated":`)
 	h.Negotiated.appendJSON(w)
 	w.close()
 }
@@ -81,15 +81,15 @@ func (o *Options) appendJSON(w *jsonWriter) {
 	}
 	w.open()
 	w.optInt(`"mss":`, o.MSS)
-	w.optInt(`"wscale":`, o.WScale)
-	w.bool(`"sack_perm":`, o.SackPerm)
-	w.optU32(`"ts_val":`, o.TSVal)
-	w.optU32(`"ts_ecr":`, o.TSEcr)
-	w.optStr(`"tfo":`, o.TFO)
-	w.optInt(`"mptcp":`, o.MPTCP)
-	w.bool(`"eol":`, o.EOL)
-	w.int(`"nop":`, int64(o.NOP))
-	w.key(`"unknown":`)
+	w.optInt(`,"wscale":`, o.WScale)
+	w.bool(`,"sack_perm":`, o.SackPerm)
+	w.optU32(`,"ts_val":`, o.TSVal)
+	w.optU32(`,"ts_ecr":`, o.TSEcr)
+	w.optStr(`,"tfo":`, o.TFO)
+	w.optInt(`,"mptcp":`, o.MPTCP)
+	w.bool(`,"eol":`, o.EOL)
+	w.int(`,"nop":`, int64(o.NOP))
+	w.key(`,"unknown":`)
 	if o.Unknown == nil {
 		w.null()
 	} else {
@@ -102,13 +102,13 @@ func (o *Options) appendJSON(w *jsonWriter) {
 		}
 		w.b = append(w.b, ']')
 	}
-	w.str(`"layout":`, o.Layout)
-	w.int(`"window":`, int64(o.Window))
-	w.int(`"ttl":`, int64(o.TTL))
-	w.bool(`"df":`, o.DF)
-	w.bool(`"ece":`, o.ECE)
-	w.bool(`"cwr":`, o.CWR)
-	w.optStr(`"malformed":`, o.Malformed)
+	w.str(`,"layout":`, o.Layout)
+	w.int(`,"window":`, int64(o.Window))
+	w.int(`,"ttl":`, int64(o.TTL))
+	w.bool(`,"df":`, o.DF)
+	w.bool(`,"ece":`, o.ECE)
+	w.bool(`,"cwr":`, o.CWR)
+	w.optStr(`,"malformed":`, o.Malformed)
 	w.close()
 }
 
@@ -119,64 +119,64 @@ func (n *Negotiated) appendJSON(w *jsonWriter) {
 	}
 	w.open()
 	w.optInt(`"mss":`, n.MSS)
-	w.optInt(`"wscale_client":`, n.WScaleClient)
-	w.optInt(`"wscale_server":`, n.WScaleServer)
-	w.bool(`"wscale_clamped":`, n.WScaleClamped)
-	w.bool(`"sack":`, n.Sack)
-	w.bool(`"timestamps":`, n.Timestamps)
-	w.bool(`"ecn":`, n.ECN)
-	w.bool(`"tfo":`, n.TFO)
+	w.optInt(`,"wscale_client":`, n.WScaleClient)
+	w.optInt(`,"wscale_server":`, n.WScaleServer)
+	w.bool(`,"wscale_clamped":`, n.WScaleClamped)
+	w.bool(`,"sack":`, n.Sack)
+	w.bool(`,"timestamps":`, n.Timestamps)
+	w.bool(`,"ecn":`, n.ECN)
+	w.bool(`,"tfo":`, n.TFO)
 	w.close()
 }
 
 func (t *Teardown) appendJSON(w *jsonWriter) {
 	w.open()
 	w.str(`"kind":`, t.Kind)
-	w.str(`"closer":`, t.Closer)
-	w.optTime(`"fin1_ts":`, t.Fin1TS)
-	w.optTime(`"fin1_ack_ts":`, t.Fin1AckTS)
-	w.optTime(`"fin2_ts":`, t.Fin2TS)
-	w.optTime(`"fin2_ack_ts":`, t.Fin2AckTS)
-	w.optTime(`"rst_ts":`, t.RstTS)
-	w.optStr(`"rst_by":`, t.RstBy)
-	w.optFloat(`"duration_ms":`, t.DurationMS)
-	w.int(`"fin_count_client":`, int64(t.FinCountClient))
-	w.int(`"fin_count_server":`, int64(t.FinCountServer))
-	w.int(`"data_after_fin":`, t.DataAfterFin)
+	w.str(`,"closer":`, t.Closer)
+	w.optTime(`,"fin1_ts":`, t.Fin1TS)
+	w.optTime(`,"fin1_ack_ts":`, t.Fin1AckTS)
+	w.optTime(`,"fin2_ts":`, t.Fin2TS)
+	w.optTime(`,"fin2_ack_ts":`, t.Fin2AckTS)
+	w.optTime(`,"rst_ts":`, t.RstTS)
+	w.optStr(`,"rst_by":`, t.RstBy)
+	w.optFloat(`,"duration_ms":`, t.DurationMS)
+	w.int(`,"fin_count_client":`, int64(t.FinCountClient))
+	w.int(`,"fin_count_server":`, int64(t.FinCountServer))
+	w.int(`,"data_after_fin":`, t.DataAfterFin)
 	w.close()
 }
 
 func (s *Stats) appendJSON(w *jsonWriter) {
 	w.open()
 	w.int(`"client_pkts":`, int64(s.ClientPkts))
-	w.int(`"server_pkts":`, int64(s.ServerPkts))
-	w.int(`"client_bytes":`, s.ClientBytes)
-	w.int(`"server_bytes":`, s.ServerBytes)
-	w.int(`"client_unique_bytes":`, s.ClientUnique)
-	w.int(`"server_unique_bytes":`, s.ServerUnique)
-	w.int(`"client_retx":`, int64(s.ClientRetx))
-	w.int(`"server_retx":`, int64(s.ServerRetx))
-	w.int(`"client_retx_bytes":`, s.ClientRetxBytes)
-	w.int(`"server_retx_bytes":`, s.ServerRetxBytes)
-	w.int(`"out_of_order":`, int64(s.OutOfOrder))
-	w.int(`"zero_window":`, int64(s.ZeroWindow))
-	w.int(`"client_zero_window":`, int64(s.ClientZeroWin))
-	w.int(`"server_zero_window":`, int64(s.ServerZeroWin))
-	w.int(`"keepalives":`, int64(s.KeepAlives))
-	w.int(`"missed_bytes":`, s.MissedBytes)
-	w.int(`"rtt_samples":`, int64(s.RTTSamples))
-	w.optFloat(`"rtt_min_ms":`, s.RTTMinMS)
-	w.optFloat(`"rtt_mean_ms":`, s.RTTMeanMS)
-	w.optFloat(`"rtt_max_ms":`, s.RTTMaxMS)
-	w.optInt(`"window_min":`, s.WindowMin)
-	w.optInt(`"window_max":`, s.WindowMax)
-	w.optFloat(`"window_mean":`, s.WindowMean)
-	if w.key(`"window_scaled_min":`); s.WindowScaledMin == nil {
+	w.int(`,"server_pkts":`, int64(s.ServerPkts))
+	w.int(`,"client_bytes":`, s.ClientBytes)
+	w.int(`,"server_bytes":`, s.ServerBytes)
+	w.int(`,"client_unique_bytes":`, s.ClientUnique)
+	w.int(`,"server_unique_bytes":`, s.ServerUnique)
+	w.int(`,"client_retx":`, int64(s.ClientRetx))
+	w.int(`,"server_retx":`, int64(s.ServerRetx))
+	w.int(`,"client_retx_bytes":`, s.ClientRetxBytes)
+	w.int(`,"server_retx_bytes":`, s.ServerRetxBytes)
+	w.int(`,"out_of_order":`, int64(s.OutOfOrder))
+	w.int(`,"zero_window":`, int64(s.ZeroWindow))
+	w.int(`,"client_zero_window":`, int64(s.ClientZeroWin))
+	w.int(`,"server_zero_window":`, int64(s.ServerZeroWin))
+	w.int(`,"keepalives":`, int64(s.KeepAlives))
+	w.int(`,"missed_bytes":`, s.MissedBytes)
+	w.int(`,"rtt_samples":`, int64(s.RTTSamples))
+	w.optFloat(`,"rtt_min_ms":`, s.RTTMinMS)
+	w.optFloat(`,"rtt_mean_ms":`, s.RTTMeanMS)
+	w.optFloat(`,"rtt_max_ms":`, s.RTTMaxMS)
+	w.optInt(`,"window_min":`, s.WindowMin)
+	w.optInt(`,"window_max":`, s.WindowMax)
+	w.optFloat(`,"window_mean":`, s.WindowMean)
+	if w.key(`,"window_scaled_min":`); s.WindowScaledMin == nil {
 		w.null()
 	} else {
 		w.b = strconv.AppendInt(w.b, *s.WindowScaledMin, 10)
 	}
-	if w.key(`"window_scaled_max":`); s.WindowScaledMax == nil {
+	if w.key(`,"window_scaled_max":`); s.WindowScaledMax == nil {
 		w.null()
 	} else {
 		w.b = strconv.AppendInt(w.b, *s.WindowScaledMax, 10)
@@ -184,10 +184,15 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 	w.close()
 }
 
-// jsonWriter appends JSON tokens; comma says whether a member was written.
+// jsonWriter appends JSON tokens.
 type jsonWriter struct {
-	b     []byte
-	comma bool
+	b []byte
+	// The second of the last timestamp written and its text up to the
+	// fraction (`"2026-11-23T23:11:05.`): a record's eight timestamps
+	// mostly fall within one second, so only the nanoseconds are new.
+	secStart int64
+	secOK    bool
+	secText  [21]byte
 }
 
 // lastDay is the day the last timestamp fell on ("2026-11-23T" and its
@@ -200,24 +205,19 @@ type dayCache struct {
 	text  [11]byte
 }
 
-func (w *jsonWriter) open()  { w.b = append(w.b, '{'); w.comma = false }
-func (w *jsonWriter) close() { w.b = append(w.b, '}'); w.comma = true }
+func (w *jsonWriter) open()  { w.b = append(w.b, '{') }
+func (w *jsonWriter) close() { w.b = append(w.b, '}') }
 func (w *jsonWriter) null()  { w.b = append(w.b, "null"...) }
 
 // key starts a member. Callers pass the key already quoted with its colon
-// (`"name":`), so that writing it is one copy.
-func (w *jsonWriter) key(k string) {
-	if w.comma {
-		w.b = append(w.b, ',')
-	}
-	w.comma = true
-	w.b = append(w.b, k...)
-}
+// and, for every member but an object's first, the comma before it
+// (`,"name":`), so that writing it is one copy.
+func (w *jsonWriter) key(k string) { w.b = append(w.b, k...) }
 
 func (w *jsonWriter) str(k, v string) { w.key(k); w.b = appendString(w.b, v) }
 func (w *jsonWriter) int(k string, v int64) {
 	w.key(k)
-	w.b = strconv.AppendInt(w.b, v, 10)
+	w.b = appendInt(w.b, v)
 }
 func (w *jsonWriter) float(k string, v float64) { w.key(k); w.b = appendFloat(w.b, v) }
 func (w *jsonWriter) bool(k string, v bool)     { w.key(k); w.boolValue(v) }
@@ -243,7 +243,7 @@ func (w *jsonWriter) optInt(k string, v *int) {
 	if w.key(k); v == nil {
 		w.null()
 	} else {
-		w.b = strconv.AppendInt(w.b, int64(*v), 10)
+		w.b = appendInt(w.b, int64(*v))
 	}
 }
 
@@ -269,6 +269,18 @@ func (w *jsonWriter) optTime(k string, v *Time) {
 	} else {
 		w.appendTime(*v)
 	}
+}
+
+// appendInt is strconv.AppendInt in base 10 with a shortcut for the small
+// counts most fields hold.
+func appendInt(b []byte, v int64) []byte {
+	if uint64(v) < 100 {
+		if v < 10 {
+			return append(b, byte('0'+v))
+		}
+		return append(b, digitPairs[2*v], digitPairs[2*v+1])
+	}
+	return strconv.AppendInt(b, v, 10)
 }
 
 // appendFloat formats like encoding/json's float64 encoder.
@@ -325,9 +337,16 @@ func appendMicro(b []byte, i int64) []byte {
 const nsPerDay = 86400 * 1e9
 
 // appendTime writes t quoted, as Time.MarshalJSON does; within the cached
-// day only the clock is computed.
+// second only the nanoseconds are computed, within the cached day only the
+// clock.
 func (w *jsonWriter) appendTime(t Time) {
 	ns := int64(t)
+	if w.secOK && ns >= w.secStart && ns-w.secStart < 1e9 {
+		w.b = append(w.b, w.secText[:]...)
+		w.b = appendNanos(w.b, int(ns-w.secStart))
+		w.b = append(w.b, 'Z', '"')
+		return
+	}
 	day := lastDay.Load()
 	if day == nil || ns < day.start || ns-day.start >= nsPerDay {
 		start := ns - ((ns%nsPerDay)+nsPerDay)%nsPerDay
@@ -342,6 +361,7 @@ func (w *jsonWriter) appendTime(t Time) {
 	}
 	off := ns - day.start
 	sec := off / 1e9
+	start := len(w.b)
 	w.b = append(w.b, '"')
 	w.b = append(w.b, day.text[:]...)
 	w.b = appendDigits(w.b, int(sec/3600), 2)
@@ -350,8 +370,28 @@ func (w *jsonWriter) appendTime(t Time) {
 	w.b = append(w.b, ':')
 	w.b = appendDigits(w.b, int(sec%60), 2)
 	w.b = append(w.b, '.')
-	w.b = appendDigits(w.b, int(off%1e9), 9)
+	copy(w.secText[:], w.b[start:])
+	w.secStart, w.secOK = ns-off%1e9, true
+	w.b = appendNanos(w.b, int(off%1e9))
 	w.b = append(w.b, 'Z', '"')
+}
+
+// digitPairs is "00" to "99", for writing two digits per division.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendNanos writes v (0 ≤ v < 1e9) as nine digits.
+func appendNanos(b []byte, v int) []byte {
+	var buf [9]byte
+	for i := 7; i >= 1; i -= 2 {
+		q := v / 100
+		r := (v - q*100) * 2
+		buf[i], buf[i+1] = digitPairs[r], digitPairs[r+1]
+		v = q
+	}
+	buf[0] = byte('0' + v)
+	return append(b, buf[:]...)
 }
 
 // appendTime writes t quoted, as Time.MarshalJSON does, without
@@ -391,6 +431,14 @@ func appendDigits(b []byte, v, width int) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the ASCII bytes a JSON string holds as they are.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString quotes s exactly as encoding/json does with HTML escaping
 // on (its default): <, > and & as \u003c, \u003e, \u0026; control
 // characters escaped; invalid UTF-8 as \ufffd; U+2028 and U+2029 escaped.
@@ -399,7 +447,7 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainASCII[c] {
 				i++
 				continue
 			}

@@ -46,15 +46,24 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// BenchmarkAppendJSON encodes the records of the lab captures: real
+// connections, with every kind of value set somewhere.
 func BenchmarkAppendJSON(b *testing.B) {
-	r := Record{Schema: 1, File: "x.pcap", Client: "10.0.0.1:40000", Server: "10.0.0.2:80", FirstTS: 1_700_000_000_123_456_789, LastTS: 1_700_000_000_223_456_789}
-	r.Handshake.SynTS = ptr(r.FirstTS)
-	r.Handshake.RTTms = ptr(40.123456)
+	paths, _ := filepath.Glob("../testdata/lab/*.pcap")
+	var recs []Record
+	for _, p := range paths {
+		for _, c := range connsOf(b, p) {
+			recs = append(recs, Analyze(p, c))
+		}
+	}
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = r.AppendJSON(buf[:0])
+		for i := range recs {
+			buf = recs[i].AppendJSON(buf[:0])
+		}
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
 }
 
 // TestAppendFloatMatchesEncodingJSON checks the fast path for values that

@@ -21,12 +21,13 @@ const (
 	// of a few bytes stays for the rest of its TIME-WAIT, so that a capture
 	// of thousands of connections a second keeps flat memory.
 	DefaultMaxLinger = 10_000
-	// maxTombs bounds the tombstones held at once (about 1.5 MiB of map):
-	// past it the oldest are forgotten early. A segment arriving after more
-	// than DefaultMaxLinger+maxTombs later closes is rare, and a map that
-	// small stays in cache, which a tombstone per connection of a busy
-	// capture's last minute did not.
-	maxTombs = 1 << 16
+	// tombSlots is the size of the tombstone table (2 MiB, allocated when
+	// first needed): pairs of slots chosen by a hash of the key, the
+	// sooner-expiring of a full pair giving way. A segment arriving after
+	// more than DefaultMaxLinger later closes and after its tombstone gave
+	// way is rare; a table this size stays in cache, which a map holding a
+	// tombstone per connection of a busy capture's last minute did not.
+	tombSlots = 1 << 16
 	// DefaultMaxConns bounds the connections held at once. A Conn is about
 	// 1.5 KiB with its map entry, so the default stays near 3 GiB.
 	DefaultMaxConns = 2_000_000
@@ -60,32 +61,37 @@ type Table struct {
 	now          int64
 	// Closed connections already finished, by a hash of their key: a few
 	// bytes each where a whole Conn would be a kilobyte (tombstone).
-	tombs     map[uint64]tombstone
-	tombQueue []tombRef
-	tombHead  int
-	seed      maphash.Seed
+	tombs []tombstone
+	seed  maphash.Seed
 	// Counters for the summary.
 	Segments int
 	Late     int // segments of connections already closed and finished
 }
 
-// tombstone remembers a finished closed connection during TIME-WAIT.
+// tombstone remembers a finished closed connection during TIME-WAIT; a
+// zero hash is an empty slot.
 type tombstone struct {
+	hash      uint64
 	until     int64
 	serverISN Seq
 	hasISN    bool
 }
 
-type tombRef struct {
-	hash  uint64
-	until int64
+// tombHash hashes a key for the tombstone table; the low bit set keeps a
+// real hash from reading as an empty slot.
+func (t *Table) tombHash(k Key) uint64 { return maphash.Comparable(t.seed, k) | 1 }
+
+// tombPair returns the two slots a key hash may occupy.
+func (t *Table) tombPair(h uint64) (*tombstone, *tombstone) {
+	i := h & (tombSlots - 2)
+	return &t.tombs[i], &t.tombs[i+1]
 }
 
 // NewTable returns a table that calls finish for every finished connection.
 func NewTable(finish func(*Conn)) *Table {
 	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
 		MaxConns: DefaultMaxConns, Finish: finish, conns: make(map[Key]*Conn),
-		tombs: make(map[uint64]tombstone), seed: maphash.MakeSeed()}
+		seed: maphash.MakeSeed()}
 }
 
 // Len returns the number of connections held.
@@ -106,9 +112,9 @@ func (t *Table) Observe(seg *Segment) {
 	}
 	first := false
 	// A SYN without ACK always starts a new connection, so it need not look
-	// for a tombstone: one left behind expires from tombQueue, and cannot
-	// absorb anything while the new connection lives and lingers.
-	if c == nil && len(t.tombs) > 0 && seg.Flags&(FlagSYN|FlagACK) != FlagSYN && t.late(key, seg) {
+	// for a tombstone: one left behind expires, and cannot absorb anything
+	// while the new connection lives and lingers.
+	if c == nil && t.tombs != nil && seg.Flags&(FlagSYN|FlagACK) != FlagSYN && t.late(key, seg) {
 		t.Late++
 		return
 	}
@@ -138,16 +144,20 @@ func (t *Table) Observe(seg *Segment) {
 // closed and finished early within its linger (see DefaultMaxLinger). A SYN without ACK, or a SYN-ACK
 // with a new ISN, starts a new connection instead.
 func (t *Table) late(key Key, seg *Segment) bool {
-	h := maphash.Comparable(t.seed, key)
-	tb, ok := t.tombs[h]
-	if !ok {
+	h := t.tombHash(key)
+	a, b := t.tombPair(h)
+	tb := a
+	if tb.hash != h {
+		tb = b
+	}
+	if tb.hash != h {
 		return false
 	}
 	switch f := seg.Flags & (FlagSYN | FlagACK); {
 	case t.now > tb.until,
 		f == FlagSYN,
 		f == FlagSYN|FlagACK && !(tb.hasISN && seg.Seq == tb.serverISN):
-		delete(t.tombs, h)
+		*tb = tombstone{}
 		return false
 	}
 	return true
@@ -240,17 +250,6 @@ func (t *Table) expire() {
 	for c := t.head; c != nil && t.now-c.LastTS > idle; c = t.head {
 		t.finish(c)
 	}
-	for t.tombHead < len(t.tombQueue) && t.now > t.tombQueue[t.tombHead].until {
-		r := t.tombQueue[t.tombHead]
-		if tb, ok := t.tombs[r.hash]; ok && tb.until == r.until {
-			delete(t.tombs, r.hash)
-		}
-		t.tombHead++
-	}
-	if t.tombHead > 1024 && t.tombHead*2 > len(t.tombQueue) {
-		n := copy(t.tombQueue, t.tombQueue[t.tombHead:])
-		t.tombQueue, t.tombHead = t.tombQueue[:n], 0
-	}
 }
 
 // bury remembers a closed connection finished early for the rest of its
@@ -260,16 +259,20 @@ func (t *Table) bury(c *Conn) {
 	if until < t.now {
 		return
 	}
-	for len(t.tombs) >= maxTombs && t.tombHead < len(t.tombQueue) {
-		r := t.tombQueue[t.tombHead]
-		if tb, ok := t.tombs[r.hash]; ok && tb.until == r.until {
-			delete(t.tombs, r.hash)
-		}
-		t.tombHead++
+	if t.tombs == nil {
+		t.tombs = make([]tombstone, tombSlots)
 	}
-	h := maphash.Comparable(t.seed, c.Key)
-	t.tombs[h] = tombstone{until: until, serverISN: c.HS.ServerISN, hasISN: c.HS.HasSYNACK}
-	t.tombQueue = append(t.tombQueue, tombRef{h, until})
+	h := t.tombHash(c.Key)
+	a, b := t.tombPair(h)
+	slot := a
+	switch {
+	case a.hash == h || a.until < t.now:
+	case b.hash == h || b.until < t.now:
+		slot = b
+	case b.until < a.until:
+		slot = b
+	}
+	*slot = tombstone{hash: h, until: until, serverISN: c.HS.ServerISN, hasISN: c.HS.HasSYNACK}
 }
 
 // Flush finishes every connection still held, in order of connection

@@ -1,0 +1,87 @@
+package flows
+
+import (
+	"net/netip"
+	"testing"
+)
+
+// closeOnce is the packets of one connection's handshake and four-way
+// close between cli and srv starting at ts (synthetic, for the table's
+// bookkeeping only).
+func closeOnce(cli, srv netip.AddrPort, isn, srvISN Seq, ts int64) []Segment {
+	seg := func(dt int64, fromCli bool, f Flags, seq, ack Seq) Segment {
+		s := Segment{TS: ts + dt*1e6, Src: cli, Dst: srv, Flags: f, Seq: seq, Ack: ack, Window: 1000}
+		if !fromCli {
+			s.Src, s.Dst = srv, cli
+		}
+		return s
+	}
+	return []Segment{
+		seg(0, true, FlagSYN, isn, 0),
+		seg(1, false, FlagSYN|FlagACK, srvISN, isn+1),
+		seg(2, true, FlagACK, isn+1, srvISN+1),
+		seg(3, true, FlagFIN|FlagACK, isn+1, srvISN+1),
+		seg(4, false, FlagFIN|FlagACK, srvISN+1, isn+2),
+		seg(5, true, FlagACK, isn+2, srvISN+2),
+	}
+}
+
+// TestTombstones: with one closed connection allowed to linger, closing a
+// second finishes the first early; a straggler of the first (its last ACK
+// again) is then absorbed by its tombstone, not made a connection of its
+// own, while a new SYN on the same ports starts a new connection.
+func TestTombstones(t *testing.T) {
+	var finished []int
+	tab := NewTable(func(c *Conn) { finished = append(finished, c.Index) })
+	tab.MaxLinger = 1
+	a := netip.MustParseAddrPort("10.0.0.1:40000")
+	b := netip.MustParseAddrPort("10.0.0.1:40001")
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	segs := closeOnce(a, srv, 1000, 5000, 0)
+	segs = append(segs, closeOnce(b, srv, 2000, 6000, 10e6)...)
+	straggler := segs[5]
+	straggler.TS = 20e6
+	segs = append(segs, straggler)
+	segs = append(segs, closeOnce(a, srv, 9000, 7000, 30e6)...)
+	for i := range segs {
+		segs[i].Index = i + 1
+		tab.Observe(&segs[i])
+	}
+	tab.Flush()
+	if tab.Late != 1 {
+		t.Errorf("%d late segments, want 1 (the straggler)", tab.Late)
+	}
+	if len(finished) != 3 || tab.nextIndex != 3 {
+		t.Errorf("finished %v, %d made; want 3 connections", finished, tab.nextIndex)
+	}
+	// Without tombstones the straggler would have made a fourth.
+}
+
+// TestTombstonePairs: a tombstone's pair of slots holds two keys at once,
+// and a third gives way to the one expiring sooner.
+func TestTombstonePairs(t *testing.T) {
+	tab := NewTable(nil)
+	tab.tombs = make([]tombstone, tombSlots)
+	var keys []Key
+	for p := uint16(1); len(keys) < 3; p++ {
+		k, _ := KeyOf(netip.AddrPortFrom(netip.MustParseAddr("10.0.0.1"), p), netip.MustParseAddrPort("10.0.0.2:80"))
+		if len(keys) > 0 {
+			h0, _ := tab.tombPair(tab.tombHash(keys[0]))
+			h, _ := tab.tombPair(tab.tombHash(k))
+			if h != h0 {
+				continue
+			}
+		}
+		keys = append(keys, k)
+	}
+	tab.now = 0
+	for i, k := range keys {
+		c := &Conn{Key: k, ClosedTS: int64(i+1) * 1e9}
+		tab.bury(c)
+	}
+	ack := Segment{Flags: FlagACK}
+	got := []bool{tab.late(keys[0], &ack), tab.late(keys[1], &ack), tab.late(keys[2], &ack)}
+	if got[0] || !got[1] || !got[2] {
+		t.Errorf("late = %v; want the soonest-expiring (first) to have given way", got)
+	}
+}
