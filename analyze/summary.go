@@ -53,35 +53,65 @@ func Summarize(recs []Record) Summary {
 
 // Add counts one record, so that a summary of millions of connections
 // needs none of them kept.
-func (s *Summary) Add(r *Record) {
-	{
-		s.Connections++
-		s.States[r.State]++
-		s.Handshakes[r.Handshake.Status]++
-		s.Teardowns[r.Teardown.Kind]++
-		fins := r.Teardown.FinCountClient + r.Teardown.FinCountServer
-		if r.Handshake.SynCount > 0 && fins > 0 {
-			s.SynAndFin++
+func (s *Summary) Add(r *Record) { s.AddItem(ItemOf(r)) }
+
+// SummaryItem is what a summary takes from one record: a few dozen bytes
+// to hold where the record is a kilobyte and more, for summaries whose
+// records arrive out of order (several files at once) and must be added
+// in order so that sums come out bit for bit the same.
+type SummaryItem struct {
+	State, Handshake, Teardown                       string
+	SynAndFin, Reset, OpenAtEnd, BegunBefore         bool
+	HasHandshakeRTT, HasDataRTT, HasWindow           bool
+	Duration, HandshakeRTT, DataRTT, Packets, Window float64
+}
+
+// ItemOf takes from r what a summary counts.
+func ItemOf(r *Record) SummaryItem {
+	it := SummaryItem{
+		State: r.State, Handshake: r.Handshake.Status, Teardown: r.Teardown.Kind,
+		SynAndFin:   r.Handshake.SynCount > 0 && r.Teardown.FinCountClient+r.Teardown.FinCountServer > 0,
+		Reset:       r.Teardown.RstTS != nil,
+		OpenAtEnd:   r.Teardown.RstTS == nil && (r.Teardown.Fin1TS == nil || r.Teardown.Fin2TS == nil),
+		BegunBefore: r.Handshake.SynCount == 0,
+		Duration:    r.DurationMS,
+		Packets:     float64(r.Stats.ClientPkts + r.Stats.ServerPkts),
+	}
+	if p := r.Handshake.RTTms; p != nil {
+		it.HandshakeRTT, it.HasHandshakeRTT = *p, true
+	}
+	if p := r.Stats.RTTMeanMS; p != nil {
+		it.DataRTT, it.HasDataRTT = *p, true
+	}
+	if p := r.Stats.WindowMax; p != nil {
+		it.Window, it.HasWindow = float64(*p), true
+	}
+	return it
+}
+
+// AddItem counts one record's item.
+func (s *Summary) AddItem(it SummaryItem) {
+	s.Connections++
+	s.States[it.State]++
+	s.Handshakes[it.Handshake]++
+	s.Teardowns[it.Teardown]++
+	for _, c := range []struct {
+		on bool
+		n  *int
+	}{{it.SynAndFin, &s.SynAndFin}, {it.Reset, &s.Reset}, {it.OpenAtEnd, &s.OpenAtEnd}, {it.BegunBefore, &s.BegunBefore}} {
+		if c.on {
+			*c.n++
 		}
-		if r.Teardown.RstTS != nil {
-			s.Reset++
-		}
-		if r.Teardown.RstTS == nil && (r.Teardown.Fin1TS == nil || r.Teardown.Fin2TS == nil) {
-			s.OpenAtEnd++
-		}
-		if r.Handshake.SynCount == 0 {
-			s.BegunBefore++
-		}
-		s.DurationMS.add(r.DurationMS)
-		if r.Handshake.RTTms != nil {
-			s.HandshakeRTT.add(*r.Handshake.RTTms)
-		}
-		if r.Stats.RTTMeanMS != nil {
-			s.DataRTT.add(*r.Stats.RTTMeanMS)
-		}
-		s.Packets.add(float64(r.Stats.ClientPkts + r.Stats.ServerPkts))
-		if r.Stats.WindowMax != nil {
-			s.Window.add(float64(*r.Stats.WindowMax))
-		}
+	}
+	s.DurationMS.add(it.Duration)
+	if it.HasHandshakeRTT {
+		s.HandshakeRTT.add(it.HandshakeRTT)
+	}
+	if it.HasDataRTT {
+		s.DataRTT.add(it.DataRTT)
+	}
+	s.Packets.add(it.Packets)
+	if it.HasWindow {
+		s.Window.add(it.Window)
 	}
 }

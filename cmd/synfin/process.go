@@ -28,6 +28,7 @@ type fileStats struct {
 	EarlyFinish int // connections finished early because of --max-conns
 	MaxConns    int
 	Late        int // segments of connections finished early, absorbed by their tombstones
+	decoded     bool
 }
 
 // linkName names a link type for messages, without gopacket's placeholder
@@ -112,19 +113,8 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 					return
 				}
 				st.Packets++
-				derr := dec.Decode(&pkt, &b.seg[b.n])
-				switch {
-				case derr == nil:
+				if st.count(name, &pkt, dec.Decode(&pkt, &b.seg[b.n])); st.decoded {
 					b.n++
-				case errors.Is(derr, flows.ErrUnsupportedLink):
-					st.Unsupported[pkt.Link]++
-				case flows.IsDamage(derr):
-					st.Damaged++
-					if len(st.Examples) < maxExamples {
-						st.Examples = append(st.Examples, &flows.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
-					}
-				default:
-					st.NotTCP++
 				}
 			}
 			segs <- b
@@ -178,6 +168,24 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 		return st, readErr
 	}
 	return st, nil
+}
+
+// count files one packet's decoding outcome; st.decoded says whether it
+// gave a segment.
+func (st *fileStats) count(name string, pkt *flows.Packet, derr error) {
+	st.decoded = derr == nil
+	switch {
+	case derr == nil:
+	case errors.Is(derr, flows.ErrUnsupportedLink):
+		st.Unsupported[pkt.Link]++
+	case flows.IsDamage(derr):
+		st.Damaged++
+		if len(st.Examples) < maxExamples {
+			st.Examples = append(st.Examples, &flows.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
+		}
+	default:
+		st.NotTCP++
+	}
 }
 
 // sortRecords orders records by input order, then connection number.

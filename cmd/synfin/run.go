@@ -183,7 +183,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	summary := analyze.NewSummary()
 	if o.view == "summary" {
-		ses.keep = summary.Add
+		ses.keep, ses.summarize = summary.Add, summary.AddItem
 	}
 	read, damaged, fileOrder, err := ses.analyzeAll(inputs)
 	if err != nil {

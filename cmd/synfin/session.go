@@ -58,12 +58,16 @@ func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer
 
 // session analyses the inputs of one run and hands their records to keep.
 type session struct {
-	o         *options
-	out       io.Writer
-	stderr    io.Writer
-	filter    func(*analyze.Record) bool
-	keep      func(*analyze.Record) // valid during the call only: Clone to keep
-	flush     func() error          // for streaming formats
+	o      *options
+	out    io.Writer
+	stderr io.Writer
+	filter func(*analyze.Record) bool
+	keep   func(*analyze.Record) // valid during the call only: Clone to keep
+	// summarize, for the summary view, takes what keep would count: files
+	// analysed at once hold these small items, not records, until their
+	// turn.
+	summarize func(analyze.SummaryItem)
+	flush     func() error // for streaming formats
 	streaming bool
 	multi     bool // several inputs: records name their file
 	// trace, when set, gives each input's segment hook (ladders); it
@@ -78,6 +82,7 @@ type fileResult struct {
 	st    fileStats
 	err   error
 	recs  []analyze.Record
+	items []analyze.SummaryItem
 	spool *os.File // a streaming format's output for the file, to copy out in order
 }
 
@@ -139,6 +144,9 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 			for i := range res.recs {
 				s.keep(&res.recs[i])
 			}
+			for _, it := range res.items {
+				s.summarize(it)
+			}
 			if res.spool != nil {
 				if err = s.copySpool(res.spool); err != nil {
 					return read, damaged, order, err
@@ -168,6 +176,12 @@ func (s *session) analyzeParallel(in input) fileResult {
 			res.spool = spool
 			return res
 		}
+	}
+	if s.summarize != nil {
+		var items []analyze.SummaryItem
+		res := s.analyzeOne(in, func(r *analyze.Record) { items = append(items, analyze.ItemOf(r)) })
+		res.items = items
+		return res
 	}
 	var recs []analyze.Record
 	res := s.analyzeOne(in, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
