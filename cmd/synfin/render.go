@@ -99,30 +99,40 @@ func newStream(w io.Writer, format string, v view, multiFile, header bool) (func
 // renderView prints records through a view's columns. Tables a person
 // reads get their headers in lang; CSV keeps the machine names, which are
 // also the --sort keys.
-func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool, lang msg.Lang) error {
-	cols, header := viewColumns(v, multiFile)
+// A terminal table wider than fit cells is fitted (fitTable; fit 0: no
+// limit); note says what that did, or is empty.
+func renderView(w io.Writer, format string, v view, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
+	cols, names := viewColumns(v, multiFile)
+	header := names
 	if format != "csv" {
-		header = translateHeaders(lang, header)
+		header = translateHeaders(lang, names)
 	}
 	rows := make([][]string, len(recs))
 	for i := range recs {
 		rows[i] = rowOf(cols, &recs[i], format)
+	}
+	if format == "table" && fit > 0 {
+		keep, dropped, cut := fitTable(v.name, names, header, rows, fit)
+		if len(dropped) > 0 || cut {
+			note = fitNote(dropped, cut)
+			header, rows = selectColumns(keep, header, rows)
+		}
 	}
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write(header)
 		_ = cw.WriteAll(rows)
-		return cw.Error()
+		return "", cw.Error()
 	case "markdown":
 		fmt.Fprintf(w, "### %s\n\n", v.title)
 	}
 	t := newTable(w, format)
 	t.Header(header)
 	if err := t.Bulk(rows); err != nil {
-		return err
+		return note, err
 	}
-	return t.Render()
+	return note, t.Render()
 }
 
 // writeRecords prints full records as JSON Lines or one JSON array.

@@ -53,6 +53,7 @@ type options struct {
 	version     bool
 	ja4t        bool
 	draw        drawOptions
+	wide        bool
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
@@ -77,6 +78,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
 	fs.StringVar(&o.lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
+	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
 	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
 	fs.BoolVar(&o.draw.full, "full", false, "ladder: every packet, without folding long data phases")
@@ -200,6 +202,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.limit > 0 && len(recs) > o.limit {
 		recs = recs[:o.limit]
 	}
+	fit := 0 // terminal width to fit tables into; 0 for files, pipes and --wide
+	if o.format == "table" && !o.wide {
+		fit = terminalWidth(out)
+	}
+	var note string
 	switch {
 	case ses.streaming:
 		err = ses.flush()
@@ -208,9 +215,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case o.format == "json" || o.format == "jsonl":
 		err = writeRecords(out, o.format, recs)
 	case o.view == "demo":
-		err = renderDemo(out, o.format, recs)
+		note, err = renderDemo(out, o.format, recs, fit)
 	default:
-		err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1, lang)
+		note, err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1, lang, fit)
+	}
+	if note != "" && !o.quiet {
+		say(stderr, "%s", note)
 	}
 	if err != nil {
 		say(stderr, "synfin: error: writing output: %v", err)
@@ -223,21 +233,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // renderDemo prints every view of the embedded capture, one after another.
-func renderDemo(w io.Writer, format string, recs []analyze.Record) error {
+func renderDemo(w io.Writer, format string, recs []analyze.Record, fit int) (note string, err error) {
 	for _, name := range []string{"conns", "handshakes", "options", "teardowns"} {
 		v := views[name]
 		if format == "table" {
 			fmt.Fprintf(w, "%s\n", v.title)
 		}
-		if err := renderView(w, format, v, recs, false, msg.EN); err != nil {
-			return err
+		n, err := renderView(w, format, v, recs, false, msg.EN, fit)
+		if err != nil {
+			return note, err
+		}
+		if n != "" {
+			note = "synfin: note: to fit the terminal, some columns are left out or shortened; --wide shows everything"
 		}
 		fmt.Fprintln(w)
 	}
 	if format == "table" {
 		fmt.Fprintf(w, "Summary\n")
 	}
-	return renderSummary(w, format, analyze.Summarize(recs), msg.EN)
+	return note, renderSummary(w, format, analyze.Summarize(recs), msg.EN)
 }
 
 // newFilter builds the record filter of --host, --port, --conn and --state.
