@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -23,130 +24,145 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return strconv.AppendQuote(nil, t.String()), nil
 }
 
+// UnmarshalJSON implements json.Unmarshaler, reading what MarshalJSON
+// writes.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return fmt.Errorf("time %s: %w", b, err)
+	}
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	*t = Time(tm.UnixNano())
+	return nil
+}
+
 // Record is one connection as SPEC §7 defines it. Pointer fields are JSON
 // null when the value was not seen.
 type Record struct {
-	Schema            int       `json:"schema"`
-	File              string    `json:"file"`
-	Conn              int       `json:"conn"`
-	Client            string    `json:"client"`
-	Server            string    `json:"server"`
-	ClientBy          string    `json:"client_by"`
-	FirstTS           Time      `json:"first_ts"`
-	LastTS            Time      `json:"last_ts"`
-	DurationMS        float64   `json:"duration_ms"`
-	State             string    `json:"state"`
-	History           string    `json:"history"`
-	Completeness      int       `json:"completeness"`
-	CompletenessLabel string    `json:"completeness_label"`
-	SFStatus          string    `json:"sf_status"`
-	Handshake         Handshake `json:"handshake"`
-	Teardown          Teardown  `json:"teardown"`
-	Stats             Stats     `json:"stats"`
-	App               *string   `json:"app"`
+	Schema            int       `json:"schema" parquet:"schema"`
+	File              string    `json:"file" parquet:"file"`
+	Conn              int       `json:"conn" parquet:"conn"`
+	Client            string    `json:"client" parquet:"client"`
+	Server            string    `json:"server" parquet:"server"`
+	ClientBy          string    `json:"client_by" parquet:"client_by"`
+	FirstTS           Time      `json:"first_ts" parquet:"first_ts,timestamp(nanosecond)"`
+	LastTS            Time      `json:"last_ts" parquet:"last_ts,timestamp(nanosecond)"`
+	DurationMS        float64   `json:"duration_ms" parquet:"duration_ms"`
+	State             string    `json:"state" parquet:"state"`
+	History           string    `json:"history" parquet:"history"`
+	Completeness      int       `json:"completeness" parquet:"completeness"`
+	CompletenessLabel string    `json:"completeness_label" parquet:"completeness_label"`
+	SFStatus          string    `json:"sf_status" parquet:"sf_status"`
+	Handshake         Handshake `json:"handshake" parquet:"handshake"`
+	Teardown          Teardown  `json:"teardown" parquet:"teardown"`
+	Stats             Stats     `json:"stats" parquet:"stats"`
+	App               *string   `json:"app" parquet:"app,optional"`
 }
 
 // Handshake is the opening of a connection (SPEC §3).
 type Handshake struct {
-	Status          string      `json:"status"`
-	SynTS           *Time       `json:"syn_ts"`
-	SynackTS        *Time       `json:"synack_ts"`
-	AckTS           *Time       `json:"ack_ts"`
-	SynCount        int         `json:"syn_count"`
-	SynackCount     int         `json:"synack_count"`
-	RTTms           *float64    `json:"rtt_ms"`
-	IRTTms          *float64    `json:"irtt_ms"`       // Wireshark's tcp.analysis.initial_rtt, by its rule
-	RTTAmbiguous    bool        `json:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
-	SynSynackMS     *float64    `json:"syn_synack_ms"`
-	SynackAckMS     *float64    `json:"synack_ack_ms"`
-	RejectMS        *float64    `json:"reject_ms"` // SYN to the RST that refused it
-	CapturePoint    *string     `json:"capture_point"`
-	ClientISN       *uint32     `json:"client_isn"`
-	ServerISN       *uint32     `json:"server_isn"`
-	AckOK           *bool       `json:"ack_ok"`
-	SynOptions      *Options    `json:"syn_options"`
-	SynackOptions   *Options    `json:"synack_options"`
-	SynSignature    *string     `json:"syn_signature"`
-	SynackSignature *string     `json:"synack_signature"`
-	Negotiated      *Negotiated `json:"negotiated"`
+	Status          string      `json:"status" parquet:"status"`
+	SynTS           *Time       `json:"syn_ts" parquet:"syn_ts,optional,timestamp(nanosecond)"`
+	SynackTS        *Time       `json:"synack_ts" parquet:"synack_ts,optional,timestamp(nanosecond)"`
+	AckTS           *Time       `json:"ack_ts" parquet:"ack_ts,optional,timestamp(nanosecond)"`
+	SynCount        int         `json:"syn_count" parquet:"syn_count"`
+	SynackCount     int         `json:"synack_count" parquet:"synack_count"`
+	RTTms           *float64    `json:"rtt_ms" parquet:"rtt_ms,optional"`
+	IRTTms          *float64    `json:"irtt_ms" parquet:"irtt_ms,optional"`    // Wireshark's tcp.analysis.initial_rtt, by its rule
+	RTTAmbiguous    bool        `json:"rtt_ambiguous" parquet:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
+	SynSynackMS     *float64    `json:"syn_synack_ms" parquet:"syn_synack_ms,optional"`
+	SynackAckMS     *float64    `json:"synack_ack_ms" parquet:"synack_ack_ms,optional"`
+	RejectMS        *float64    `json:"reject_ms" parquet:"reject_ms,optional"` // SYN to the RST that refused it
+	CapturePoint    *string     `json:"capture_point" parquet:"capture_point,optional"`
+	ClientISN       *uint32     `json:"client_isn" parquet:"client_isn,optional"`
+	ServerISN       *uint32     `json:"server_isn" parquet:"server_isn,optional"`
+	AckOK           *bool       `json:"ack_ok" parquet:"ack_ok,optional"`
+	SynOptions      *Options    `json:"syn_options" parquet:"syn_options,optional"`
+	SynackOptions   *Options    `json:"synack_options" parquet:"synack_options,optional"`
+	SynSignature    *string     `json:"syn_signature" parquet:"syn_signature,optional"`
+	SynackSignature *string     `json:"synack_signature" parquet:"synack_signature,optional"`
+	Negotiated      *Negotiated `json:"negotiated" parquet:"negotiated,optional"`
 }
 
 // Options are the TCP options and header fields of a SYN or SYN-ACK.
 type Options struct {
-	MSS       *int    `json:"mss"`
-	WScale    *int    `json:"wscale"`
-	SackPerm  bool    `json:"sack_perm"`
-	TSVal     *uint32 `json:"ts_val"`
-	TSEcr     *uint32 `json:"ts_ecr"`
-	TFO       *string `json:"tfo"`
-	MPTCP     *int    `json:"mptcp"`
-	EOL       bool    `json:"eol"`
-	NOP       int     `json:"nop"`
-	Unknown   []int   `json:"unknown"`
-	Layout    string  `json:"layout"`
-	Window    int     `json:"window"`
-	TTL       int     `json:"ttl"`
-	DF        bool    `json:"df"`
-	ECE       bool    `json:"ece"`
-	CWR       bool    `json:"cwr"`
-	Malformed *string `json:"malformed"`
+	MSS       *int    `json:"mss" parquet:"mss,optional"`
+	WScale    *int    `json:"wscale" parquet:"wscale,optional"`
+	SackPerm  bool    `json:"sack_perm" parquet:"sack_perm"`
+	TSVal     *uint32 `json:"ts_val" parquet:"ts_val,optional"`
+	TSEcr     *uint32 `json:"ts_ecr" parquet:"ts_ecr,optional"`
+	TFO       *string `json:"tfo" parquet:"tfo,optional"`
+	MPTCP     *int    `json:"mptcp" parquet:"mptcp,optional"`
+	EOL       bool    `json:"eol" parquet:"eol"`
+	NOP       int     `json:"nop" parquet:"nop"`
+	Unknown   []int   `json:"unknown" parquet:"unknown,list,optional"`
+	Layout    string  `json:"layout" parquet:"layout"`
+	Window    int     `json:"window" parquet:"window"`
+	TTL       int     `json:"ttl" parquet:"ttl"`
+	DF        bool    `json:"df" parquet:"df"`
+	ECE       bool    `json:"ece" parquet:"ece"`
+	CWR       bool    `json:"cwr" parquet:"cwr"`
+	Malformed *string `json:"malformed" parquet:"malformed,optional"`
 }
 
 // Negotiated is what both sides agreed on in the handshake.
 type Negotiated struct {
-	MSS           *int `json:"mss"`
-	WScaleClient  *int `json:"wscale_client"`
-	WScaleServer  *int `json:"wscale_server"`
-	WScaleClamped bool `json:"wscale_clamped"` // a side asked for a shift over 14
-	Sack          bool `json:"sack"`
-	Timestamps    bool `json:"timestamps"`
-	ECN           bool `json:"ecn"`
-	TFO           bool `json:"tfo"`
+	MSS           *int `json:"mss" parquet:"mss,optional"`
+	WScaleClient  *int `json:"wscale_client" parquet:"wscale_client,optional"`
+	WScaleServer  *int `json:"wscale_server" parquet:"wscale_server,optional"`
+	WScaleClamped bool `json:"wscale_clamped" parquet:"wscale_clamped"` // a side asked for a shift over 14
+	Sack          bool `json:"sack" parquet:"sack"`
+	Timestamps    bool `json:"timestamps" parquet:"timestamps"`
+	ECN           bool `json:"ecn" parquet:"ecn"`
+	TFO           bool `json:"tfo" parquet:"tfo"`
 }
 
 // Teardown is the closing of a connection (SPEC §4).
 type Teardown struct {
-	Kind           string   `json:"kind"`
-	Closer         string   `json:"closer"`
-	Fin1TS         *Time    `json:"fin1_ts"`
-	Fin1AckTS      *Time    `json:"fin1_ack_ts"`
-	Fin2TS         *Time    `json:"fin2_ts"`
-	Fin2AckTS      *Time    `json:"fin2_ack_ts"`
-	RstTS          *Time    `json:"rst_ts"`
-	RstBy          *string  `json:"rst_by"`
-	DurationMS     *float64 `json:"duration_ms"`
-	FinCountClient int      `json:"fin_count_client"`
-	FinCountServer int      `json:"fin_count_server"`
-	DataAfterFin   int64    `json:"data_after_fin"`
+	Kind           string   `json:"kind" parquet:"kind"`
+	Closer         string   `json:"closer" parquet:"closer"`
+	Fin1TS         *Time    `json:"fin1_ts" parquet:"fin1_ts,optional,timestamp(nanosecond)"`
+	Fin1AckTS      *Time    `json:"fin1_ack_ts" parquet:"fin1_ack_ts,optional,timestamp(nanosecond)"`
+	Fin2TS         *Time    `json:"fin2_ts" parquet:"fin2_ts,optional,timestamp(nanosecond)"`
+	Fin2AckTS      *Time    `json:"fin2_ack_ts" parquet:"fin2_ack_ts,optional,timestamp(nanosecond)"`
+	RstTS          *Time    `json:"rst_ts" parquet:"rst_ts,optional,timestamp(nanosecond)"`
+	RstBy          *string  `json:"rst_by" parquet:"rst_by,optional"`
+	DurationMS     *float64 `json:"duration_ms" parquet:"duration_ms,optional"`
+	FinCountClient int      `json:"fin_count_client" parquet:"fin_count_client"`
+	FinCountServer int      `json:"fin_count_server" parquet:"fin_count_server"`
+	DataAfterFin   int64    `json:"data_after_fin" parquet:"data_after_fin"`
 }
 
 // Stats are the per-direction counters of SPEC §6.
 type Stats struct {
-	ClientPkts      int      `json:"client_pkts"`
-	ServerPkts      int      `json:"server_pkts"`
-	ClientBytes     int64    `json:"client_bytes"`
-	ServerBytes     int64    `json:"server_bytes"`
-	ClientUnique    int64    `json:"client_unique_bytes"` // payload bytes counted once, from sequence numbers
-	ServerUnique    int64    `json:"server_unique_bytes"`
-	ClientRetx      int      `json:"client_retx"`
-	ServerRetx      int      `json:"server_retx"`
-	ClientRetxBytes int64    `json:"client_retx_bytes"`
-	ServerRetxBytes int64    `json:"server_retx_bytes"`
-	OutOfOrder      int      `json:"out_of_order"`
-	ZeroWindow      int      `json:"zero_window"`
-	ClientZeroWin   int      `json:"client_zero_window"`
-	ServerZeroWin   int      `json:"server_zero_window"`
-	KeepAlives      int      `json:"keepalives"`
-	MissedBytes     int64    `json:"missed_bytes"`
-	RTTSamples      int      `json:"rtt_samples"`
-	RTTMinMS        *float64 `json:"rtt_min_ms"`
-	RTTMeanMS       *float64 `json:"rtt_mean_ms"`
-	RTTMaxMS        *float64 `json:"rtt_max_ms"`
-	WindowMin       *int     `json:"window_min"`
-	WindowMax       *int     `json:"window_max"`
-	WindowMean      *float64 `json:"window_mean"`
-	WindowScaledMin *int64   `json:"window_scaled_min"`
-	WindowScaledMax *int64   `json:"window_scaled_max"`
+	ClientPkts      int      `json:"client_pkts" parquet:"client_pkts"`
+	ServerPkts      int      `json:"server_pkts" parquet:"server_pkts"`
+	ClientBytes     int64    `json:"client_bytes" parquet:"client_bytes"`
+	ServerBytes     int64    `json:"server_bytes" parquet:"server_bytes"`
+	ClientUnique    int64    `json:"client_unique_bytes" parquet:"client_unique_bytes"` // payload bytes counted once, from sequence numbers
+	ServerUnique    int64    `json:"server_unique_bytes" parquet:"server_unique_bytes"`
+	ClientRetx      int      `json:"client_retx" parquet:"client_retx"`
+	ServerRetx      int      `json:"server_retx" parquet:"server_retx"`
+	ClientRetxBytes int64    `json:"client_retx_bytes" parquet:"client_retx_bytes"`
+	ServerRetxBytes int64    `json:"server_retx_bytes" parquet:"server_retx_bytes"`
+	OutOfOrder      int      `json:"out_of_order" parquet:"out_of_order"`
+	ZeroWindow      int      `json:"zero_window" parquet:"zero_window"`
+	ClientZeroWin   int      `json:"client_zero_window" parquet:"client_zero_window"`
+	ServerZeroWin   int      `json:"server_zero_window" parquet:"server_zero_window"`
+	KeepAlives      int      `json:"keepalives" parquet:"keepalives"`
+	MissedBytes     int64    `json:"missed_bytes" parquet:"missed_bytes"`
+	RTTSamples      int      `json:"rtt_samples" parquet:"rtt_samples"`
+	RTTMinMS        *float64 `json:"rtt_min_ms" parquet:"rtt_min_ms,optional"`
+	RTTMeanMS       *float64 `json:"rtt_mean_ms" parquet:"rtt_mean_ms,optional"`
+	RTTMaxMS        *float64 `json:"rtt_max_ms" parquet:"rtt_max_ms,optional"`
+	WindowMin       *int     `json:"window_min" parquet:"window_min,optional"`
+	WindowMax       *int     `json:"window_max" parquet:"window_max,optional"`
+	WindowMean      *float64 `json:"window_mean" parquet:"window_mean,optional"`
+	WindowScaledMin *int64   `json:"window_scaled_min" parquet:"window_scaled_min,optional"`
+	WindowScaledMax *int64   `json:"window_scaled_max" parquet:"window_scaled_max,optional"`
 }
 
 func ptr[T any](v T) *T { return &v }

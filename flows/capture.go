@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -34,13 +35,14 @@ type Capture struct {
 	Format      string // "pcap", "pcap-ns" or "pcapng"
 	Compression string // "", "gzip", "zstd", "lz4", "xz" or "bzip2"
 
-	pcap  *pcapgo.Reader
-	ng    *pcapgo.NgReader
-	guard *recordGuard
-	link  layers.LinkType // classic pcap's single link type
-	next  int64           // classic pcap: offset of the next record
-	index int
-	close func()
+	pcap    *pcapgo.Reader
+	ng      *pcapgo.NgReader
+	guard   *recordGuard
+	link    layers.LinkType // classic pcap's single link type
+	next    int64           // classic pcap: offset of the next record
+	index   int
+	close   func()
+	buffers []*bufio.Reader // pooled, returned by Close
 }
 
 // Magic numbers, read little-endian from the first four bytes.
@@ -68,47 +70,15 @@ var decompressLimit int64
 // error) when nothing can be read.
 func Open(name string, r io.Reader) (*Capture, error) {
 	c := &Capture{Name: name, close: func() {}}
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(6)
-	var dec io.Reader
-	var err error
-	switch {
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		c.Compression = "gzip"
-		var z *gzip.Reader
-		if z, err = gzip.NewReader(br); err == nil {
-			dec = z
-		}
-	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		c.Compression = "zstd"
-		var z *zstd.Decoder
-		// One goroutine and a bounded window: a hostile frame header cannot
-		// make the decoder reserve more than 64 MiB, nor a bomb expand past
-		// 256 MiB in memory (the output streams).
-		z, err = zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(64<<20), zstd.WithDecoderMaxMemory(256<<20))
-		if err == nil {
-			dec = z
-			c.close = z.Close
-		}
-	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
-		c.Compression = "lz4"
-		dec = lz4.NewReader(br)
-	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
-		c.Compression = "xz"
-		dec, err = xz.NewReader(br)
-	case bytes.HasPrefix(head, []byte("BZh")):
-		c.Compression = "bzip2"
-		dec = bzip2.NewReader(br)
-	}
+	br, compression, closeFn, err := Decompress(r)
+	c.Compression = compression
 	if err != nil {
-		return nil, &OpenError{name, fmt.Errorf("%s stream: %w", c.Compression, err)}
+		return nil, &OpenError{name, err}
 	}
-	if dec != nil {
-		if decompressLimit > 0 {
-			dec = io.LimitReader(dec, decompressLimit)
-		}
-		br = bufio.NewReaderSize(dec, 64<<10)
+	if closeFn != nil {
+		c.close = closeFn
 	}
+	var head []byte
 	head, err = br.Peek(4)
 	if len(head) < 4 {
 		if c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF) {
@@ -129,7 +99,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		// pcapgo reads through a bufio.Reader; handing it one of our size
 		// (it keeps a *bufio.Reader it is given) saves a layer of 4 KiB
 		// copies.
-		c.pcap, err = pcapgo.NewReader(bufio.NewReaderSize(c.guard, readBuffer))
+		c.pcap, err = pcapgo.NewReader(c.pooled(&bigReaders, c.guard))
 		if err != nil {
 			return nil, &OpenError{name, fmt.Errorf("pcap file header is damaged: %w", err)}
 		}
@@ -140,7 +110,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		c.guard = newPcapngGuard(br)
 		// WantMixedLinkType: without it pcapgo silently drops the packets
 		// of every interface whose link type differs from the first one.
-		c.ng, err = pcapgo.NewNgReader(bufio.NewReaderSize(c.guard, readBuffer), pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		c.ng, err = pcapgo.NewNgReader(c.pooled(&bigReaders, c.guard), pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
 			return nil, &OpenError{name, fmt.Errorf("pcapng section header is damaged: %w", err)}
 		}
@@ -152,8 +122,111 @@ func Open(name string, r io.Reader) (*Capture, error) {
 	return c, nil
 }
 
+// Decompress sniffs the compression of r from its magic bytes (gzip, zstd,
+// lz4, xz, bzip2, or none) and returns a buffered reader of the
+// decompressed bytes, the compression's name, and a function that releases
+// the decompressor (nil when there is nothing to release). Archives use it
+// to look inside compressed tar files.
+func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func(), err error) {
+	var free []*bufio.Reader
+	defer func() {
+		// The buffers go back to their pool when the caller is done, or
+		// at once when there is nothing to read.
+		if err != nil {
+			for _, b := range free {
+				putReader(&smallReaders, b)
+			}
+			return
+		}
+		inner := closeFn
+		closeFn = func() {
+			if inner != nil {
+				inner()
+			}
+			for _, b := range free {
+				putReader(&smallReaders, b)
+			}
+		}
+	}()
+	br = getReader(&smallReaders, r, 64<<10)
+	free = append(free, br)
+	head, _ := br.Peek(6)
+	var dec io.Reader
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		compression = "gzip"
+		var z *gzip.Reader
+		if z, err = gzip.NewReader(br); err == nil {
+			dec = z
+		}
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		compression = "zstd"
+		var z *zstd.Decoder
+		// One goroutine and a bounded window: a hostile frame header cannot
+		// make the decoder reserve more than 64 MiB, nor a bomb expand past
+		// 256 MiB in memory (the output streams).
+		z, err = zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(64<<20), zstd.WithDecoderMaxMemory(256<<20))
+		if err == nil {
+			dec = z
+			closeFn = z.Close
+		}
+	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
+		compression = "lz4"
+		dec = lz4.NewReader(br)
+	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
+		compression = "xz"
+		dec, err = xz.NewReader(br)
+	case bytes.HasPrefix(head, []byte("BZh")):
+		compression = "bzip2"
+		dec = bzip2.NewReader(br)
+	}
+	if err != nil {
+		return nil, compression, nil, fmt.Errorf("%s stream: %w", compression, err)
+	}
+	if dec != nil {
+		if decompressLimit > 0 {
+			dec = io.LimitReader(dec, decompressLimit)
+		}
+		br = getReader(&smallReaders, dec, 64<<10)
+		free = append(free, br)
+	}
+	return br, compression, closeFn, nil
+}
+
 // Close releases decompressor resources. It does not close the underlying reader.
-func (c *Capture) Close() { c.close() }
+func (c *Capture) Close() {
+	c.close()
+	for _, b := range c.buffers {
+		putReader(&bigReaders, b)
+	}
+	c.buffers = nil
+}
+
+// Read buffers are pooled: a batch opens thousands of captures, and
+// allocating (and clearing, and collecting) 400 KiB of buffers for each
+// cost more than reading a small one.
+var smallReaders, bigReaders sync.Pool
+
+func getReader(p *sync.Pool, r io.Reader, size int) *bufio.Reader {
+	if b, ok := p.Get().(*bufio.Reader); ok {
+		b.Reset(r)
+		return b
+	}
+	return bufio.NewReaderSize(r, size)
+}
+
+func putReader(p *sync.Pool, b *bufio.Reader) {
+	b.Reset(nil)
+	p.Put(b)
+}
+
+// pooled returns a readBuffer-sized reader of r, returned to its pool by
+// Close.
+func (c *Capture) pooled(p *sync.Pool, r io.Reader) *bufio.Reader {
+	b := getReader(p, r, readBuffer)
+	c.buffers = append(c.buffers, b)
+	return b
+}
 
 // Next reads the next packet into p. It returns io.EOF at a clean end of
 // input and a *PacketError when the file is damaged or cut short; in both

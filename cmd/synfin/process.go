@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -51,6 +53,28 @@ type limits struct {
 	// trace, when set, sees every segment (flows.Table.Trace); it runs on
 	// the table's goroutine and is done when analyzeCapture returns.
 	trace func(*flows.Conn, *flows.Segment, flows.Dir, flows.SegClass)
+	// small says the input is small (smallInput): its stages run one after
+	// another in the caller's goroutine, since starting and stopping three
+	// goroutines costs more than a few thousand packets do.
+	small bool
+}
+
+// smallInput is the size under which a capture is analysed in one
+// goroutine: a batch over thousands of small captures then scales with
+// --jobs instead of waiting on hand-offs between stages.
+const smallInput = 4 << 20
+
+// isSmall reports whether r is a file or an in-memory capture of known
+// size under smallInput.
+func isSmall(r io.Reader) bool {
+	switch x := r.(type) {
+	case *os.File:
+		fi, err := x.Stat()
+		return err == nil && fi.Mode().IsRegular() && fi.Size() < smallInput
+	case interface{ Size() int64 }: // bytes.Reader
+		return x.Size() < smallInput
+	}
+	return false
 }
 
 // Batch sizes of the pipeline: large enough that a channel operation costs
@@ -69,6 +93,16 @@ type connBatch struct {
 	conn [connBatchLen]flows.Conn
 	n    int
 }
+
+// batchPools keep the pipeline's batches (about 570 KiB a capture) from
+// one capture to the next: a batch over thousands of small captures would
+// otherwise spend half its time allocating, clearing and scanning them.
+var (
+	segBatches  = sync.Pool{New: func() any { return new(segBatch) }}
+	connBatches = sync.Pool{New: func() any { return new(connBatch) }}
+	// Decoders hold a parser per link type, each with all its layers.
+	decoders = sync.Pool{New: func() any { return flows.NewDecoder() }}
+)
 
 // analyzeCapture reads one capture and calls emit for every connection as
 // it finishes (closed and lingered, idle, or at the end of input), in the
@@ -90,19 +124,30 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
+	if lim.small {
+		return analyzeInOne(name, capt, lim, emit, st)
+	}
 
 	segs, freeSegs := make(chan *segBatch, 2), make(chan *segBatch, 4)
 	conns, freeConns := make(chan *connBatch, 2), make(chan *connBatch, 4)
 	for range 4 {
-		freeSegs <- new(segBatch)
-		freeConns <- new(connBatch)
+		freeSegs <- segBatches.Get().(*segBatch)
+		freeConns <- connBatches.Get().(*connBatch)
 	}
+	// Every batch is back in its free channel once the stages are done.
+	defer func() {
+		for range 4 {
+			segBatches.Put(<-freeSegs)
+			connBatches.Put(<-freeConns)
+		}
+	}()
 
 	// Stage 1: read and decode.
 	var readErr error
 	go func() {
 		defer close(segs)
-		dec := flows.NewDecoder()
+		dec := decoders.Get().(*flows.Decoder)
+		defer decoders.Put(dec)
 		var pkt flows.Packet
 		for {
 			b := <-freeSegs
@@ -166,6 +211,41 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	st.EarlyFinish, st.MaxConns, st.Late = table.EarlyFinished, table.MaxConns, table.Late
 	if readErr != io.EOF {
 		return st, readErr
+	}
+	return st, nil
+}
+
+// analyzeInOne is analyzeCapture in the caller's goroutine: each finished
+// connection is analysed straight from the table, without a copy.
+func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analyze.Record), st fileStats) (fileStats, error) {
+	var z analyze.Analyzer
+	table := flows.NewTable(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
+	if lim.idle > 0 {
+		table.IdleTimeout = lim.idle
+	}
+	if lim.maxConns > 0 {
+		table.MaxConns = lim.maxConns
+	}
+	table.Trace = lim.trace
+	dec := decoders.Get().(*flows.Decoder)
+	defer decoders.Put(dec)
+	var pkt flows.Packet
+	var seg flows.Segment
+	var err error
+	for {
+		if err = capt.Next(&pkt); err != nil {
+			break
+		}
+		st.Packets++
+		if st.count(name, &pkt, dec.Decode(&pkt, &seg)); st.decoded {
+			table.Observe(&seg)
+			st.Segments++
+		}
+	}
+	table.Flush()
+	st.EarlyFinish, st.MaxConns, st.Late = table.EarlyFinished, table.MaxConns, table.Late
+	if err != io.EOF {
+		return st, err
 	}
 	return st, nil
 }

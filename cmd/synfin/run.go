@@ -54,6 +54,7 @@ type options struct {
 	ja4t        bool
 	draw        drawOptions
 	wide        bool
+	batch       batchOptions
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
@@ -61,8 +62,7 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 
 // laterViews are in the SPEC's command line but built by later issues.
 var laterViews = map[string]string{
-	"explain": "issue 8", "isn": "issue 7",
-	"batch": "issue 6", "lab": "issue 8",
+	"explain": "issue 8", "isn": "issue 7", "lab": "issue 8",
 }
 
 func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
@@ -78,6 +78,9 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
 	fs.StringVar(&o.lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
+	fs.StringVar(&o.batch.resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
+	fs.StringVar(&o.batch.shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
+	fs.BoolVar(&o.batch.summaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
 	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
 	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
@@ -125,6 +128,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if o.view == "help" {
 		return help(stdout, stderr, fs, operands)
+	}
+	if o.view == "batch" {
+		return runBatch(&o, fs.Changed("format"), fs.Changed("jobs"), operands, stdout, stderr)
 	}
 	if later, ok := laterViews[o.view]; ok {
 		return usageError(stderr, fmt.Sprintf("the %s view is not built yet (%s)", o.view, later))

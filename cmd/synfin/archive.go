@@ -1,0 +1,166 @@
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+
+	"synfin/flows"
+)
+
+// A batch reads archives as streams, never unpacking them to disk: a tar
+// (plain, or compressed in any way flows.Decompress knows) is read member
+// by member in order, and each member handed to a worker; a ZIP file is
+// read through its central directory, member by member. Each member may
+// itself be a compressed capture. Records name a member "ARCHIVE!/MEMBER".
+
+// memberSep joins an archive's path and a member's path in record names.
+const memberSep = "!/"
+
+// inMemoryMember is the largest tar member read into memory to be handed to
+// a worker; a larger one is spooled to an unlinked temporary file, so that
+// memory stays bounded by the number of workers.
+const inMemoryMember = 64 << 20
+
+// archiveKind says whether the file at path is a ZIP or a tar archive
+// (compressed or not), or neither.
+func archiveKind(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var head [4]byte
+	if n, _ := io.ReadFull(f, head[:]); n == 4 && string(head[:]) == "PK\x03\x04" {
+		return "zip", nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	br, _, closeFn, err := flows.Decompress(f)
+	if err != nil {
+		return "", nil // a damaged compressed file: flows.Open will say what
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
+	if b, _ := br.Peek(262); len(b) == 262 && string(b[257:262]) == "ustar" {
+		return "tar", nil
+	}
+	return "", nil
+}
+
+// refCount closes a shared resource when the last of its users is done.
+type refCount struct {
+	n     atomic.Int64
+	close func()
+}
+
+func (r *refCount) done() {
+	if r.n.Add(-1) == 0 {
+		r.close()
+	}
+}
+
+// zipMembers lists a ZIP archive's regular files as units; the archive is
+// closed when the last of them has been read.
+func zipMembers(path string, each func(name string, open func() (io.Reader, func(), error)) bool) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%s: ZIP archive: %w", path, err)
+	}
+	var files []*zip.File
+	for _, f := range zr.File {
+		if f.Mode().IsRegular() {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		zr.Close()
+		return nil
+	}
+	rc := &refCount{close: func() { zr.Close() }}
+	rc.n.Store(int64(len(files)))
+	for i, f := range files {
+		ok := each(path+memberSep+f.Name, func() (io.Reader, func(), error) {
+			r, err := f.Open()
+			if err != nil {
+				rc.done()
+				return nil, nil, fmt.Errorf("ZIP member: %w", err)
+			}
+			return r, func() { r.Close(); rc.done() }, nil
+		})
+		if !ok {
+			// Stopped: the members not handed out release their share.
+			for range files[i+1:] {
+				rc.done()
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// tarMembers reads a tar archive in order and hands each regular file to
+// each as bytes in memory or, past inMemoryMember, in an unlinked
+// temporary file.
+func tarMembers(path string, each func(name string, open func() (io.Reader, func(), error)) bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br, _, closeFn, err := flows.Decompress(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
+	tr := tar.NewReader(br)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: tar archive is damaged after the members read so far: %w", path, err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		name := path + memberSep + h.Name
+		var open func() (io.Reader, func(), error)
+		if h.Size <= inMemoryMember {
+			data, err := io.ReadAll(tr)
+			if err != nil {
+				return fmt.Errorf("%s: reading %s: %w", path, h.Name, err)
+			}
+			open = func() (io.Reader, func(), error) { return bytes.NewReader(data), func() {}, nil }
+		} else {
+			tmp, err := os.CreateTemp("", "synfin-member-*")
+			if err != nil {
+				return err
+			}
+			os.Remove(tmp.Name()) // gone when closed
+			if _, err := io.Copy(tmp, tr); err != nil {
+				tmp.Close()
+				return fmt.Errorf("%s: reading %s: %w", path, h.Name, err)
+			}
+			open = func() (io.Reader, func(), error) {
+				if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+					return nil, nil, err
+				}
+				return tmp, func() { tmp.Close() }, nil
+			}
+		}
+		if !each(name, open) {
+			return nil
+		}
+	}
+}
