@@ -29,11 +29,13 @@ func (t *texts) addrPort(ap netip.AddrPort) string {
 	}
 	const longest = len("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%") + 64 + len("]:65535")
 	if cap(t.buf)-len(t.buf) < longest {
-		t.buf = make([]byte, 0, textsChunk)
+		// Chunks grow from 1 KiB: a capture of a few connections (a batch
+		// reads thousands) should not cost 64 KiB.
+		t.buf = make([]byte, 0, min(textsChunk, max(1<<10, 2*cap(t.buf))))
 	}
-	start := len(t.buf)
+	start, capBefore := len(t.buf), cap(t.buf)
 	t.buf = ap.AppendTo(t.buf)
-	if cap(t.buf) != textsChunk {
+	if cap(t.buf) != capBefore {
 		// A zone longer than longest grew buf into a new array: give this
 		// string its own copy and start afresh.
 		s := string(t.buf[start:])

@@ -226,7 +226,11 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 		ses.stderr = prog
 	}
 	work := make(chan *batchUnit)
-	order := make(chan *batchUnit, 2*cfg.jobs+2)
+	// Captures may finish out of order; the writer waits for each in turn
+	// while up to this many later ones are analysed or held, so that a slow
+	// capture does not leave the other workers idle. Each holds at most
+	// spillAt bytes in memory.
+	order := make(chan *batchUnit, 8*cfg.jobs+8)
 	go cfg.produce(ctx, files, work, order, &tot.skipped)
 	for range cfg.jobs {
 		go func() {
@@ -389,7 +393,7 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 // analyze reads one capture, encoding its records for the writer.
 func (cfg *batchConfig) analyze(ses *session, u *batchUnit) batchResult {
 	start := time.Now()
-	out := &spill{}
+	out := newSpill()
 	bw := batchWriters.Get().(*bufio.Writer)
 	bw.Reset(out)
 	defer batchWriters.Put(bw)
@@ -465,6 +469,21 @@ func (s *spill) close() {
 	if s.file != nil {
 		s.file.Close()
 	}
+	if b := s.mem.Bytes(); cap(b) > 0 && cap(b) <= 1<<20 {
+		spillBuffers.Put(b[:0])
+	}
+	s.mem = bytes.Buffer{}
+}
+
+// spillBuffers keeps small record buffers from one capture to the next.
+var spillBuffers sync.Pool
+
+func newSpill() *spill {
+	s := &spill{}
+	if b, ok := spillBuffers.Get().([]byte); ok {
+		s.mem = *bytes.NewBuffer(b)
+	}
+	return s
 }
 
 // recordSink writes the captures' encoded records to the output in the
