@@ -80,6 +80,9 @@ func TestGolden(t *testing.T) {
 		{"report-bad-format", []string{"report", "-f", "csv", lab("01_plain_client_close.pcap")}, 2},
 		{"summary-zh", []string{"summary", "--lang", "zh", lab("14_load_200.pcap")}, 0},
 		{"bad-lang", []string{"--lang", "fr", lab("01_plain_client_close.pcap")}, 2},
+		// ISN analysis (issue 7).
+		{"isn-lab", []string{"isn", lab("03_port_reuse.pcap"), lab("14_load_200.pcap")}, 0},
+		{"isn-lab-zh", []string{"isn", "--lang", "zh", "-f", "markdown", lab("03_port_reuse.pcap")}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -215,6 +215,24 @@ var catalogue = map[string]text{
 	"teardown.reset":        {"Reset: an RST ended the connection before the close completed.", "复位：在正常关闭完成之前，RST 终止了连接。"},
 	"teardown.open":         {"Still open: neither FIN nor RST was seen.", "仍然打开：没有看到 FIN 或 RST。"},
 
+	// ISN verdicts (synfin isn).
+	"isn.random":        {"ISNs jump by unrelated amounts: unpredictable, as RFC 6528 asks.", "初始序号之间的差值毫无规律：不可预测，符合 RFC 6528 的要求。"},
+	"isn.time_based":    {"ISNs grow with time at about %s per second: predictable from the clock (RFC 793's clock is 250,000 per second).", "初始序号随时间增长，约每秒 %s：可由时钟推算（RFC 793 的时钟为每秒 250,000）。"},
+	"isn.increasing":    {"ISNs always grow, but not in step with time: a counter, guessable from the last one.", "初始序号一直增长，但与时间不成比例：像计数器，可由上一个推测。"},
+	"isn.constant_step": {"Each ISN is the previous one plus %s: trivially predictable.", "每个初始序号都是上一个加 %s：极易预测。"},
+	"isn.reused":        {"The same ISN appears again %s times: a segment of an old connection could be taken for one of the new.", "同一个初始序号重复出现 %s 次：旧连接的报文可能被误认为新连接的报文。"},
+	"isn.too_few":       {"Fewer than 5 connections: too few to judge.", "少于 5 个连接：样本太少，无法判断。"},
+	"isn.changed":       {"%s: the SYN was sent again %.1f s later with a new ISN (%d → %d), connections %d and %d.", "%s：%.1f 秒后以新的初始序号重新发送了 SYN（%d → %d），连接 %d 与 %d。"},
+	"isn.scope.host":    {"host", "主机"},
+	"isn.scope.port":    {"server port", "服务端口"},
+	"isn.scope.tuple":   {"4-tuple", "四元组"},
+	"col.role":          {"role", "角色"},
+	"col.scope":         {"scope", "范围"},
+	"col.key":           {"of", "对象"},
+	"col.samples":       {"samples", "样本数"},
+	"col.verdict":       {"verdict", "结论"},
+	"col.meaning":       {"meaning", "含义"},
+
 	// Closer values.
 	"closer.client": {"client", "客户端"},
 	"closer.server": {"server", "服务器"},

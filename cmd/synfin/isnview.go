@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"synfin/analyze"
+	"synfin/analyze/isn"
+	"synfin/cmd/synfin/msg"
+)
+
+// renderISN prints the isn view: one row per ISN generator judged (each
+// host as client and as server, each server port, each reused 4-tuple),
+// then the SYNs sent again with a new ISN.
+func renderISN(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+	rep := isn.Analyze(recs)
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		for _, g := range rep.Groups {
+			if err := enc.Encode(g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	names := []string{"role", "scope", "key", "samples", "verdict", "meaning"}
+	rows := make([][]string, 0, len(rep.Groups))
+	for _, g := range rep.Groups {
+		rows = append(rows, []string{g.Role, lang.T("isn.scope." + g.Scope), g.Key, itoa(len(g.Samples)), g.Verdict, isnMeaning(lang, g)})
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(names)
+		for _, r := range rows {
+			r[2] = csvSafe(r[2])
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "markdown":
+		fmt.Fprintf(w, "### ISN\n\n")
+		mdTable(w, translateHeaders(lang, names), rows)
+	default:
+		t := newTable(w, format)
+		t.Header(translateHeaders(lang, names))
+		if err := t.Bulk(rows); err != nil {
+			return err
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	for _, c := range rep.Changed {
+		fmt.Fprintln(w, lang.F("isn.changed", c.Tuple, c.AfterSeconds, c.ISNs[0], c.ISNs[1], c.Conns[0], c.Conns[1]))
+	}
+	return nil
+}
+
+// isnMeaning explains a verdict in one sentence.
+func isnMeaning(lang msg.Lang, g isn.Group) string {
+	switch g.Verdict {
+	case isn.TimeBased:
+		return lang.F("isn.time_based", groupDigits(int64(g.Rate)))
+	case isn.ConstantStep:
+		return lang.F("isn.constant_step", groupDigits(g.Step))
+	case isn.Reused:
+		return lang.F("isn.reused", strconv.Itoa(g.Repeats))
+	}
+	return lang.T("isn." + g.Verdict)
+}
+
+// groupDigits writes n with thousands separators: 15,625,000.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
