@@ -43,7 +43,8 @@ golden:
 # the full lab ground truth (scenario 15 included). Writes corpus-report.txt.
 corpus:
 	SYNFIN_CORPUS=$(CORPUS) SYNFIN_CORPUS_REPORT=$(CURDIR)/corpus-report.txt \
-		$(GO) test ./cmd/synfin ./analyze/oracle -run 'Corpus|Lab' -count=1 -v | grep -E '^(---|===|ok|FAIL|PASS)|corpus_test' | grep -v '^=== RUN'
+		$(GO) test ./cmd/synfin ./analyze/oracle -run 'Corpus|Lab' -count=1 -v > corpus-test.log 2>&1; \
+	status=$$?; grep -E '^(---|ok|FAIL|PASS)|corpus_test|flags_test' corpus-test.log; exit $$status
 
 # Each native fuzz target in turn; crashers land in flows/testdata/fuzz and
 # stay there as regression cases. make fuzz FUZZTIME=10m for a long run.
@@ -67,4 +68,4 @@ bench:
 	bash .ci/bench.sh .bench/synfin $(BENCH_CAPTURE)
 
 clean:
-	rm -rf synfin cover.out corpus-report.txt .bench
+	rm -rf synfin cover.out corpus-report.txt corpus-test.log .bench

@@ -51,6 +51,20 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts) {
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
 	r.SFStatus = sfStatus(c, t)
+	n := func(a flows.Analysis) int {
+		for i := range flows.NumAnalysis {
+			if a == 1<<i {
+				return int(c.Flagged[i])
+			}
+		}
+		return 0
+	}
+	r.Flags = Flags{
+		Retransmission: n(flows.AnRetransmission), FastRetransmission: n(flows.AnFastRetransmission),
+		SpuriousRetransmission: n(flows.AnSpuriousRetransmission), OutOfOrder: n(flows.AnOutOfOrder),
+		LostSegment: n(flows.AnLostSegment), DuplicateAck: n(flows.AnDuplicateAck),
+		ZeroWindow: n(flows.AnZeroWindow), KeepAlive: n(flows.AnKeepAlive), WindowFull: n(flows.AnWindowFull),
+	}
 }
 
 func stats(c *flows.Conn, point *string, a *arena) Stats {

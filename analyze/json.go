@@ -36,6 +36,8 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	r.Teardown.appendJSON(&w)
 	w.key(`,"stats":`)
 	r.Stats.appendJSON(&w)
+	w.key(`,"tcp_analysis":`)
+	r.Flags.appendJSON(&w)
 	w.optStr(`,"app":`, r.App)
 	w.close()
 	return w.b
@@ -143,6 +145,20 @@ func (t *Teardown) appendJSON(w *jsonWriter) {
 	w.int(`,"fin_count_client":`, int64(t.FinCountClient))
 	w.int(`,"fin_count_server":`, int64(t.FinCountServer))
 	w.int(`,"data_after_fin":`, t.DataAfterFin)
+	w.close()
+}
+
+func (f *Flags) appendJSON(w *jsonWriter) {
+	w.open()
+	w.int(`"retransmission":`, int64(f.Retransmission))
+	w.int(`,"fast_retransmission":`, int64(f.FastRetransmission))
+	w.int(`,"spurious_retransmission":`, int64(f.SpuriousRetransmission))
+	w.int(`,"out_of_order":`, int64(f.OutOfOrder))
+	w.int(`,"lost_segment":`, int64(f.LostSegment))
+	w.int(`,"duplicate_ack":`, int64(f.DuplicateAck))
+	w.int(`,"zero_window":`, int64(f.ZeroWindow))
+	w.int(`,"keep_alive":`, int64(f.KeepAlive))
+	w.int(`,"window_full":`, int64(f.WindowFull))
 	w.close()
 }
 

@@ -59,7 +59,24 @@ type Record struct {
 	Handshake         Handshake `json:"handshake" parquet:"handshake"`
 	Teardown          Teardown  `json:"teardown" parquet:"teardown"`
 	Stats             Stats     `json:"stats" parquet:"stats"`
+	Flags             Flags     `json:"tcp_analysis" parquet:"tcp_analysis"`
 	App               *string   `json:"app" parquet:"app,optional"`
+}
+
+// Flags counts the packets of a connection that carry each of
+// Wireshark's tcp.analysis flags, computed by Wireshark's rules
+// (flows.Analysis); a fast or spurious retransmission also counts as a
+// retransmission, as in Wireshark.
+type Flags struct {
+	Retransmission         int `json:"retransmission" parquet:"retransmission"`
+	FastRetransmission     int `json:"fast_retransmission" parquet:"fast_retransmission"`
+	SpuriousRetransmission int `json:"spurious_retransmission" parquet:"spurious_retransmission"`
+	OutOfOrder             int `json:"out_of_order" parquet:"out_of_order"`
+	LostSegment            int `json:"lost_segment" parquet:"lost_segment"`
+	DuplicateAck           int `json:"duplicate_ack" parquet:"duplicate_ack"`
+	ZeroWindow             int `json:"zero_window" parquet:"zero_window"`
+	KeepAlive              int `json:"keep_alive" parquet:"keep_alive"`
+	WindowFull             int `json:"window_full" parquet:"window_full"`
 }
 
 // Handshake is the opening of a connection (SPEC §3).

@@ -93,6 +93,11 @@ type Conn struct {
 	HS  Handshake
 	Dir [2]Stream // indexed by Dir
 
+	// Last is the analysis flags of the latest segment (for Trace hooks);
+	// Flagged counts the segments that earned each flag (by bit).
+	Last    Analysis
+	Flagged [NumAnalysis]uint32
+
 	// FirstFin is the side whose FIN came first; SimultaneousClose is set
 	// when the second FIN did not acknowledge the first.
 	FirstFin          Dir
@@ -201,6 +206,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	if f&FlagFIN != 0 {
 		seglen++
 	}
+	an := c.analyze(seg, s, o, seglen)
 	if f&FlagRST == 0 {
 		class = s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold())
 		switch class {
@@ -289,6 +295,12 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	}
 	if !c.Closed && (s.RstSeen || (c.Dir[0].FinAcked && c.Dir[1].FinAcked)) {
 		c.Closed, c.ClosedTS = true, seg.TS
+	}
+	c.Last = an
+	for i := range NumAnalysis {
+		if an&(1<<i) != 0 {
+			c.Flagged[i]++
+		}
 	}
 	return class
 }

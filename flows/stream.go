@@ -31,6 +31,12 @@ type Stream struct {
 	timedEnd Seq
 	timedTS  int64
 
+	// Wireshark's analysis state (tcp_analyze_seq_info), kept apart from
+	// the byte accounting above because its rules differ in places: its
+	// next sequence number does not advance for zero-window probes, and its
+	// last ACK and window are those of the latest segment, not the highest.
+	an anState
+
 	// FIN and RST.
 	FinSeen  bool
 	FinSeq   Seq   // sequence number of the FIN itself
