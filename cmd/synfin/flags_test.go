@@ -17,9 +17,9 @@ import (
 
 // flagOracle reads testdata/oracles/analysis-flags.tsv.gz: per capture
 // tshark read, the frames it flagged and with what.
-func flagOracle(t *testing.T) map[string]map[int]flows.Analysis {
+func flagOracle(t *testing.T, path string) map[string]map[int]flows.Analysis {
 	t.Helper()
-	f, err := os.Open("../../testdata/oracles/analysis-flags.tsv.gz")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +93,39 @@ var flagRules = map[string]string{
 	"zeek__erspan.pcap":                                          "ERSPAN copies of the same packets decoded differently",
 }
 
+// TestLabAnalysisFlags compares synfin's per-packet flags with tshark's on
+// the lab captures of real Linux TCP (loss, reordering, zero windows,
+// keep-alives; both capture points), with tshark's flags committed in
+// testdata/oracles/lab-analysis-flags.tsv.gz: every flagged frame, both
+// ways, must agree.
+func TestLabAnalysisFlags(t *testing.T) {
+	want := flagOracle(t, "../../testdata/oracles/lab-analysis-flags.tsv.gz")
+	if len(want) < 50 {
+		t.Fatalf("oracle covers %d lab captures", len(want))
+	}
+	counts := map[string]int{}
+	for name, frames := range want {
+		got, _, err := synfinFlags(filepath.Join("../../testdata/lab", name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for fr, w := range frames {
+			for _, n := range w.Names() {
+				counts[n]++
+			}
+			if got[fr] != w {
+				t.Errorf("%s frame %d: synfin %v, tshark %v", name, fr, got[fr].Names(), w.Names())
+			}
+		}
+		for fr, g := range got {
+			if _, ok := frames[fr]; !ok {
+				t.Errorf("%s frame %d: synfin %v, tshark none", name, fr, g.Names())
+			}
+		}
+	}
+	t.Logf("flags compared: %v", counts)
+}
+
 // TestCorpusAnalysisFlags compares synfin's per-packet analysis flags with
 // tshark's (-2) on every corpus capture tshark read (issue 7): for each
 // flag, the frames both set, only tshark set, only synfin set, and the
@@ -102,7 +135,7 @@ func TestCorpusAnalysisFlags(t *testing.T) {
 	if dir == "" {
 		t.Skip("SYNFIN_CORPUS not set; run make corpus")
 	}
-	want := flagOracle(t)
+	want := flagOracle(t, "../../testdata/oracles/analysis-flags.tsv.gz")
 	type tally struct{ both, onlyTshark, onlySynfin int }
 	per := make([]tally, flows.NumAnalysis)
 	ruled := make([]tally, flows.NumAnalysis) // with the captures of flagRules and damaged ones left out

@@ -83,6 +83,7 @@ func TestGolden(t *testing.T) {
 		// ISN analysis (issue 7).
 		{"isn-lab", []string{"isn", lab("03_port_reuse.pcap"), lab("14_load_200.pcap")}, 0},
 		{"isn-lab-zh", []string{"isn", "--lang", "zh", "-f", "markdown", lab("03_port_reuse.pcap")}, 0},
+		{"packets-lab", []string{"--packets", lab("24_keepalive.pcap"), lab("05_synack_dropped.pcap")}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
