@@ -6,7 +6,7 @@ import "synfin/flows"
 // owns its memory.
 func Analyze(file string, c *flows.Conn) Record {
 	var r Record
-	analyzeInto(&r, file, c, new(arena), nil)
+	analyzeInto(&r, file, c, new(arena), nil, false)
 	return r
 }
 
@@ -14,6 +14,8 @@ func Analyze(file string, c *flows.Conn) Record {
 // that a capture of millions of connections gives the garbage collector
 // nothing to do. The zero value is ready to use.
 type Analyzer struct {
+	// JA4T adds FoxIO's JA4T and JA4TS fingerprints (FoxIO License 1.1).
+	JA4T  bool
 	rec   Record
 	a     arena
 	texts texts
@@ -24,13 +26,13 @@ type Analyzer struct {
 // are immutable and may be kept.
 func (z *Analyzer) Analyze(file string, c *flows.Conn) *Record {
 	z.a = arena{}
-	analyzeInto(&z.rec, file, c, &z.a, &z.texts)
+	analyzeInto(&z.rec, file, c, &z.a, &z.texts, z.JA4T)
 	return &z.rec
 }
 
 // analyzeInto fills r; pointer fields refer into a. t, when not nil, makes
 // the record's strings without an allocation each.
-func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts) {
+func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t bool) {
 	*r = Record{
 		Schema:     SchemaVersion,
 		File:       file,
@@ -44,7 +46,7 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts) {
 	}
 	// Every value a pointer field refers to lives in one arena: one
 	// allocation per record instead of dozens, or none with an Analyzer.
-	r.Handshake = handshake(c, a)
+	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a)
 	r.State, r.History = zeekState(c, t)

@@ -38,7 +38,7 @@ func handshakeStatus(hs *flows.Handshake) string {
 	return HSNotSeen
 }
 
-func handshake(c *flows.Conn, a *arena) Handshake {
+func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	hs := &c.HS
 	h := Handshake{Status: handshakeStatus(hs), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
 	if hs.HasSYN {
@@ -46,12 +46,18 @@ func handshake(c *flows.Conn, a *arena) Handshake {
 		h.ClientISN = a.uint32(uint32(hs.ISN))
 		h.SynOptions = options(&hs.SYNOpts, &hs.SYNSeg, a)
 		h.SynSignature = a.str(signature(&hs.SYNOpts, &hs.SYNSeg))
+		if ja4t {
+			h.JA4T = a.str(JA4T(&hs.SYNOpts, &hs.SYNSeg))
+		}
 	}
 	if hs.HasSYNACK {
 		h.SynackTS = a.time(Time(hs.FirstSYNACKTS))
 		h.ServerISN = a.uint32(uint32(hs.ServerISN))
 		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg, a)
 		h.SynackSignature = a.str(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
+		if ja4t {
+			h.JA4TS = a.str(JA4T(&hs.SYNACKOpts, &hs.SYNACKSeg))
+		}
 	}
 	if hs.HasIRTT {
 		h.IRTTms = a.float(ms(hs.IRTT))

@@ -73,6 +73,8 @@ func (h *Handshake) appendJSON(w *jsonWriter) {
 	w.optStr(`,"synack_signature":`, h.SynackSignature)
 	w.key(`,"negotiated":`)
 	h.Negotiated.appendJSON(w)
+	w.optStr(`,"ja4t":`, h.JA4T)
+	w.optStr(`,"ja4ts":`, h.JA4TS)
 	w.close()
 }
 

@@ -123,6 +123,33 @@ func signature(o *flows.Options, seg *flows.SegInfo) string {
 	return v
 }
 
+// JA4T returns FoxIO's JA4T fingerprint of a SYN (JA4TS of a SYN-ACK):
+// window_kinds_mss_wscale, the option kinds in wire order up to, not
+// including, the first End of Option List, NOPs included, joined by "-",
+// and "00" for each part absent. JA4T is FoxIO's, under the FoxIO License
+// 1.1: synfin computes it only when asked (--ja4t).
+func JA4T(o *flows.Options, seg *flows.SegInfo) string {
+	var kinds []string
+	for _, k := range o.Layout[:o.NLayout] {
+		if k == 0 {
+			break
+		}
+		kinds = append(kinds, strconv.Itoa(int(k)))
+	}
+	l := strings.Join(kinds, "-")
+	if l == "" {
+		l = "00"
+	}
+	mss, ws := "00", "00"
+	if o.HasMSS {
+		mss = strconv.Itoa(int(o.MSS))
+	}
+	if o.HasWScale {
+		ws = strconv.Itoa(int(o.WScale))
+	}
+	return strconv.Itoa(int(seg.Window)) + "_" + l + "_" + mss + "_" + ws
+}
+
 func buildSignature(o *flows.Options, seg *flows.SegInfo) string {
 	l := buildLayout(o, "-")
 	if l == "" {

@@ -102,6 +102,8 @@ type Handshake struct {
 	SynSignature    *string     `json:"syn_signature" parquet:"syn_signature,optional"`
 	SynackSignature *string     `json:"synack_signature" parquet:"synack_signature,optional"`
 	Negotiated      *Negotiated `json:"negotiated" parquet:"negotiated,optional"`
+	JA4T            *string     `json:"ja4t" parquet:"ja4t,optional"`   // FoxIO JA4T of the SYN, with --ja4t
+	JA4TS           *string     `json:"ja4ts" parquet:"ja4ts,optional"` // FoxIO JA4TS of the SYN-ACK, with --ja4t
 }
 
 // Options are the TCP options and header fields of a SYN or SYN-ACK.
@@ -193,7 +195,7 @@ type arena struct {
 	ints       [10]int
 	int64s     [2]int64
 	uint32s    [6]uint32
-	strs       [8]string
+	strs       [10]string
 	bools      [2]bool
 	opts       [2]Options
 	negotiated Negotiated
@@ -249,7 +251,7 @@ func (r *Record) Clone() Record {
 		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.WindowMean} {
 		*p = again(*p, a.float)
 	}
-	for _, p := range []**string{&h.CapturePoint, &h.SynSignature, &h.SynackSignature, &t.RstBy, &c.App} {
+	for _, p := range []**string{&h.CapturePoint, &h.SynSignature, &h.SynackSignature, &h.JA4T, &h.JA4TS, &t.RstBy, &c.App} {
 		*p = again(*p, a.str)
 	}
 	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)

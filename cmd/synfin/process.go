@@ -57,6 +57,7 @@ type limits struct {
 	// another in the caller's goroutine, since starting and stopping three
 	// goroutines costs more than a few thousand packets do.
 	small bool
+	ja4t  bool // add FoxIO JA4T/JA4TS (--ja4t)
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -170,7 +171,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		var z analyze.Analyzer
+		z := analyze.Analyzer{JA4T: lim.ja4t}
 		for b := range conns {
 			for i := range b.conn[:b.n] {
 				emit(z.Analyze(name, &b.conn[i]))
@@ -218,7 +219,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 // analyzeInOne is analyzeCapture in the caller's goroutine: each finished
 // connection is analysed straight from the table, without a copy.
 func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analyze.Record), st fileStats) (fileStats, error) {
-	var z analyze.Analyzer
+	z := analyze.Analyzer{JA4T: lim.ja4t}
 	table := flows.NewTable(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
 	if lim.idle > 0 {
 		table.IdleTimeout = lim.idle

@@ -94,7 +94,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no notes on standard error, only errors")
 	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.BoolVar(&o.ja4t, "ja4t", false, "reserved: FoxIO JA4T/JA4TS fingerprints (FoxIO License 1.1)")
+	fs.BoolVar(&o.ja4t, "ja4t", false, "add FoxIO JA4T/JA4TS fingerprints of the SYN and SYN-ACK to records (FoxIO License 1.1; off by default)")
 	fs.SortFlags = false
 	return fs
 }
