@@ -41,6 +41,7 @@ func handshakeStatus(hs *flows.Handshake) string {
 func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	hs := &c.HS
 	h := Handshake{Status: handshakeStatus(hs), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
+	h.OptionNotes = optionNotes(c, a.notes[:0])
 	if hs.HasSYN {
 		h.SynTS = a.time(Time(hs.FirstSYNTS))
 		h.ClientISN = a.uint32(uint32(hs.ISN))

@@ -75,6 +75,19 @@ func (h *Handshake) appendJSON(w *jsonWriter) {
 	h.Negotiated.appendJSON(w)
 	w.optStr(`,"ja4t":`, h.JA4T)
 	w.optStr(`,"ja4ts":`, h.JA4TS)
+	w.key(`,"option_notes":`)
+	if h.OptionNotes == nil {
+		w.null()
+	} else {
+		w.b = append(w.b, '[')
+		for i, n := range h.OptionNotes {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.b = appendString(w.b, n)
+		}
+		w.b = append(w.b, ']')
+	}
 	w.close()
 }
 

@@ -76,6 +76,7 @@ type SegInfo struct {
 	Window uint16
 	TTL    uint8
 	DF     bool
+	AE     bool // AccECN's AE flag
 	Flags  Flags
 }
 
@@ -92,6 +93,11 @@ type Conn struct {
 
 	HS  Handshake
 	Dir [2]Stream // indexed by Dir
+
+	// LateSYNOptions: a segment without SYN carried an option only valid
+	// on SYN (MSS, window scale, SACK permitted); SACKBlocks: some segment
+	// carried SACK blocks.
+	LateSYNOptions, SACKBlocks bool
 
 	// Last is the analysis flags of the latest segment (for Trace hooks);
 	// Flagged counts the segments that earned each flag (by bit).
@@ -173,6 +179,12 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	s.Bytes += int64(seg.PayloadLen)
 
 	c.updateCompleteness(seg, first)
+	if f&FlagSYN == 0 && seg.OptKinds&(SeenMSS|SeenWScale|SeenSACKPerm) != 0 {
+		c.LateSYNOptions = true
+	}
+	if seg.OptKinds&SeenSACK != 0 {
+		c.SACKBlocks = true
+	}
 	c.Zeek.update(c, seg, d)
 
 	// Handshake facts.
@@ -307,7 +319,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 
 func (c *Conn) observeSYN(seg *Segment, d Dir) {
 	hs := &c.HS
-	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, Flags: seg.Flags}
+	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, AE: seg.AE, Flags: seg.Flags}
 	if seg.Flags&FlagACK == 0 {
 		if d == DirServer {
 			if !hs.ServerSYN {

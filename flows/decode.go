@@ -29,6 +29,10 @@ type Segment struct {
 	TSVal, TSEcr uint32
 	// Opts is filled for segments with SYN set; for others it is stale.
 	Opts Options
+	// OptKinds says which options only valid on SYN, and whether SACK
+	// blocks, a segment without SYN carries (SeenMSS, …).
+	OptKinds uint8
+	AE       bool // the AE flag (formerly NS), for AccECN
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -225,9 +229,13 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 	if t.flags&FlagSYN != 0 {
 		parseOptions(opts, &seg.Opts)
 		seg.HasTS, seg.TSVal, seg.TSEcr = seg.Opts.HasTS, seg.Opts.TSVal, seg.Opts.TSEcr
+		seg.OptKinds = 0
 	} else if len(opts) > 0 {
-		seg.TSVal, seg.TSEcr, seg.HasTS = findTimestamps(opts)
+		seg.TSVal, seg.TSEcr, seg.HasTS, seg.OptKinds = scanOptions(opts)
+	} else {
+		seg.HasTS, seg.OptKinds = false, 0
 	}
+	seg.AE = t.ae
 	return nil
 }
 
@@ -238,6 +246,7 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 type tcpLayer struct {
 	srcPort, dstPort uint16
 	seq, ack         uint32
+	ae               bool
 	flags            Flags
 	window           uint16
 	hdrLen           int
@@ -267,6 +276,7 @@ func (t *tcpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	t.seq = binary.BigEndian.Uint32(b[4:8])
 	t.ack = binary.BigEndian.Uint32(b[8:12])
 	t.flags = Flags(b[13])
+	t.ae = b[12]&1 != 0 // AE (formerly NS), RFC 9768 AccECN
 	t.window = binary.BigEndian.Uint16(b[14:16])
 	t.hdrLen, t.dataLen = off, len(b)
 	if off > len(b) {

@@ -148,25 +148,53 @@ func (o *Options) addUnknown(kind uint8) {
 // findTimestamps scans option bytes for the timestamp option only: the
 // cheap path for segments that are not SYNs. Malformed options end the scan.
 func findTimestamps(b []byte) (val, ecr uint32, ok bool) {
+	val, ecr, ok, _ = scanOptions(b)
+	return val, ecr, ok
+}
+
+// Kinds of option a segment after the handshake may carry that the
+// analysis of options notes (OptKinds bits).
+const (
+	SeenMSS      uint8 = 1 << iota // only valid on SYN
+	SeenWScale                     // only valid on SYN
+	SeenSACKPerm                   // only valid on SYN
+	SeenSACK                       // SACK blocks
+)
+
+// scanOptions walks the options of a segment without SYN: its timestamps,
+// and which of the kinds above it carries. It stops at End of Option List
+// or a bad length.
+func scanOptions(b []byte) (val, ecr uint32, ok bool, kinds uint8) {
 	for i := 0; i < len(b); {
 		switch b[i] {
 		case optEOL:
-			return 0, 0, false
+			return
 		case optNOP:
 			i++
 			continue
 		}
 		if i+1 >= len(b) {
-			return 0, 0, false
+			return
 		}
 		l := int(b[i+1])
 		if l < 2 || i+l > len(b) {
-			return 0, 0, false
+			return
 		}
-		if b[i] == optTS && l == 10 {
-			return binary.BigEndian.Uint32(b[i+2:]), binary.BigEndian.Uint32(b[i+6:]), true
+		switch b[i] {
+		case optTS:
+			if l == 10 && !ok {
+				val, ecr, ok = binary.BigEndian.Uint32(b[i+2:]), binary.BigEndian.Uint32(b[i+6:]), true
+			}
+		case optMSS:
+			kinds |= SeenMSS
+		case optWScale:
+			kinds |= SeenWScale
+		case optSACKPerm:
+			kinds |= SeenSACKPerm
+		case 5:
+			kinds |= SeenSACK
 		}
 		i += l
 	}
-	return 0, 0, false
+	return
 }

@@ -27,7 +27,7 @@ var dropOrder = map[string][]string{
 	"conns":      {"sf", "history", "duration_ms", "bytes", "pkts", "closer"},
 	"handshakes": {"ack_ok", "server_isn", "client_isn", "synacks", "syns", "capture_point"},
 	"teardowns":  {"data_after_fin", "fins", "rst_by", "fin2_ack", "fin1_ack", "close_ms"},
-	"options":    {"synack_layout", "syn_layout", "tfo", "ecn", "ts", "sack"},
+	"options":    {"synack_layout", "syn_layout", "tfo", "ecn", "ts", "sack", "notes"},
 }
 
 // tableWidth is the width of tablewriter's ASCII table with these column

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 
 	"synfin/analyze"
@@ -96,4 +97,71 @@ func groupDigits(n int64) string {
 		return "-" + string(out)
 	}
 	return string(out)
+}
+
+// renderOptionCounts prints, under the options view, how often each
+// signature and each option note occurs in the capture.
+func renderOptionCounts(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+	sigs := map[[2]string]int{}
+	notes := map[string]int{}
+	for i := range recs {
+		h := &recs[i].Handshake
+		if h.SynSignature != nil {
+			sigs[[2]string{"syn", *h.SynSignature}]++
+		}
+		if h.SynackSignature != nil {
+			sigs[[2]string{"synack", *h.SynackSignature}]++
+		}
+		for _, n := range h.OptionNotes {
+			notes[n]++
+		}
+	}
+	var sigRows [][]string
+	for k, n := range sigs {
+		sigRows = append(sigRows, []string{k[0], k[1], itoa(n)})
+	}
+	// SYN signatures first, then SYN-ACK; the most common first.
+	sort.Slice(sigRows, func(i, j int) bool {
+		a, b := sigRows[i], sigRows[j]
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		if na, nb := sigs[[2]string{a[0], a[1]}], sigs[[2]string{b[0], b[1]}]; na != nb {
+			return na > nb
+		}
+		return a[1] < b[1]
+	})
+	noteRows := countRows(lang, "note.", notes)
+	for _, r := range noteRows {
+		if analyze.Anomalies[r[0]] {
+			r[0] += " (!)"
+		}
+	}
+	for _, t := range []struct {
+		title  string
+		header []string
+		rows   [][]string
+	}{
+		{lang.T("report.signatures"), []string{lang.T("col.side"), lang.T("col.signature"), lang.T("report.count")}, sigRows},
+		{lang.T("report.notes"), []string{lang.T("col.note"), lang.T("report.count"), lang.T("col.meaning")}, noteRows},
+	} {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if format == "markdown" {
+			fmt.Fprintf(w, "\n### %s\n\n", t.title)
+			mdTable(w, t.header, t.rows)
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", t.title)
+		tb := newTable(w, "table")
+		tb.Header(t.header)
+		if err := tb.Bulk(t.rows); err != nil {
+			return err
+		}
+		if err := tb.Render(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

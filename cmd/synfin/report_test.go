@@ -199,6 +199,9 @@ func TestEveryValueExplained(t *testing.T) {
 	for _, s := range []string{"four_way", "three_way", "simultaneous", "half_closed", "reset", "open"} {
 		keys = append(keys, "teardown."+s)
 	}
+	for _, n := range analyze.AllNotes {
+		keys = append(keys, "note."+n)
+	}
 	paths, _ := filepath.Glob("../../testdata/lab/*.pcap")
 	for _, p := range paths {
 		f, err := os.Open(p)

@@ -231,6 +231,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		note, err = renderDemo(out, o.format, recs, fit)
 	default:
 		note, err = renderView(out, o.format, views[o.view], recs, len(inputs) > 1, lang, fit)
+		if err == nil && o.view == "options" && (o.format == "table" || o.format == "markdown") {
+			err = renderOptionCounts(out, o.format, lang, recs)
+		}
 	}
 	if note != "" && !o.quiet {
 		say(stderr, "%s", note)

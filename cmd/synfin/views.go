@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 
 	"synfin/analyze"
 )
@@ -165,6 +166,12 @@ var views = map[string]view{
 		}},
 		{"tfo", func(r *analyze.Record) string {
 			return neg(r, func(n *analyze.Negotiated) string { return yes(n.TFO) })
+		}},
+		{"notes", func(r *analyze.Record) string {
+			if len(r.Handshake.OptionNotes) == 0 {
+				return "-"
+			}
+			return strings.Join(r.Handshake.OptionNotes, ",")
 		}},
 	}},
 }

@@ -1,0 +1,71 @@
+package analyze
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"synfin/flows"
+)
+
+// TestOptionNotesOnRealCaptures: lab captures of Linux 6.18 asking for and
+// getting ECN and TCP Fast Open, and public captures of an AccECN
+// handshake, MPTCP and a TFO SYN whose data the server ignored.
+func TestOptionNotesOnRealCaptures(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		conn int
+		want []string
+	}{
+		{"../testdata/lab/01_plain_client_close.pcap", 0, []string{}},
+		{"../testdata/lab/09_ecn.pcap", 0, []string{NoteECNRequested, NoteECNNegotiated}},
+		{"../testdata/lab/10_tfo.pcap", 0, []string{NoteTFORequest}},
+		{"../testdata/lab/10_tfo.pcap", 1, []string{NoteTFOCookie, NoteTFODataAccepted}},
+		{"../testdata/options/accecn_handshake.pcap", 0, []string{NoteAccECNRequested, NoteAccECNNegotiated}},
+		{"../testdata/options/tfo-syn-data-ignored.pcap", 0, nil}, // checked below: data ignored
+		{"../testdata/options/mptcp-v0.pcap", 0, nil},             // checked below: MP_CAPABLE
+	} {
+		conns := connsOf(t, c.path)
+		if c.conn >= len(conns) {
+			t.Fatalf("%s: %d connections", c.path, len(conns))
+		}
+		r := Analyze(c.path, conns[c.conn])
+		got := r.Handshake.OptionNotes
+		switch {
+		case c.want != nil && !reflect.DeepEqual(got, c.want):
+			t.Errorf("%s conn %d: notes %q, want %q", c.path, c.conn, got, c.want)
+		case c.want == nil && c.path == "../testdata/options/tfo-syn-data-ignored.pcap" && !slices.Contains(got, NoteTFODataIgnored):
+			t.Errorf("%s: notes %q, want tfo_data_ignored", c.path, got)
+		case c.want == nil && c.path == "../testdata/options/mptcp-v0.pcap" && !slices.Contains(got, NoteMPTCPCapable):
+			t.Errorf("%s: notes %q, want mptcp_capable", c.path, got)
+		}
+	}
+}
+
+// TestOptionNoteAnomalies: the anomalies real captures rarely show, on a
+// real connection altered after the fact (synthetic, for these corners).
+func TestOptionNoteAnomalies(t *testing.T) {
+	base := connsOf(t, "../testdata/lab/01_plain_client_close.pcap")[0]
+	cases := []struct {
+		name  string
+		alter func(c *flows.Conn)
+		want  string
+	}{
+		{"window scale 15", func(c *flows.Conn) { c.HS.SYNOpts.WScale = 15 }, NoteWScaleOver14},
+		{"no MSS", func(c *flows.Conn) { c.HS.SYNOpts.HasMSS = false }, NoteMSSMissing},
+		{"MSS 100", func(c *flows.Conn) { c.HS.SYNACKOpts.MSS = 100 }, NoteMSSBelow536},
+		{"MSS later", func(c *flows.Conn) { c.LateSYNOptions = true }, NoteSYNOptionLater},
+		{"SACK unpermitted", func(c *flows.Conn) { c.SACKBlocks = true; c.HS.SYNACKOpts.SACKPerm = false }, NoteSACKUnpermitted},
+		{"echo mismatch", func(c *flows.Conn) { c.HS.SYNACKOpts.TSEcr++ }, NoteTSEchoMismatch},
+		{"malformed", func(c *flows.Conn) { c.HS.SYNOpts.Malformed = "option 8 length 3" }, NoteMalformed},
+	}
+	for _, tc := range cases {
+		c := new(flows.Conn)
+		base.CopyTo(c)
+		tc.alter(c)
+		got := Analyze("x", c).Handshake.OptionNotes
+		if !slices.Contains(got, tc.want) || !Anomalies[tc.want] {
+			t.Errorf("%s: notes %q, want %s as an anomaly", tc.name, got, tc.want)
+		}
+	}
+}
