@@ -69,3 +69,19 @@ func TestOptionNoteAnomalies(t *testing.T) {
 		}
 	}
 }
+
+// TestDataRTTFromTimestamps: with timestamps, every new data segment's
+// TSval is timed to the ACK of new data that echoes it (RFC 7323 §4), so a
+// bulk transfer gives many samples where one-segment-at-a-time timing gave
+// one; across a loss the sample is dropped (Karn), so the lab's lossy
+// transfer, 20 ms each way, never reports the recovery as a round trip.
+func TestDataRTTFromTimestamps(t *testing.T) {
+	zw := Analyze("23", connsOf(t, "../testdata/lab/23_zero_window.pcap")[0]).Stats
+	if zw.RTTSamples < 20 || *zw.RTTMinMS < 40 || *zw.RTTMinMS > 41 {
+		t.Errorf("zero-window transfer: %d samples, min %.3f ms; want many, min near 40", zw.RTTSamples, *zw.RTTMinMS)
+	}
+	loss := Analyze("27", connsOf(t, "../testdata/lab/27_bidir_loss.pcap")[0]).Stats
+	if loss.RTTSamples == 0 || *loss.RTTMinMS < 40 || *loss.RTTMaxMS > 41 {
+		t.Errorf("lossy transfer: %d samples, %.3f..%.3f ms; want all near 40", loss.RTTSamples, *loss.RTTMinMS, *loss.RTTMaxMS)
+	}
+}

@@ -228,26 +228,43 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 			if s.timing && seg.Seq.LessThan(s.timedEnd) {
 				s.timing = false // Karn: never time a retransmitted segment
 			}
+			// Nor across a loss: the echo that ends the recovery would time
+			// the recovery, not a round trip.
+			s.tsTiming = false
 		case SegOutOfOrder:
 			s.OutOfOrder++
 		case SegKeepAlive:
 			s.KeepAlives++
 		case SegNew:
-			if seg.PayloadLen > 0 && !s.timing {
+			// Timed by sequence number only without timestamps: with them
+			// the echo times every round trip unambiguously (below).
+			if seg.PayloadLen > 0 && !s.timing && !seg.HasTS {
 				s.timing, s.timedEnd, s.timedTS = true, seg.Seq.Add(seglen), seg.TS
 			}
+		}
+		// TS echo (RFC 7323 §4): the first new data segment's TSval is
+		// timed until the other side echoes it (or a later value).
+		if class == SegNew && seg.PayloadLen > 0 && seg.HasTS && !s.tsTiming {
+			s.tsTiming, s.tsVal, s.tsSent = true, seg.TSVal, seg.TS
 		}
 	}
 
 	// Acknowledgments: RTT samples and FIN acknowledgment.
 	if f&FlagACK != 0 {
 		s.noteAck(seg.Ack, seg.Window, seg.PayloadLen == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0, seg.TS)
-		if !s.ackSet || s.maxAck.LessThan(seg.Ack) {
+		advances := !s.ackSet || s.maxAck.LessThan(seg.Ack)
+		if advances {
 			s.ackSet, s.maxAck = true, seg.Ack
 		}
 		if o.timing && o.timedEnd.LessThanEq(seg.Ack) {
 			o.timing = false
 			o.addRTT(seg.TS - o.timedTS)
+		}
+		// Only an ACK of new data measures (RFC 7323 §4.2): a repeated
+		// ACK, such as one sent into a zero window, echoes an old value.
+		if o.tsTiming && seg.HasTS && advances && int32(seg.TSEcr-o.tsVal) >= 0 {
+			o.tsTiming = false
+			o.addRTT(seg.TS - o.tsSent)
 		}
 		if o.FinSeen && !o.FinAcked && o.FinSeq.LessThan(seg.Ack) {
 			o.FinAcked, o.FinAckTS = true, seg.TS

@@ -30,6 +30,11 @@ type Stream struct {
 	timing   bool
 	timedEnd Seq
 	timedTS  int64
+	// With timestamps, the TSval of the first data segment not yet echoed
+	// and when it was sent (RFC 7323 round-trip time measurement).
+	tsTiming bool
+	tsVal    uint32
+	tsSent   int64
 
 	// Wireshark's analysis state (tcp_analyze_seq_info), kept apart from
 	// the byte accounting above because its rules differ in places: its
