@@ -10,6 +10,21 @@ type Dist struct {
 	sum  float64
 }
 
+// addPooled adds n samples with mean, min and max: the mean stays the
+// mean of all samples, however they are split among connections.
+func (d *Dist) addPooled(n int, mean, lo, hi float64) {
+	if n <= 0 {
+		return
+	}
+	if d.N == 0 {
+		d.Min, d.Max, d.Mean = ptr(lo), ptr(hi), ptr(0.0)
+	}
+	*d.Min, *d.Max = min(*d.Min, lo), max(*d.Max, hi)
+	d.N += n
+	d.sum += mean * float64(n)
+	*d.Mean = d.sum / float64(d.N)
+}
+
 func (d *Dist) add(v float64) {
 	if d.N == 0 {
 		d.Min, d.Max, d.Mean = ptr(v), ptr(v), ptr(0.0)
@@ -32,7 +47,7 @@ type Summary struct {
 	BegunBefore  int            `json:"begun_before"` // no SYN seen: began before the capture
 	DurationMS   Dist           `json:"duration_ms"`  // first to last packet
 	HandshakeRTT Dist           `json:"handshake_rtt_ms"`
-	DataRTT      Dist           `json:"data_rtt_ms"` // each connection's mean data-phase sample
+	DataRTT      Dist           `json:"data_rtt_ms"` // every data-phase sample of every connection, pooled: n counts samples
 	Packets      Dist           `json:"packets"`     // packets per connection, both ways
 	Window       Dist           `json:"window"`      // raw advertised window, per connection max
 }
@@ -64,6 +79,8 @@ type SummaryItem struct {
 	SynAndFin, Reset, OpenAtEnd, BegunBefore         bool
 	HasHandshakeRTT, HasDataRTT, HasWindow           bool
 	Duration, HandshakeRTT, DataRTT, Packets, Window float64
+	DataRTTMin, DataRTTMax                           float64
+	DataRTTSamples                                   int
 }
 
 // ItemOf takes from r what a summary counts.
@@ -80,8 +97,9 @@ func ItemOf(r *Record) SummaryItem {
 	if p := r.Handshake.RTTms; p != nil {
 		it.HandshakeRTT, it.HasHandshakeRTT = *p, true
 	}
-	if p := r.Stats.RTTMeanMS; p != nil {
+	if p := r.Stats.RTTMeanMS; p != nil && r.Stats.RTTMinMS != nil && r.Stats.RTTMaxMS != nil {
 		it.DataRTT, it.HasDataRTT = *p, true
+		it.DataRTTMin, it.DataRTTMax, it.DataRTTSamples = *r.Stats.RTTMinMS, *r.Stats.RTTMaxMS, r.Stats.RTTSamples
 	}
 	if p := r.Stats.WindowMax; p != nil {
 		it.Window, it.HasWindow = float64(*p), true
@@ -108,7 +126,7 @@ func (s *Summary) AddItem(it SummaryItem) {
 		s.HandshakeRTT.add(it.HandshakeRTT)
 	}
 	if it.HasDataRTT {
-		s.DataRTT.add(it.DataRTT)
+		s.DataRTT.addPooled(it.DataRTTSamples, it.DataRTT, it.DataRTTMin, it.DataRTTMax)
 	}
 	s.Packets.add(it.Packets)
 	if it.HasWindow {
