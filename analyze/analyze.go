@@ -53,6 +53,9 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
 	r.SFStatus = sfStatus(c, t)
+	if h := AppHint(c.App); h != "" {
+		r.App = a.str(h)
+	}
 	n := func(a flows.Analysis) int {
 		for i := range flows.NumAnalysis {
 			if a == 1<<i {

@@ -160,6 +160,12 @@ func demoConns(t testing.TB) []*flows.Conn {
 // table no longer touches.
 func connsOf(t testing.TB, path string) []*flows.Conn {
 	t.Helper()
+	return connsWith(t, path, nil)
+}
+
+// connsWith is connsOf with the table set up by setup first.
+func connsWith(t testing.TB, path string, setup func(*flows.Table)) []*flows.Conn {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -175,6 +181,9 @@ func connsOf(t testing.TB, path string) []*flows.Conn {
 		x.CopyTo(y)
 		conns = append(conns, y)
 	})
+	if setup != nil {
+		setup(tab)
+	}
 	dec := flows.NewDecoder()
 	var p flows.Packet
 	var s flows.Segment

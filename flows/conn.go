@@ -94,6 +94,10 @@ type Conn struct {
 	HS  Handshake
 	Dir [2]Stream // indexed by Dir
 
+	// App holds the first payload bytes of each direction when the table
+	// collects them (Table.CollectApp); nil otherwise.
+	App *AppBytes
+
 	// LateSYNOptions: a segment without SYN carried an option only valid
 	// on SYN (MSS, window scale, SACK permitted); SACKBlocks: some segment
 	// carried SACK blocks.

@@ -33,6 +33,10 @@ type Segment struct {
 	// blocks, a segment without SYN carries (SeenMSS, …).
 	OptKinds uint8
 	AE       bool // the AE flag (formerly NS), for AccECN
+	// Payload is the captured payload: it points into the packet and is
+	// valid only until the next packet is read, so only a table observing
+	// segments as they are decoded may read it (Table.CollectApp).
+	Payload []byte
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -236,6 +240,10 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 		seg.HasTS, seg.OptKinds = false, 0
 	}
 	seg.AE = t.ae
+	seg.Payload = t.payload
+	if len(seg.Payload) > seg.PayloadLen {
+		seg.Payload = seg.Payload[:seg.PayloadLen] // Ethernet padding
+	}
 	return nil
 }
 
@@ -247,6 +255,7 @@ type tcpLayer struct {
 	srcPort, dstPort uint16
 	seq, ack         uint32
 	ae               bool
+	payload          []byte
 	flags            Flags
 	window           uint16
 	hdrLen           int
@@ -283,6 +292,7 @@ func (t *tcpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 		off = len(b) // options cut by the snaplen: parse what is there
 	}
 	t.options = b[20:off]
+	t.payload = b[off:]
 	t.ok = true
 	return nil
 }

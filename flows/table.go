@@ -46,6 +46,10 @@ type Table struct {
 	// in, with what it did to the sequence space: ladder diagrams and
 	// walkthroughs follow one connection packet by packet with it.
 	Trace func(c *Conn, seg *Segment, d Dir, class SegClass)
+	// CollectApp keeps the first in-order payload bytes of each direction
+	// (Conn.App) for application hints. Segments must then be observed as
+	// they are decoded: Segment.Payload points into the packet.
+	CollectApp bool
 	// EarlyFinished counts connections finished before their time because
 	// of MaxConns.
 	EarlyFinished int
@@ -128,6 +132,9 @@ func (t *Table) Observe(seg *Segment) {
 	wasClosed := c.Closed
 	d := c.dirOf(srcHi)
 	class := c.observe(seg, d, first)
+	if t.CollectApp && len(seg.Payload) > 0 {
+		c.collectApp(seg, d)
+	}
 	if t.Trace != nil {
 		t.Trace(c, seg, d, class)
 	}

@@ -86,3 +86,31 @@ func TestTombstonePairs(t *testing.T) {
 		t.Errorf("late = %v; want the soonest-expiring (first) to have given way", got)
 	}
 }
+
+// TestCollectApp: the first payload bytes of a direction are kept in
+// sequence order: a retransmission adds nothing, an overlap adds its new
+// part, and a gap ends the collection rather than guess (synthetic).
+func TestCollectApp(t *testing.T) {
+	var got *AppBytes
+	tab := NewTable(func(c *Conn) { got = c.App })
+	tab.CollectApp = true
+	cli := netip.MustParseAddrPort("10.0.0.1:40000")
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	seg := func(ts int64, seq Seq, f Flags, payload string) *Segment {
+		return &Segment{TS: ts, Src: cli, Dst: srv, Seq: seq, Flags: f, Payload: []byte(payload), PayloadLen: len(payload)}
+	}
+	for _, s := range []*Segment{
+		seg(1, 100, FlagSYN, ""),
+		seg(2, 101, FlagACK|FlagPSH, "GET / "),
+		seg(3, 101, FlagACK|FlagPSH, "GET / "),      // retransmission
+		seg(4, 104, FlagACK|FlagPSH, " / HTTP/1.1"), // overlap: "HTTP/1.1" is new
+		seg(5, 200, FlagACK|FlagPSH, "later"),       // a gap
+		seg(6, 115, FlagACK|FlagPSH, "\r\n"),        // after the gap: not kept
+	} {
+		tab.Observe(s)
+	}
+	tab.Flush()
+	if got == nil || string(got.Data[DirClient]) != "GET / HTTP/1.1" {
+		t.Fatalf("kept %q", got.Data[DirClient])
+	}
+}

@@ -58,6 +58,7 @@ type limits struct {
 	// goroutines costs more than a few thousand packets do.
 	small bool
 	ja4t  bool // add FoxIO JA4T/JA4TS (--ja4t)
+	app   bool // application hints (--app): the stages run in one goroutine, as the table reads payloads
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -125,7 +126,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	if lim.small {
+	if lim.small || lim.app {
 		return analyzeInOne(name, capt, lim, emit, st)
 	}
 
@@ -228,6 +229,7 @@ func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analy
 		table.MaxConns = lim.maxConns
 	}
 	table.Trace = lim.trace
+	table.CollectApp = lim.app
 	dec := decoders.Get().(*flows.Decoder)
 	defer decoders.Put(dec)
 	var pkt flows.Packet

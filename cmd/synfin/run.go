@@ -56,6 +56,7 @@ type options struct {
 	wide        bool
 	batch       batchOptions
 	packets     bool
+	app         bool
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
@@ -82,6 +83,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.batch.resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
 	fs.StringVar(&o.batch.shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
 	fs.BoolVar(&o.batch.summaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
+	fs.BoolVar(&o.app, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
 	fs.BoolVar(&o.packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
 	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")

@@ -94,7 +94,7 @@ func (s *session) analyzeOne(in input, emit func(*analyze.Record)) fileResult {
 		return fileResult{err: errors.New(pathError(in.name, err))}
 	}
 	defer done()
-	lim := limits{idle: s.o.idleTimeout, maxConns: s.o.maxConns, small: isSmall(r), ja4t: s.o.ja4t}
+	lim := limits{idle: s.o.idleTimeout, maxConns: s.o.maxConns, small: isSmall(r), ja4t: s.o.ja4t, app: s.o.app}
 	if s.trace != nil {
 		lim.trace = s.trace(in.name)
 	}
