@@ -23,6 +23,10 @@ Views:
   teardowns   FIN, ACK, FIN, ACK or RST: kind, closer, times
   options     SYN and SYN-ACK options and what they negotiated
   summary     counts per state, handshake and teardown kind; distributions
+  ladder      a sequence diagram of one connection (-c N)
+  report      one Markdown or HTML document for a lab report
+  isn         how each host chooses its initial sequence numbers
+  batch       many captures and archives, in parallel; JSON Lines, CSV or Parquet
   demo        all views of a capture built into synfin
   help VIEW   what a view shows, column by column
 
@@ -32,6 +36,10 @@ Examples:
   synfin handshakes -f markdown lab.pcapng > handshake.md
   synfin -f jsonl captures/ > conns.jsonl
   synfin teardowns --port 80 --state SF trace.pcap.gz
+  synfin ladder -c 0 lab.pcapng
+  synfin report -f html --lang zh lab.pcapng > report.html
+  synfin batch -o conns.parquet archive.tar.zst
+  synfin --packets trace.pcap              # Wireshark's tcp.analysis flags, packet by packet
 
 Flags:
 `
@@ -92,10 +100,24 @@ an earlier one (Karn-safe).`,
   wscale            client/server shifts if both offered, else off
   sack, ts          both sides offered them
   ecn               SYN with ECE+CWR and SYN-ACK with ECE only (RFC 3168)
-  tfo               the SYN carried a Fast Open cookie and data, and the SYN-ACK acknowledged the data`,
+  tfo               the SYN carried a Fast Open cookie and data, and the SYN-ACK acknowledged the data
+  notes             anomalies (mss_missing, wscale_over_14, ts_echo_mismatch, …) and features (ecn_negotiated,
+                    accecn_negotiated, tfo_*, mptcp_capable); tables of signature and note counts follow`,
 	"summary": `summary: counts per state, handshake status and teardown kind; connections with SYN and FIN seen,
 reset, still open at the end, begun before the capture; min/mean/max of duration, handshake RTT,
 data-phase RTT, packets per connection and advertised window.`,
+	"ladder": `ladder -c N FILE: a sequence diagram of connection N (default 0): one arrow per packet with its
+time (ms), flags, relative seq/ack (--raw-seq for raw), length and SYN/SYN-ACK options; phases labelled,
+retransmissions named, long data runs folded (--full for all). -f table (Unicode; --ascii), markdown, svg, html.`,
+	"report": `report FILE...: one document for a lab report: counts by state, handshake and teardown with their
+meanings, RTT min/median/p95/max, the tables, and ladders of representative connections (first textbook,
+refused, retransmitted SYN, reset, half-close). -f markdown (default) or html (self-contained, printable).
+--lang zh for Simplified Chinese.`,
+	"isn": `isn FILE...: how each host chooses initial sequence numbers, per host, server port and reused 4-tuple:
+random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,
+	"batch": `batch INPUT...: every capture of files, directories, globs and tar/zip archives (read as streams), in
+parallel (--jobs, default all cores), records in input order as JSON Lines, CSV or Parquet (-o out.parquet).
+--resume MANIFEST continues an interrupted sweep; --shard I/N takes a share for N machines; --summary-only.`,
 	"demo": `demo: runs every view on a real capture built into synfin: a textbook connection (handshake,
 request, response, four-way close), a refused one and a reset one, with 20 ms each way.`,
 }
