@@ -1,6 +1,11 @@
 package analyze
 
-import "synfin/flows"
+import (
+	"math"
+	"slices"
+
+	"synfin/flows"
+)
 
 // Analyze turns one finished connection of file into its record, which
 // owns its memory.
@@ -72,6 +77,12 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	}
 }
 
+// quantileUs is the nearest-rank quantile of sorted samples.
+func quantileUs(sorted []uint32, q float64) uint32 {
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
 func stats(c *flows.Conn, point *string, a *arena) Stats {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	st := Stats{
@@ -118,6 +129,16 @@ func stats(c *flows.Conn, point *string, a *arena) Stats {
 		st.RTTSamples = n
 		st.RTTMinMS, st.RTTMaxMS = a.float(ms(lo)), a.float(ms(hi))
 		st.RTTMeanMS = a.float(ms(sum) / float64(n))
+		var buf [128]uint32
+		kept := buf[:0]
+		for _, s := range samples {
+			kept = append(kept, s.RTTKept()...)
+		}
+		if len(kept) > 0 {
+			slices.Sort(kept)
+			st.RTTMedianMS = a.float(float64(quantileUs(kept, 0.5)) / 1e3)
+			st.RTTP95MS = a.float(float64(quantileUs(kept, 0.95)) / 1e3)
+		}
 	}
 	if wn := cl.WinN + sv.WinN; wn > 0 {
 		lo, hi := 1<<16, 0

@@ -199,6 +199,8 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 	w.optFloat(`,"rtt_min_ms":`, s.RTTMinMS)
 	w.optFloat(`,"rtt_mean_ms":`, s.RTTMeanMS)
 	w.optFloat(`,"rtt_max_ms":`, s.RTTMaxMS)
+	w.optFloat(`,"rtt_median_ms":`, s.RTTMedianMS)
+	w.optFloat(`,"rtt_p95_ms":`, s.RTTP95MS)
 	w.optInt(`,"window_min":`, s.WindowMin)
 	w.optInt(`,"window_max":`, s.WindowMax)
 	w.optFloat(`,"window_mean":`, s.WindowMean)

@@ -80,6 +80,16 @@ func TestDataRTTFromTimestamps(t *testing.T) {
 	if zw.RTTSamples < 20 || *zw.RTTMinMS < 40 || *zw.RTTMinMS > 41 {
 		t.Errorf("zero-window transfer: %d samples, min %.3f ms; want many, min near 40", zw.RTTSamples, *zw.RTTMinMS)
 	}
+	// The median and p95 come from the samples themselves (nearest rank):
+	// within the extremes, ordered, and the median near the 40 ms path
+	// while queueing pushes the tail up.
+	if zw.RTTMedianMS == nil || zw.RTTP95MS == nil || *zw.RTTMedianMS < *zw.RTTMinMS || *zw.RTTP95MS < *zw.RTTMedianMS || *zw.RTTMaxMS < *zw.RTTP95MS {
+		t.Errorf("zero-window transfer: min %v median %v p95 %v max %v", zw.RTTMinMS, zw.RTTMedianMS, zw.RTTP95MS, zw.RTTMaxMS)
+	}
+	one := Analyze("01", connsOf(t, "../testdata/lab/01_plain_client_close.pcap")[0]).Stats
+	if one.RTTSamples != 1 || *one.RTTMedianMS != *one.RTTP95MS || *one.RTTMedianMS < 40 || *one.RTTMedianMS > 41 {
+		t.Errorf("one sample: median %v p95 %v", *one.RTTMedianMS, *one.RTTP95MS)
+	}
 	loss := Analyze("27", connsOf(t, "../testdata/lab/27_bidir_loss.pcap")[0]).Stats
 	if loss.RTTSamples == 0 || *loss.RTTMinMS < 40 || *loss.RTTMaxMS > 41 {
 		t.Errorf("lossy transfer: %d samples, %.3f..%.3f ms; want all near 40", loss.RTTSamples, *loss.RTTMinMS, *loss.RTTMaxMS)

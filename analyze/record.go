@@ -178,6 +178,8 @@ type Stats struct {
 	RTTMinMS        *float64 `json:"rtt_min_ms" parquet:"rtt_min_ms,optional"`
 	RTTMeanMS       *float64 `json:"rtt_mean_ms" parquet:"rtt_mean_ms,optional"`
 	RTTMaxMS        *float64 `json:"rtt_max_ms" parquet:"rtt_max_ms,optional"`
+	RTTMedianMS     *float64 `json:"rtt_median_ms" parquet:"rtt_median_ms,optional"` // nearest rank, µs precision
+	RTTP95MS        *float64 `json:"rtt_p95_ms" parquet:"rtt_p95_ms,optional"`
 	WindowMin       *int     `json:"window_min" parquet:"window_min,optional"`
 	WindowMax       *int     `json:"window_max" parquet:"window_max,optional"`
 	WindowMean      *float64 `json:"window_mean" parquet:"window_mean,optional"`
@@ -192,7 +194,7 @@ func ptr[T any](v T) *T { return &v }
 // back to a fresh allocation.
 type arena struct {
 	times      [8]Time
-	floats     [14]float64
+	floats     [16]float64
 	ints       [10]int
 	int64s     [2]int64
 	uint32s    [6]uint32
@@ -250,7 +252,7 @@ func (r *Record) Clone() Record {
 		*p = again(*p, a.time)
 	}
 	for _, p := range []**float64{&h.RTTms, &h.IRTTms, &h.SynSynackMS, &h.SynackAckMS, &h.RejectMS,
-		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.WindowMean} {
+		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.RTTMedianMS, &s.RTTP95MS, &s.WindowMean} {
 		*p = again(*p, a.float)
 	}
 	for _, p := range []**string{&h.CapturePoint, &h.SynSignature, &h.SynackSignature, &h.JA4T, &h.JA4TS, &t.RstBy, &c.App} {

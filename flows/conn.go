@@ -441,6 +441,13 @@ func (c *Conn) CopyTo(dst *Conn) {
 	for d := range dst.Dir {
 		dst.Dir[d].MissedBytes = c.Dir[d].missed()
 		dst.Dir[d].holes = nil
+		// The samples may live in the source's own buffer, which the
+		// table reuses: the copy gets its own.
+		if k := c.Dir[d].rttKept; len(k) <= len(dst.Dir[d].rttBuf) {
+			dst.Dir[d].rttKept = append(dst.Dir[d].rttBuf[:0], k...)
+		} else {
+			dst.Dir[d].rttKept = append([]uint32(nil), k...)
+		}
 	}
 	dst.prev, dst.next, dst.cprev, dst.cnext, dst.inClosing = nil, nil, nil, nil, false
 }

@@ -72,7 +72,37 @@ type Stream struct {
 	RTTMin       int64
 	RTTMax       int64
 	RTTSum       int64
+	// The samples themselves, in microseconds, for medians: the first two
+	// live in rttBuf; past maxRTTKept a uniform sample of them is kept.
+	rttKept []uint32
+	rttBuf  [2]uint32
 }
+
+// maxRTTKept bounds the RTT samples kept per direction.
+const maxRTTKept = 1024
+
+// keepRTT keeps sample d (ns), as reservoir sampling (Algorithm R) does
+// once maxRTTKept are held, with a fixed generator so runs agree.
+func (s *Stream) keepRTT(d int64) {
+	us := uint32(min(max(d/1000, 0), 1<<32-1))
+	n := int(s.RTTSamples) // samples before this one
+	switch {
+	case s.rttKept == nil:
+		s.rttKept = append(s.rttBuf[:0], us)
+	case len(s.rttKept) < maxRTTKept:
+		s.rttKept = append(s.rttKept, us)
+	default:
+		// A multiplicative hash of the sample number stands in for a
+		// random draw in [0, n].
+		if j := int((uint64(n+1) * 0x9E3779B97F4A7C15 >> 33) % uint64(n+1)); j < maxRTTKept {
+			s.rttKept[j] = us
+		}
+	}
+}
+
+// RTTKept returns the data-phase RTT samples kept, in microseconds (all of
+// them up to maxRTTKept, a uniform sample beyond).
+func (s *Stream) RTTKept() []uint32 { return s.rttKept }
 
 // noteAck counts duplicate acknowledgments as Wireshark does: a segment
 // without payload, SYN, FIN or RST that repeats the previous ack number and
@@ -242,6 +272,7 @@ func (s *Stream) observeWindow(w uint16, shift int) {
 
 // addRTT records one data-phase RTT sample in nanoseconds.
 func (s *Stream) addRTT(d int64) {
+	s.keepRTT(d)
 	if s.RTTSamples == 0 || d < s.RTTMin {
 		s.RTTMin = d
 	}
