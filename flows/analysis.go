@@ -43,19 +43,20 @@ func (a Analysis) Names() []string {
 	return out
 }
 
-// anState is one direction's state for Wireshark's analysis.
+// anState is one direction's state for Wireshark's analysis (fields
+// ordered to pack).
 type anState struct {
-	nextSet  bool
-	next     Seq   // highest sequence number sent plus one (SYN and FIN count one)
 	nextTS   int64 // when next last advanced
-	ackSet   bool
-	lastAck  Seq // acknowledgment number of the latest segment with ACK
-	lastAckT int64
-	winSet   bool
-	win      uint16 // window of the latest segment, raw
-	winSYN   bool   // ... which had SYN set (a SYN's window is never scaled)
-	dupAcks  int32  // duplicate ACKs since the ack number last changed
+	lastAckT int64 // when lastAck was sent
+	next     Seq   // highest sequence number sent plus one (SYN and FIN count one)
+	lastAck  Seq   // acknowledgment number of the latest segment with ACK
+	dupAcks  int32 // duplicate ACKs since the ack number last changed
+	win      uint16
 	last     Analysis
+	nextSet  bool
+	ackSet   bool
+	winSet   bool // win is the window of the latest segment, raw
+	winSYN   bool // ... which had SYN set (a SYN's window is never scaled)
 }
 
 // analyze computes the flags of seg, sent by the side whose state is s
