@@ -59,6 +59,9 @@ type limits struct {
 	small bool
 	ja4t  bool // add FoxIO JA4T/JA4TS (--ja4t)
 	app   bool // application hints (--app): the stages run in one goroutine, as the table reads payloads
+	// inOne runs the stages in one goroutine, so that trace hooks may
+	// read Segment.Payload (--streams).
+	inOne bool
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -126,7 +129,7 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	if lim.small || lim.app {
+	if lim.small || lim.app || lim.inOne {
 		return analyzeInOne(name, capt, lim, emit, st)
 	}
 

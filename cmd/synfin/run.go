@@ -57,6 +57,7 @@ type options struct {
 	batch       batchOptions
 	packets     bool
 	app         bool
+	streams     string
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
@@ -84,6 +85,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.batch.shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
 	fs.BoolVar(&o.batch.summaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
 	fs.BoolVar(&o.app, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
+	fs.StringVar(&o.streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
 	fs.BoolVar(&o.packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
 	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
@@ -173,6 +175,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer fh.Close()
 		out = fh
+	}
+	if o.streams != "" {
+		if err := os.MkdirAll(o.streams, 0o755); err != nil {
+			say(stderr, "synfin: error: --streams: %v", err)
+			return exitNothing
+		}
 	}
 	if o.packets {
 		return runPackets(&o, inputs, out, stderr)

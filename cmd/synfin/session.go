@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -98,11 +99,27 @@ func (s *session) analyzeOne(in input, emit func(*analyze.Record)) fileResult {
 	if s.trace != nil {
 		lim.trace = s.trace(in.name)
 	}
-	st, err := analyzeCapture(in.name, r, lim, func(rec *analyze.Record) {
+	keep := func(rec *analyze.Record) {
 		if s.filter(rec) {
 			emit(rec)
 		}
-	})
+	}
+	var streams *streamSet
+	if s.o.streams != "" {
+		streams = newStreamSet(s.o.streams, in.name)
+		if lim.trace != nil {
+			say(s.stderr, "synfin: note: --streams is ignored with this view")
+		} else {
+			lim.trace, lim.inOne = streams.trace, true
+			keep = streamsEmit(streams, keep)
+		}
+	}
+	st, err := analyzeCapture(in.name, r, lim, keep)
+	if streams != nil {
+		if serr := streams.close(); serr != nil && err == nil {
+			err = fmt.Errorf("%s: writing streams: %w", in.name, serr)
+		}
+	}
 	return fileResult{st: st, err: err}
 }
 
