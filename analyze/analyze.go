@@ -53,7 +53,7 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	// allocation per record instead of dozens, or none with an Analyzer.
 	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
-	r.Stats = stats(c, r.Handshake.CapturePoint, a)
+	r.Stats = stats(c, r.Handshake.CapturePoint, a, t)
 	r.State, r.History = zeekState(c, t)
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
@@ -83,7 +83,7 @@ func quantileUs(sorted []uint32, q float64) uint32 {
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
-func stats(c *flows.Conn, point *string, a *arena) Stats {
+func stats(c *flows.Conn, point *string, a *arena, t *texts) Stats {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	st := Stats{
 		ClientPkts: int(cl.Pkts), ServerPkts: int(sv.Pkts),
@@ -129,15 +129,18 @@ func stats(c *flows.Conn, point *string, a *arena) Stats {
 		st.RTTSamples = n
 		st.RTTMinMS, st.RTTMaxMS = a.float(ms(lo)), a.float(ms(hi))
 		st.RTTMeanMS = a.float(ms(sum) / float64(n))
-		var buf [128]uint32
-		kept := buf[:0]
+		kept := t.rttBuffer()
 		for _, s := range samples {
 			kept = append(kept, s.RTTKept()...)
+		}
+		if t != nil {
+			t.rtt = kept
 		}
 		if len(kept) > 0 {
 			slices.Sort(kept)
 			st.RTTMedianMS = a.float(float64(quantileUs(kept, 0.5)) / 1e3)
 			st.RTTP95MS = a.float(float64(quantileUs(kept, 0.95)) / 1e3)
+			st.RTTSamplesUs = kept
 		}
 	}
 	if wn := cl.WinN + sv.WinN; wn > 0 {

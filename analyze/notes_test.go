@@ -95,3 +95,35 @@ func TestDataRTTFromTimestamps(t *testing.T) {
 		t.Errorf("lossy transfer: %d samples, %.3f..%.3f ms; want all near 40", loss.RTTSamples, *loss.RTTMinMS, *loss.RTTMaxMS)
 	}
 }
+
+// TestSummaryPoolsRTT: the summary's data-phase RTT is over all samples of
+// all connections: n counts samples, the mean weighs each sample once, and
+// the median and p95 are those of the pooled samples (nearest rank).
+func TestSummaryPoolsRTT(t *testing.T) {
+	var recs []Record
+	var all []uint32
+	var sum float64
+	for _, p := range []string{"../testdata/lab/14_load_200.pcap", "../testdata/lab/23_zero_window.pcap"} {
+		for _, c := range connsOf(t, p) {
+			r := Analyze(p, c)
+			recs = append(recs, r)
+			all = append(all, r.Stats.RTTSamplesUs...)
+			if r.Stats.RTTMeanMS != nil {
+				sum += *r.Stats.RTTMeanMS * float64(r.Stats.RTTSamples)
+			}
+		}
+	}
+	s := Summarize(recs)
+	s.Finish()
+	slices.Sort(all)
+	d := s.DataRTT
+	if d.N != len(all) || d.N != 242 {
+		t.Fatalf("n %d, samples %d, want 242", d.N, len(all))
+	}
+	if want := sum / float64(d.N); *d.Mean < want-1e-9 || *d.Mean > want+1e-9 {
+		t.Errorf("mean %v, pooled %v", *d.Mean, want)
+	}
+	if *d.Median != float64(quantileUs(all, 0.5))/1e3 || *d.P95 != float64(quantileUs(all, 0.95))/1e3 {
+		t.Errorf("median %v p95 %v", *d.Median, *d.P95)
+	}
+}

@@ -180,6 +180,9 @@ type Stats struct {
 	RTTMaxMS        *float64 `json:"rtt_max_ms" parquet:"rtt_max_ms,optional"`
 	RTTMedianMS     *float64 `json:"rtt_median_ms" parquet:"rtt_median_ms,optional"` // nearest rank, µs precision
 	RTTP95MS        *float64 `json:"rtt_p95_ms" parquet:"rtt_p95_ms,optional"`
+	// RTTSamplesUs are the samples behind the median and p95, sorted, in
+	// microseconds, for capture-wide quantiles (summary); not written.
+	RTTSamplesUs    []uint32 `json:"-" parquet:"-"`
 	WindowMin       *int     `json:"window_min" parquet:"window_min,optional"`
 	WindowMax       *int     `json:"window_max" parquet:"window_max,optional"`
 	WindowMean      *float64 `json:"window_mean" parquet:"window_mean,optional"`
@@ -264,6 +267,7 @@ func (r *Record) Clone() Record {
 	s.WindowScaledMin, s.WindowScaledMax = again(s.WindowScaledMin, a.int64), again(s.WindowScaledMax, a.int64)
 	h.SynOptions, h.SynackOptions = h.SynOptions.clone(a), h.SynackOptions.clone(a)
 	h.OptionNotes = append([]string{}, h.OptionNotes...)
+	s.RTTSamplesUs = append([]uint32(nil), s.RTTSamplesUs...)
 	if n := h.Negotiated; n != nil {
 		a.negotiated = *n
 		m := &a.negotiated

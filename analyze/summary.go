@@ -1,5 +1,7 @@
 package analyze
 
+import "slices"
+
 // Dist is the count, minimum, mean and maximum of a set of values; all are
 // null (nil) when the set is empty.
 type Dist struct {
@@ -7,8 +9,43 @@ type Dist struct {
 	Min  *float64 `json:"min"`
 	Mean *float64 `json:"mean"`
 	Max  *float64 `json:"max"`
-	sum  float64
+	// Median and P95 (nearest rank) are given for the data-phase RTT,
+	// over a uniform sample of at most maxPooled of all samples.
+	Median *float64 `json:"median,omitempty"`
+	P95    *float64 `json:"p95,omitempty"`
+	sum    float64
+	pool   []uint32 // µs
+	seen   int
 }
+
+// maxPooled bounds the samples a summary keeps for its quantiles.
+const maxPooled = 1 << 16
+
+// pooled adds samples (µs) to the reservoir behind Median and P95.
+func (d *Dist) pooled(samples []uint32) {
+	for _, v := range samples {
+		d.seen++
+		if len(d.pool) < maxPooled {
+			d.pool = append(d.pool, v)
+		} else if j := int((uint64(d.seen) * 0x9E3779B97F4A7C15 >> 33) % uint64(d.seen)); j < maxPooled {
+			d.pool[j] = v
+		}
+	}
+}
+
+// finish computes Median and P95 from the reservoir.
+func (d *Dist) finish() {
+	if len(d.pool) == 0 {
+		return
+	}
+	s := slices.Clone(d.pool)
+	slices.Sort(s)
+	d.Median, d.P95 = ptr(float64(quantileUs(s, 0.5))/1e3), ptr(float64(quantileUs(s, 0.95))/1e3)
+}
+
+// Finish computes what needs every record first (the data-phase RTT's
+// median and p95); call it before printing.
+func (s *Summary) Finish() { s.DataRTT.finish() }
 
 // addPooled adds n samples with mean, min and max: the mean stays the
 // mean of all samples, however they are split among connections.
@@ -81,6 +118,7 @@ type SummaryItem struct {
 	Duration, HandshakeRTT, DataRTT, Packets, Window float64
 	DataRTTMin, DataRTTMax                           float64
 	DataRTTSamples                                   int
+	DataRTTKept                                      []uint32 // µs
 }
 
 // ItemOf takes from r what a summary counts.
@@ -100,6 +138,7 @@ func ItemOf(r *Record) SummaryItem {
 	if p := r.Stats.RTTMeanMS; p != nil && r.Stats.RTTMinMS != nil && r.Stats.RTTMaxMS != nil {
 		it.DataRTT, it.HasDataRTT = *p, true
 		it.DataRTTMin, it.DataRTTMax, it.DataRTTSamples = *r.Stats.RTTMinMS, *r.Stats.RTTMaxMS, r.Stats.RTTSamples
+		it.DataRTTKept = slices.Clone(r.Stats.RTTSamplesUs)
 	}
 	if p := r.Stats.WindowMax; p != nil {
 		it.Window, it.HasWindow = float64(*p), true
@@ -127,6 +166,7 @@ func (s *Summary) AddItem(it SummaryItem) {
 	}
 	if it.HasDataRTT {
 		s.DataRTT.addPooled(it.DataRTTSamples, it.DataRTT, it.DataRTTMin, it.DataRTTMax)
+		s.DataRTT.pooled(it.DataRTTKept)
 	}
 	s.Packets.add(it.Packets)
 	if it.HasWindow {

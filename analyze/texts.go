@@ -16,6 +16,17 @@ type texts struct {
 	// common holds the short strings that repeat (histories, SF counts),
 	// each allocated once.
 	common map[string]string
+	// rtt is the reused buffer of a record's RTT samples.
+	rtt []uint32
+}
+
+// rttBuffer returns an empty buffer for a record's RTT samples: reused
+// with an Analyzer, fresh without.
+func (t *texts) rttBuffer() []uint32 {
+	if t == nil {
+		return nil
+	}
+	return t.rtt[:0]
 }
 
 const (

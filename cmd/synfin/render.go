@@ -160,6 +160,7 @@ func writeRecords(w io.Writer, format string, recs []analyze.Record) error {
 // renderSummary prints the summary view; each state, handshake status and
 // teardown kind comes with its one-sentence meaning in lang.
 func renderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang) error {
+	s.Finish()
 	if format == "json" || format == "jsonl" {
 		enc := json.NewEncoder(w)
 		if format == "json" {
@@ -188,7 +189,11 @@ func renderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang)
 		[]string{"begun before capture", itoa(s.BegunBefore), ""},
 	)
 	dist := func(name string, d analyze.Dist) {
-		rows = append(rows, []string{name, fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Mean), fms(d.Max)), ""})
+		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Mean), fms(d.Max))
+		if d.Median != nil {
+			v = fmt.Sprintf("n=%d min=%s median=%s p95=%s mean=%s max=%s", d.N, fms(d.Min), fms(d.Median), fms(d.P95), fms(d.Mean), fms(d.Max))
+		}
+		rows = append(rows, []string{name, v, ""})
 	}
 	dist("duration ms", s.DurationMS)
 	dist("handshake RTT ms", s.HandshakeRTT)
