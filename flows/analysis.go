@@ -46,17 +46,19 @@ func (a Analysis) Names() []string {
 // anState is one direction's state for Wireshark's analysis (fields
 // ordered to pack).
 type anState struct {
-	nextTS   int64 // when next last advanced
-	lastAckT int64 // when lastAck was sent
-	next     Seq   // highest sequence number sent plus one (SYN and FIN count one)
-	lastAck  Seq   // acknowledgment number of the latest segment with ACK
-	dupAcks  int32 // duplicate ACKs since the ack number last changed
-	win      uint16
-	last     Analysis
-	nextSet  bool
-	ackSet   bool
-	winSet   bool // win is the window of the latest segment, raw
-	winSYN   bool // ... which had SYN set (a SYN's window is never scaled)
+	nextTS      int64 // when next last advanced
+	lastAckT    int64 // when lastAck was sent
+	next        Seq   // highest sequence number sent plus one (SYN and FIN count one)
+	lastAck     Seq   // acknowledgment number of the latest segment with ACK
+	dupAcks     int32 // duplicate ACKs since the ack number last changed; -1 after an ACK of unseen data
+	maxToAck    Seq   // end of the data sent without a gap (Wireshark's maxseqtobeacked)
+	maxToAckSet bool
+	win         uint16
+	last        Analysis
+	nextSet     bool
+	ackSet      bool
+	winSet      bool // win is the window of the latest segment, raw
+	winSYN      bool // ... which had SYN set (a SYN's window is never scaled)
 }
 
 // analyze computes the flags of seg, sent by the side whose state is s
@@ -105,12 +107,27 @@ func (c *Conn) analyze(seg *Segment, s, o *Stream, seglen uint32) Analysis {
 		case same && seg.Window != 0 && rs.last&AnKeepAlive != 0: // keep-alive ACK
 		case same && seg.Window == 0 && rs.last&anZeroWindowProbe != 0: // zero window probe ACK
 		case same && seg.Window != 0:
+			if fs.dupAcks < 0 {
+				fs.dupAcks = 0 // tshark: from -1 straight to 1
+			}
 			fs.dupAcks++
 			a |= AnDuplicateAck
 		}
 	}
 	if f&FlagACK != 0 && (!fs.ackSet || seg.Ack != fs.lastAck) {
 		fs.dupAcks = 0
+	}
+	// ACKED UNSEEN SEGMENT: tshark 4.0 then marks the other side's
+	// duplicate-ACK count -1 in an unsigned counter, so that side's next
+	// retransmission at the acknowledged number passes its "two or more
+	// duplicate ACKs" test and is called fast. synfin does the same, to
+	// agree with it.
+	if f&FlagACK != 0 && rs.maxToAckSet && rs.maxToAck.LessThan(seg.Ack) {
+		if rs.next.LessThan(rs.maxToAck) {
+			rs.maxToAck = rs.next
+		} else {
+			rs.dupAcks = -1
+		}
 	}
 
 	// RETRANSMISSION family: data, SYN or FIN that does not advance the
@@ -124,7 +141,7 @@ func (c *Conn) analyze(seg *Segment, s, o *Stream, seglen uint32) Analysis {
 		switch {
 		case payload > 0 && rs.ackSet && seg.Seq.Add(payload).LessThanEq(rs.lastAck):
 			a |= AnSpuriousRetransmission | AnRetransmission
-		case notAdvanced && rs.dupAcks >= 2 && rs.lastAck == seg.Seq && seg.TS-rs.lastAckT < 20e6:
+		case notAdvanced && (rs.dupAcks >= 2 || rs.dupAcks < 0) && rs.lastAck == seg.Seq && seg.TS-rs.lastAckT < 20e6:
 			a |= AnFastRetransmission | AnRetransmission
 		case notAdvanced && seg.TS-fs.nextTS < c.oooThreshold() && fs.next != end:
 			a |= AnOutOfOrder
@@ -136,6 +153,9 @@ func (c *Conn) analyze(seg *Segment, s, o *Stream, seglen uint32) Analysis {
 	// Remember for the segments to come.
 	if end := seg.Seq.Add(seglen); (!fs.nextSet || fs.next.LessThan(end)) && a&anZeroWindowProbe == 0 {
 		fs.next, fs.nextSet, fs.nextTS = end, true, seg.TS
+	}
+	if a&anZeroWindowProbe == 0 && (!fs.maxToAckSet || seg.Seq == fs.maxToAck) {
+		fs.maxToAck, fs.maxToAckSet = fs.next, true
 	}
 	fs.win, fs.winSet, fs.winSYN = seg.Window, true, f&FlagSYN != 0
 	if f&FlagACK != 0 {

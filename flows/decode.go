@@ -224,6 +224,12 @@ func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
 	default:
 		return errNoTCP
 	}
+	// An IP length beyond what the wire carried (the frame's original
+	// length, not what the snaplen kept) is believed only as far as the
+	// wire goes, as Wireshark does: the header is wrong, not the frame.
+	if onWire := ipPayload + max(0, pkt.WireLen-len(pkt.Data)); pkt.WireLen > 0 && declared > onWire {
+		declared = onWire
+	}
 	offset := ipPayload - t.dataLen // bytes of extension headers before TCP
 	seg.PayloadLen = declared - offset - t.hdrLen
 	if seg.PayloadLen < 0 {
