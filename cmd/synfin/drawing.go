@@ -21,13 +21,17 @@ type drawOptions struct {
 // runLadder draws one connection of one capture (connection 0 unless -c
 // names others), packet by packet.
 func runLadder(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer) int {
-	switch o.format {
-	case "table", "markdown", "svg", "html":
+	explain := o.view == "explain"
+	switch {
+	case explain && (o.format == "table" || o.format == "markdown"):
+	case explain:
+		return usageError(stderr, fmt.Sprintf("the explain view writes --format table or markdown, not %s", o.format))
+	case o.format == "table", o.format == "markdown", o.format == "svg", o.format == "html":
 	default:
 		return usageError(stderr, fmt.Sprintf("the ladder view draws: --format table, markdown, svg or html, not %s", o.format))
 	}
 	if len(inputs) != 1 {
-		return usageError(stderr, "the ladder view draws connections of one capture; name one file")
+		return usageError(stderr, fmt.Sprintf("the %s view takes connections of one capture; name one file", o.view))
 	}
 	want := o.conns
 	if len(want) == 0 {
@@ -70,6 +74,13 @@ func runLadder(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 	}
 	for i, l := range found {
 		r := records[l.Conn]
+		if explain {
+			if i > 0 {
+				fmt.Fprintln(out)
+			}
+			explainConn(out, l, r, lang, o.format)
+			continue
+		}
 		switch o.format {
 		case "table":
 			if i > 0 {

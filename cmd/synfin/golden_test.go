@@ -84,6 +84,15 @@ func TestGolden(t *testing.T) {
 		{"isn-lab", []string{"isn", lab("03_port_reuse.pcap"), lab("14_load_200.pcap")}, 0},
 		{"isn-lab-zh", []string{"isn", "--lang", "zh", "-f", "markdown", lab("03_port_reuse.pcap")}, 0},
 		{"packets-lab", []string{"--packets", lab("24_keepalive.pcap"), lab("05_synack_dropped.pcap")}, 0},
+		// Walkthroughs (issue 8), in both languages.
+		{"explain-client-close", []string{"explain", lab("01_plain_client_close.pcap")}, 0},
+		{"explain-server-close-zh", []string{"explain", "--lang", "zh", lab("02_plain_server_close.pcap")}, 0},
+		{"explain-refused", []string{"explain", lab("06_refused.pcap")}, 0},
+		{"explain-refused-zh", []string{"explain", "--lang", "zh", lab("06_refused.pcap")}, 0},
+		{"explain-syn-retx", []string{"explain", lab("04_syn_dropped.pcap")}, 0},
+		{"explain-simultaneous-close-zh", []string{"explain", "--lang", "zh", lab("11_simultaneous_close.pcap")}, 0},
+		{"explain-half-close-markdown", []string{"explain", "-f", "markdown", lab("12_half_close.pcap")}, 0},
+		{"explain-reset", []string{"explain", lab("13_abortive_close.pcap")}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

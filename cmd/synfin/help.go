@@ -25,6 +25,7 @@ Views:
   summary     counts per state, handshake and teardown kind; distributions
   ladder      a sequence diagram of one connection (-c N)
   report      one Markdown or HTML document for a lab report
+  explain     a packet-by-packet walkthrough of one connection, in words
   isn         how each host chooses its initial sequence numbers
   batch       many captures and archives, in parallel; JSON Lines, CSV or Parquet
   demo        all views of a capture built into synfin
@@ -113,6 +114,10 @@ retransmissions named, long data runs folded (--full for all). -f table (Unicode
 meanings, RTT min/median/p95/max, the tables, and ladders of representative connections (first textbook,
 refused, retransmitted SYN, reset, half-close). -f markdown (default) or html (self-contained, printable).
 --lang zh for Simplified Chinese.`,
+	"explain": `explain -c N FILE: connection N's opening and closing told packet by packet: the socket call behind
+each packet, seq/ack raw and relative, the options and what was agreed, the RFC 9293 states of both sides, why
+the active closer waits in TIME-WAIT; retransmitted SYNs, refusals, resets and half-closes told as such.
+-f table (text) or markdown; --lang zh.`,
 	"isn": `isn FILE...: how each host chooses initial sequence numbers, per host, server port and reused 4-tuple:
 random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,
 	"batch": `batch INPUT...: every capture of files, directories, globs and tar/zip archives (read as streams), in

@@ -188,6 +188,8 @@ func writeReportMarkdown(w io.Writer, d *reportData) error {
 		st.embedded = true
 		writeLadderText(w, l, p.rec, st)
 		fmt.Fprint(w, "```\n\n")
+		explainConn(w, l, p.rec, lang, "markdown-section")
+		fmt.Fprintln(w)
 	}
 	return nil
 }
@@ -322,6 +324,7 @@ svg { max-width: 100%%; height: auto; }
 		}
 		fmt.Fprintf(w, "<div class=\"ladder\">\n<h3>%s</h3>\n<p class=\"why\">%s</p>\n", e(ladderHeading(d, p, l)), e(lang.F("report.why", lang.T(p.reason))))
 		writeLadderSVG(w, l, p.rec, d.style)
+		explainConn(w, l, p.rec, lang, "html")
 		fmt.Fprint(w, "</div>\n")
 	}
 	fmt.Fprint(w, "</body>\n</html>\n")

@@ -65,7 +65,7 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 
 // laterViews are in the SPEC's command line but built by later issues.
 var laterViews = map[string]string{
-	"explain": "issue 8", "lab": "issue 8",
+	"lab": "issue 8",
 }
 
 func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
@@ -186,7 +186,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runPackets(&o, inputs, out, stderr)
 	}
 	switch o.view {
-	case "ladder":
+	case "ladder", "explain":
 		return runLadder(&o, lang, inputs, out, stderr)
 	case "report":
 		return runReport(&o, lang, inputs, out, stderr)
