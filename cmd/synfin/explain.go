@@ -21,6 +21,12 @@ import (
 // list to paste into a report) or "html" (an ordered list, for the HTML
 // report, with no heading of its own).
 func explainConn(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, format string) {
+	explainConnWith(w, l, r, lang, format, nil)
+}
+
+// explainConnWith is explainConn with note naming, beside each packet,
+// what sent it (synfin lab: the socket call).
+func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, format string, note func(*ladder.Step) string) {
 	markdown, htmlOut := format == "markdown" || format == "markdown-section", format == "html"
 	sep := sentenceSep(lang)
 	t0 := l.FirstTS
@@ -36,6 +42,11 @@ func explainConn(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang
 		fmt.Fprintf(w, "%s\n\n", head)
 	}
 	item := func(n int, s *ladder.Step, text string) {
+		if note != nil {
+			if by := note(s); by != "" {
+				text = "[" + by + "] " + text
+			}
+		}
 		if htmlOut {
 			fmt.Fprintf(w, "<li><b>%s ms, %s → %s, %s</b> — %s</li>\n", ms(s.TS), escapeHTML(who(lang, s.FromCli)), escapeHTML(who(lang, !s.FromCli)), ladder.FlagNames(s.Flags), escapeHTML(text))
 		} else if markdown {

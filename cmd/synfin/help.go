@@ -28,6 +28,7 @@ Views:
   explain     a packet-by-packet walkthrough of one connection, in words
   isn         how each host chooses its initial sequence numbers
   batch       many captures and archives, in parallel; JSON Lines, CSV or Parquet
+  lab         a live loopback connection, captured and explained (root)
   demo        all views of a capture built into synfin
   help VIEW   what a view shows, column by column
 
@@ -118,6 +119,9 @@ refused, retransmitted SYN, reset, half-close). -f markdown (default) or html (s
 each packet, seq/ack raw and relative, the options and what was agreed, the RFC 9293 states of both sides, why
 the active closer waits in TIME-WAIT; retransmitted SYNs, refusals, resets and half-closes told as such.
 -f table (text) or markdown; --lang zh.`,
+	"lab": `lab [--server-close|--reset|--half-close|--refused] [--port N] [-w FILE]: synfin's own client and server
+make one connection on 127.0.0.1; synfin captures it with an AF_PACKET socket (root or CAP_NET_RAW), lists the
+socket calls, explains each packet with the call that sent it, and -w writes the capture as pcapng.`,
 	"isn": `isn FILE...: how each host chooses initial sequence numbers, per host, server port and reused 4-tuple:
 random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,
 	"batch": `batch INPUT...: every capture of files, directories, globs and tar/zip archives (read as streams), in

@@ -58,15 +58,20 @@ type options struct {
 	packets     bool
 	app         bool
 	streams     string
+	lab         labOptions
+}
+
+// labOptions are the flags of the lab view.
+type labOptions struct {
+	serverClose, reset, halfClose, refused bool
+	write                                  string
 }
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
 	"ladder", "report", "explain", "isn", "batch", "lab", "help"}
 
 // laterViews are in the SPEC's command line but built by later issues.
-var laterViews = map[string]string{
-	"lab": "issue 8",
-}
+var laterViews = map[string]string{}
 
 func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
@@ -85,6 +90,11 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.batch.shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
 	fs.BoolVar(&o.batch.summaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
 	fs.BoolVar(&o.app, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
+	fs.BoolVar(&o.lab.serverClose, "server-close", false, "lab: the server closes first")
+	fs.BoolVar(&o.lab.reset, "reset", false, "lab: the client aborts with RST (SO_LINGER 0)")
+	fs.BoolVar(&o.lab.halfClose, "half-close", false, "lab: the client shuts down its sending side, the server goes on sending")
+	fs.BoolVar(&o.lab.refused, "refused", false, "lab: connect to a port nothing listens on")
+	fs.StringVarP(&o.lab.write, "write", "w", "", "lab: write the capture to `FILE` (pcapng, opens in Wireshark)")
 	fs.StringVar(&o.streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
 	fs.BoolVar(&o.packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
 	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
@@ -134,6 +144,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if o.view == "help" {
 		return help(stdout, stderr, fs, operands)
+	}
+	if o.view == "lab" {
+		if len(operands) > 0 {
+			return usageError(stderr, "lab makes its own connection and takes no input files")
+		}
+		lang, err := msg.Parse(o.lang)
+		if err != nil {
+			return usageError(stderr, err.Error())
+		}
+		return runLab(&o, lang, stdout, stderr)
 	}
 	if o.view == "batch" {
 		return runBatch(&o, fs.Changed("format"), fs.Changed("jobs"), operands, stdout, stderr)

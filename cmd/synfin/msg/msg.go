@@ -299,6 +299,13 @@ var catalogue = map[string]text{
 	"explain.teardown.data":    {"The %s still sends %d bytes after the other side's FIN: a half-close, where one direction is closed and the other still carries data.", "%s在对方发送 FIN 之后仍发送了 %d 字节：这是半关闭，一个方向已关闭，另一个方向仍在传输数据。"},
 	"explain.plain.ack":        {"An acknowledgement.", "一个确认报文。"},
 
+	// synfin lab.
+	"lab.calls":         {"Socket calls made by synfin's own client and server on 127.0.0.1:", "synfin 自带的客户端与服务器在 127.0.0.1 上进行的套接字调用："},
+	"lab.by.listen":     {"kernel, for listen()", "内核代 listen() 回应"},
+	"lab.by.nolistener": {"kernel: no listener", "内核：无监听"},
+	"lab.by.kernel":     {"kernel", "内核"},
+	"lab.written":       {"The capture is in %s: open it in Wireshark to see the same packets.", "抓包已写入 %s：可用 Wireshark 打开查看同样的报文。"},
+
 	// Closer values.
 	"closer.client": {"client", "客户端"},
 	"closer.server": {"server", "服务器"},
