@@ -35,9 +35,17 @@ func archiveKind(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	var head [4]byte
-	if n, _ := io.ReadFull(f, head[:]); n == 4 && string(head[:]) == "PK\x03\x04" {
+	var head [262]byte
+	n, _ := io.ReadFull(f, head[:])
+	switch {
+	case n >= 4 && string(head[:4]) == "PK\x03\x04":
 		return "zip", nil
+	case n == len(head) && string(head[257:262]) == "ustar":
+		return "tar", nil
+	case n < 4 || !compressedMagic(head[:4]):
+		// Most inputs are captures, and their first bytes say so; only a
+		// compressed file needs opening to see whether a tar is inside.
+		return "", nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
@@ -163,4 +171,18 @@ func tarMembers(path string, each func(name string, open func() (io.Reader, func
 			return nil
 		}
 	}
+}
+
+// compressedMagic reports whether b starts like a compressed stream
+// flows.Decompress reads.
+func compressedMagic(b []byte) bool {
+	switch {
+	case b[0] == 0x1f && b[1] == 0x8b, // gzip
+		string(b[:4]) == "\x28\xb5\x2f\xfd", // zstd
+		string(b[:4]) == "\x04\x22\x4d\x18", // lz4
+		b[0] == 0xfd && string(b[1:4]) == "7zX", // xz
+		string(b[:3]) == "BZh": // bzip2
+		return true
+	}
+	return false
 }

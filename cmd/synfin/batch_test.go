@@ -22,7 +22,7 @@ import (
 
 // batchTree builds, from real test captures, what a batch meets: a
 // directory tree with a plain, a pcapng and a gzip capture and a text
-// file, a tar.gz holding captures (one zstd-compressed, one cut short) and
+// file, a plain tar, a tar.gz holding captures (one zstd-compressed, one cut short) and
 // a text file, and a ZIP holding a capture and a gzip-compressed one. It
 // returns the tree's root and, for each capture, the bytes synfin conns
 // reads, by the name records give it.
@@ -83,6 +83,16 @@ func batchTree(t *testing.T) (string, map[string][]byte) {
 	add(tarPath+memberSep+"caps/refused.pcap", read("lab/06_refused.pcap"))
 	add(tarPath+memberSep+"caps/demo.pcap.zst", read("compressed/demo.pcap.zst"))
 	add(tarPath+memberSep+"caps/cut.pcap", read("bad/demo-cut.pcap"))
+
+	// A plain tar too, with one capture.
+	var pbuf bytes.Buffer
+	ptw := tar.NewWriter(&pbuf)
+	vlan := read("lab/16_vlan.pcap")
+	ptw.WriteHeader(&tar.Header{Name: "vlan.pcap", Mode: 0o644, Size: int64(len(vlan)), Typeflag: tar.TypeReg})
+	ptw.Write(vlan)
+	ptw.Close()
+	plainTar := write("tree/plain.tar", pbuf.Bytes())
+	add(plainTar+memberSep+"vlan.pcap", vlan)
 
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
