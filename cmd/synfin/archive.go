@@ -178,10 +178,10 @@ func tarMembers(path string, each func(name string, open func() (io.Reader, func
 func compressedMagic(b []byte) bool {
 	switch {
 	case b[0] == 0x1f && b[1] == 0x8b, // gzip
-		string(b[:4]) == "\x28\xb5\x2f\xfd", // zstd
-		string(b[:4]) == "\x04\x22\x4d\x18", // lz4
+		string(b[:4]) == "\x28\xb5\x2f\xfd",     // zstd
+		string(b[:4]) == "\x04\x22\x4d\x18",     // lz4
 		b[0] == 0xfd && string(b[1:4]) == "7zX", // xz
-		string(b[:3]) == "BZh": // bzip2
+		string(b[:3]) == "BZh":                  // bzip2
 		return true
 	}
 	return false
