@@ -152,15 +152,13 @@ func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func
 	free = append(free, br)
 	head, _ := br.Peek(6)
 	var dec io.Reader
-	switch {
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		compression = "gzip"
+	switch compression = CompressionOf(head); compression {
+	case "gzip":
 		var z *gzip.Reader
 		if z, err = gzip.NewReader(br); err == nil {
 			dec = z
 		}
-	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		compression = "zstd"
+	case "zstd":
 		var z *zstd.Decoder
 		// One goroutine and a bounded window: a hostile frame header cannot
 		// make the decoder reserve more than 64 MiB, nor a bomb expand past
@@ -170,14 +168,11 @@ func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func
 			dec = z
 			closeFn = z.Close
 		}
-	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
-		compression = "lz4"
+	case "lz4":
 		dec = lz4.NewReader(br)
-	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
-		compression = "xz"
+	case "xz":
 		dec, err = xz.NewReader(br)
-	case bytes.HasPrefix(head, []byte("BZh")):
-		compression = "bzip2"
+	case "bzip2":
 		dec = bzip2.NewReader(br)
 	}
 	if err != nil {
@@ -191,6 +186,24 @@ func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func
 		free = append(free, br)
 	}
 	return br, compression, closeFn, nil
+}
+
+// CompressionOf names the compression whose magic bytes head starts with
+// ("gzip", "zstd", "lz4", "xz", "bzip2"), or "" for none of them.
+func CompressionOf(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "gzip"
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return "zstd"
+	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
+		return "lz4"
+	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
+		return "xz"
+	case bytes.HasPrefix(head, []byte("BZh")):
+		return "bzip2"
+	}
+	return ""
 }
 
 // Close releases decompressor resources. It does not close the underlying reader.

@@ -42,7 +42,7 @@ func archiveKind(path string) (string, error) {
 		return "zip", nil
 	case n == len(head) && string(head[257:262]) == "ustar":
 		return "tar", nil
-	case n < 4 || !compressedMagic(head[:4]):
+	case flows.CompressionOf(head[:n]) == "":
 		// Most inputs are captures, and their first bytes say so; only a
 		// compressed file needs opening to see whether a tar is inside.
 		return "", nil
@@ -171,18 +171,4 @@ func tarMembers(path string, each func(name string, open func() (io.Reader, func
 			return nil
 		}
 	}
-}
-
-// compressedMagic reports whether b starts like a compressed stream
-// flows.Decompress reads.
-func compressedMagic(b []byte) bool {
-	switch {
-	case b[0] == 0x1f && b[1] == 0x8b, // gzip
-		string(b[:4]) == "\x28\xb5\x2f\xfd",     // zstd
-		string(b[:4]) == "\x04\x22\x4d\x18",     // lz4
-		b[0] == 0xfd && string(b[1:4]) == "7zX", // xz
-		string(b[:3]) == "BZh":                  // bzip2
-		return true
-	}
-	return false
 }
