@@ -81,7 +81,7 @@ func optionNotes(c *flows.Conn, dst []string) []string {
 	if hs.HasSYN && hs.HasSYNACK && hs.SYNN == 1 && hs.SYNOpts.HasTS && hs.SYNACKOpts.HasTS && hs.SYNACKOpts.TSEcr != hs.SYNOpts.TSVal {
 		add(NoteTSEchoMismatch)
 	}
-	if c.SACKBlocks && !(hs.SYNOpts.SACKPerm && hs.SYNACKOpts.SACKPerm) {
+	if c.SACKBlocks && hs.HasSYN && hs.HasSYNACK && !(hs.SYNOpts.SACKPerm && hs.SYNACKOpts.SACKPerm) {
 		add(NoteSACKUnpermitted)
 	}
 	if hs.HasSYN {

@@ -5,8 +5,9 @@ package flows
 // request line and headers, a TLS ClientHello, an SSH banner.
 type AppBytes struct {
 	Data [2][]byte // by Dir
-	next [2]Seq
-	done [2]bool
+	next    [2]Seq
+	done    [2]bool
+	started [2]bool
 }
 
 // appLimit is how many bytes are kept per direction: a ClientHello with
@@ -27,8 +28,12 @@ func (c *Conn) collectApp(seg *Segment, d Dir) {
 	if seg.Flags&FlagSYN != 0 {
 		start = start.Add(1) // data on a SYN (Fast Open) follows the SYN
 	}
-	if len(a.Data[d]) == 0 {
+	if len(a.Data[d]) == 0 && !a.started[d] {
+		a.started[d] = true
 		a.next[d] = start
+		if isn, ok := c.FirstDataSeq(d); ok {
+			a.next[d] = isn // a first segment out of order is not the start
+		}
 	}
 	p := seg.Payload
 	switch {

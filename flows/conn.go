@@ -140,6 +140,18 @@ const (
 	CompRST    = 32
 )
 
+// FirstDataSeq is the sequence number of the first byte side d sends:
+// its ISN plus one, known when its SYN (or SYN-ACK) was seen.
+func (c *Conn) FirstDataSeq(d Dir) (Seq, bool) {
+	if d == DirClient && c.HS.HasSYN {
+		return c.HS.ISN.Add(1), true
+	}
+	if d == DirServer && c.HS.HasSYNACK {
+		return c.HS.ServerISN.Add(1), true
+	}
+	return 0, false
+}
+
 // Client returns the client's endpoint (SPEC §2).
 func (c *Conn) Client() netip.AddrPort {
 	if c.clientHi {

@@ -29,6 +29,15 @@ type chunk struct {
 // DefaultMaxPending is the bytes a direction may hold behind a gap.
 const DefaultMaxPending = 1 << 20
 
+// Start sets the sequence number the stream begins at (its ISN plus one),
+// so that a first segment arriving out of order is not taken for the
+// beginning.
+func (r *Reassembler) Start(seq Seq) {
+	if !r.started {
+		r.started, r.next = true, seq
+	}
+}
+
 // Add gives the reassembler a segment's payload starting at seq; data is
 // copied if it must wait.
 func (r *Reassembler) Add(seq Seq, data []byte) {
@@ -49,8 +58,10 @@ func (r *Reassembler) Add(seq Seq, data []byte) {
 		return
 	}
 	// Ahead of a gap: wait, in sequence order.
-	r.pending = append(r.pending, chunk{seq, append([]byte(nil), data...)})
-	sort.SliceStable(r.pending, func(i, j int) bool { return r.pending[i].seq.LessThan(r.pending[j].seq) })
+	i := sort.Search(len(r.pending), func(i int) bool { return seq.LessThan(r.pending[i].seq) })
+	r.pending = append(r.pending, chunk{})
+	copy(r.pending[i+1:], r.pending[i:])
+	r.pending[i] = chunk{seq, append([]byte(nil), data...)}
 	r.held += len(data)
 	max := r.MaxPending
 	if max <= 0 {

@@ -134,3 +134,17 @@ func TestReassembler(t *testing.T) {
 		t.Errorf("out %q, gaps %v", out, gaps)
 	}
 }
+
+// TestReassemblerStart: with the start known (ISN plus one), a first
+// segment that arrives after the second is not taken for the beginning.
+func TestReassemblerStart(t *testing.T) {
+	var out []byte
+	r := Reassembler{Out: func(b []byte) { out = append(out, b...) }, Gap: func(uint32) { t.Error("gap") }}
+	r.Start(1000)
+	r.Add(1003, []byte("def"))
+	r.Add(1000, []byte("abc"))
+	r.Flush()
+	if string(out) != "abcdef" {
+		t.Errorf("out %q", out)
+	}
+}

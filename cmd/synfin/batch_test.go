@@ -294,3 +294,21 @@ func runBatchCtx(ctx context.Context, args ...string) (int, string) {
 	code := run(args, strings.NewReader(""), &out, &errb)
 	return code, errb.String()
 }
+
+// TestManifestCutLine: a manifest whose last line a crash cut short still
+// resumes, and the line appended next stands on its own.
+func TestManifestCutLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.jsonl")
+	os.WriteFile(path, []byte(`{"input":"a","size":1,"mtime_ns":2,"head_sha256":"x"}`+"\n"+`{"input":"b","si`), 0o644)
+	for i := range 2 {
+		m, err := openManifest(path)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if !m.has(manifestEntry{Input: "a", identity: identity{1, 2, "x"}}) {
+			t.Errorf("open %d: the whole line was lost", i)
+		}
+		m.add(manifestEntry{Input: "c" + itoa(i)})
+		m.close()
+	}
+}

@@ -39,8 +39,9 @@ func runLadder(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 	}
 	rec := ladder.NewRecorder(want...)
 	records := map[int]*analyze.Record{}
-	o.conns = nil // the filter must not hide what the ladder needs
-	ses := &session{o: o, out: out, stderr: stderr, filter: newFilter(o),
+	o.conns = nil
+	// -c chooses what is drawn; no other filter may hide its record.
+	ses := &session{o: o, out: out, stderr: stderr, filter: func(*analyze.Record) bool { return true },
 		keep: func(r *analyze.Record) {
 			if slices.Contains(want, r.Conn) {
 				c := r.Clone()

@@ -65,9 +65,15 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 		dataFirst, dataLast        *ladder.Step
 		dataHalf                   bool // the run is after a FIN: a half-close
 		retxInData, synackSeen     int
-		clientISN, serverISN       uint32
-		haveClientISN, haveServISN bool
+		serverISN                  uint32
+		haveServISN                bool
 	)
+	// acksFIN reports whether s acknowledges the other side's first FIN,
+	// not yet acknowledged.
+	acksFIN := func(s *ladder.Step) bool {
+		fin := finFrom[!s.FromCli]
+		return fin != nil && !finAcked[!s.FromCli] && s.Flags&flows.FlagACK != 0 && s.Ack == fin.Seq+uint32(fin.Len)+1
+	}
 	flush := func() {
 		if dataPkts == 0 {
 			return
@@ -88,7 +94,7 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 		} else {
 			fmt.Fprintf(w, "%2d. [%s–%s ms] %s\n", n, ms(dataFirst.TS), ms(dataLast.TS), wrapText(text, 92, "    "))
 		}
-		dataPkts, dataBytes = 0, [2]int{}
+		dataPkts, dataBytes, retxInData = 0, [2]int{}, 0
 	}
 	h := r.Handshake
 	for i := range l.Steps {
@@ -96,16 +102,9 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 		f := s.Flags
 		// Data, and in a half-close the data and ACKs after the first FIN
 		// (but not the ACK of a FIN), are summed up, not told one by one.
-		acksFIN := false
-		if fin := finFrom[!s.FromCli]; fin != nil && !finAcked[!s.FromCli] && f&flows.FlagACK != 0 && s.Ack == fin.Seq+uint32(fin.Len)+1 {
-			acksFIN = true
-		}
-		if (s.Phase == ladder.Data || s.Phase == ladder.Teardown && !acksFIN) && f&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0 {
+		if (s.Phase == ladder.Data || s.Phase == ladder.Teardown && !acksFIN(s)) && f&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0 {
 			if dataPkts == 0 {
-				dataHalf = s.Phase == ladder.Teardown
-			}
-			if dataPkts == 0 {
-				dataFirst = s
+				dataFirst, dataHalf = s, s.Phase == ladder.Teardown
 			}
 			dataLast = s
 			dataPkts++
@@ -126,7 +125,6 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 			if lastSYN != nil && s.Seq == lastSYN.Seq {
 				text = lang.F("explain.syn.again", ms2(s.TS-lastSYN.TS))
 			} else {
-				clientISN, haveClientISN = s.Seq, true
 				text = lang.F("explain.syn", s.Seq) + offers(lang, s.Options)
 			}
 			lastSYN = s
@@ -170,7 +168,7 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 				text = lang.T("explain.fin.again")
 			case other == nil:
 				text = lang.F("explain.fin1", who(lang, s.FromCli), who(lang, !s.FromCli))
-			case other != nil && f&flows.FlagACK != 0 && s.Ack == other.Seq+uint32(other.Len)+1 && !finAcked[!s.FromCli]:
+			case acksFIN(s):
 				text = lang.F("explain.fin2.threeway", who(lang, s.FromCli), who(lang, !s.FromCli))
 				finAcked[!s.FromCli] = true
 			case other != nil && !finAcked[!s.FromCli]:
@@ -181,8 +179,7 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 			if finFrom[s.FromCli] == nil {
 				finFrom[s.FromCli] = s
 			}
-		case f&flows.FlagACK != 0 && finFrom[!s.FromCli] != nil && !finAcked[!s.FromCli] &&
-			s.Ack == finFrom[!s.FromCli].Seq+uint32(finFrom[!s.FromCli].Len)+1:
+		case acksFIN(s):
 			finAcked[!s.FromCli] = true
 			if r.Teardown.Kind == analyze.KindSimultaneous {
 				text = lang.F("explain.ack.simultaneous", who(lang, s.FromCli), who(lang, !s.FromCli))
@@ -202,8 +199,6 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 		item(n, s, text)
 	}
 	flush()
-	_ = clientISN
-	_ = haveClientISN
 	if htmlOut {
 		fmt.Fprint(w, "</ol>\n")
 		return

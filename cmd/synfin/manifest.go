@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -67,17 +68,20 @@ type manifest struct {
 func openManifest(path string) (*manifest, error) {
 	m := &manifest{done: map[string]bool{}}
 	if b, err := os.ReadFile(path); err == nil {
+		// A last line a crash cut short names nothing: cut it off, so
+		// that what is appended next starts a line of its own.
+		if i := bytes.LastIndexByte(b, '\n'); len(b) > 0 && i < len(b)-1 {
+			b = b[:i+1]
+			if err := os.Truncate(path, int64(len(b))); err != nil {
+				return nil, fmt.Errorf("--resume %s: %w", path, err)
+			}
+		}
 		for i, line := range strings.Split(string(b), "\n") {
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
 			var e manifestEntry
 			if err := json.Unmarshal([]byte(line), &e); err != nil {
-				// A line cut short by a crash is the only kind expected;
-				// it names nothing finished.
-				if i == len(strings.Split(string(b), "\n"))-1 {
-					continue
-				}
 				return nil, fmt.Errorf("--resume %s: line %d: %v", path, i+1, err)
 			}
 			m.done[e.key()] = true

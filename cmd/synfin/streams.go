@@ -13,7 +13,7 @@ import (
 // --streams DIR writes each direction's payload, put back in sequence
 // order, to a file of its own, as tcpflow does:
 //
-//	DIR/CAPTURE_CONN_CLIENT_SERVER.c2s   what the client sent
+//	DIR/CAPTURE_CONN_CLIENT_SERVER.c2s   what the client sent (CAPTURE: the input's path, made safe)
 //	DIR/CAPTURE_CONN_CLIENT_SERVER.s2c   what the server sent
 //	… .gaps                              "offset length" of each gap, when there were any
 //
@@ -34,7 +34,8 @@ type streamSet struct {
 	conns       map[int]*[2]*streamFile
 	held        int // bytes waiting behind gaps, all directions
 	open        map[string]*os.File
-	order       []string // open files, least recently used first
+	order       []string        // open files, least recently used first
+	made        map[string]bool // files this run created (an older run's are replaced)
 	err         error
 }
 
@@ -46,7 +47,11 @@ type streamFile struct {
 }
 
 func newStreamSet(dir, capture string) *streamSet {
-	return &streamSet{dir: dir, prefix: safeName(filepath.Base(capture)), conns: map[int]*[2]*streamFile{}, open: map[string]*os.File{}}
+	// The whole path names the capture: two inputs may share a base name.
+	// Leading dots and separators go, so that no name starts hidden.
+	prefix := strings.TrimLeft(safeName(filepath.Clean(capture)), "._")
+	return &streamSet{dir: dir, prefix: prefix, conns: map[int]*[2]*streamFile{},
+		open: map[string]*os.File{}, made: map[string]bool{}}
 }
 
 // safeName keeps letters, digits, dots and dashes, so that names taken
@@ -73,6 +78,9 @@ func (s *streamSet) trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, _ flow
 		for i, ext := range []string{".c2s", ".s2c"} {
 			f := &streamFile{set: s, path: filepath.Join(s.dir, base+ext)}
 			f.r = flows.Reassembler{MaxPending: streamPending, Out: f.write, Gap: f.gap}
+			if isn, ok := c.FirstDataSeq(flows.Dir(i)); ok {
+				f.r.Start(isn)
+			}
 			files[i] = f
 		}
 		s.conns[c.Index] = files
@@ -154,7 +162,12 @@ func (s *streamSet) file(path string) *os.File {
 	if len(s.open) >= streamOpenFiles {
 		s.closeFile(s.order[0])
 	}
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	flags := os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	if !s.made[path] {
+		flags |= os.O_TRUNC
+		s.made[path] = true
+	}
+	fh, err := os.OpenFile(path, flags, 0o644)
 	if err != nil {
 		if s.err == nil {
 			s.err = err

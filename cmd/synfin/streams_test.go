@@ -29,7 +29,7 @@ func TestStreamsMatchTsharkFollow(t *testing.T) {
 	}
 	for key, w := range want {
 		capture, ext, _ := strings.Cut(key, ".")
-		m, _ := filepath.Glob(filepath.Join(dir, capture+".pcap_0000_*."+ext))
+		m, _ := filepath.Glob(filepath.Join(dir, "testdata_app_"+capture+".pcap_0000_*."+ext))
 		if len(m) != 1 {
 			t.Errorf("%s: files %v", key, m)
 			continue
@@ -45,5 +45,23 @@ func TestStreamsMatchTsharkFollow(t *testing.T) {
 	}
 	if gaps, _ := filepath.Glob(filepath.Join(dir, "*.gaps")); len(gaps) != 0 {
 		t.Errorf("gap files for complete streams: %v", gaps)
+	}
+}
+
+// TestStreamsRunTwice: a second run replaces the files of the first, it
+// does not add to them.
+func TestStreamsRunTwice(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		if code, stderr := runBatchArgs(t, "-q", "--streams", dir, "../../testdata/app/ssh2.pcap"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "*.c2s"))
+	if len(m) != 1 {
+		t.Fatalf("files %v", m)
+	}
+	if fi, _ := os.Stat(m[0]); fi.Size() != 1109 {
+		t.Errorf("%d bytes after two runs, want 1109", fi.Size())
 	}
 }
