@@ -4,7 +4,7 @@ package flows
 // order and without gaps, for application hints: enough for an HTTP
 // request line and headers, a TLS ClientHello, an SSH banner.
 type AppBytes struct {
-	Data [2][]byte // by Dir
+	Data    [2][]byte // by Dir
 	next    [2]Seq
 	done    [2]bool
 	started [2]bool

@@ -56,17 +56,17 @@ func explainConnWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.
 		}
 	}
 	var (
-		n                          int
-		lastSYN                    *ladder.Step
-		finFrom                    = map[bool]*ladder.Step{} // first FIN of each side
-		finAcked                   = map[bool]bool{}
-		dataPkts                   int
-		dataBytes                  [2]int
-		dataFirst, dataLast        *ladder.Step
-		dataHalf                   bool // the run is after a FIN: a half-close
-		retxInData, synackSeen     int
-		serverISN                  uint32
-		haveServISN                bool
+		n                      int
+		lastSYN                *ladder.Step
+		finFrom                = map[bool]*ladder.Step{} // first FIN of each side
+		finAcked               = map[bool]bool{}
+		dataPkts               int
+		dataBytes              [2]int
+		dataFirst, dataLast    *ladder.Step
+		dataHalf               bool // the run is after a FIN: a half-close
+		retxInData, synackSeen int
+		serverISN              uint32
+		haveServISN            bool
 	)
 	// acksFIN reports whether s acknowledges the other side's first FIN,
 	// not yet acknowledged.
