@@ -75,9 +75,14 @@ func (r *refCount) done() {
 	}
 }
 
+// memberFunc receives one member: open reads it (its close function frees
+// what it holds), skip frees it unread (a member resumed past, or a batch
+// stopped). Exactly one of the two is called. It returns false to stop.
+type memberFunc func(name string, open func() (io.Reader, func(), error), skip func()) bool
+
 // zipMembers lists a ZIP archive's regular files as units; the archive is
-// closed when the last of them has been read.
-func zipMembers(path string, each func(name string, open func() (io.Reader, func(), error)) bool) error {
+// closed when the last of them has been read or skipped.
+func zipMembers(path string, each memberFunc) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return fmt.Errorf("%s: ZIP archive: %w", path, err)
@@ -102,7 +107,7 @@ func zipMembers(path string, each func(name string, open func() (io.Reader, func
 				return nil, nil, fmt.Errorf("ZIP member: %w", err)
 			}
 			return r, func() { r.Close(); rc.done() }, nil
-		})
+		}, rc.done)
 		if !ok {
 			// Stopped: the members not handed out release their share.
 			for range files[i+1:] {
@@ -117,7 +122,7 @@ func zipMembers(path string, each func(name string, open func() (io.Reader, func
 // tarMembers reads a tar archive in order and hands each regular file to
 // each as bytes in memory or, past inMemoryMember, in an unlinked
 // temporary file.
-func tarMembers(path string, each func(name string, open func() (io.Reader, func(), error)) bool) error {
+func tarMembers(path string, each memberFunc) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -144,6 +149,7 @@ func tarMembers(path string, each func(name string, open func() (io.Reader, func
 		}
 		name := path + memberSep + h.Name
 		var open func() (io.Reader, func(), error)
+		skip := func() {}
 		if h.Size <= inMemoryMember {
 			data, err := io.ReadAll(tr)
 			if err != nil {
@@ -162,12 +168,14 @@ func tarMembers(path string, each func(name string, open func() (io.Reader, func
 			}
 			open = func() (io.Reader, func(), error) {
 				if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+					tmp.Close()
 					return nil, nil, err
 				}
 				return tmp, func() { tmp.Close() }, nil
 			}
+			skip = func() { tmp.Close() }
 		}
-		if !each(name, open) {
+		if !each(name, open, skip) {
 			return nil
 		}
 	}

@@ -50,6 +50,7 @@ const exitInterrupted = 130
 // batchUnit is one capture of a batch: a file, or a member of an archive.
 type batchUnit struct {
 	in     input
+	skip   func() // frees what the unit holds when it is never read (nil: nothing)
 	entry  manifestEntry // what the manifest records when it is done
 	result chan batchResult
 }
@@ -251,6 +252,9 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 		go func() {
 			for u := range work {
 				if ctx.Err() != nil {
+					if u.skip != nil {
+						u.skip()
+					}
 					u.result <- batchResult{skipped: true}
 					continue
 				}
@@ -336,18 +340,27 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 	emit := func(u *batchUnit) bool {
 		if cfg.manifest.has(u.entry) {
 			*skipped++ // read by the writer only after order is closed
+			if u.skip != nil {
+				u.skip()
+			}
 			return true
 		}
 		u.result = make(chan batchResult, 1)
 		select {
 		case order <- u:
 		case <-ctx.Done():
+			if u.skip != nil {
+				u.skip()
+			}
 			return false
 		}
 		select {
 		case work <- u:
 			return true
 		case <-ctx.Done():
+			if u.skip != nil {
+				u.skip()
+			}
 			u.result <- batchResult{skipped: true}
 			return false
 		}
@@ -373,8 +386,8 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 			continue
 		}
 		kind, _ := archiveKind(f.name)
-		member := func(name string, open func() (io.Reader, func(), error)) bool {
-			return emit(&batchUnit{in: input{name, false, open},
+		member := func(name string, open func() (io.Reader, func(), error), skip func()) bool {
+			return emit(&batchUnit{in: input{name, false, open}, skip: skip,
 				entry: manifestEntry{Input: f.name, Member: strings.TrimPrefix(name, f.name+memberSep), identity: id}})
 		}
 		switch kind {
@@ -431,11 +444,23 @@ func (cfg *batchConfig) analyze(ses *session, u *batchUnit) batchResult {
 		}
 	}
 	res := ses.analyzeOne(u.in, emit)
+	var kerr error
 	if cw != nil {
 		cw.Flush()
+		kerr = cw.Error()
 	}
-	bw.Flush()
-	return batchResult{res: res, conns: conns, packets: res.st.Segments, out: out, elapsed: time.Since(start)}
+	if err := bw.Flush(); kerr == nil {
+		kerr = err
+	}
+	r := batchResult{res: res, conns: conns, packets: res.st.Segments, out: out, elapsed: time.Since(start)}
+	if kerr != nil {
+		// The records could not be held (a full disk under the spill
+		// file): the capture counts as unread, so a resume reads it again.
+		r.res = fileResult{err: fmt.Errorf("%s: keeping its records: %w", u.in.name, kerr)}
+		out.close()
+		r.out, r.conns = newSpill(), 0 // none of its records are written
+	}
+	return r
 }
 
 var batchWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
@@ -524,7 +549,7 @@ func newRecordSink(cfg *batchConfig) *recordSink {
 
 // write copies one capture's records out and flushes them, so that the
 // manifest never names a capture whose records are not in the output.
-func (s *recordSink) write(out *spill) error {
+func (s *recordSink) write(out *spill) (err error) {
 	r, err := out.reader()
 	if err != nil {
 		return err
@@ -542,6 +567,15 @@ func (s *recordSink) write(out *spill) error {
 		}
 		return s.bw.Flush()
 	}
+	defer func() {
+		// With a manifest, each capture's rows are written out as a row
+		// group before the manifest names the capture.
+		if s.cfg.manifest != nil && err == nil {
+			if err = s.pq.Flush(); err == nil {
+				err = s.bw.Flush()
+			}
+		}
+	}()
 	// Parquet: decode the JSON lines back into records, a batch at a time.
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
