@@ -138,12 +138,29 @@ func ItemOf(r *Record) SummaryItem {
 	if p := r.Stats.RTTMeanMS; p != nil && r.Stats.RTTMinMS != nil && r.Stats.RTTMaxMS != nil {
 		it.DataRTT, it.HasDataRTT = *p, true
 		it.DataRTTMin, it.DataRTTMax, it.DataRTTSamples = *r.Stats.RTTMinMS, *r.Stats.RTTMaxMS, r.Stats.RTTSamples
-		it.DataRTTKept = slices.Clone(r.Stats.RTTSamplesUs)
+		it.DataRTTKept = spread(r.Stats.RTTSamplesUs, maxItemSamples)
 	}
 	if p := r.Stats.WindowMax; p != nil {
 		it.Window, it.HasWindow = float64(*p), true
 	}
 	return it
+}
+
+// maxItemSamples bounds the RTT samples a summary takes from one
+// connection (evenly spaced over its sorted samples), so that a summary
+// item stays small; the capture-wide median and p95 are over these.
+const maxItemSamples = 64
+
+// spread returns up to n of the sorted values v, evenly spaced.
+func spread(v []uint32, n int) []uint32 {
+	if len(v) <= n {
+		return slices.Clone(v)
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = v[i*len(v)/n]
+	}
+	return out
 }
 
 // AddItem counts one record's item.

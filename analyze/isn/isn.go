@@ -177,7 +177,7 @@ func deltas(s []Sample) []int64 {
 }
 
 // Judge says how the ISNs of samples (in time order) were chosen:
-//   - reused: an ISN repeats (Repeats counts the repeats);
+//   - reused: ISNs repeat more than chance explains (Repeats counts them);
 //   - constant_step: every difference is the same non-zero Step;
 //   - time_based: every difference is positive, and the rate (difference
 //     over elapsed time) varies by less than a factor of two around its
@@ -197,7 +197,10 @@ func Judge(samples []Sample) (verdict string, rate float64, step int64, repeats 
 		}
 		seen[s.ISN] = true
 	}
-	if repeats > 0 {
+	// Random 32-bit ISNs collide by chance too: n of them share about
+	// n²/2³³ values. Only more repeats than three times that (and at
+	// least one) say the generator reuses.
+	if n := float64(len(samples)); repeats > 0 && float64(repeats) > 3*n*n/(1<<33) {
 		return Reused, 0, 0, repeats
 	}
 	d := deltas(samples)

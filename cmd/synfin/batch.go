@@ -41,7 +41,7 @@ var (
 )
 
 // batchHeap is the heap a batch grows to before the collector runs.
-const batchHeap = 256 << 20
+const batchHeap = 512 << 20
 
 // exitInterrupted is the exit status of a batch stopped by Ctrl-C or
 // SIGTERM (128 + SIGINT, as shells report it).

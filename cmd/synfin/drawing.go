@@ -162,10 +162,14 @@ func runReport(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 			}
 		}
 	}
+	ew := &errWriter{w: out}
 	if o.format == "html" {
-		err = writeReportHTML(out, d)
+		err = writeReportHTML(ew, d)
 	} else {
-		err = writeReportMarkdown(out, d)
+		err = writeReportMarkdown(ew, d)
+	}
+	if err == nil {
+		err = ew.err
 	}
 	if err != nil {
 		say(stderr, "synfin: error: writing output: %v", err)
@@ -175,6 +179,22 @@ func runReport(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 		return exitDamaged
 	}
 	return exitOK
+}
+
+// errWriter keeps the first write error, so that writers printing many
+// small pieces can be checked once at the end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // rereadable spools standard input to an unlinked temporary file so that
