@@ -136,22 +136,16 @@ func JA4T(o *flows.Options, seg *flows.SegInfo) string {
 		}
 		kinds = append(kinds, strconv.Itoa(int(k)))
 	}
-	l := strings.Join(kinds, "-")
-	if l == "" {
-		l = "00"
-	}
-	mss, ws := "00", "00"
-	if o.HasMSS {
-		mss = strconv.Itoa(int(o.MSS))
-	}
-	if o.HasWScale {
-		ws = strconv.Itoa(int(o.WScale))
-	}
-	return strconv.Itoa(int(seg.Window)) + "_" + l + "_" + mss + "_" + ws
+	return windowKindsMSSScale(o, seg, strings.Join(kinds, "-"))
 }
 
 func buildSignature(o *flows.Options, seg *flows.SegInfo) string {
-	l := buildLayout(o, "-")
+	return windowKindsMSSScale(o, seg, buildLayout(o, "-"))
+}
+
+// windowKindsMSSScale writes window_kinds_mss_wscale, "00" for a part
+// absent: the shape synfin's signatures and FoxIO's JA4T share.
+func windowKindsMSSScale(o *flows.Options, seg *flows.SegInfo, l string) string {
 	if l == "" {
 		l = "00"
 	}

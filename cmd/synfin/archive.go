@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"synfin/flows"
@@ -23,9 +24,45 @@ import (
 const memberSep = "!/"
 
 // inMemoryMember is the largest tar member read into memory to be handed to
-// a worker; a larger one is spooled to an unlinked temporary file, so that
-// memory stays bounded by the number of workers.
-const inMemoryMember = 64 << 20
+// a worker; a larger one is spooled to an unlinked temporary file. The
+// members held in memory at once, read but not yet analysed, total at most
+// inMemoryBudget.
+const (
+	inMemoryMember = 64 << 20
+	inMemoryBudget = 256 << 20
+)
+
+// byteBudget lets holders of memory wait for their share.
+type byteBudget struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	free int64
+}
+
+func newByteBudget(n int64) *byteBudget {
+	b := &byteBudget{free: n}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// tarMemory is the budget of tar members held in memory.
+var tarMemory = newByteBudget(inMemoryBudget)
 
 // archiveKind says whether the file at path is a ZIP or a tar archive
 // (compressed or not), or neither.
@@ -151,11 +188,17 @@ func tarMembers(path string, each memberFunc) error {
 		var open func() (io.Reader, func(), error)
 		skip := func() {}
 		if h.Size <= inMemoryMember {
-			data, err := io.ReadAll(tr)
+			size := h.Size
+			tarMemory.acquire(size)
+			data, err := io.ReadAll(io.LimitReader(tr, size))
 			if err != nil {
+				tarMemory.release(size)
 				return fmt.Errorf("%s: reading %s: %w", path, h.Name, err)
 			}
-			open = func() (io.Reader, func(), error) { return bytes.NewReader(data), func() {}, nil }
+			var once sync.Once
+			free := func() { once.Do(func() { tarMemory.release(size) }) }
+			open = func() (io.Reader, func(), error) { return bytes.NewReader(data), free, nil }
+			skip = free
 		} else {
 			tmp, err := os.CreateTemp("", "synfin-member-*")
 			if err != nil {
