@@ -50,7 +50,7 @@ const exitInterrupted = 130
 // batchUnit is one capture of a batch: a file, or a member of an archive.
 type batchUnit struct {
 	in     input
-	skip   func() // frees what the unit holds when it is never read (nil: nothing)
+	skip   func()        // frees what the unit holds when it is never read (nil: nothing)
 	entry  manifestEntry // what the manifest records when it is done
 	result chan batchResult
 }
