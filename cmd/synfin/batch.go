@@ -269,8 +269,10 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 	lastInput, inputsDone := "", 0
 	for u := range order {
 		r := <-u.result
-		if r.skipped || tot.interrupted || werr != nil {
-			tot.interrupted = tot.interrupted || r.skipped
+		// Once stopped, nothing more is written, even captures already
+		// analysed: the output ends where the stop found it.
+		if r.skipped || ctx.Err() != nil || tot.interrupted || werr != nil {
+			tot.interrupted = tot.interrupted || r.skipped || ctx.Err() != nil
 			if r.out != nil {
 				r.out.close()
 			}
@@ -369,7 +371,29 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 		return &batchUnit{in: input{name, false, func() (io.Reader, func(), error) { return nil, nil, err }},
 			entry: manifestEntry{Input: name}}
 	}
-	for _, f := range files {
+	// Whether a file is an archive is found ahead, on all cores, a few
+	// files at a time: it takes opening every input, which done one by one
+	// here would hold back every worker.
+	kinds := make([]chan string, len(files))
+	for i := range kinds {
+		kinds[i] = make(chan string, 1)
+	}
+	go func() {
+		ahead := make(chan struct{}, 2*cfg.jobs+2)
+		for i, f := range files {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				k, _ := archiveKind(f.name)
+				kinds[i] <- k
+				<-ahead
+			}()
+		}
+	}()
+	for i, f := range files {
 		if ctx.Err() != nil {
 			return
 		}
@@ -385,7 +409,12 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 			}
 			continue
 		}
-		kind, _ := archiveKind(f.name)
+		var kind string
+		select {
+		case kind = <-kinds[i]:
+		case <-ctx.Done():
+			return
+		}
 		member := func(name string, open func() (io.Reader, func(), error), skip func()) bool {
 			return emit(&batchUnit{in: input{name, false, open}, skip: skip,
 				entry: manifestEntry{Input: f.name, Member: strings.TrimPrefix(name, f.name+memberSep), identity: id}})
