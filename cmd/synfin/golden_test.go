@@ -93,6 +93,13 @@ func TestGolden(t *testing.T) {
 		{"explain-simultaneous-close-zh", []string{"explain", "--lang", "zh", lab("11_simultaneous_close.pcap")}, 0},
 		{"explain-half-close-markdown", []string{"explain", "-f", "markdown", lab("12_half_close.pcap")}, 0},
 		{"explain-reset", []string{"explain", lab("13_abortive_close.pcap")}, 0},
+		{"explain-client-close-zh", []string{"explain", "--lang", "zh", lab("01_plain_client_close.pcap")}, 0},
+		{"explain-server-close", []string{"explain", lab("02_plain_server_close.pcap")}, 0},
+		{"explain-syn-retx-zh", []string{"explain", "--lang", "zh", lab("04_syn_dropped.pcap")}, 0},
+		{"explain-simultaneous-close", []string{"explain", lab("11_simultaneous_close.pcap")}, 0},
+		{"explain-half-close-zh", []string{"explain", "--lang", "zh", lab("12_half_close.pcap")}, 0},
+		{"explain-reset-zh", []string{"explain", "--lang", "zh", lab("13_abortive_close.pcap")}, 0},
+		{"explain-bad-format", []string{"explain", "-f", "svg", lab("01_plain_client_close.pcap")}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
