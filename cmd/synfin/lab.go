@@ -37,6 +37,10 @@ const (
 	labRefused
 )
 
+// errNoCapture: the loopback interface could not be captured for another
+// reason (no lo, a kernel without AF_PACKET).
+var errNoCapture = errors.New("cannot capture on the loopback interface")
+
 var errNeedRoot = errors.New("synfin lab captures loopback traffic with an AF_PACKET socket, which needs root or CAP_NET_RAW: run it with sudo, or try synfin demo, which explains a recorded capture")
 
 // labCall is one socket call the lab's programs made.

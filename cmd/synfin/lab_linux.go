@@ -24,7 +24,7 @@ func labCapture(fn func() error) ([]labFrame, error) {
 		if errors.Is(err, syscall.EPERM) || errors.Is(err, os.ErrPermission) || isPermission(err) {
 			return nil, errNeedRoot
 		}
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", errNoCapture, err)
 	}
 	// On lo every packet passes twice, going out and coming in: keep the
 	// incoming copy only, as tcpdump does (skb->pkt_type 4 is outgoing).
@@ -39,7 +39,7 @@ func labCapture(fn func() error) ([]labFrame, error) {
 	}
 	if err != nil {
 		h.Close()
-		return nil, fmt.Errorf("capture filter: %w", err)
+		return nil, fmt.Errorf("%w: capture filter: %v", errNoCapture, err)
 	}
 	var (
 		frames []labFrame
