@@ -101,7 +101,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
 	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
 	fs.BoolVar(&o.draw.full, "full", false, "ladder: every packet, without folding long data phases")
-	fs.IntVarP(&o.jobs, "jobs", "j", 1, "captures analysed at once; one capture already uses both cores of a small machine")
+	fs.IntVarP(&o.jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given); one capture already uses both cores of a small machine")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
 	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
