@@ -594,7 +594,13 @@ func (s *recordSink) write(out *spill) (err error) {
 		if _, err := io.Copy(s.bw, r); err != nil {
 			return err
 		}
-		return s.bw.Flush()
+		// With a manifest the capture's records reach the file before the
+		// manifest names it; without one, the buffer fills and goes out
+		// as it will (a write per capture held the writer back).
+		if s.cfg.manifest != nil {
+			return s.bw.Flush()
+		}
+		return nil
 	}
 	defer func() {
 		// With a manifest, each capture's rows are written out as a row
