@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
-	"synfin/analyze"
 	"synfin/cmd/synfin/msg"
 )
 
@@ -16,7 +14,7 @@ import (
 // whole, and says what it did; 120 columns need fewer left out; --wide
 // (no fit) keeps everything.
 func TestFitTable(t *testing.T) {
-	recs := recordsOf(t, demoPath)
+	recs := readRecords(t, demoPath)
 	var whole bytes.Buffer
 	if note, err := renderView(&whole, "table", views["conns"], recs, false, msg.EN, 0); err != nil || note != "" {
 		t.Fatalf("unfitted: note %q, err %v", note, err)
@@ -89,19 +87,4 @@ func lineWidth(s string) int {
 		w = max(w, cells(l))
 	}
 	return w
-}
-
-// recordsOf analyses a test capture and keeps its records.
-func recordsOf(t *testing.T, path string) []analyze.Record {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var recs []analyze.Record
-	if _, err := analyzeCapture(path, f, limits{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
-		t.Fatal(err)
-	}
-	return recs
 }

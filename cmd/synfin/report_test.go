@@ -120,15 +120,7 @@ func TestReportHTMLIsSelfContained(t *testing.T) {
 // TestRepresentatives: the demo capture's three connections are each the
 // first of a kind: a textbook one, a refused one, a reset one.
 func TestRepresentatives(t *testing.T) {
-	var recs []analyze.Record
-	f, err := os.Open(demoPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := analyzeCapture("demo.pcap", f, limits{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
-		t.Fatal(err)
-	}
+	recs := readRecords(t, demoPath)
 	var got []string
 	for _, p := range representatives(recs) {
 		got = append(got, itoa(p.rec.Conn)+":"+p.reason)
