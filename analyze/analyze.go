@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"synfin/flows"
@@ -61,14 +62,7 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	if h := AppHint(c.App); h != "" {
 		r.App = a.str(h)
 	}
-	n := func(a flows.Analysis) int {
-		for i := range flows.NumAnalysis {
-			if a == 1<<i {
-				return int(c.Flagged[i])
-			}
-		}
-		return 0
-	}
+	n := func(a flows.Analysis) int { return int(c.Flagged[bits.TrailingZeros16(uint16(a))]) }
 	r.Flags = Flags{
 		Retransmission: n(flows.AnRetransmission), FastRetransmission: n(flows.AnFastRetransmission),
 		SpuriousRetransmission: n(flows.AnSpuriousRetransmission), OutOfOrder: n(flows.AnOutOfOrder),
