@@ -275,7 +275,7 @@ var catalogue = map[string]text{
 	"explain.opt.tfo":          {"TCP Fast Open", "TCP 快速打开"},
 	"explain.ack":              {"The client acknowledges the SYN-ACK with ack=%d (relative 1), the server's ISN %d plus one.", "客户端确认 SYN-ACK，ack=%d（相对值 1），即服务器 ISN %d 加一。"},
 	"explain.ack.simultaneous": {"The %s acknowledges the %s's FIN. After a simultaneous close each side goes from CLOSING to TIME-WAIT once its own FIN is acknowledged, and both wait there.", "%s确认%s的 FIN。同时关闭时，每一方在自己的 FIN 被确认后由 CLOSING 进入 TIME-WAIT，双方都要在 TIME-WAIT 中等待。"},
-	"explain.established":      {"The three-way handshake is complete after %s ms: connect() returns and both sides are ESTABLISHED (the server's accept() returns the new socket).", "三次握手在 %s 毫秒后完成：connect() 返回，双方进入 ESTABLISHED 状态（服务器的 accept() 返回新套接字）。"},
+	"explain.established":      {"The three-way handshake is complete, %s ms after the SYN the server answered: connect() returns and both sides are ESTABLISHED (the server's accept() returns the new socket).", "三次握手完成，距服务器所回应的 SYN %s 毫秒：connect() 返回，双方进入 ESTABLISHED 状态（服务器的 accept() 返回新套接字）。"},
 	"explain.point.client":     {"Captured next to the client, the SYN → SYN-ACK time is the whole round trip.", "抓包点靠近客户端，SYN 到 SYN-ACK 的时间就是完整的往返时延。"},
 	"explain.point.server":     {"Captured next to the server, the SYN-ACK → ACK time is the whole round trip.", "抓包点靠近服务器，SYN-ACK 到 ACK 的时间就是完整的往返时延。"},
 	"explain.point.middle":     {"Captured in the middle of the path, each leg is part of the round trip.", "抓包点位于路径中间，两段时间各占往返时延的一部分。"},
