@@ -171,14 +171,7 @@ func runReport(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 	if err == nil {
 		err = ew.err
 	}
-	if err != nil {
-		say(stderr, "synfin: error: writing output: %v", err)
-		return exitNothing
-	}
-	if damaged {
-		return exitDamaged
-	}
-	return exitOK
+	return exitStatus(stderr, err, damaged)
 }
 
 // errWriter keeps the first write error, so that writers printing many

@@ -59,14 +59,7 @@ func runPackets(o *options, inputs []input, out, stderr io.Writer) int {
 		return exitNothing
 	}
 	pkts = slices.DeleteFunc(pkts, func(p flaggedPacket) bool { return !keep[p.File][p.Conn] })
-	if err := writePackets(out, o.format, pkts, len(inputs) > 1); err != nil {
-		say(stderr, "synfin: error: writing output: %v", err)
-		return exitNothing
-	}
-	if damaged {
-		return exitDamaged
-	}
-	return exitOK
+	return exitStatus(stderr, writePackets(out, o.format, pkts, len(inputs) > 1), damaged)
 }
 
 func writePackets(w io.Writer, format string, pkts []flaggedPacket, multi bool) error {

@@ -268,6 +268,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if note != "" && !o.quiet {
 		say(stderr, "%s", note)
 	}
+	return exitStatus(stderr, err, damaged)
+}
+
+// exitStatus ends a run: an error writing the output is reported and
+// fails it; otherwise damaged input gives status 1.
+func exitStatus(stderr io.Writer, err error, damaged bool) int {
 	if err != nil {
 		say(stderr, "synfin: error: writing output: %v", err)
 		return exitNothing
