@@ -64,14 +64,31 @@ func (b *byteBudget) release(n int64) {
 // tarMemory is the budget of tar members held in memory.
 var tarMemory = newByteBudget(inMemoryBudget)
 
-// archiveKind says whether the file at path is a ZIP or a tar archive
-// (compressed or not), or neither.
-func archiveKind(path string) (string, error) {
-	f, err := os.Open(path)
+// sniffOpen opens a file of a batch and looks at its first bytes: a
+// capture comes back open at its start, an archive as its kind, closed.
+// Only regular files are looked into: a pipe cannot be read twice.
+func sniffOpen(path string) (*os.File, string, error) {
+	f, err := openRead(path)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return f, "", nil
+	}
+	kind, err := archiveKind(f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil || kind != "" {
+		f.Close()
+		return nil, kind, err
+	}
+	return f, "", nil
+}
+
+// archiveKind says whether f holds a ZIP or a tar archive (compressed or
+// not), or neither.
+func archiveKind(f io.ReadSeeker) (string, error) {
 	var head [262]byte
 	n, _ := io.ReadFull(f, head[:])
 	switch {

@@ -48,11 +48,20 @@ const batchHeap = 512 << 20
 const exitInterrupted = 130
 
 // batchUnit is one capture of a batch: a file, or a member of an archive.
+// A file is looked into by the worker that opens it (sniff), and may turn
+// out to be an archive: its captures then come, in order, on members.
 type batchUnit struct {
 	in     input
 	skip   func()        // frees what the unit holds when it is never read (nil: nothing)
 	entry  manifestEntry // what the manifest records when it is done
 	result chan batchResult
+
+	sniff   bool            // a file named or found: a capture or an archive
+	members chan *batchUnit // an archive's captures, set before its result is sent
+	// Archives are read one at a time, in input order, as one producer
+	// would: prev is closed when the files before this one are known not
+	// to be archives or have been read, expanded when this one is too.
+	prev, expanded chan struct{}
 }
 
 // batchResult is what analysing a unit gave.
@@ -63,6 +72,7 @@ type batchResult struct {
 	out     *spill // its records, encoded
 	elapsed time.Duration
 	skipped bool // stopped before it ran
+	archive bool // the unit is an archive: its captures come on members
 }
 
 // batchRow is one line of the per-capture summary.
@@ -86,6 +96,7 @@ type batchConfig struct {
 	appendTo bool      // resuming into an output that has records already
 	stderr   io.Writer
 	progress bool
+	skipped  atomic.Int64 // captures the manifest names as done
 }
 
 // runBatch is the batch view: every capture of the inputs (archives read
@@ -241,13 +252,15 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 			}), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_MMSS)))
 		ses.stderr = prog
 	}
-	work := make(chan *batchUnit)
+	work := make(chan *batchUnit, 4*cfg.jobs)
 	// Captures may finish out of order; the writer waits for each in turn
 	// while up to this many later ones are analysed or held, so that a slow
-	// capture does not leave the other workers idle. Each holds at most
-	// spillAt bytes in memory.
-	order := make(chan *batchUnit, 8*cfg.jobs+8)
-	go cfg.produce(ctx, files, work, order, &tot.skipped)
+	// capture does not leave the other workers idle: in the corpus a 20 ms
+	// capture is followed by hundreds of 0.05 ms ones, and a window of 24
+	// left a worker idle for most of those 20 ms. What they hold in memory
+	// is bounded by spillBudget, not by their number.
+	order := make(chan *batchUnit, batchWindow*cfg.jobs)
+	go cfg.produce(ctx, files, work, order)
 	for range cfg.jobs {
 		go func() {
 			for u := range work {
@@ -255,10 +268,11 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 					if u.skip != nil {
 						u.skip()
 					}
+					passOn(u)
 					u.result <- batchResult{skipped: true}
 					continue
 				}
-				u.result <- cfg.analyze(ses, u)
+				u.result <- cfg.analyze(ctx, ses, u, work)
 			}
 		}()
 	}
@@ -267,8 +281,9 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 	var rows []batchRow
 	var werr error
 	lastInput, inputsDone := "", 0
-	for u := range order {
-		r := <-u.result
+	// one writes a capture's records, reports it and enters it in the
+	// manifest, in input order.
+	one := func(u *batchUnit, r batchResult) {
 		// Once stopped, nothing more is written, even captures already
 		// analysed: the output ends where the stop found it.
 		if r.skipped || ctx.Err() != nil || tot.interrupted || werr != nil {
@@ -276,14 +291,14 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 			if r.out != nil {
 				r.out.close()
 			}
-			continue
+			return
 		}
 		if !cfg.o.batch.summaryOnly {
 			werr = w.write(r.out)
 		}
 		r.out.close()
 		if werr != nil {
-			continue
+			return
 		}
 		tot.captures++
 		ok, bad := ses.report(u.in, r.res)
@@ -319,6 +334,16 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 			}
 		}
 	}
+	for u := range order {
+		r := <-u.result
+		if r.archive {
+			for m := range u.members {
+				one(m, <-m.result)
+			}
+			continue
+		}
+		one(u, r)
+	}
 	if ctx.Err() != nil {
 		tot.interrupted = true
 	}
@@ -330,70 +355,22 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 		prog.Wait()
 	}
 	tot.elapsed = time.Since(start)
+	tot.skipped = int(cfg.skipped.Load())
 	return rows, tot, werr
 }
 
-// produce walks the files in order, opening archives, and hands out their
-// captures: first to order (so the writer knows what comes next), then to
-// work. Captures the manifest names as done are counted and passed over.
-func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, order chan<- *batchUnit, skipped *int) {
+// produce hands out the files in order: first to order (so the writer
+// knows what comes next), then to work. Workers look into them; an archive
+// among them is read by expand. Files the manifest names as done are
+// counted and passed over.
+func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, order chan<- *batchUnit) {
 	defer close(order)
-	defer close(work)
-	emit := func(u *batchUnit) bool {
-		if cfg.manifest.has(u.entry) {
-			*skipped++ // read by the writer only after order is closed
-			if u.skip != nil {
-				u.skip()
-			}
-			return true
-		}
-		u.result = make(chan batchResult, 1)
-		select {
-		case order <- u:
-		case <-ctx.Done():
-			if u.skip != nil {
-				u.skip()
-			}
-			return false
-		}
-		select {
-		case work <- u:
-			return true
-		case <-ctx.Done():
-			if u.skip != nil {
-				u.skip()
-			}
-			u.result <- batchResult{skipped: true}
-			return false
-		}
-	}
-	failed := func(name string, err error) *batchUnit {
-		return &batchUnit{in: input{name, false, func() (io.Reader, func(), error) { return nil, nil, err }},
-			entry: manifestEntry{Input: name}}
-	}
-	// Whether a file is an archive is found ahead, on all cores, a few
-	// files at a time: it takes opening every input, which done one by one
-	// here would hold back every worker.
-	kinds := make([]chan string, len(files))
-	for i := range kinds {
-		kinds[i] = make(chan string, 1)
-	}
-	go func() {
-		ahead := make(chan struct{}, 2*cfg.jobs+2)
-		for i, f := range files {
-			select {
-			case ahead <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			go func() {
-				k, _ := archiveKind(f.name)
-				kinds[i] <- k
-				<-ahead
-			}()
-		}
-	}()
-	for i, f := range files {
+	prev := make(chan struct{})
+	close(prev)
+	// Expanding archives hand their captures to work too: it is closed
+	// once the last of them is done.
+	defer func() { <-prev; close(work) }()
+	for _, f := range files {
 		if ctx.Err() != nil {
 			return
 		}
@@ -404,52 +381,125 @@ func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, or
 			id, err = identify(f.name)
 		}
 		if err != nil {
-			if !emit(failed(f.name, err)) {
+			if !cfg.hand(ctx, failed(f.name, err), order, work) {
 				return
 			}
 			continue
 		}
-		var kind string
-		select {
-		case kind = <-kinds[i]:
-		case <-ctx.Done():
+		u := &batchUnit{in: input{name: f.name, fromDir: f.fromDir}, sniff: true,
+			entry: manifestEntry{Input: f.name, identity: id},
+			prev:  prev, expanded: make(chan struct{})}
+		prev = u.expanded
+		if !cfg.hand(ctx, u, order, work) {
 			return
-		}
-		member := func(name string, open func() (io.Reader, func(), error), skip func()) bool {
-			return emit(&batchUnit{in: input{name, false, open}, skip: skip,
-				entry: manifestEntry{Input: f.name, Member: strings.TrimPrefix(name, f.name+memberSep), identity: id}})
-		}
-		switch kind {
-		case "zip":
-			err = zipMembers(f.name, member)
-		case "tar":
-			err = tarMembers(f.name, member)
-		default:
-			name := f.name
-			err = nil
-			if !emit(&batchUnit{in: input{name, f.fromDir, func() (io.Reader, func(), error) {
-				fh, err := os.Open(name)
-				if err != nil {
-					return nil, nil, err
-				}
-				return fh, func() { fh.Close() }, nil
-			}}, entry: manifestEntry{Input: name, identity: id}}) {
-				return
-			}
-		}
-		if err != nil {
-			// The archive is unreadable, or damaged after some members:
-			// reported in its place, and the batch goes on.
-			if !emit(failed(f.name, err)) {
-				return
-			}
 		}
 	}
 }
 
-// analyze reads one capture, encoding its records for the writer.
-func (cfg *batchConfig) analyze(ses *session, u *batchUnit) batchResult {
+// hand gives u to the writer (on to, in order) and to a worker. A unit the
+// manifest names as done is passed over. It returns false when the batch
+// was stopped.
+func (cfg *batchConfig) hand(ctx context.Context, u *batchUnit, to, work chan<- *batchUnit) bool {
+	if cfg.manifest.has(u.entry) {
+		cfg.skipped.Add(1)
+		if u.skip != nil {
+			u.skip()
+		}
+		passOn(u)
+		return true
+	}
+	u.result = make(chan batchResult, 1)
+	select {
+	case to <- u:
+	case <-ctx.Done():
+		if u.skip != nil {
+			u.skip()
+		}
+		passOn(u)
+		return false
+	}
+	select {
+	case work <- u:
+		return true
+	case <-ctx.Done():
+		if u.skip != nil {
+			u.skip()
+		}
+		passOn(u)
+		u.result <- batchResult{skipped: true}
+		return false
+	}
+}
+
+// failed is a unit standing for an input that could not be read.
+func failed(name string, err error) *batchUnit {
+	return &batchUnit{in: input{name, false, func() (io.Reader, func(), error) { return nil, nil, err }},
+		entry: manifestEntry{Input: name}}
+}
+
+// passOn tells the files after u that u will not expand, once the files
+// before it have expanded or will not.
+func passOn(u *batchUnit) {
+	if u.expanded == nil {
+		return
+	}
+	select {
+	case <-u.prev:
+		close(u.expanded)
+	default:
+		go func() { <-u.prev; close(u.expanded) }()
+	}
+}
+
+// expand hands out an archive's captures, in order, on u.members, after
+// the archives before it: one archive is read at a time, as its members
+// wait in memory (tarMemory) until they are analysed.
+func (cfg *batchConfig) expand(ctx context.Context, u *batchUnit, kind string, work chan<- *batchUnit) {
+	defer close(u.expanded)
+	defer close(u.members)
+	<-u.prev
+	if ctx.Err() != nil {
+		return
+	}
+	name := u.in.name
+	member := func(m string, open func() (io.Reader, func(), error), skip func()) bool {
+		return cfg.hand(ctx, &batchUnit{in: input{m, false, open}, skip: skip,
+			entry: manifestEntry{Input: name, Member: strings.TrimPrefix(m, name+memberSep), identity: u.entry.identity}},
+			u.members, work)
+	}
+	var err error
+	switch kind {
+	case "zip":
+		err = zipMembers(name, member)
+	case "tar":
+		err = tarMembers(name, member)
+	}
+	if err != nil {
+		// The archive is unreadable, or damaged after some members:
+		// reported in its place, and the batch goes on.
+		cfg.hand(ctx, failed(name, err), u.members, work)
+	}
+}
+
+// analyze reads one capture, encoding its records for the writer. A file
+// is opened once: to see whether it is an archive, and to read it.
+func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit, work chan<- *batchUnit) batchResult {
 	start := time.Now()
+	if u.sniff {
+		f, kind, err := sniffOpen(u.in.name)
+		if kind != "" {
+			u.members = make(chan *batchUnit, batchWindow)
+			go cfg.expand(ctx, u, kind, work)
+			return batchResult{archive: true}
+		}
+		passOn(u)
+		u.in.open = func() (io.Reader, func(), error) {
+			if err != nil {
+				return nil, nil, err
+			}
+			return f, func() { f.Close() }, nil
+		}
+	}
 	out := newSpill()
 	bw := batchWriters.Get().(*bufio.Writer)
 	bw.Reset(out)
@@ -502,15 +552,31 @@ type spill struct {
 	file *os.File
 }
 
-const spillAt = 16 << 20
+// batchWindow is how many captures, per worker, may be in flight ahead
+// of the one the writer waits for.
+const batchWindow = 128
+
+// spillAt is the most one capture's records are held in memory, and
+// spillBudget the most all captures in flight hold together: past either,
+// records go to an unlinked temporary file. The budget, not the number of
+// captures in flight, is what bounds memory, so the writer may let many
+// small captures run ahead of a slow one.
+const (
+	spillAt     = 16 << 20
+	spillBudget = 64 << 20
+)
+
+// spillHeld is the bytes all spills hold in memory.
+var spillHeld atomic.Int64
 
 func (s *spill) Write(p []byte) (int, error) {
-	if s.file == nil && s.mem.Len()+len(p) > spillAt {
+	if s.file == nil && (s.mem.Len()+len(p) > spillAt || spillHeld.Load()+int64(len(p)) > spillBudget) {
 		f, err := os.CreateTemp("", "synfin-batch-*")
 		if err == nil {
 			os.Remove(f.Name())
 			if _, err = f.Write(s.mem.Bytes()); err == nil {
 				s.file = f
+				spillHeld.Add(-int64(s.mem.Len()))
 				s.mem = bytes.Buffer{}
 			} else {
 				f.Close()
@@ -520,6 +586,7 @@ func (s *spill) Write(p []byte) (int, error) {
 	if s.file != nil {
 		return s.file.Write(p)
 	}
+	spillHeld.Add(int64(len(p)))
 	return s.mem.Write(p)
 }
 
@@ -538,6 +605,7 @@ func (s *spill) close() {
 	if s.file != nil {
 		s.file.Close()
 	}
+	spillHeld.Add(-int64(s.mem.Len()))
 	if b := s.mem.Bytes(); cap(b) > 0 && cap(b) <= 1<<20 {
 		spillBuffers.Put(b[:0])
 	}

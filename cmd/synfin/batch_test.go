@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -310,5 +312,77 @@ func TestManifestCutLine(t *testing.T) {
 		}
 		m.add(manifestEntry{Input: "c" + itoa(i)})
 		m.close()
+	}
+}
+
+// TestBatchManyArchives: a batch over many archives and captures side by
+// side, where workers find the archives and read them one after another
+// in input order, writes the same bytes with one job and with four, and
+// stopped after any number of captures it ends (no worker or archive
+// reader left waiting) with exactly the captures before the stop written.
+func TestBatchManyArchives(t *testing.T) {
+	tree, captures := batchTree(t)
+	many := t.TempDir()
+	names, _ := filepath.Glob(filepath.Join(tree, "*"))
+	var copies int
+	for i := range 4 {
+		for _, n := range names {
+			if fi, err := os.Stat(n); err != nil || fi.IsDir() {
+				continue
+			}
+			b, _ := os.ReadFile(n)
+			os.WriteFile(filepath.Join(many, itoa(i)+"-"+filepath.Base(n)), b, 0o644)
+			copies++
+		}
+	}
+	top := 1 // units at the top of the tree: the tar's text member, and
+	// the captures by themselves or in archives
+	for name := range captures {
+		if !strings.Contains(strings.TrimPrefix(name, tree+"/"), "/") || strings.Contains(name, memberSep) {
+			top++
+		}
+	}
+	dir := t.TempDir()
+	out1, out4 := filepath.Join(dir, "j1.jsonl"), filepath.Join(dir, "j4.jsonl")
+	code, stderr := runBatchArgs(t, "batch", "-j", "1", "-o", out1, many)
+	if want := "synfin: batch: " + itoa(4*top); !strings.Contains(stderr, want) {
+		t.Errorf("exit %d; stderr does not say %q:\n%s", code, want, stderr)
+	}
+	runBatchArgs(t, "batch", "-q", "-j", "4", "-o", out4, many)
+	b1, _ := os.ReadFile(out1)
+	b4, _ := os.ReadFile(out4)
+	if len(b1) == 0 || !bytes.Equal(b1, b4) {
+		t.Fatalf("--jobs 1 (%d bytes) and --jobs 4 (%d bytes) wrote different output", len(b1), len(b4))
+	}
+
+	before := runtime.NumGoroutine()
+	for stopAt := 1; stopAt <= 4*top; stopAt += 3 {
+		ctx, cancel := context.WithCancel(context.Background())
+		written := 0
+		batchAfterWrite = func() {
+			if written++; written == stopAt {
+				cancel()
+			}
+		}
+		out := filepath.Join(dir, "stopped.jsonl")
+		code, stderr := runBatchCtx(ctx, "batch", "-q", "-j", "3", "-o", out, many)
+		batchAfterWrite = nil
+		cancel()
+		if code != exitInterrupted || !strings.Contains(stderr, "synfin: batch: "+itoa(stopAt)+" captures") {
+			t.Fatalf("stopped after %d captures: exit %d, stderr:\n%s", stopAt, code, stderr)
+		}
+		b, _ := os.ReadFile(out)
+		if !bytes.HasPrefix(b1, b) {
+			t.Fatalf("stopped after %d captures: the output is not the start of the whole batch's", stopAt)
+		}
+	}
+	// Every goroutine of the stopped batches ends (the chain of archive
+	// turns included): wait for the last of them a moment.
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i == 200 {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines before the stopped batches, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

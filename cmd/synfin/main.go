@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 func main() {
@@ -27,6 +28,22 @@ func main() {
 		if err := pprof.StartCPUProfile(f); err == nil {
 			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
+	// SYNFIN_TRACE=file writes an execution trace, for go tool trace: it
+	// shows which goroutines waited on what, where a profile only shows
+	// where the CPU went.
+	if path := os.Getenv("SYNFIN_TRACE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "synfin:", err)
+			os.Exit(exitNothing)
+		}
+		if err := trace.Start(f); err == nil {
+			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			trace.Stop()
 			f.Close()
 			os.Exit(code)
 		}
