@@ -213,6 +213,10 @@ func (c *Capture) Close() {
 		putReader(&bigReaders, b)
 	}
 	c.buffers = nil
+	if c.guard != nil {
+		putGuard(c.guard)
+		c.guard = nil
+	}
 }
 
 // Read buffers are pooled: a batch opens thousands of captures, and

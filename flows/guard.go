@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,13 @@ func (e *lengthError) Error() string {
 // returns can be given its offset. pcapgo buffers ahead, so the guard may
 // be several records ahead of the reader.
 type recordGuard struct {
+	guardState
+	queue [1024]int64 // offsets of packet blocks seen, not yet returned
+}
+
+// guardState is a recordGuard but for its queue, so that a reused guard
+// is set afresh without clearing the queue (see getGuard).
+type guardState struct {
 	r      io.Reader
 	pcapng bool
 	order  binary.ByteOrder
@@ -52,13 +60,30 @@ type recordGuard struct {
 	nhdr   int
 	err    error // a refused record: returned once the bytes before it are read
 	lost   bool  // stopped following (pcapng byte order unknown)
-	queue  [1024]int64
-	qhead  int
+	qhead  int   // the queue's oldest entry; only qlen entries from it mean anything
 	qlen   int
 }
 
+// guards are reused from one capture to the next (Capture.Close returns
+// them): a guard's queue is 8 KiB, which a batch of thousands of small
+// captures would otherwise take fresh from the system for each.
+var guards = sync.Pool{New: func() any { return new(recordGuard) }}
+
+// getGuard returns a guard set to st, its queue left as it was.
+func getGuard(st guardState) *recordGuard {
+	g := guards.Get().(*recordGuard)
+	g.guardState = st
+	return g
+}
+
+// putGuard returns a guard no longer read from.
+func putGuard(g *recordGuard) {
+	g.guardState = guardState{}
+	guards.Put(g)
+}
+
 func newPcapGuard(r io.Reader, magic []byte) *recordGuard {
-	g := &recordGuard{r: r, hdrLen: 16, order: binary.LittleEndian, skip: 24}
+	g := getGuard(guardState{r: r, hdrLen: 16, order: binary.LittleEndian, skip: 24})
 	if m := binary.LittleEndian.Uint32(magic); m == magicPcapMicroBE || m == magicPcapNanoBE {
 		g.order = binary.BigEndian
 	}
@@ -69,7 +94,7 @@ func newPcapGuard(r io.Reader, magic []byte) *recordGuard {
 }
 
 func newPcapngGuard(r io.Reader) *recordGuard {
-	return &recordGuard{r: r, pcapng: true, hdrLen: 12, limit: MaxPacket + 64<<10}
+	return getGuard(guardState{r: r, pcapng: true, hdrLen: 12, limit: MaxPacket + 64<<10})
 }
 
 func (g *recordGuard) Read(p []byte) (int, error) {

@@ -501,9 +501,10 @@ func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit,
 		}
 	}
 	out := newSpill()
-	bw := batchWriters.Get().(*bufio.Writer)
+	enc := batchEncoders.Get().(*batchEncoder)
+	defer batchEncoders.Put(enc)
+	bw := enc.bw
 	bw.Reset(out)
-	defer batchWriters.Put(bw)
 	var conns int
 	var emit func(*analyze.Record)
 	var cw *csv.Writer
@@ -515,11 +516,10 @@ func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit,
 		cw = csv.NewWriter(bw)
 		emit = func(r *analyze.Record) { conns++; _ = cw.Write(rowOf(cols, r, "csv")) }
 	default: // jsonl, and parquet, which the writer decodes again
-		var line []byte
 		emit = func(r *analyze.Record) {
 			conns++
-			line = append(r.AppendJSON(line[:0]), '\n')
-			bw.Write(line)
+			enc.line = append(r.AppendJSON(enc.line[:0]), '\n')
+			bw.Write(enc.line)
 		}
 	}
 	res := ses.analyzeOne(u.in, emit)
@@ -542,7 +542,14 @@ func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit,
 	return r
 }
 
-var batchWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+// batchEncoder is a worker's output buffer and the line a record is
+// encoded into, kept from one capture to the next.
+type batchEncoder struct {
+	bw   *bufio.Writer
+	line []byte
+}
+
+var batchEncoders = sync.Pool{New: func() any { return &batchEncoder{bw: bufio.NewWriterSize(nil, 64<<10)} }}
 
 // spill holds a capture's encoded records in memory, and in an unlinked
 // temporary file past spillAt, so that many large captures in flight do
