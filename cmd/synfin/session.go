@@ -84,7 +84,7 @@ type fileResult struct {
 	err   error
 	recs  []analyze.Record
 	items []analyze.SummaryItem
-	spool *os.File // a streaming format's output for the file, to copy out in order
+	spool *spill // a streaming format's output for the file, to copy out in order
 }
 
 // analyzeOne reads one input, passing the records that pass the filter to
@@ -126,23 +126,33 @@ func (s *session) analyzeOne(in input, emit func(*analyze.Record)) fileResult {
 // analyzeAll reads every input, reporting each one's problems in input
 // order. With one job, records stream as connections finish. With several,
 // files are analysed at once and a file's output waits until the files
-// before it are written: streaming formats spool it to an unlinked
-// temporary file, so memory stays flat, and the output is byte for byte
-// that of one job. It returns how many inputs were read, whether any was
-// damaged or skipped, and the input order of the file names.
+// before it are written: streaming formats hold it as batch does (in
+// memory up to a budget, in unlinked temporary files beyond), so memory
+// stays flat, and the output is byte for byte that of one job. At most
+// batchWindow files per job run ahead of the one being written. It returns
+// how many inputs were read, whether any was damaged or skipped, and the
+// input order of the file names.
 func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[string]int, err error) {
 	jobs := max(1, min(s.o.jobs, len(inputs)))
 	results := make([]chan fileResult, len(inputs))
 	for i := range results {
 		results[i] = make(chan fileResult, 1)
 	}
+	ahead := make(chan struct{}, batchWindow*jobs)
+	stop := make(chan struct{})
+	defer close(stop)
 	if jobs > 1 {
-		next := make(chan int)
+		next := make(chan int, jobs)
 		go func() {
+			defer close(next)
 			for i := range inputs {
+				select {
+				case ahead <- struct{}{}:
+				case <-stop:
+					return
+				}
 				next <- i
 			}
-			close(next)
 		}()
 		for range jobs {
 			go func() {
@@ -158,6 +168,7 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 		var res fileResult
 		if jobs > 1 {
 			res = <-results[i]
+			<-ahead
 			for i := range res.recs {
 				s.keep(&res.recs[i])
 			}
@@ -185,14 +196,30 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 // analyzeParallel analyses one input while others run, holding its output.
 func (s *session) analyzeParallel(in input) fileResult {
 	if s.streaming {
-		if spool, err := os.CreateTemp("", "synfin-*.out"); err == nil {
-			os.Remove(spool.Name()) // gone when closed
-			emit, flush := newStream(spool, s.o.format, views[s.o.view], s.multi, false)
-			res := s.analyzeOne(in, emit)
-			_ = flush()
-			res.spool = spool
-			return res
+		sp := newSpill()
+		var emit func(*analyze.Record)
+		var flush func() error
+		if s.o.format == "jsonl" {
+			// The common case, without a 64 KiB buffer made per file.
+			enc := batchEncoders.Get().(*batchEncoder)
+			defer batchEncoders.Put(enc)
+			enc.bw.Reset(sp)
+			emit = func(r *analyze.Record) {
+				enc.line = append(r.AppendJSON(enc.line[:0]), '\n')
+				enc.bw.Write(enc.line)
+			}
+			flush = enc.bw.Flush
+		} else {
+			emit, flush = newStream(sp, s.o.format, views[s.o.view], s.multi, false)
 		}
+		res := s.analyzeOne(in, emit)
+		if err := flush(); err != nil && res.err == nil {
+			// The output could not be held (a full disk under the
+			// temporary file): say so rather than write part of it.
+			res.err = fmt.Errorf("%s: holding its records: %w", in.name, err)
+		}
+		res.spool = sp
+		return res
 	}
 	if s.summarize != nil {
 		var items []analyze.SummaryItem
@@ -206,13 +233,18 @@ func (s *session) analyzeParallel(in input) fileResult {
 	return res
 }
 
-func (s *session) copySpool(spool *os.File) error {
-	defer spool.Close()
+// copySpool writes out one file's held output.
+func (s *session) copySpool(sp *spill) error {
+	defer sp.close()
 	err := s.flush()
-	if _, serr := spool.Seek(0, io.SeekStart); err == nil {
-		err = serr
+	r, rerr := sp.reader()
+	if rerr != nil {
+		if err == nil {
+			err = rerr
+		}
+		return err
 	}
-	if _, cerr := io.Copy(s.out, spool); err == nil {
+	if _, cerr := io.Copy(s.out, r); err == nil {
 		err = cerr
 	}
 	return err
