@@ -45,24 +45,29 @@ func (t *gcTuner) tune() {
 			v[i] = sm.Value.Uint64()
 		}
 	}
-	live, roots := v[0], v[0]+v[1]+v[2]
-	// The collector's goal is live + (live + globals + stacks)×GOGC/100,
-	// and at least 4 MiB×GOGC/100 (before the first collection, just
-	// that): GOGC is at most floor/4 MiB so that this minimum stays
-	// within the floor.
-	most := int(100 * t.floor / (4 << 20))
-	p := most
-	if live > 0 {
-		p = t.percent
-		if live+roots*uint64(p)/100 < t.floor {
-			p = min(most, int(100*(t.floor-live)/roots))
-		}
-	}
+	p := gcPercentFor(t.percent, t.floor, v[0], v[0]+v[1]+v[2])
 	if p != t.set {
 		debug.SetGCPercent(p)
 		t.set = p
 	}
 	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { t.tune() })
+}
+
+// gcPercentFor is the GOGC that makes the collector's next goal
+// max(live + roots×percent/100, floor), where roots is what the collector
+// scans (the live heap, globals and stacks) and live 0 means no collection
+// yet. The goal is live + roots×GOGC/100 and at least 4 MiB×GOGC/100
+// (before the first collection, just that), so GOGC is at most
+// floor/4 MiB, which keeps that minimum within the floor.
+func gcPercentFor(percent int, floor, live, roots uint64) int {
+	most := int(100 * floor / (4 << 20))
+	if live == 0 {
+		return most
+	}
+	if live+roots*uint64(percent)/100 >= floor {
+		return percent
+	}
+	return max(percent, min(most, int(100*(floor-live)/roots)))
 }
 
 // gcFloorBytes is the heap below which synfin does not collect.
