@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -49,19 +48,19 @@ const exitInterrupted = 130
 
 // batchUnit is one capture of a batch: a file, or a member of an archive.
 // A file is looked into by the worker that opens it (sniff), and may turn
-// out to be an archive: its captures then come, in order, on members.
+// out to be an archive, whose captures then follow it in the output.
 type batchUnit struct {
-	in     input
-	skip   func()        // frees what the unit holds when it is never read (nil: nothing)
-	entry  manifestEntry // what the manifest records when it is done
-	result chan batchResult
+	in    input
+	skip  func()        // frees what the unit holds when it is never read (nil: nothing)
+	entry manifestEntry // what the manifest records when it is done
+	sniff bool          // a file named or found: a capture or an archive
 
-	sniff   bool            // a file named or found: a capture or an archive
-	members chan *batchUnit // an archive's captures, set before its result is sent
-	// Archives are read one at a time, in input order, as one producer
-	// would: prev is closed when the files before this one are known not
-	// to be archives or have been read, expanded when this one is too.
-	prev, expanded chan struct{}
+	top    int // the file's place among the batch's files
+	member int // the member's place in its archive; -1 for a file
+
+	// settle, for a file, tells the scheduler it is not an archive (or
+	// will not be read), so that archives after it may be read.
+	settle func()
 }
 
 // batchResult is what analysing a unit gave.
@@ -71,8 +70,9 @@ type batchResult struct {
 	packets int
 	out     *spill // its records, encoded
 	elapsed time.Duration
-	skipped bool // stopped before it ran
-	archive bool // the unit is an archive: its captures come on members
+	skipped bool        // stopped before it ran
+	done    bool        // passed over: the manifest names it as done
+	archive *archiveRun // the unit is an archive, read by expand
 }
 
 // batchRow is one line of the per-capture summary.
@@ -230,11 +230,11 @@ type batchTotals struct {
 	interrupted                       bool
 }
 
-// run analyses the files: a producer walks them (and the archives among
-// them) in order, workers analyse captures at once, and this goroutine
-// writes each capture's records in input order as soon as the captures
-// before it are written. A cancelled ctx stops the producer and the
-// workers; what is written stays whole, and the manifest names it.
+// run analyses the files: workers take them (and the archives' captures)
+// in order from a batchSched and analyse them at once, and each capture's
+// records are written in input order as soon as the captures before it
+// are written. A cancelled ctx stops the workers; what is written stays
+// whole, and the manifest names it.
 func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow, batchTotals, error) {
 	start := time.Now()
 	var tot batchTotals
@@ -252,31 +252,6 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 			}), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_MMSS)))
 		ses.stderr = prog
 	}
-	work := make(chan *batchUnit, 4*cfg.jobs)
-	// Captures may finish out of order; the writer waits for each in turn
-	// while up to this many later ones are analysed or held, so that a slow
-	// capture does not leave the other workers idle: in the corpus a 20 ms
-	// capture is followed by hundreds of 0.05 ms ones, and a window of 24
-	// left a worker idle for most of those 20 ms. What they hold in memory
-	// is bounded by spillBudget, not by their number.
-	order := make(chan *batchUnit, batchWindow*cfg.jobs)
-	go cfg.produce(ctx, files, work, order)
-	for range cfg.jobs {
-		go func() {
-			for u := range work {
-				if ctx.Err() != nil {
-					if u.skip != nil {
-						u.skip()
-					}
-					passOn(u)
-					u.result <- batchResult{skipped: true}
-					continue
-				}
-				u.result <- cfg.analyze(ctx, ses, u, work)
-			}
-		}()
-	}
-
 	w := newRecordSink(cfg)
 	var rows []batchRow
 	var werr error
@@ -284,6 +259,9 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 	// one writes a capture's records, reports it and enters it in the
 	// manifest, in input order.
 	one := func(u *batchUnit, r batchResult) {
+		if r.done {
+			return
+		}
 		// Once stopped, nothing more is written, even captures already
 		// analysed: the output ends where the stop found it.
 		if r.skipped || ctx.Err() != nil || tot.interrupted || werr != nil {
@@ -334,16 +312,23 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 			}
 		}
 	}
-	for u := range order {
-		r := <-u.result
-		if r.archive {
-			for m := range u.members {
-				one(m, <-m.result)
+	sched := newBatchSched(ctx, cfg, files, one)
+	var wg sync.WaitGroup
+	for range cfg.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				u := sched.next()
+				if u == nil {
+					return
+				}
+				sched.finish(u, cfg.analyze(ctx, ses, u))
 			}
-			continue
-		}
-		one(u, r)
+		}()
 	}
+	wg.Wait()
+	sched.end()
 	if ctx.Err() != nil {
 		tot.interrupted = true
 	}
@@ -359,138 +344,48 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 	return rows, tot, werr
 }
 
-// produce hands out the files in order: first to order (so the writer
-// knows what comes next), then to work. Workers look into them; an archive
-// among them is read by expand. Files the manifest names as done are
-// counted and passed over.
-func (cfg *batchConfig) produce(ctx context.Context, files []inputFile, work, order chan<- *batchUnit) {
-	defer close(order)
-	prev := make(chan struct{})
-	close(prev)
-	// Expanding archives hand their captures to work too: it is closed
-	// once the last of them is done.
-	defer func() { <-prev; close(work) }()
-	for _, f := range files {
-		if ctx.Err() != nil {
-			return
-		}
-		// The identity (a hash of the first MiB) is only needed to resume.
-		var id identity
-		var err error
-		if cfg.manifest != nil {
-			id, err = identify(f.name)
-		}
-		if err != nil {
-			if !cfg.hand(ctx, failed(f.name, err), order, work) {
-				return
-			}
-			continue
-		}
-		u := &batchUnit{in: input{name: f.name, fromDir: f.fromDir}, sniff: true,
-			entry: manifestEntry{Input: f.name, identity: id},
-			prev:  prev, expanded: make(chan struct{})}
-		prev = u.expanded
-		if !cfg.hand(ctx, u, order, work) {
-			return
-		}
-	}
-}
-
-// hand gives u to the writer (on to, in order) and to a worker. A unit the
-// manifest names as done is passed over. It returns false when the batch
-// was stopped.
-func (cfg *batchConfig) hand(ctx context.Context, u *batchUnit, to, work chan<- *batchUnit) bool {
-	if cfg.manifest.has(u.entry) {
-		cfg.skipped.Add(1)
-		if u.skip != nil {
-			u.skip()
-		}
-		passOn(u)
-		return true
-	}
-	u.result = make(chan batchResult, 1)
-	select {
-	case to <- u:
-	case <-ctx.Done():
-		if u.skip != nil {
-			u.skip()
-		}
-		passOn(u)
-		return false
-	}
-	select {
-	case work <- u:
-		return true
-	case <-ctx.Done():
-		if u.skip != nil {
-			u.skip()
-		}
-		passOn(u)
-		u.result <- batchResult{skipped: true}
-		return false
-	}
-}
-
 // failed is a unit standing for an input that could not be read.
 func failed(name string, err error) *batchUnit {
 	return &batchUnit{in: input{name, false, func() (io.Reader, func(), error) { return nil, nil, err }},
 		entry: manifestEntry{Input: name}}
 }
 
-// passOn tells the files after u that u will not expand, once the files
-// before it have expanded or will not.
+// passOn tells the scheduler that u, a file, will not be read as an
+// archive.
 func passOn(u *batchUnit) {
-	if u.expanded == nil {
-		return
-	}
-	select {
-	case <-u.prev:
-		close(u.expanded)
-	default:
-		go func() { <-u.prev; close(u.expanded) }()
-	}
-}
-
-// expand hands out an archive's captures, in order, on u.members, after
-// the archives before it: one archive is read at a time, as its members
-// wait in memory (tarMemory) until they are analysed.
-func (cfg *batchConfig) expand(ctx context.Context, u *batchUnit, kind string, work chan<- *batchUnit) {
-	defer close(u.expanded)
-	defer close(u.members)
-	<-u.prev
-	if ctx.Err() != nil {
-		return
-	}
-	name := u.in.name
-	member := func(m string, open func() (io.Reader, func(), error), skip func()) bool {
-		return cfg.hand(ctx, &batchUnit{in: input{m, false, open}, skip: skip,
-			entry: manifestEntry{Input: name, Member: strings.TrimPrefix(m, name+memberSep), identity: u.entry.identity}},
-			u.members, work)
-	}
-	var err error
-	switch kind {
-	case "zip":
-		err = zipMembers(name, member)
-	case "tar":
-		err = tarMembers(name, member)
-	}
-	if err != nil {
-		// The archive is unreadable, or damaged after some members:
-		// reported in its place, and the batch goes on.
-		cfg.hand(ctx, failed(name, err), u.members, work)
+	if u.settle != nil {
+		u.settle()
 	}
 }
 
 // analyze reads one capture, encoding its records for the writer. A file
 // is opened once: to see whether it is an archive, and to read it.
-func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit, work chan<- *batchUnit) batchResult {
+func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit) batchResult {
 	start := time.Now()
+	if ctx.Err() != nil {
+		if u.skip != nil {
+			u.skip()
+		}
+		passOn(u)
+		return batchResult{skipped: true}
+	}
 	if u.sniff {
-		f, kind, err := sniffOpen(u.in.name)
+		// The identity (a hash of the first MiB) is only needed to resume.
+		var err error
+		if cfg.manifest != nil {
+			if u.entry.identity, err = identify(u.in.name); err == nil && cfg.manifest.has(u.entry) {
+				cfg.skipped.Add(1)
+				passOn(u)
+				return batchResult{done: true}
+			}
+		}
+		var f *os.File
+		var kind string
+		if err == nil {
+			f, kind, err = sniffOpen(u.in.name)
+		}
 		if kind != "" {
-			u.members = make(chan *batchUnit, batchWindow)
-			go cfg.expand(ctx, u, kind, work)
-			return batchResult{archive: true}
+			return batchResult{archive: &archiveRun{kind: kind, members: make(chan *batchUnit, batchWindow)}}
 		}
 		passOn(u)
 		u.in.open = func() (io.Reader, func(), error) {
@@ -551,84 +446,10 @@ type batchEncoder struct {
 
 var batchEncoders = sync.Pool{New: func() any { return &batchEncoder{bw: bufio.NewWriterSize(nil, 64<<10)} }}
 
-// spill holds a capture's encoded records in memory, and in an unlinked
-// temporary file past spillAt, so that many large captures in flight do
-// not fill memory.
-type spill struct {
-	mem  bytes.Buffer
-	file *os.File
-}
-
 // batchWindow is how many captures, per worker, may be in flight ahead
 // of the one the writer waits for.
-const batchWindow = 128
-
-// spillAt is the most one capture's records are held in memory, and
-// spillBudget the most all captures in flight hold together: past either,
-// records go to an unlinked temporary file. The budget, not the number of
-// captures in flight, is what bounds memory, so the writer may let many
-// small captures run ahead of a slow one.
-const (
-	spillAt     = 16 << 20
-	spillBudget = 64 << 20
-)
-
-// spillHeld is the bytes all spills hold in memory.
-var spillHeld atomic.Int64
-
-func (s *spill) Write(p []byte) (int, error) {
-	if s.file == nil && (s.mem.Len()+len(p) > spillAt || spillHeld.Load()+int64(len(p)) > spillBudget) {
-		f, err := os.CreateTemp("", "synfin-batch-*")
-		if err == nil {
-			os.Remove(f.Name())
-			if _, err = f.Write(s.mem.Bytes()); err == nil {
-				s.file = f
-				spillHeld.Add(-int64(s.mem.Len()))
-				s.mem = bytes.Buffer{}
-			} else {
-				f.Close()
-			}
-		}
-	}
-	if s.file != nil {
-		return s.file.Write(p)
-	}
-	spillHeld.Add(int64(len(p)))
-	return s.mem.Write(p)
-}
-
-// reader returns the bytes written.
-func (s *spill) reader() (io.Reader, error) {
-	if s.file == nil {
-		return bytes.NewReader(s.mem.Bytes()), nil
-	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	return bufio.NewReaderSize(s.file, 256<<10), nil
-}
-
-func (s *spill) close() {
-	if s.file != nil {
-		s.file.Close()
-	}
-	spillHeld.Add(-int64(s.mem.Len()))
-	if b := s.mem.Bytes(); cap(b) > 0 && cap(b) <= 1<<20 {
-		spillBuffers.Put(b[:0])
-	}
-	s.mem = bytes.Buffer{}
-}
-
-// spillBuffers keeps small record buffers from one capture to the next.
-var spillBuffers sync.Pool
-
-func newSpill() *spill {
-	s := &spill{}
-	if b, ok := spillBuffers.Get().([]byte); ok {
-		s.mem = *bytes.NewBuffer(b)
-	}
-	return s
-}
+// A variable so that tests can make it small enough to fill.
+var batchWindow = 128
 
 // recordSink writes the captures' encoded records to the output in the
 // batch's format.

@@ -356,6 +356,19 @@ func TestBatchManyArchives(t *testing.T) {
 	}
 
 	before := runtime.NumGoroutine()
+	// With a window of one capture per worker, the writer's next capture
+	// must still be handed out whatever is in flight.
+	for _, window := range []int{1, 2} {
+		saved := batchWindow
+		batchWindow = window
+		out := filepath.Join(dir, "small-window.jsonl")
+		runBatchArgs(t, "batch", "-q", "-j", "3", "-o", out, many)
+		batchWindow = saved
+		if b, _ := os.ReadFile(out); !bytes.Equal(b1, b) {
+			t.Fatalf("a window of %d: the output differs from --jobs 1", window)
+		}
+	}
+
 	for stopAt := 1; stopAt <= 4*top; stopAt += 3 {
 		ctx, cancel := context.WithCancel(context.Background())
 		written := 0

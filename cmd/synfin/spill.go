@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// spill holds a capture's encoded records until their turn to be written:
+// in memory, in chunks, and in an unlinked temporary file past spillAt, so
+// that many large captures in flight do not fill memory.
+//
+// Chunks rather than one growing buffer: a buffer doubling to the size of
+// a capture's records took fresh pages from the system at each step, and
+// those page faults were the largest part of the batch's system time.
+// Chunks go back to a pool once written, to hold the next captures'.
+type spill struct {
+	chunks []*[]byte // filled in order; each spillChunk long at most
+	held   int64     // bytes in chunks
+	file   *os.File
+}
+
+// spillAt is the most one capture's records are held in memory, and
+// spillBudget the most all captures in flight hold together: past either,
+// records go to an unlinked temporary file. The budget, not the number of
+// captures in flight, is what bounds memory, so the writer may let many
+// small captures run ahead of a slow one.
+const (
+	spillAt     = 16 << 20
+	spillBudget = 64 << 20
+	spillChunk  = 32 << 10
+)
+
+// spillHeld is the bytes all spills hold in memory.
+var spillHeld atomic.Int64
+
+var spillChunks = sync.Pool{New: func() any { b := make([]byte, 0, spillChunk); return &b }}
+
+func newSpill() *spill { return &spill{} }
+
+func (s *spill) Write(p []byte) (int, error) {
+	if s.file == nil && (s.held+int64(len(p)) > spillAt || spillHeld.Load()+int64(len(p)) > spillBudget) {
+		if f, err := os.CreateTemp("", "synfin-batch-*"); err == nil {
+			os.Remove(f.Name())
+			if _, err = s.writeTo(f); err == nil {
+				s.release()
+				s.file = f
+			} else {
+				f.Close()
+			}
+		}
+	}
+	if s.file != nil {
+		return s.file.Write(p)
+	}
+	n := len(p)
+	spillHeld.Add(int64(n))
+	s.held += int64(n)
+	for len(p) > 0 {
+		if len(s.chunks) == 0 || len(*s.chunks[len(s.chunks)-1]) == spillChunk {
+			c := spillChunks.Get().(*[]byte)
+			*c = (*c)[:0]
+			s.chunks = append(s.chunks, c)
+		}
+		c := s.chunks[len(s.chunks)-1]
+		k := min(len(p), spillChunk-len(*c))
+		*c = append(*c, p[:k]...)
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// writeTo writes the bytes held in memory to w.
+func (s *spill) writeTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, c := range s.chunks {
+		k, err := w.Write(*c)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// reader returns the bytes written.
+func (s *spill) reader() (io.Reader, error) {
+	if s.file == nil {
+		return &chunkReader{chunks: s.chunks}, nil
+	}
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return bufio.NewReaderSize(s.file, 256<<10), nil
+}
+
+// release gives the chunks back to the pool.
+func (s *spill) release() {
+	spillHeld.Add(-s.held)
+	for _, c := range s.chunks {
+		spillChunks.Put(c)
+	}
+	s.chunks, s.held = nil, 0
+}
+
+func (s *spill) close() {
+	if s.file != nil {
+		s.file.Close()
+		s.file = nil
+	}
+	s.release()
+}
+
+// chunkReader reads a spill's chunks in order; io.Copy uses its WriteTo.
+type chunkReader struct {
+	chunks []*[]byte
+	off    int // in chunks[0]
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	for len(r.chunks) > 0 && r.off == len(*r.chunks[0]) {
+		r.chunks, r.off = r.chunks[1:], 0
+	}
+	if len(r.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, (*r.chunks[0])[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func (r *chunkReader) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for len(r.chunks) > 0 {
+		k, err := w.Write((*r.chunks[0])[r.off:])
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+		r.chunks, r.off = r.chunks[1:], 0
+	}
+	return n, nil
+}
