@@ -98,6 +98,18 @@ func NewTable(finish func(*Conn)) *Table {
 		seed: maphash.MakeSeed()}
 }
 
+// Reset makes t a table like NewTable(finish) returns, keeping the memory
+// of the connections it held and of its map for the next capture: a batch
+// of thousands of small captures otherwise takes fresh pages from the
+// system for each one's connections. Call it after Flush; connections
+// still held are dropped.
+func (t *Table) Reset(finish func(*Conn)) {
+	clear(t.conns)
+	*t = Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
+		MaxConns: DefaultMaxConns, Finish: finish, conns: t.conns, free: t.free,
+		seed: t.seed}
+}
+
 // Len returns the number of connections held.
 func (t *Table) Len() int { return len(t.conns) }
 

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"fmt"
 	"net/netip"
+	"reflect"
 	"testing"
 )
 
@@ -146,5 +148,42 @@ func TestReassemblerStart(t *testing.T) {
 	r.Flush()
 	if string(out) != "abcdef" {
 		t.Errorf("out %q", out)
+	}
+}
+
+// TestTableReset: one table Reset between captures finishes the same
+// connections, with the same handshakes, flags and counts, as a new table
+// for each capture, though it reuses the connections of the captures
+// before (real lab captures, in an order that mixes states).
+func TestTableReset(t *testing.T) {
+	names := []string{"27_bidir_loss", "01_plain_client_close", "03_port_reuse", "06_refused", "11_simultaneous_close", "04_syn_dropped", "27_bidir_loss"}
+	summary := func(out *[]string) func(*Conn) {
+		return func(c *Conn) {
+			*out = append(*out, fmt.Sprintf("%v #%d %d-%d %+v %v fin=%v/%v wc=%d missed=%d/%d",
+				c.Key, c.Index, c.FirstTS, c.LastTS, c.HS, c.Flagged, c.FirstFin, c.SimultaneousClose,
+				c.WiresharkCompleteness(), c.MissedBytes(0), c.MissedBytes(1)))
+		}
+	}
+	feed := func(tab *Table, pkts [][]byte) {
+		dec := NewDecoder()
+		var seg Segment
+		for i, d := range pkts {
+			pkt := Packet{Link: 1, Data: d, Index: i + 1, TS: int64(i) * 1000}
+			if dec.Decode(&pkt, &seg) == nil {
+				tab.Observe(&seg)
+			}
+		}
+		tab.Flush()
+	}
+	reused := NewTable(nil)
+	for _, n := range names {
+		pkts := readPackets(t, "../testdata/lab/"+n+".pcap")
+		var fresh, again []string
+		feed(NewTable(summary(&fresh)), pkts)
+		reused.Reset(summary(&again))
+		feed(reused, pkts)
+		if len(fresh) == 0 || !reflect.DeepEqual(fresh, again) {
+			t.Errorf("%s: a reused table finished\n%q\nwant\n%q", n, again, fresh)
+		}
 	}
 }

@@ -107,6 +107,8 @@ var (
 	connBatches = sync.Pool{New: func() any { return new(connBatch) }}
 	// Decoders hold a parser per link type, each with all its layers.
 	decoders = sync.Pool{New: func() any { return flows.NewDecoder() }}
+	// Tables keep their connections' memory between small captures.
+	tables = sync.Pool{New: func() any { return flows.NewTable(nil) }}
 )
 
 // analyzeCapture reads one capture and calls emit for every connection as
@@ -224,7 +226,9 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 // connection is analysed straight from the table, without a copy.
 func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analyze.Record), st fileStats) (fileStats, error) {
 	z := analyze.Analyzer{JA4T: lim.ja4t}
-	table := flows.NewTable(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
+	table := tables.Get().(*flows.Table)
+	table.Reset(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
+	defer tables.Put(table)
 	if lim.idle > 0 {
 		table.IdleTimeout = lim.idle
 	}
