@@ -107,6 +107,9 @@ var (
 	connBatches = sync.Pool{New: func() any { return new(connBatch) }}
 	// Decoders hold a parser per link type, each with all its layers.
 	decoders = sync.Pool{New: func() any { return flows.NewDecoder() }}
+	// Analyzers keep their record and string arena between captures
+	// (records are valid only during emit, so nothing refers to them).
+	analyzers = sync.Pool{New: func() any { return new(analyze.Analyzer) }}
 	// Tables keep their connections' memory between small captures.
 	tables = sync.Pool{New: func() any { return flows.NewTable(nil) }}
 )
@@ -177,7 +180,9 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		z := analyze.Analyzer{JA4T: lim.ja4t}
+		z := analyzers.Get().(*analyze.Analyzer)
+		defer analyzers.Put(z)
+		z.JA4T = lim.ja4t
 		for b := range conns {
 			for i := range b.conn[:b.n] {
 				emit(z.Analyze(name, &b.conn[i]))
@@ -225,7 +230,9 @@ func analyzeCapture(name string, r io.Reader, lim limits, emit func(*analyze.Rec
 // analyzeInOne is analyzeCapture in the caller's goroutine: each finished
 // connection is analysed straight from the table, without a copy.
 func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analyze.Record), st fileStats) (fileStats, error) {
-	z := analyze.Analyzer{JA4T: lim.ja4t}
+	z := analyzers.Get().(*analyze.Analyzer)
+	defer analyzers.Put(z)
+	z.JA4T = lim.ja4t
 	table := tables.Get().(*flows.Table)
 	table.Reset(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
 	defer tables.Put(table)
