@@ -6,7 +6,7 @@ PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
 FUZZTIME ?= 20s
 
-.PHONY: all build test race cover vet fmt-check tidy-check fuzz golden bench demo corpus clean
+.PHONY: all build test race cover vet fmt-check tidy-check fuzz golden bench batchscale demo corpus clean
 
 all: vet test build
 
@@ -66,6 +66,12 @@ bench:
 	@[ -f $(BENCH_CAPTURE) ] || $(GO) run ./cmd/gencap -o $(BENCH_CAPTURE) -conns 300000
 	$(GO) build -o .bench/synfin ./cmd/synfin
 	bash .ci/bench.sh .bench/synfin $(BENCH_CAPTURE)
+
+# synfin batch over the corpus with --jobs 1 and --jobs 2, alternating
+# (issue 6's ratio), and what two independent processes get from two cores.
+batchscale:
+	$(GO) build -o .bench/synfin ./cmd/synfin
+	python3 .ci/batchscale.py .bench/synfin $(CORPUS)/captures 30
 
 clean:
 	rm -rf synfin cover.out corpus-report.txt corpus-test.log .bench
