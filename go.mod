@@ -13,6 +13,7 @@ require (
 	github.com/vbauerster/mpb/v8 v8.16.2
 	golang.org/x/net v0.55.0
 	golang.org/x/sys v0.48.0
+	golang.org/x/term v0.43.0
 )
 
 require (

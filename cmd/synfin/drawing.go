@@ -55,7 +55,8 @@ func runLadder(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 	if err != nil || read == 0 {
 		return exitNothing
 	}
-	st := ladderStyle{lang: lang, ascii: o.draw.ascii, rawSeq: o.draw.rawSeq, full: o.draw.full}
+	st := ladderStyle{lang: lang, ascii: o.draw.ascii, rawSeq: o.draw.rawSeq, full: o.draw.full,
+		colour: o.format == "table" && !explain && colourWanted(out)}
 	code := exitOK
 	if damaged {
 		code = exitDamaged

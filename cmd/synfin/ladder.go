@@ -22,6 +22,12 @@ type ladderStyle struct {
 	// embedded: the ladder sits under a heading of its own in a report,
 	// so it prints no title.
 	embedded bool
+	colour   bool // ANSI colours by phase (text on a terminal only)
+}
+
+// ansiPhase is the terminal colour of a phase's arrows and heading.
+var ansiPhase = map[ladder.Phase]string{
+	ladder.Handshake: ansiHandshake, ladder.Teardown: ansiTeardown, ladder.Reset: ansiRST,
 }
 
 // foldAfter is the length of a run of ordinary data segments beyond which
@@ -154,7 +160,7 @@ func writeLadderText(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st ladd
 		switch {
 		case r.head:
 			title := strings.Repeat(dash, 3) + " " + lang.T(phaseKey[r.phase]) + " " + strings.Repeat(dash, 3)
-			fmt.Fprintf(w, "%s%s%s%s\n", strings.Repeat(" ", lead), bar, center(title, inner), bar)
+			fmt.Fprintf(w, "%s%s%s%s\n", strings.Repeat(" ", lead), bar, paint(st.colour, ansiPhase[r.phase], center(title, inner)), bar)
 		case r.folded > 0:
 			text := lang.F("ladder.fold", r.folded)
 			fmt.Fprintf(w, "%s%s%s%s\n", strings.Repeat(" ", lead), bar, center(text, inner), bar)
@@ -170,9 +176,10 @@ func writeLadderText(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st ladd
 				arrow = left + strings.Repeat(dash, a) + label + strings.Repeat(dash, n-a)
 			}
 			prefix := fmt.Sprintf("%4d %12s", r.no, relMS(l, s.TS))
-			line := pad(prefix, lead) + bar + arrow + bar
+			// Colour goes on after the widths are counted.
+			line := pad(prefix, lead) + bar + paint(st.colour, ansiPhase[s.Phase], arrow) + bar
 			if notes := stepNotes(s, lang); notes != "" {
-				line += "  " + notes
+				line += "  " + paint(st.colour, ansiNote, notes)
 			}
 			fmt.Fprintln(w, line)
 		}

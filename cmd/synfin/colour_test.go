@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"synfin/analyze"
+	"synfin/analyze/ladder"
+	"synfin/cmd/synfin/msg"
+)
+
+// TestColourFor: colour on a terminal only, never with NO_COLOR set to
+// anything or on a dumb terminal.
+func TestColourFor(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		terminal bool
+		env      func(string) string
+		want     bool
+	}{
+		{true, env("TERM", "xterm-256color"), true},
+		{false, env("TERM", "xterm-256color"), false},
+		{true, env("NO_COLOR", "1"), false},
+		{true, env("NO_COLOR", "0"), false}, // any value
+		{true, env("TERM", "dumb"), false},
+	} {
+		if got := colourFor(c.terminal, c.env); got != c.want {
+			t.Errorf("terminal %v: colour %v, want %v", c.terminal, got, c.want)
+		}
+	}
+	var buf bytes.Buffer
+	if colourWanted(&buf) {
+		t.Error("colour wanted for a buffer")
+	}
+}
+
+// TestLadderColour: a coloured ladder (the lab's SYN retransmission and
+// reset captures) is the plain one with colour codes added, nothing moved:
+// the handshake is blue, the teardown yellow, the reset red, notes magenta.
+func TestLadderColour(t *testing.T) {
+	ansi := regexp.MustCompile("\x1b\\[[0-9;]*m")
+	for _, c := range []struct {
+		file string
+		want []string
+	}{
+		{"04_syn_dropped", []string{ansiHandshake, ansiTeardown, ansiNote}},
+		{"13_abortive_close", []string{ansiHandshake, ansiRST}},
+	} {
+		f, err := os.Open("../../testdata/lab/" + c.file + ".pcap")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := ladder.NewRecorder(0)
+		var r *analyze.Record
+		_, err = analyzeCapture(c.file, f, limits{trace: rec.Trace}, func(x *analyze.Record) {
+			if x.Conn == 0 {
+				cl := x.Clone()
+				r = &cl
+			}
+		})
+		f.Close()
+		if err != nil || rec.Ladder(0) == nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		var plain, coloured bytes.Buffer
+		st := ladderStyle{lang: msg.EN}
+		writeLadderText(&plain, rec.Ladder(0), r, st)
+		st.colour = true
+		writeLadderText(&coloured, rec.Ladder(0), r, st)
+		if got := ansi.ReplaceAllString(coloured.String(), ""); got != plain.String() {
+			t.Errorf("%s: without its colour codes the coloured ladder differs:\n%s\nwant\n%s", c.file, got, plain.String())
+		}
+		for _, code := range c.want {
+			if !strings.Contains(coloured.String(), code) {
+				t.Errorf("%s: no %q in\n%s", c.file, code, coloured.String())
+			}
+		}
+		if strings.Contains(plain.String(), "\x1b") {
+			t.Errorf("%s: colour codes in the plain ladder", c.file)
+		}
+	}
+}
