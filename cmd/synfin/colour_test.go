@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -91,4 +92,64 @@ func TestLadderColour(t *testing.T) {
 			t.Errorf("%s: colour codes in the plain ladder", c.file)
 		}
 	}
+}
+
+// TestLadderFitsTerminal: told an 80- or 100-column terminal, every lab
+// ladder (English and Chinese, Unicode and ASCII) keeps its lines within it
+// where the diagram itself fits, loses no word of its notes, and told no
+// width, draws what it always drew.
+func TestLadderFitsTerminal(t *testing.T) {
+	names, _ := filepath.Glob("../../testdata/lab/[0-9]*.pcap")
+	if len(names) < 20 {
+		t.Fatalf("%d lab captures", len(names))
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, ".server.pcap") {
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := ladder.NewRecorder(0)
+		var r *analyze.Record
+		_, err = analyzeCapture(name, f, limits{trace: rec.Trace}, func(x *analyze.Record) {
+			if x.Conn == 0 {
+				cl := x.Clone()
+				r = &cl
+			}
+		})
+		f.Close()
+		l := rec.Ladder(0)
+		if err != nil || l == nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, lang := range []msg.Lang{msg.EN, msg.ZH} {
+			for _, ascii := range []bool{false, true} {
+				var wide bytes.Buffer
+				writeLadderText(&wide, l, r, ladderStyle{lang: lang, ascii: ascii})
+				for _, width := range []int{80, 100} {
+					var fitted bytes.Buffer
+					writeLadderText(&fitted, l, r, ladderStyle{lang: lang, ascii: ascii, width: width})
+					for _, line := range strings.Split(fitted.String(), "\n") {
+						// An arrow line is as wide as its label needs; a
+						// line over the width is allowed only there.
+						if cells(line) > width && !strings.Contains(line, "seq=") {
+							t.Errorf("%s (%d cols): %d cells: %q", name, width, cells(line), line)
+						}
+					}
+					// Fitting moves text between lines and adds marks and
+					// spaces, nothing else.
+					if text(fitted.String()) != text(wide.String()) {
+						t.Errorf("%s (%d cols): the fitted ladder lost or changed text:\n%s", name, width, fitted.String())
+					}
+				}
+			}
+		}
+	}
+}
+
+// text is what a ladder says, without its drawing and spacing.
+func text(s string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("│", "", "─", "", "▶", "", "◀", "", "↳", "", "|", "", "-", "", ">", "", "<", "").Replace(s)), "")
 }

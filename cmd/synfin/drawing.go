@@ -57,6 +57,9 @@ func runLadder(o *options, lang msg.Lang, inputs []input, out, stderr io.Writer)
 	}
 	st := ladderStyle{lang: lang, ascii: o.draw.ascii, rawSeq: o.draw.rawSeq, full: o.draw.full,
 		colour: o.format == "table" && !explain && colourWanted(out)}
+	if o.format == "table" && !explain && !o.wide {
+		st.width = terminalWidth(out)
+	}
 	code := exitOK
 	if damaged {
 		code = exitDamaged

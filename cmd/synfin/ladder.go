@@ -23,6 +23,10 @@ type ladderStyle struct {
 	// so it prints no title.
 	embedded bool
 	colour   bool // ANSI colours by phase (text on a terminal only)
+	// width, when not 0, is the terminal's: a line that would be wider
+	// has its notes wrapped onto lines of their own inside the diagram,
+	// and a narrow terminal gets a narrower time column.
+	width int
 }
 
 // ansiPhase is the terminal colour of a phase's arrows and heading.
@@ -140,22 +144,36 @@ func writeLadderText(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st ladd
 		bar, dash, right, left = "|", "-", ">", "<"
 	}
 	rows := ladderRows(l, st.full)
-	inner := 36
+	inner, longest := 36, 0
 	for _, r := range rows {
 		if r.step != nil {
-			inner = max(inner, len(stepLabel(r.step, st.rawSeq))+8)
+			longest = max(longest, len(stepLabel(r.step, st.rawSeq)))
 		}
 	}
+	inner = max(inner, longest+8)
 	if !st.embedded {
 		fmt.Fprintln(w, lang.F("ladder.title", l.Conn, l.Client, l.Server))
 		fmt.Fprintln(w)
 	}
-	// Column heads: the client's bar sits at column 20, the server's
+	// Column heads: the client's bar sits at column lead, the server's
 	// inner+1 cells to its right.
-	const lead = 20
+	lead, prefixFmt := 20, "%4d %12s"
+	if st.width > 0 && lead+inner+2 > st.width {
+		// A narrow terminal: a tighter time column, then arrows only as
+		// long as their labels need.
+		lead, prefixFmt = 15, "%3d %10s"
+		inner = max(longest+4, min(inner, st.width-lead-2))
+	}
+	head := lang.T("ladder.no") + "  " + lang.T("ladder.time")
 	cli := lang.T("ladder.client") + " " + l.Client
 	srv := lang.T("ladder.server") + " " + l.Server
-	fmt.Fprintf(w, "%s%s%s\n", pad(lang.T("ladder.no")+"  "+lang.T("ladder.time"), lead), pad(cli, inner+2), srv)
+	if st.width > 0 && max(lead, cells(head)+1)+inner+2+cells(srv) > st.width {
+		// The server's name on a line of its own, ending over its bar.
+		fmt.Fprintf(w, "%s%s\n", pad(head, lead), cli)
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", max(0, lead+inner+2-cells(srv))), srv)
+	} else {
+		fmt.Fprintf(w, "%s%s%s\n", pad(head, lead), pad(cli, inner+2), srv)
+	}
 	for _, r := range rows {
 		switch {
 		case r.head:
@@ -175,26 +193,56 @@ func writeLadderText(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st ladd
 			} else {
 				arrow = left + strings.Repeat(dash, a) + label + strings.Repeat(dash, n-a)
 			}
-			prefix := fmt.Sprintf("%4d %12s", r.no, relMS(l, s.TS))
+			prefix := fmt.Sprintf(prefixFmt, r.no, relMS(l, s.TS))
 			// Colour goes on after the widths are counted.
 			line := pad(prefix, lead) + bar + paint(st.colour, ansiPhase[s.Phase], arrow) + bar
-			if notes := stepNotes(s, lang); notes != "" {
-				line += "  " + paint(st.colour, ansiNote, notes)
+			notes := stepNotes(s, lang)
+			if notes == "" {
+				fmt.Fprintln(w, line)
+				continue
 			}
+			if st.width == 0 || lead+inner+2+2+cells(notes) <= st.width {
+				fmt.Fprintln(w, line+"  "+paint(st.colour, ansiNote, notes))
+				continue
+			}
+			// Too wide for the terminal: the notes go under the arrow,
+			// inside the diagram, wrapped at its width.
 			fmt.Fprintln(w, line)
+			for i, part := range wrapWords(notes, inner-4) {
+				mark := "  "
+				if i == 0 {
+					mark = "↳ "
+					if st.ascii {
+						mark = "> "
+					}
+				}
+				fmt.Fprintf(w, "%s%s%s%s\n", strings.Repeat(" ", lead), bar, paint(st.colour, ansiNote, pad(" "+mark+part, inner)), bar)
+			}
 		}
 	}
 	fmt.Fprintln(w)
+	// The words under the diagram, wrapped to the terminal.
+	say := func(line string) {
+		if st.width == 0 || cells(line) <= st.width {
+			fmt.Fprintln(w, line)
+			return
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		for _, part := range wrapWords(line, st.width-indent-2) {
+			fmt.Fprintln(w, strings.Repeat(" ", indent)+part)
+			indent = max(indent, 2)
+		}
+	}
 	if l.Dropped > 0 {
-		fmt.Fprintln(w, lang.F("ladder.dropped", l.Dropped))
+		say(lang.F("ladder.dropped", l.Dropped))
 	}
 	if st.rawSeq {
-		fmt.Fprintln(w, lang.T("ladder.raw"))
+		say(lang.T("ladder.raw"))
 	} else {
-		fmt.Fprintln(w, lang.T("ladder.relative"))
+		say(lang.T("ladder.relative"))
 	}
 	for _, line := range ladderFacts(rec, lang) {
-		fmt.Fprintln(w, line)
+		say(line)
 	}
 }
 
@@ -210,6 +258,45 @@ func ladderFacts(rec *analyze.Record, lang msg.Lang) []string {
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", fms(h.RTTms), fms(h.SynSynackMS), fms(h.SynackAckMS), lang.T("point."+*h.CapturePoint)))
+	}
+	return lines
+}
+
+// wrapWords breaks s at spaces into lines of at most width cells; a word
+// longer than that (Chinese has no spaces) is broken between characters.
+func wrapWords(s string, width int) []string {
+	width = max(width, 8)
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		for cells(word) > width {
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			cut, n := 0, 0
+			for i, r := range word {
+				if n+cells(string(r)) > width {
+					break
+				}
+				n += cells(string(r))
+				cut = i + len(string(r))
+			}
+			lines = append(lines, word[:cut])
+			word = word[cut:]
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case cells(cur)+1+cells(word) <= width:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
 	}
 	return lines
 }

@@ -97,7 +97,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVarP(&o.lab.write, "write", "w", "", "lab: write the capture to `FILE` (pcapng, opens in Wireshark)")
 	fs.StringVar(&o.streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
 	fs.BoolVar(&o.packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
-	fs.BoolVar(&o.wide, "wide", false, "terminal tables: every column whole, however wide (by default long addresses are shortened to fit the terminal)")
+	fs.BoolVar(&o.wide, "wide", false, "terminal tables and ladders whole, however wide (by default tables shorten long addresses and ladders wrap their notes to fit the terminal)")
 	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
 	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
 	fs.BoolVar(&o.draw.full, "full", false, "ladder: every packet, without folding long data phases")
