@@ -110,6 +110,9 @@ func (t *Table) Reset(finish func(*Conn)) {
 		seed: t.seed}
 }
 
+// Spare returns the number of finished connections kept for reuse.
+func (t *Table) Spare() int { return len(t.free) }
+
 // Len returns the number of connections held.
 func (t *Table) Len() int { return len(t.conns) }
 

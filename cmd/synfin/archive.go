@@ -66,14 +66,24 @@ var tarMemory = newByteBudget(inMemoryBudget)
 
 // sniffOpen opens a file of a batch and looks at its first bytes: a
 // capture comes back open at its start, an archive as its kind, closed.
-// Only regular files are looked into: a pipe cannot be read twice.
-func sniffOpen(path string) (*os.File, string, error) {
+// Only regular files are looked into: a pipe cannot be read twice. With
+// id set, the file's identity for --resume is read from the same handle
+// first (so that it names the bytes analysed), and done, when it says
+// the manifest has the file, leaves it closed and unread.
+func sniffOpen(path string, id *identity, done func(identity) bool) (*os.File, string, error) {
 	f, err := openRead(path)
 	if err != nil {
 		return nil, "", err
 	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
 		return f, "", nil
+	}
+	if id != nil {
+		if *id, err = identifyFile(f); err != nil || done(*id) {
+			f.Close()
+			return nil, "", err
+		}
 	}
 	kind, err := archiveKind(f)
 	if err == nil {
@@ -139,7 +149,7 @@ type memberFunc func(name string, open func() (io.Reader, func(), error), skip f
 func zipMembers(path string, each memberFunc) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("%s: ZIP archive: %w", path, err)
+		return fmt.Errorf("ZIP archive: %w", err)
 	}
 	var files []*zip.File
 	for _, f := range zr.File {
@@ -184,7 +194,7 @@ func tarMembers(path string, each memberFunc) error {
 	defer f.Close()
 	br, _, closeFn, err := flows.Decompress(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return err
 	}
 	if closeFn != nil {
 		defer closeFn()
@@ -196,7 +206,7 @@ func tarMembers(path string, each memberFunc) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: tar archive is damaged after the members read so far: %w", path, err)
+			return fmt.Errorf("tar archive is damaged after the members read so far: %w", err)
 		}
 		if h.Typeflag != tar.TypeReg {
 			continue
@@ -210,7 +220,7 @@ func tarMembers(path string, each memberFunc) error {
 			data, err := io.ReadAll(io.LimitReader(tr, size))
 			if err != nil {
 				tarMemory.release(size)
-				return fmt.Errorf("%s: reading %s: %w", path, h.Name, err)
+				return fmt.Errorf("reading %s: %w", h.Name, err)
 			}
 			var once sync.Once
 			free := func() { once.Do(func() { tarMemory.release(size) }) }
@@ -224,7 +234,7 @@ func tarMembers(path string, each memberFunc) error {
 			os.Remove(tmp.Name()) // gone when closed
 			if _, err := io.Copy(tmp, tr); err != nil {
 				tmp.Close()
-				return fmt.Errorf("%s: reading %s: %w", path, h.Name, err)
+				return fmt.Errorf("reading %s: %w", h.Name, err)
 			}
 			open = func() (io.Reader, func(), error) {
 				if _, err := tmp.Seek(0, io.SeekStart); err != nil {

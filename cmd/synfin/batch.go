@@ -115,13 +115,21 @@ func runBatch(o *options, formatSet, jobsSet bool, operands []string, stdout, st
 	// then grow to batchHeap before the first collection. GOGC or
 	// GOMEMLIMIT in the environment still decide.
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		gcTunerPaused.Store(true) // the floor would undo this at the first collection
 		old := debug.SetGCPercent(-1)
 		oldLimit := debug.SetMemoryLimit(batchHeap)
-		defer func() { debug.SetGCPercent(old); debug.SetMemoryLimit(oldLimit) }()
+		defer func() {
+			debug.SetGCPercent(old)
+			debug.SetMemoryLimit(oldLimit)
+			gcTunerPaused.Store(false)
+		}()
 	}
 	cfg := &batchConfig{o: o, stderr: stderr, jobs: o.jobs}
 	if !jobsSet {
 		cfg.jobs = runtime.NumCPU()
+	}
+	if cfg.jobs < 1 {
+		return usageError(stderr, fmt.Sprintf("--jobs %d: at least one capture must be analysed at a time", cfg.jobs))
 	}
 	cfg.format = o.format
 	if !formatSet {
@@ -237,6 +245,10 @@ type batchTotals struct {
 // whole, and the manifest names it.
 func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow, batchTotals, error) {
 	start := time.Now()
+	// A write error stops the batch as Ctrl-C does: nothing more could be
+	// written, so nothing more is read.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
 	var tot batchTotals
 	ses := &session{o: cfg.o, stderr: cfg.stderr, filter: newFilter(cfg.o), multi: true}
 	var bar *mpb.Bar
@@ -276,6 +288,7 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 		}
 		r.out.close()
 		if werr != nil {
+			stopAll()
 			return
 		}
 		tot.captures++
@@ -299,6 +312,7 @@ func (cfg *batchConfig) run(ctx context.Context, files []inputFile) ([]batchRow,
 		if ok {
 			if err := cfg.manifest.add(u.entry); err != nil {
 				werr = err
+				stopAll()
 			}
 		}
 		if batchAfterWrite != nil {
@@ -371,21 +385,22 @@ func (cfg *batchConfig) analyze(ctx context.Context, ses *session, u *batchUnit)
 	}
 	if u.sniff {
 		// The identity (a hash of the first MiB) is only needed to resume.
-		var err error
+		var id *identity
+		done := false
 		if cfg.manifest != nil {
-			if u.entry.identity, err = identify(u.in.name); err == nil && cfg.manifest.has(u.entry) {
-				cfg.skipped.Add(1)
-				passOn(u)
-				return batchResult{done: true}
-			}
+			id = &u.entry.identity
 		}
-		var f *os.File
-		var kind string
-		if err == nil {
-			f, kind, err = sniffOpen(u.in.name)
+		f, kind, err := sniffOpen(u.in.name, id, func(identity) bool {
+			done = cfg.manifest.has(u.entry)
+			return done
+		})
+		if done {
+			cfg.skipped.Add(1)
+			passOn(u)
+			return batchResult{done: true}
 		}
 		if kind != "" {
-			return batchResult{archive: &archiveRun{kind: kind, members: make(chan *batchUnit, batchWindow)}}
+			return batchResult{archive: &archiveRun{kind: kind, members: make(chan *batchUnit, 4*cfg.jobs)}}
 		}
 		passOn(u)
 		u.in.open = func() (io.Reader, func(), error) {

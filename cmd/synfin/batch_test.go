@@ -388,6 +388,27 @@ func TestBatchManyArchives(t *testing.T) {
 		if !bytes.HasPrefix(b1, b) {
 			t.Fatalf("stopped after %d captures: the output is not the start of the whole batch's", stopAt)
 		}
+		// What held records and tar members is given back, written or not.
+		if h := spillHeld.Load(); h != 0 {
+			t.Errorf("stopped after %d captures: %d bytes of records still counted as held", stopAt, h)
+		}
+		tarMemory.mu.Lock()
+		free := tarMemory.free
+		tarMemory.mu.Unlock()
+		if free != inMemoryBudget {
+			t.Errorf("stopped after %d captures: %d bytes of tar members not given back", stopAt, inMemoryBudget-free)
+		}
+	}
+
+	// A write error stops the batch with the error, not with exit 130.
+	if _, err := os.Stat("/dev/full"); err == nil {
+		code, stderr := runBatchArgs(t, "batch", "-j", "3", "-o", "/dev/full", many)
+		if code != exitNothing || !strings.Contains(stderr, "writing output") {
+			t.Errorf("-o /dev/full: exit %d, stderr:\n%s", code, stderr)
+		}
+		if h := spillHeld.Load(); h != 0 {
+			t.Errorf("-o /dev/full: %d bytes of records still counted as held", h)
+		}
 	}
 	// Every goroutine of the stopped batches ends (the chain of archive
 	// turns included): wait for the last of them a moment.

@@ -205,6 +205,7 @@ func (s *batchSched) writeReady() {
 		s.inFlight -= passed
 		s.cond.Broadcast()
 	}
+	clear(s.ready) // written: nothing here should keep them
 	s.writing = false
 }
 
@@ -259,8 +260,9 @@ func (s *batchSched) startTurn() {
 	}
 }
 
-// end frees the captures of archives stopped midway, once the workers
-// are done.
+// end frees what a stopped batch leaves, once the workers are done: the
+// captures of archives stopped midway, and the records held for captures
+// that were analysed but not written.
 func (s *batchSched) end() {
 	for _, a := range s.archives {
 		for m := range a.members {
@@ -268,6 +270,18 @@ func (s *batchSched) end() {
 				m.skip()
 			}
 		}
+	}
+	free := func(r batchResult) {
+		if r.out != nil {
+			r.out.close()
+		}
+	}
+	for top, sl := range s.slots {
+		free(sl.r)
+		for _, d := range sl.members {
+			free(d.r)
+		}
+		delete(s.slots, top)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 )
 
 // gcFloor runs the collector at percent (GOGC) of the live heap, as
@@ -25,6 +26,11 @@ func gcFloor(percent int, floor uint64) {
 	t.tune()
 }
 
+// gcTunerPaused, while set, leaves GOGC to whoever set it: a batch
+// collects by a memory limit instead (runBatch), and the tuner, run at
+// the first collection, would otherwise undo that.
+var gcTunerPaused atomic.Bool
+
 type gcTuner struct {
 	percent int
 	floor   uint64
@@ -38,19 +44,29 @@ type gcTuner struct {
 type gcSentinel struct{ _ [32]byte }
 
 func (t *gcTuner) tune() {
+	defer runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { t.tune() })
+	if gcTunerPaused.Load() {
+		t.set = -2 // unknown: set again when resumed
+		return
+	}
 	metrics.Read(t.sample)
 	var v [3]uint64
 	for i, sm := range t.sample {
-		if sm.Value.Kind() == metrics.KindUint64 {
-			v[i] = sm.Value.Uint64()
+		if sm.Value.Kind() != metrics.KindUint64 {
+			// A runtime without the metric: plain GOGC.
+			if t.set != t.percent {
+				debug.SetGCPercent(t.percent)
+				t.set = t.percent
+			}
+			return
 		}
+		v[i] = sm.Value.Uint64()
 	}
 	p := gcPercentFor(t.percent, t.floor, v[0], v[0]+v[1]+v[2])
 	if p != t.set {
 		debug.SetGCPercent(p)
 		t.set = p
 	}
-	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { t.tune() })
 }
 
 // gcPercentFor is the GOGC that makes the collector's next goal

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
 
 // TestGCPercentFor: a live heap far under the floor collects late (the goal
 // is the floor), one over it collects at the given percent, and before any
@@ -29,5 +34,32 @@ func TestGCPercentFor(t *testing.T) {
 				t.Errorf("live %d roots %d: goal %d MiB is over the floor", c.live/mib, c.roots/mib, goal/mib)
 			}
 		}
+	}
+}
+
+// TestGCTunerPaused: after a collection the tuner sets GOGC, unless a batch
+// has paused it to collect by a memory limit with GOGC off.
+func TestGCTunerPaused(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	gcFloor(50, gcFloorBytes)
+	// collected runs collections until the tuner has had its turn (its
+	// finalizer runs after a collection, in its own goroutine).
+	collected := func() int {
+		for range 20 {
+			runtime.GC()
+			time.Sleep(5 * time.Millisecond)
+		}
+		p := debug.SetGCPercent(-1)
+		return p
+	}
+	gcTunerPaused.Store(true)
+	debug.SetGCPercent(-1)
+	if p := collected(); p != -1 {
+		t.Errorf("paused, the tuner set GOGC %d over the batch's -1", p)
+	}
+	gcTunerPaused.Store(false)
+	debug.SetGCPercent(-1)
+	if p := collected(); p == -1 {
+		t.Error("resumed, the tuner did not set GOGC after a collection")
 	}
 }

@@ -32,12 +32,18 @@ func identify(path string) (identity, error) {
 		return identity{}, err
 	}
 	defer f.Close()
+	return identifyFile(f)
+}
+
+// identifyFile is identify for a file already open; it reads with ReadAt,
+// so the file's offset is where it was.
+func identifyFile(f *os.File) (identity, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return identity{}, err
 	}
 	h := sha256.New()
-	if _, err := io.CopyN(h, f, 1<<20); err != nil && !errors.Is(err, io.EOF) {
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<20)); err != nil {
 		return identity{}, err
 	}
 	return identity{fi.Size(), fi.ModTime().UnixNano(), hex.EncodeToString(h.Sum(nil))}, nil

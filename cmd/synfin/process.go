@@ -69,6 +69,9 @@ type limits struct {
 // --jobs instead of waiting on hand-offs between stages.
 const smallInput = 4 << 20
 
+// pooledConns is the most connections a pooled table keeps for reuse.
+const pooledConns = 4096
+
 // isSmall reports whether r is a file or an in-memory capture of known
 // size under smallInput.
 func isSmall(r io.Reader) bool {
@@ -110,7 +113,8 @@ var (
 	// Analyzers keep their record and string arena between captures
 	// (records are valid only during emit, so nothing refers to them).
 	analyzers = sync.Pool{New: func() any { return new(analyze.Analyzer) }}
-	// Tables keep their connections' memory between small captures.
+	// Tables keep their connections' memory between small captures (up
+	// to pooledConns of them, about 6 MiB).
 	tables = sync.Pool{New: func() any { return flows.NewTable(nil) }}
 )
 
@@ -235,7 +239,15 @@ func analyzeInOne(name string, capt *flows.Capture, lim limits, emit func(*analy
 	z.JA4T = lim.ja4t
 	table := tables.Get().(*flows.Table)
 	table.Reset(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
-	defer tables.Put(table)
+	defer func() {
+		// Back to the pool without this capture's callbacks, and only if
+		// it held few connections: the pool would keep a large one's for
+		// the rest of the run.
+		table.Reset(nil)
+		if table.Spare() <= pooledConns {
+			tables.Put(table)
+		}
+	}()
 	if lim.idle > 0 {
 		table.IdleTimeout = lim.idle
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"synfin/analyze"
 	"synfin/flows"
@@ -140,7 +141,22 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 	}
 	ahead := make(chan struct{}, batchWindow*jobs)
 	stop := make(chan struct{})
-	defer close(stop)
+	var workers sync.WaitGroup
+	defer func() {
+		// Returning early (the output failed): the files analysed but
+		// not written give back what holds their records.
+		close(stop)
+		workers.Wait()
+		for _, r := range results {
+			select {
+			case res := <-r:
+				if res.spool != nil {
+					res.spool.close()
+				}
+			default:
+			}
+		}
+	}()
 	if jobs > 1 {
 		next := make(chan int, jobs)
 		go func() {
@@ -155,7 +171,9 @@ func (s *session) analyzeAll(inputs []input) (read int, damaged bool, order map[
 			}
 		}()
 		for range jobs {
+			workers.Add(1)
 			go func() {
+				defer workers.Done()
 				for i := range next {
 					results[i] <- s.analyzeParallel(inputs[i])
 				}

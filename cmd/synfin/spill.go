@@ -20,6 +20,7 @@ type spill struct {
 	chunks []*[]byte // filled in order; each spillChunk long at most
 	held   int64     // bytes in chunks
 	file   *os.File
+	noFile bool // a temporary file could not be made or written: stay in memory
 }
 
 // spillAt is the most one capture's records are held in memory, and
@@ -41,12 +42,13 @@ var spillChunks = sync.Pool{New: func() any { b := make([]byte, 0, spillChunk); 
 func newSpill() *spill { return &spill{} }
 
 func (s *spill) Write(p []byte) (int, error) {
-	if s.file == nil && (s.held+int64(len(p)) > spillAt || spillHeld.Load()+int64(len(p)) > spillBudget) {
+	if s.file == nil && !s.noFile && (s.held+int64(len(p)) > spillAt || spillHeld.Load()+int64(len(p)) > spillBudget) {
+		s.noFile = true // unless this works
 		if f, err := os.CreateTemp("", "synfin-batch-*"); err == nil {
 			os.Remove(f.Name())
 			if _, err = s.writeTo(f); err == nil {
 				s.release()
-				s.file = f
+				s.file, s.noFile = f, false
 			} else {
 				f.Close()
 			}
