@@ -59,27 +59,12 @@ func TestLadderColour(t *testing.T) {
 		{"04_syn_dropped", []string{ansiHandshake, ansiTeardown, ansiNote}},
 		{"13_abortive_close", []string{ansiHandshake, ansiRST}},
 	} {
-		f, err := os.Open("../../testdata/lab/" + c.file + ".pcap")
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder(0)
-		var r *analyze.Record
-		_, err = analyzeCapture(c.file, f, limits{trace: rec.Trace}, func(x *analyze.Record) {
-			if x.Conn == 0 {
-				cl := x.Clone()
-				r = &cl
-			}
-		})
-		f.Close()
-		if err != nil || rec.Ladder(0) == nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
+		l, r := firstLadder(t, "../../testdata/lab/"+c.file+".pcap")
 		var plain, coloured bytes.Buffer
 		st := ladderStyle{lang: msg.EN}
-		writeLadderText(&plain, rec.Ladder(0), r, st)
+		writeLadderText(&plain, l, r, st)
 		st.colour = true
-		writeLadderText(&coloured, rec.Ladder(0), r, st)
+		writeLadderText(&coloured, l, r, st)
 		if got := ansi.ReplaceAllString(coloured.String(), ""); got != plain.String() {
 			t.Errorf("%s: without its colour codes the coloured ladder differs:\n%s\nwant\n%s", c.file, got, plain.String())
 		}
@@ -107,23 +92,7 @@ func TestLadderFitsTerminal(t *testing.T) {
 		if strings.HasSuffix(name, ".server.pcap") {
 			continue
 		}
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder(0)
-		var r *analyze.Record
-		_, err = analyzeCapture(name, f, limits{trace: rec.Trace}, func(x *analyze.Record) {
-			if x.Conn == 0 {
-				cl := x.Clone()
-				r = &cl
-			}
-		})
-		f.Close()
-		l := rec.Ladder(0)
-		if err != nil || l == nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		l, r := firstLadder(t, name)
 		for _, lang := range []msg.Lang{msg.EN, msg.ZH} {
 			for _, ascii := range []bool{false, true} {
 				var wide bytes.Buffer
@@ -147,6 +116,28 @@ func TestLadderFitsTerminal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// firstLadder is the ladder and record of a capture's connection 0.
+func firstLadder(t *testing.T, path string) (*ladder.Ladder, *analyze.Record) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec := ladder.NewRecorder(0)
+	var r *analyze.Record
+	_, err = analyzeCapture(path, f, limits{trace: rec.Trace}, func(x *analyze.Record) {
+		if x.Conn == 0 {
+			cl := x.Clone()
+			r = &cl
+		}
+	})
+	if err != nil || rec.Ladder(0) == nil || r == nil {
+		t.Fatalf("%s: no ladder of connection 0 (%v)", path, err)
+	}
+	return rec.Ladder(0), r
 }
 
 // text is what a ladder says, without its drawing and spacing.
