@@ -11,7 +11,6 @@ import (
 var (
 	layerTypeEther  = gopacket.RegisterLayerType(1710, gopacket.LayerTypeMetadata{Name: "synfin Ethernet"})
 	layerTypeFDDI   = gopacket.RegisterLayerType(1711, gopacket.LayerTypeMetadata{Name: "synfin FDDI"})
-	layerTypeUDP    = gopacket.RegisterLayerType(1712, gopacket.LayerTypeMetadata{Name: "synfin UDP"})
 	layerTypeTeredo = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
 	layerTypeAYIYA  = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
 )

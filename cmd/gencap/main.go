@@ -64,12 +64,6 @@ type gen struct {
 	buf  gopacket.SerializeBuffer
 }
 
-// flow is one connection in progress, as a script of segments.
-type flow struct {
-	steps []step
-	i     int
-}
-
 type step struct {
 	fromClient bool
 	flags      string

@@ -213,7 +213,7 @@ func tarMembers(path string, each memberFunc) error {
 		}
 		name := path + memberSep + h.Name
 		var open func() (io.Reader, func(), error)
-		skip := func() {}
+		var skip func()
 		if h.Size <= inMemoryMember {
 			size := h.Size
 			tarMemory.acquire(size)

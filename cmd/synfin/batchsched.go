@@ -115,7 +115,6 @@ func (s *batchSched) take() *batchUnit {
 				// captures are written.
 				a.closed, a.total = true, a.handed
 				s.archives = append(s.archives[:i], s.archives[i+1:]...)
-				i--
 				s.writeReady()
 				// Writing let go of the lock: look again from the start.
 				i = -1

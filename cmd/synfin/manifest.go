@@ -25,18 +25,8 @@ type identity struct {
 	Head  string `json:"head_sha256"` // of the first MiB
 }
 
-// identify reads a file's identity.
-func identify(path string) (identity, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return identity{}, err
-	}
-	defer f.Close()
-	return identifyFile(f)
-}
-
-// identifyFile is identify for a file already open; it reads with ReadAt,
-// so the file's offset is where it was.
+// identifyFile reads an open file's identity; it reads with ReadAt, so
+// the file's offset is where it was.
 func identifyFile(f *os.File) (identity, error) {
 	fi, err := f.Stat()
 	if err != nil {
