@@ -84,14 +84,7 @@ func TestLadderColour(t *testing.T) {
 // where the diagram itself fits, loses no word of its notes, and told no
 // width, draws what it always drew.
 func TestLadderFitsTerminal(t *testing.T) {
-	names, _ := filepath.Glob("../../testdata/lab/[0-9]*.pcap")
-	if len(names) < 20 {
-		t.Fatalf("%d lab captures", len(names))
-	}
-	for _, name := range names {
-		if strings.HasSuffix(name, ".server.pcap") {
-			continue
-		}
+	for _, name := range labCaptures(t) {
 		l, r := firstLadder(t, name)
 		for _, lang := range []msg.Lang{msg.EN, msg.ZH} {
 			for _, ascii := range []bool{false, true} {
@@ -116,6 +109,23 @@ func TestLadderFitsTerminal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// labCaptures are the lab's captures taken next to the client (the
+// .server.pcap copies left out).
+func labCaptures(t *testing.T) []string {
+	t.Helper()
+	paths, _ := filepath.Glob("../../testdata/lab/*.pcap")
+	var out []string
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".server.pcap") {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 20 {
+		t.Fatalf("only %d lab captures", len(out))
+	}
+	return out
 }
 
 // firstLadder is the ladder and record of a capture's connection 0.

@@ -48,14 +48,7 @@ func wellFormedXML(t *testing.T, what string, b []byte) {
 // TestLadderSVGIsXML: every lab capture's first connection draws as SVG a
 // browser and an XML parser accept, in both languages.
 func TestLadderSVGIsXML(t *testing.T) {
-	paths, _ := filepath.Glob("../../testdata/lab/*.pcap")
-	if len(paths) < 20 {
-		t.Fatalf("only %d lab captures", len(paths))
-	}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".server.pcap") {
-			continue
-		}
+	for _, p := range labCaptures(t) {
 		for _, lang := range []string{"en", "zh"} {
 			out := runOK(t, "ladder", "-f", "svg", "--lang", lang, p)
 			if !bytes.HasPrefix(out, []byte("<svg ")) || bytes.Count(out, []byte("<line ")) < 3 {
