@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"runtime/trace"
@@ -19,35 +20,36 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		gcFloor(50, gcFloorBytes)
 	}
-	// SYNFIN_CPUPROFILE=file writes a CPU profile, for go tool pprof.
-	if path := os.Getenv("SYNFIN_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "synfin:", err)
-			os.Exit(exitNothing)
-		}
-		if err := pprof.StartCPUProfile(f); err == nil {
-			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-			pprof.StopCPUProfile()
-			f.Close()
-			os.Exit(code)
-		}
+	// SYNFIN_CPUPROFILE=file writes a CPU profile, for go tool pprof;
+	// SYNFIN_TRACE=file an execution trace, for go tool trace: it shows
+	// which goroutines waited on what, where a profile only shows where
+	// the CPU went.
+	stopProfile := record("SYNFIN_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile)
+	stopTrace := record("SYNFIN_TRACE", trace.Start, trace.Stop)
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopTrace()
+	stopProfile()
+	os.Exit(code)
+}
+
+// record starts writing what start records to the file the environment
+// variable env names, if it names one, and returns what stops it.
+func record(env string, start func(io.Writer) error, stop func()) func() {
+	path := os.Getenv(env)
+	if path == "" {
+		return func() {}
 	}
-	// SYNFIN_TRACE=file writes an execution trace, for go tool trace: it
-	// shows which goroutines waited on what, where a profile only shows
-	// where the CPU went.
-	if path := os.Getenv("SYNFIN_TRACE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "synfin:", err)
-			os.Exit(exitNothing)
-		}
-		if err := trace.Start(f); err == nil {
-			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-			trace.Stop()
-			f.Close()
-			os.Exit(code)
-		}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synfin:", err)
+		os.Exit(exitNothing)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	if err := start(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		stop()
+		f.Close()
+	}
 }

@@ -76,15 +76,7 @@ func (s *spill) Write(p []byte) (int, error) {
 
 // writeTo writes the bytes held in memory to w.
 func (s *spill) writeTo(w io.Writer) (int64, error) {
-	var n int64
-	for _, c := range s.chunks {
-		k, err := w.Write(*c)
-		n += int64(k)
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return (&chunkReader{chunks: s.chunks}).WriteTo(w)
 }
 
 // reader returns the bytes written.
