@@ -39,16 +39,19 @@ func (z *Analyzer) Analyze(file string, c *flows.Conn) *Record {
 // analyzeInto fills r; pointer fields refer into a. t, when not nil, makes
 // the record's strings without an allocation each.
 func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t bool) {
+	cli, srv := c.Client(), c.Server()
 	*r = Record{
 		Schema:     SchemaVersion,
 		File:       file,
 		Conn:       c.Index,
-		Client:     t.addrPort(c.Client()),
-		Server:     t.addrPort(c.Server()),
+		Client:     t.addrPort(cli),
+		Server:     t.addrPort(srv),
 		ClientBy:   c.ClientBy.String(),
 		FirstTS:    Time(c.FirstTS),
 		LastTS:     Time(c.LastTS),
 		DurationMS: ms(c.LastTS - c.FirstTS),
+		client:     cli,
+		server:     srv,
 	}
 	// Every value a pointer field refers to lives in one arena: one
 	// allocation per record instead of dozens, or none with an Analyzer.
@@ -77,7 +80,7 @@ func quantileUs(sorted []uint32, q float64) uint32 {
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
-func stats(c *flows.Conn, point *string, a *arena, t *texts) Stats {
+func stats(c *flows.Conn, point *CapturePoint, a *arena, t *texts) Stats {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	st := Stats{
 		ClientPkts: int(cl.Pkts), ServerPkts: int(sv.Pkts),
@@ -97,9 +100,9 @@ func stats(c *flows.Conn, point *string, a *arena, t *texts) Stats {
 	// directions give one leg each and are pooled.
 	var samples []*flows.Stream
 	switch {
-	case point != nil && *point == "server":
+	case point != nil && *point == PointServer:
 		samples = []*flows.Stream{sv}
-	case point != nil && *point == "middle":
+	case point != nil && *point == PointMiddle:
 		samples = []*flows.Stream{cl, sv}
 	default:
 		samples = []*flows.Stream{cl}

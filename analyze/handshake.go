@@ -2,40 +2,49 @@ package analyze
 
 import "synfin/flows"
 
+// HandshakeStatus is how the opening of a connection went (SPEC §3): one
+// of the Handshake constants, written as its value (handshake.status).
+type HandshakeStatus string
+
 // Handshake statuses (SPEC §3).
 const (
-	HSComplete     = "complete"
-	HSNoAck        = "no_ack"
-	HSNoReply      = "no_reply"
-	HSRejected     = "rejected"
-	HSSimultaneous = "simultaneous"
-	HSSynackOnly   = "synack_only"
-	HSNotSeen      = "not_seen"
+	HandshakeComplete     HandshakeStatus = "complete"     // SYN, SYN-ACK, ACK
+	HandshakeNoAck        HandshakeStatus = "no_ack"       // SYN, SYN-ACK, no ACK
+	HandshakeNoReply      HandshakeStatus = "no_reply"     // SYN only
+	HandshakeRejected     HandshakeStatus = "rejected"     // SYN answered by RST
+	HandshakeSimultaneous HandshakeStatus = "simultaneous" // both sides sent a SYN without ACK
+	HandshakeSynackOnly   HandshakeStatus = "synack_only"  // the capture began after the SYN
+	HandshakeNotSeen      HandshakeStatus = "not_seen"     // mid-stream
 )
 
-// Capture points: where the capture was taken, judged from the two legs.
+// CapturePoint is where the capture was taken, judged from the two legs
+// of the handshake RTT: one of the Point constants, written as its value
+// (handshake.capture_point).
+type CapturePoint string
+
+// Capture points.
 const (
-	PointClient = "client"
-	PointServer = "server"
-	PointMiddle = "middle"
+	PointClient CapturePoint = "client" // the SYN-ACK→ACK leg is under a tenth of the RTT
+	PointServer CapturePoint = "server" // the SYN→SYN-ACK leg is under a tenth of the RTT
+	PointMiddle CapturePoint = "middle" // neither leg is
 )
 
-func handshakeStatus(hs *flows.Handshake) string {
+func handshakeStatus(hs *flows.Handshake) HandshakeStatus {
 	switch {
 	case hs.HasSYN && hs.ServerSYN:
-		return HSSimultaneous
+		return HandshakeSimultaneous
 	case hs.HasSYN && hs.Rejected:
-		return HSRejected
+		return HandshakeRejected
 	case hs.HasSYN && hs.HasSYNACK && hs.HasACK:
-		return HSComplete
+		return HandshakeComplete
 	case hs.HasSYN && hs.HasSYNACK:
-		return HSNoAck
+		return HandshakeNoAck
 	case hs.HasSYN:
-		return HSNoReply
+		return HandshakeNoReply
 	case hs.HasSYNACK:
-		return HSSynackOnly
+		return HandshakeSynackOnly
 	}
-	return HSNotSeen
+	return HandshakeNotSeen
 }
 
 func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
@@ -73,7 +82,7 @@ func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	if hs.HasSYN && hs.Rejected {
 		h.RejectMS = a.float(ms(hs.RejectTS - hs.LastSYNTS))
 	}
-	if h.Status == HSComplete || h.Status == HSNoAck {
+	if h.Status == HandshakeComplete || h.Status == HandshakeNoAck {
 		timing(hs, &h, a)
 	}
 	return h
@@ -105,10 +114,10 @@ func timing(hs *flows.Handshake, h *Handshake, a *arena) {
 	switch {
 	case total <= 0:
 	case leg2*10 < total:
-		h.CapturePoint = a.str(PointClient)
+		h.CapturePoint = a.point(PointClient)
 	case leg1*10 < total:
-		h.CapturePoint = a.str(PointServer)
+		h.CapturePoint = a.point(PointServer)
 	default:
-		h.CapturePoint = a.str(PointMiddle)
+		h.CapturePoint = a.point(PointMiddle)
 	}
 }

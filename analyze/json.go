@@ -25,7 +25,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	w.time(`,"first_ts":`, r.FirstTS)
 	w.time(`,"last_ts":`, r.LastTS)
 	w.float(`,"duration_ms":`, r.DurationMS)
-	w.str(`,"state":`, r.State)
+	w.str(`,"state":`, string(r.State))
 	w.str(`,"history":`, r.History)
 	w.int(`,"completeness":`, int64(r.Completeness))
 	w.str(`,"completeness_label":`, r.CompletenessLabel)
@@ -45,7 +45,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 
 func (h *Handshake) appendJSON(w *jsonWriter) {
 	w.open()
-	w.str(`"status":`, h.Status)
+	w.str(`"status":`, string(h.Status))
 	w.optTime(`,"syn_ts":`, h.SynTS)
 	w.optTime(`,"synack_ts":`, h.SynackTS)
 	w.optTime(`,"ack_ts":`, h.AckTS)
@@ -57,7 +57,7 @@ func (h *Handshake) appendJSON(w *jsonWriter) {
 	w.optFloat(`,"syn_synack_ms":`, h.SynSynackMS)
 	w.optFloat(`,"synack_ack_ms":`, h.SynackAckMS)
 	w.optFloat(`,"reject_ms":`, h.RejectMS)
-	w.optStr(`,"capture_point":`, h.CapturePoint)
+	w.optStr(`,"capture_point":`, (*string)(h.CapturePoint))
 	w.optU32(`,"client_isn":`, h.ClientISN)
 	w.optU32(`,"server_isn":`, h.ServerISN)
 	if w.key(`,"ack_ok":`); h.AckOK == nil {
@@ -148,14 +148,14 @@ func (n *Negotiated) appendJSON(w *jsonWriter) {
 
 func (t *Teardown) appendJSON(w *jsonWriter) {
 	w.open()
-	w.str(`"kind":`, t.Kind)
-	w.str(`,"closer":`, t.Closer)
+	w.str(`"kind":`, string(t.Kind))
+	w.str(`,"closer":`, string(t.Closer))
 	w.optTime(`,"fin1_ts":`, t.Fin1TS)
 	w.optTime(`,"fin1_ack_ts":`, t.Fin1AckTS)
 	w.optTime(`,"fin2_ts":`, t.Fin2TS)
 	w.optTime(`,"fin2_ack_ts":`, t.Fin2AckTS)
 	w.optTime(`,"rst_ts":`, t.RstTS)
-	w.optStr(`,"rst_by":`, t.RstBy)
+	w.optStr(`,"rst_by":`, (*string)(t.RstBy))
 	w.optFloat(`,"duration_ms":`, t.DurationMS)
 	w.int(`,"fin_count_client":`, int64(t.FinCountClient))
 	w.int(`,"fin_count_server":`, int64(t.FinCountServer))

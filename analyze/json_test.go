@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"synfin/flows"
+	"synfin/flows/capture"
 )
 
 // TestAppendJSONMatchesEncodingJSON: the hand-written encoder writes what
@@ -171,7 +172,7 @@ func connsWith(t testing.TB, path string, setup func(*flows.Table)) []*flows.Con
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := flows.Open(path, f)
+	c, err := capture.Open(path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func connsWith(t testing.TB, path string, setup func(*flows.Table)) []*flows.Con
 		setup(tab)
 	}
 	dec := flows.NewDecoder()
-	var p flows.Packet
+	var p capture.Packet
 	var s flows.Segment
 	for c.Next(&p) == nil {
 		if dec.Decode(&p, &s) == nil {

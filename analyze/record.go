@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -51,7 +52,7 @@ type Record struct {
 	FirstTS           Time      `json:"first_ts" parquet:"first_ts,timestamp(nanosecond)"`
 	LastTS            Time      `json:"last_ts" parquet:"last_ts,timestamp(nanosecond)"`
 	DurationMS        float64   `json:"duration_ms" parquet:"duration_ms"`
-	State             string    `json:"state" parquet:"state"`
+	State             State     `json:"state" parquet:"state"`
 	History           string    `json:"history" parquet:"history"`
 	Completeness      int       `json:"completeness" parquet:"completeness"`
 	CompletenessLabel string    `json:"completeness_label" parquet:"completeness_label"`
@@ -61,6 +62,10 @@ type Record struct {
 	Stats             Stats     `json:"stats" parquet:"stats"`
 	Flags             Flags     `json:"tcp_analysis" parquet:"tcp_analysis"`
 	App               *string   `json:"app" parquet:"app,optional"`
+	// client and server are the addresses Client and Server are written
+	// from, kept for Filter.Match; not written. A record not made by
+	// Analyze (decoded from JSON, say) has neither.
+	client, server netip.AddrPort `json:"-" parquet:"-"`
 }
 
 // Flags counts the packets of a connection that carry each of
@@ -81,30 +86,30 @@ type Flags struct {
 
 // Handshake is the opening of a connection (SPEC §3).
 type Handshake struct {
-	Status          string      `json:"status" parquet:"status"`
-	SynTS           *Time       `json:"syn_ts" parquet:"syn_ts,optional,timestamp(nanosecond)"`
-	SynackTS        *Time       `json:"synack_ts" parquet:"synack_ts,optional,timestamp(nanosecond)"`
-	AckTS           *Time       `json:"ack_ts" parquet:"ack_ts,optional,timestamp(nanosecond)"`
-	SynCount        int         `json:"syn_count" parquet:"syn_count"`
-	SynackCount     int         `json:"synack_count" parquet:"synack_count"`
-	RTTms           *float64    `json:"rtt_ms" parquet:"rtt_ms,optional"`
-	IRTTms          *float64    `json:"irtt_ms" parquet:"irtt_ms,optional"`    // Wireshark's tcp.analysis.initial_rtt, by its rule
-	RTTAmbiguous    bool        `json:"rtt_ambiguous" parquet:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
-	SynSynackMS     *float64    `json:"syn_synack_ms" parquet:"syn_synack_ms,optional"`
-	SynackAckMS     *float64    `json:"synack_ack_ms" parquet:"synack_ack_ms,optional"`
-	RejectMS        *float64    `json:"reject_ms" parquet:"reject_ms,optional"` // SYN to the RST that refused it
-	CapturePoint    *string     `json:"capture_point" parquet:"capture_point,optional"`
-	ClientISN       *uint32     `json:"client_isn" parquet:"client_isn,optional"`
-	ServerISN       *uint32     `json:"server_isn" parquet:"server_isn,optional"`
-	AckOK           *bool       `json:"ack_ok" parquet:"ack_ok,optional"`
-	SynOptions      *Options    `json:"syn_options" parquet:"syn_options,optional"`
-	SynackOptions   *Options    `json:"synack_options" parquet:"synack_options,optional"`
-	SynSignature    *string     `json:"syn_signature" parquet:"syn_signature,optional"`
-	SynackSignature *string     `json:"synack_signature" parquet:"synack_signature,optional"`
-	Negotiated      *Negotiated `json:"negotiated" parquet:"negotiated,optional"`
-	JA4T            *string     `json:"ja4t" parquet:"ja4t,optional"`             // FoxIO JA4T of the SYN, with --ja4t
-	JA4TS           *string     `json:"ja4ts" parquet:"ja4ts,optional"`           // FoxIO JA4TS of the SYN-ACK, with --ja4t
-	OptionNotes     []string    `json:"option_notes" parquet:"option_notes,list"` // anomalies and features of the options (analyze.Note*)
+	Status          HandshakeStatus `json:"status" parquet:"status"`
+	SynTS           *Time           `json:"syn_ts" parquet:"syn_ts,optional,timestamp(nanosecond)"`
+	SynackTS        *Time           `json:"synack_ts" parquet:"synack_ts,optional,timestamp(nanosecond)"`
+	AckTS           *Time           `json:"ack_ts" parquet:"ack_ts,optional,timestamp(nanosecond)"`
+	SynCount        int             `json:"syn_count" parquet:"syn_count"`
+	SynackCount     int             `json:"synack_count" parquet:"synack_count"`
+	RTTms           *float64        `json:"rtt_ms" parquet:"rtt_ms,optional"`
+	IRTTms          *float64        `json:"irtt_ms" parquet:"irtt_ms,optional"`    // Wireshark's tcp.analysis.initial_rtt, by its rule
+	RTTAmbiguous    bool            `json:"rtt_ambiguous" parquet:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
+	SynSynackMS     *float64        `json:"syn_synack_ms" parquet:"syn_synack_ms,optional"`
+	SynackAckMS     *float64        `json:"synack_ack_ms" parquet:"synack_ack_ms,optional"`
+	RejectMS        *float64        `json:"reject_ms" parquet:"reject_ms,optional"` // SYN to the RST that refused it
+	CapturePoint    *CapturePoint   `json:"capture_point" parquet:"capture_point,optional"`
+	ClientISN       *uint32         `json:"client_isn" parquet:"client_isn,optional"`
+	ServerISN       *uint32         `json:"server_isn" parquet:"server_isn,optional"`
+	AckOK           *bool           `json:"ack_ok" parquet:"ack_ok,optional"`
+	SynOptions      *Options        `json:"syn_options" parquet:"syn_options,optional"`
+	SynackOptions   *Options        `json:"synack_options" parquet:"synack_options,optional"`
+	SynSignature    *string         `json:"syn_signature" parquet:"syn_signature,optional"`
+	SynackSignature *string         `json:"synack_signature" parquet:"synack_signature,optional"`
+	Negotiated      *Negotiated     `json:"negotiated" parquet:"negotiated,optional"`
+	JA4T            *string         `json:"ja4t" parquet:"ja4t,optional"`             // FoxIO JA4T of the SYN, with --ja4t
+	JA4TS           *string         `json:"ja4ts" parquet:"ja4ts,optional"`           // FoxIO JA4TS of the SYN-ACK, with --ja4t
+	OptionNotes     []string        `json:"option_notes" parquet:"option_notes,list"` // anomalies and features of the options (analyze.Note*)
 }
 
 // Options are the TCP options and header fields of a SYN or SYN-ACK.
@@ -142,18 +147,18 @@ type Negotiated struct {
 
 // Teardown is the closing of a connection (SPEC §4).
 type Teardown struct {
-	Kind           string   `json:"kind" parquet:"kind"`
-	Closer         string   `json:"closer" parquet:"closer"`
-	Fin1TS         *Time    `json:"fin1_ts" parquet:"fin1_ts,optional,timestamp(nanosecond)"`
-	Fin1AckTS      *Time    `json:"fin1_ack_ts" parquet:"fin1_ack_ts,optional,timestamp(nanosecond)"`
-	Fin2TS         *Time    `json:"fin2_ts" parquet:"fin2_ts,optional,timestamp(nanosecond)"`
-	Fin2AckTS      *Time    `json:"fin2_ack_ts" parquet:"fin2_ack_ts,optional,timestamp(nanosecond)"`
-	RstTS          *Time    `json:"rst_ts" parquet:"rst_ts,optional,timestamp(nanosecond)"`
-	RstBy          *string  `json:"rst_by" parquet:"rst_by,optional"`
-	DurationMS     *float64 `json:"duration_ms" parquet:"duration_ms,optional"`
-	FinCountClient int      `json:"fin_count_client" parquet:"fin_count_client"`
-	FinCountServer int      `json:"fin_count_server" parquet:"fin_count_server"`
-	DataAfterFin   int64    `json:"data_after_fin" parquet:"data_after_fin"`
+	Kind           TeardownKind `json:"kind" parquet:"kind"`
+	Closer         Closer       `json:"closer" parquet:"closer"`
+	Fin1TS         *Time        `json:"fin1_ts" parquet:"fin1_ts,optional,timestamp(nanosecond)"`
+	Fin1AckTS      *Time        `json:"fin1_ack_ts" parquet:"fin1_ack_ts,optional,timestamp(nanosecond)"`
+	Fin2TS         *Time        `json:"fin2_ts" parquet:"fin2_ts,optional,timestamp(nanosecond)"`
+	Fin2AckTS      *Time        `json:"fin2_ack_ts" parquet:"fin2_ack_ts,optional,timestamp(nanosecond)"`
+	RstTS          *Time        `json:"rst_ts" parquet:"rst_ts,optional,timestamp(nanosecond)"`
+	RstBy          *Closer      `json:"rst_by" parquet:"rst_by,optional"`
+	DurationMS     *float64     `json:"duration_ms" parquet:"duration_ms,optional"`
+	FinCountClient int          `json:"fin_count_client" parquet:"fin_count_client"`
+	FinCountServer int          `json:"fin_count_server" parquet:"fin_count_server"`
+	DataAfterFin   int64        `json:"data_after_fin" parquet:"data_after_fin"`
 }
 
 // Stats are the per-direction counters of SPEC §6.
@@ -233,6 +238,11 @@ func (a *arena) uint32(v uint32) *uint32  { return take(a.uint32s[:], &a.nUint32
 func (a *arena) str(v string) *string     { return take(a.strs[:], &a.nStr, v) }
 func (a *arena) bool(v bool) *bool        { return take(a.bools[:], &a.nBool, v) }
 
+// point and closer store their values in the string slab: their types
+// are strings underneath, so a *string converts to them.
+func (a *arena) point(v CapturePoint) *CapturePoint { return (*CapturePoint)(a.str(string(v))) }
+func (a *arena) closer(v Closer) *Closer            { return (*Closer)(a.str(string(v))) }
+
 func (a *arena) options() *Options {
 	if int(a.nOpts) == len(a.opts) {
 		return new(Options)
@@ -258,9 +268,10 @@ func (r *Record) Clone() Record {
 		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.RTTMedianMS, &s.RTTP95MS, &s.WindowMean} {
 		*p = again(*p, a.float)
 	}
-	for _, p := range []**string{&h.CapturePoint, &h.SynSignature, &h.SynackSignature, &h.JA4T, &h.JA4TS, &t.RstBy, &c.App} {
+	for _, p := range []**string{&h.SynSignature, &h.SynackSignature, &h.JA4T, &h.JA4TS, &c.App} {
 		*p = again(*p, a.str)
 	}
+	h.CapturePoint, t.RstBy = again(h.CapturePoint, a.point), again(t.RstBy, a.closer)
 	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)
 	h.AckOK = again(h.AckOK, a.bool)
 	s.WindowMin, s.WindowMax = again(s.WindowMin, a.int), again(s.WindowMax, a.int)

@@ -7,6 +7,27 @@ import (
 	"synfin/flows"
 )
 
+// State is Zeek's conn_state (main.zeek): one of the State constants,
+// written as its value (state).
+type State string
+
+// Zeek's connection states, in the words of Zeek's conn.log documentation.
+const (
+	StateS0     State = "S0"     // connection attempt seen, no reply
+	StateS1     State = "S1"     // established, not terminated
+	StateSF     State = "SF"     // normal establishment and termination
+	StateREJ    State = "REJ"    // connection attempt rejected
+	StateS2     State = "S2"     // established, close attempt by the originator seen, no reply
+	StateS3     State = "S3"     // established, close attempt by the responder seen, no reply
+	StateRSTO   State = "RSTO"   // established, the originator aborted (sent a RST)
+	StateRSTR   State = "RSTR"   // the responder sent a RST
+	StateRSTOS0 State = "RSTOS0" // the originator sent a SYN then a RST, no SYN-ACK seen
+	StateRSTRH  State = "RSTRH"  // the responder sent a SYN-ACK then a RST, no SYN seen
+	StateSH     State = "SH"     // the originator sent a SYN then a FIN, no SYN-ACK seen
+	StateSHR    State = "SHR"    // the responder sent a SYN-ACK then a FIN, no SYN seen
+	StateOTH    State = "OTH"    // no SYN seen, just mid-stream traffic
+)
+
 // CompletenessLabel is Wireshark's label for a tcp.completeness value.
 func CompletenessLabel(v int) string {
 	switch v {
@@ -48,50 +69,50 @@ func sfStatus(c *flows.Conn, t *texts) string {
 var rstOS0 = regexp.MustCompile(`^\^?S[^HAFGIQ]*R.*$`)
 
 // zeekState returns Zeek's conn_state and history (main.zeek, conn_state).
-func zeekState(c *flows.Conn, t *texts) (string, string) {
+func zeekState(c *flows.Conn, t *texts) (State, string) {
 	hist := t.intern(c.Zeek.HistoryBytes())
 	os, rs, osize, rsize := c.Zeek.States()
 	inactive := func(s flows.ZeekEndpointState) bool {
 		return s == flows.ZeekInactive || s == flows.ZeekPartial
 	}
-	var st string
+	var st State
 	switch {
 	case rs == flows.ZeekReset:
 		switch {
 		case os == flows.ZeekSynSent || os == flows.ZeekSynAckSent || (os == flows.ZeekReset && osize == 0 && rsize == 0):
-			st = "REJ"
+			st = StateREJ
 		case inactive(os):
-			st = "RSTRH"
+			st = StateRSTRH
 		default:
-			st = "RSTR"
+			st = StateRSTR
 		}
 	case os == flows.ZeekReset:
 		switch {
 		case !inactive(rs):
-			st = "RSTO"
+			st = StateRSTO
 		case rstOS0.MatchString(hist):
-			st = "RSTOS0"
+			st = StateRSTOS0
 		default:
-			st = "OTH"
+			st = StateOTH
 		}
 	case os == flows.ZeekClosed && rs == flows.ZeekClosed:
-		st = "SF"
+		st = StateSF
 	case os == flows.ZeekClosed:
-		st = "S2"
+		st = StateS2
 		if inactive(rs) {
-			st = "SH"
+			st = StateSH
 		}
 	case rs == flows.ZeekClosed:
-		st = "S3"
+		st = StateS3
 		if inactive(os) {
-			st = "SHR"
+			st = StateSHR
 		}
 	case os == flows.ZeekSynSent && rs == flows.ZeekInactive:
-		st = "S0"
+		st = StateS0
 	case os == flows.ZeekEstablished && rs == flows.ZeekEstablished:
-		st = "S1"
+		st = StateS1
 	default:
-		st = "OTH"
+		st = StateOTH
 	}
 	return st, hist
 }

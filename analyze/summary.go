@@ -124,7 +124,7 @@ type SummaryItem struct {
 // ItemOf takes from r what a summary counts.
 func ItemOf(r *Record) SummaryItem {
 	it := SummaryItem{
-		State: r.State, Handshake: r.Handshake.Status, Teardown: r.Teardown.Kind,
+		State: string(r.State), Handshake: string(r.Handshake.Status), Teardown: string(r.Teardown.Kind),
 		SynAndFin:   r.Handshake.SynCount > 0 && r.Teardown.FinCountClient+r.Teardown.FinCountServer > 0,
 		Reset:       r.Teardown.RstTS != nil,
 		OpenAtEnd:   r.Teardown.RstTS == nil && (r.Teardown.Fin1TS == nil || r.Teardown.Fin2TS == nil),

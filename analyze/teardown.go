@@ -2,20 +2,46 @@ package analyze
 
 import "synfin/flows"
 
+// TeardownKind is how a connection closed (SPEC §4): one of the Teardown
+// constants, written as its value (teardown.kind).
+type TeardownKind string
+
 // Teardown kinds (SPEC §4).
 const (
-	KindFourWay      = "four_way"
-	KindThreeWay     = "three_way"
-	KindSimultaneous = "simultaneous"
-	KindHalfClosed   = "half_closed"
-	KindReset        = "reset"
-	KindOpen         = "open"
+	TeardownFourWay      TeardownKind = "four_way"     // FIN, an ACK of it, the other FIN, an ACK of that
+	TeardownThreeWay     TeardownKind = "three_way"    // the second FIN itself carries the first ACK of the first FIN
+	TeardownSimultaneous TeardownKind = "simultaneous" // neither FIN acknowledges the other
+	TeardownHalfClosed   TeardownKind = "half_closed"  // one FIN only
+	TeardownReset        TeardownKind = "reset"        // an RST came before the close completed
+	TeardownOpen         TeardownKind = "open"         // neither FIN nor RST
 )
+
+// Closer is who sent the first FIN or, without FINs, the first RST
+// (teardown.closer), and who sent the first RST (teardown.rst_by, only
+// ever CloserClient or CloserServer): one of the Closer constants, written
+// as its value.
+type Closer string
+
+// Closers.
+const (
+	CloserClient Closer = "client"
+	CloserServer Closer = "server"
+	CloserBoth   Closer = "both" // a simultaneous close
+	CloserNone   Closer = "none" // no FIN, no RST
+)
+
+// closerOf names the side that sends in direction d.
+func closerOf(d flows.Dir) Closer {
+	if d == flows.DirClient {
+		return CloserClient
+	}
+	return CloserServer
+}
 
 func teardown(c *flows.Conn, a *arena) Teardown {
 	cl, sv := &c.Dir[flows.DirClient], &c.Dir[flows.DirServer]
 	t := Teardown{
-		Kind: KindOpen, Closer: "none",
+		Kind: TeardownOpen, Closer: CloserNone,
 		FinCountClient: int(cl.FinCount), FinCountServer: int(sv.FinCount),
 		DataAfterFin: c.DataAfterFin,
 	}
@@ -29,15 +55,15 @@ func teardown(c *flows.Conn, a *arena) Teardown {
 	rst := cl.RstSeen || sv.RstSeen
 	switch {
 	case rst && c.RstBeforeClose:
-		t.Kind = KindReset
+		t.Kind = TeardownReset
 	case fins == 2 && c.SimultaneousClose:
-		t.Kind = KindSimultaneous
+		t.Kind = TeardownSimultaneous
 	case fins == 2 && c.FinAckedBySecond:
-		t.Kind = KindThreeWay
+		t.Kind = TeardownThreeWay
 	case fins == 2:
-		t.Kind = KindFourWay
+		t.Kind = TeardownFourWay
 	case fins == 1:
-		t.Kind = KindHalfClosed
+		t.Kind = TeardownHalfClosed
 	}
 	last := int64(0)
 	note := func(ts int64) *Time {
@@ -46,9 +72,9 @@ func teardown(c *flows.Conn, a *arena) Teardown {
 	}
 	if fins > 0 {
 		f1, f2 := &c.Dir[c.FirstFin], &c.Dir[c.FirstFin.Other()]
-		t.Closer = c.FirstFin.String()
+		t.Closer = closerOf(c.FirstFin)
 		if c.SimultaneousClose {
-			t.Closer = "both"
+			t.Closer = CloserBoth
 		}
 		t.Fin1TS = note(f1.FinTS)
 		if f1.FinAcked {
@@ -61,12 +87,12 @@ func teardown(c *flows.Conn, a *arena) Teardown {
 			}
 		}
 	} else if rst {
-		t.Closer = c.FirstRst.String()
+		t.Closer = closerOf(c.FirstRst)
 	}
 	if rst {
 		r := &c.Dir[c.FirstRst]
 		t.RstTS = note(r.RstTS)
-		t.RstBy = a.str(c.FirstRst.String())
+		t.RstBy = a.closer(closerOf(c.FirstRst))
 	}
 	if fins > 0 {
 		t.DurationMS = a.float(ms(last - c.Dir[c.FirstFin].FinTS))

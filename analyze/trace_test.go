@@ -86,14 +86,14 @@ func TestTraces(t *testing.T) {
 			func(t *testing.T, r []Record) {
 				want(t, r, 1)
 				h, td := r[0].Handshake, r[0].Teardown
-				eq(t, "status", h.Status, HSComplete)
+				eq(t, "status", h.Status, HandshakeComplete)
 				eq(t, "rtt", f(h.RTTms), 40.1)
 				eq(t, "leg1", f(h.SynSynackMS), 40.0)
 				eq(t, "point", *h.CapturePoint, PointClient)
-				eq(t, "kind", td.Kind, KindFourWay)
-				eq(t, "closer", td.Closer, "client")
+				eq(t, "kind", td.Kind, TeardownFourWay)
+				eq(t, "closer", td.Closer, CloserClient)
 				eq(t, "close ms", f(td.DurationMS), 50.1)
-				eq(t, "state", r[0].State, "SF")
+				eq(t, "state", r[0].State, StateSF)
 				eq(t, "history", r[0].History, "ShADdFaf")
 				eq(t, "completeness", r[0].Completeness, 31)
 				eq(t, "sf", r[0].SFStatus, "S2F2")
@@ -102,21 +102,21 @@ func TestTraces(t *testing.T) {
 		{"three-way close: the second FIN carries the first ACK", join(open, data, []p{
 			{100, 'c', "FA", 1101, 5201, 0}, {140, 's', "FA", 5201, 1102, 0}, {140.1, 'c', "A", 1102, 5202, 0}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "kind", r[0].Teardown.Kind, KindThreeWay)
-				eq(t, "closer", r[0].Teardown.Closer, "client")
+				eq(t, "kind", r[0].Teardown.Kind, TeardownThreeWay)
+				eq(t, "closer", r[0].Teardown.Closer, CloserClient)
 			}},
 		{"simultaneous close: neither FIN acknowledges the other", join(open, data, []p{
 			{100, 'c', "FA", 1101, 5201, 0}, {100.5, 's', "FA", 5201, 1101, 0}, {140, 's', "A", 5202, 1102, 0}, {140.5, 'c', "A", 1102, 5202, 0}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "kind", r[0].Teardown.Kind, KindSimultaneous)
-				eq(t, "closer", r[0].Teardown.Closer, "both")
+				eq(t, "kind", r[0].Teardown.Kind, TeardownSimultaneous)
+				eq(t, "closer", r[0].Teardown.Closer, CloserBoth)
 			}},
 		{"half-close: the server keeps sending after the client's FIN", join(open, []p{
 			{50, 'c', "FA", 1001, 5001, 0}, {90, 's', "A", 5001, 1002, 0}, {91, 's', "PA", 5001, 1002, 500}, {92, 's', "PA", 5501, 1002, 500}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "kind", r[0].Teardown.Kind, KindHalfClosed)
+				eq(t, "kind", r[0].Teardown.Kind, TeardownHalfClosed)
 				eq(t, "after fin", r[0].Teardown.DataAfterFin, int64(1000))
-				eq(t, "state", r[0].State, "S2")
+				eq(t, "state", r[0].State, StateS2)
 			}},
 		{"SYN retransmitted", join([]p{{0, 'c', "S", 1000, 0, 0}, {1000, 'c', "S", 1000, 0, 0}}, []p{{1040, 's', "SA", 5000, 1001, 0}, {1040.1, 'c', "A", 1001, 5001, 0}}),
 			func(t *testing.T, r []Record) {
@@ -136,50 +136,50 @@ func TestTraces(t *testing.T) {
 		{"refused", []p{{0, 'c', "S", 1000, 0, 0}, {40, 's', "RA", 0, 1001, 0}},
 			func(t *testing.T, r []Record) {
 				h := r[0].Handshake
-				eq(t, "status", h.Status, HSRejected)
+				eq(t, "status", h.Status, HandshakeRejected)
 				eq(t, "reject", f(h.RejectMS), 40.0)
 				eq(t, "rtt", f(h.RTTms), -1.0)
-				eq(t, "state", r[0].State, "REJ")
-				eq(t, "kind", r[0].Teardown.Kind, KindReset)
-				eq(t, "closer", r[0].Teardown.Closer, "server")
+				eq(t, "state", r[0].State, StateREJ)
+				eq(t, "kind", r[0].Teardown.Kind, TeardownReset)
+				eq(t, "closer", r[0].Teardown.Closer, CloserServer)
 				eq(t, "sf", r[0].SFStatus, "S1F0/R")
 			}},
 		{"no reply", []p{{0, 'c', "S", 1000, 0, 0}, {1000, 'c', "S", 1000, 0, 0}, {3000, 'c', "S", 1000, 0, 0}},
 			func(t *testing.T, r []Record) {
 				want(t, r, 1)
-				eq(t, "status", r[0].Handshake.Status, HSNoReply)
+				eq(t, "status", r[0].Handshake.Status, HandshakeNoReply)
 				eq(t, "syns", r[0].Handshake.SynCount, 3)
-				eq(t, "state", r[0].State, "S0")
-				eq(t, "kind", r[0].Teardown.Kind, KindOpen)
+				eq(t, "state", r[0].State, StateS0)
+				eq(t, "kind", r[0].Teardown.Kind, TeardownOpen)
 			}},
 		{"simultaneous open", []p{{0, 'c', "S", 1000, 0, 0}, {1, 's', "S", 5000, 0, 0}, {40, 's', "SA", 5000, 1001, 0}, {41, 'c', "SA", 1000, 5001, 0}, {80, 'c', "A", 1001, 5001, 0}},
 			func(t *testing.T, r []Record) {
 				want(t, r, 1)
-				eq(t, "status", r[0].Handshake.Status, HSSimultaneous)
+				eq(t, "status", r[0].Handshake.Status, HandshakeSimultaneous)
 			}},
 		{"mid-stream: no handshake, higher port is the client", []p{{0, 's', "PA", 5001, 1001, 100}, {1, 'c', "A", 1001, 5101, 0}},
 			func(t *testing.T, r []Record) {
-				eq(t, "status", r[0].Handshake.Status, HSNotSeen)
+				eq(t, "status", r[0].Handshake.Status, HandshakeNotSeen)
 				eq(t, "client_by", r[0].ClientBy, "port")
 				eq(t, "client", r[0].Client, cliAddr.String())
-				eq(t, "state", r[0].State, "OTH")
+				eq(t, "state", r[0].State, StateOTH)
 				eq(t, "isn", r[0].Handshake.ClientISN == nil, true)
 			}},
 		{"RST by the client", join(open, data, []p{{100, 'c', "RA", 1101, 5201, 0}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "kind", r[0].Teardown.Kind, KindReset)
-				eq(t, "rst by", *r[0].Teardown.RstBy, "client")
-				eq(t, "state", r[0].State, "RSTO")
+				eq(t, "kind", r[0].Teardown.Kind, TeardownReset)
+				eq(t, "rst by", *r[0].Teardown.RstBy, CloserClient)
+				eq(t, "state", r[0].State, StateRSTO)
 			}},
 		{"RST by the server", join(open, data, []p{{100, 's', "R", 5201, 0, 0}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "rst by", *r[0].Teardown.RstBy, "server")
-				eq(t, "state", r[0].State, "RSTR")
+				eq(t, "rst by", *r[0].Teardown.RstBy, CloserServer)
+				eq(t, "state", r[0].State, StateRSTR)
 			}},
 		{"FIN then RST", join(open, data, []p{{100, 'c', "FA", 1101, 5201, 0}, {140, 's', "PA", 5201, 1102, 10}, {141, 'c', "R", 1102, 0, 0}}),
 			func(t *testing.T, r []Record) {
-				eq(t, "kind", r[0].Teardown.Kind, KindReset)
-				eq(t, "closer is the FIN sender", r[0].Teardown.Closer, "client")
+				eq(t, "kind", r[0].Teardown.Kind, TeardownReset)
+				eq(t, "closer is the FIN sender", r[0].Teardown.Closer, CloserClient)
 				eq(t, "fin1 seen", r[0].Teardown.Fin1TS != nil, true)
 			}},
 		{"sequence numbers wrap past 2^32", []p{
@@ -188,7 +188,7 @@ func TestTraces(t *testing.T) {
 			{100, 'c', "FA", 0x101, 0x11, 0}, {140, 's', "FA", 0x11, 0x102, 0}, {140.1, 'c', "A", 0x102, 0x12, 0}},
 			func(t *testing.T, r []Record) {
 				want(t, r, 1)
-				eq(t, "kind", r[0].Teardown.Kind, KindThreeWay)
+				eq(t, "kind", r[0].Teardown.Kind, TeardownThreeWay)
 				eq(t, "retx", r[0].Stats.ClientRetx+r[0].Stats.ServerRetx, 0)
 				eq(t, "unique bytes", r[0].Stats.ClientUnique, int64(0x200))
 				eq(t, "data RTT", f(r[0].Stats.RTTMinMS), 40.0)
@@ -200,15 +200,15 @@ func TestTraces(t *testing.T) {
 				want(t, r, 2)
 				eq(t, "second conn", r[1].Conn, 1)
 				eq(t, "second ISN", *r[1].Handshake.ClientISN, uint32(9000))
-				eq(t, "second status", r[1].Handshake.Status, HSComplete)
-				eq(t, "first closed", r[0].State, "SF")
+				eq(t, "second status", r[1].Handshake.Status, HandshakeComplete)
+				eq(t, "first closed", r[0].State, StateSF)
 			}},
 		{"a retransmitted FIN does not split the connection", join(open, []p{
 			{50, 'c', "FA", 1001, 5001, 0}, {1050, 'c', "FA", 1001, 5001, 0}, {1090, 's', "FA", 5001, 1002, 0}, {1090.1, 'c', "A", 1002, 5002, 0}}),
 			func(t *testing.T, r []Record) {
 				want(t, r, 1)
 				eq(t, "fins", r[0].Teardown.FinCountClient, 2)
-				eq(t, "kind", r[0].Teardown.Kind, KindThreeWay)
+				eq(t, "kind", r[0].Teardown.Kind, TeardownThreeWay)
 			}},
 	}
 	for _, c := range cases {

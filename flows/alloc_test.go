@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"synfin/flows/capture"
 )
 
 func readPackets(t testing.TB, path string) [][]byte {
@@ -13,12 +15,12 @@ func readPackets(t testing.TB, path string) [][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Open(path, bytes.NewReader(b))
+	c, err := capture.Open(path, bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out [][]byte
-	var p Packet
+	var p capture.Packet
 	for {
 		if err := c.Next(&p); err == io.EOF {
 			break
@@ -38,7 +40,7 @@ func TestHotPathDoesNotAllocate(t *testing.T) {
 	dec := NewDecoder()
 	tab := NewTable(nil)
 	var seg Segment
-	pkt := Packet{Link: 1}
+	pkt := capture.Packet{Link: 1}
 	// Warm up: the connection and the parser exist after the first pass.
 	for i, d := range pkts[:100] {
 		pkt.Data, pkt.Index, pkt.TS = d, i+1, int64(i)*1000
@@ -60,38 +62,13 @@ func TestHotPathDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// TestCaptureReadDoesNotAllocate checks the reader side of the hot path for
-// classic pcap and pcapng.
-func TestCaptureReadDoesNotAllocate(t *testing.T) {
-	for _, path := range []string{"../testdata/lab/27_bidir_loss.pcap", "../testdata/lab/18_nano_pcapng.pcapng"} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := Open(path, bytes.NewReader(bytes.Repeat(b, 1)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p Packet
-		_ = c.Next(&p)
-		allocs := testing.AllocsPerRun(10, func() {
-			if err := c.Next(&p); err != nil && err != io.EOF {
-				t.Fatal(err)
-			}
-		})
-		if allocs > 0 {
-			t.Errorf("%s: %.1f allocations per packet read, want 0", path, allocs)
-		}
-	}
-}
-
 // BenchmarkDecodeObserve measures the per-packet path on a real lossy bulk
 // transfer (27_bidir_loss: one connection, 3,300 packets).
 func BenchmarkDecodeObserve(b *testing.B) {
 	pkts := readPackets(b, "../testdata/lab/27_bidir_loss.pcap")
 	dec := NewDecoder()
 	var seg Segment
-	pkt := Packet{Link: 1}
+	pkt := capture.Packet{Link: 1}
 	b.ReportAllocs()
 	b.ResetTimer()
 	n := 0

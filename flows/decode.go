@@ -7,6 +7,8 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+
+	"synfin/flows/capture"
 )
 
 // Segment is one decoded TCP segment. It holds values only: no slice points
@@ -171,7 +173,7 @@ func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
 // Decode decodes one packet into seg. It returns ErrUnsupportedLink for a
 // link type without decoder, and another error when the packet holds no
 // analysable TCP segment (not TCP, a later IP fragment, a cut header).
-func (d *Decoder) Decode(pkt *Packet, seg *Segment) error {
+func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
 	p := d.parser(pkt.Link)
 	if p == nil {
 		return ErrUnsupportedLink

@@ -2,9 +2,12 @@
 //
 // The data flows in this order:
 //
-//  1. capture.go opens a file or stream, sniffs compression (gzip, zstd, lz4,
-//     xz, bzip2) and format (pcap, pcapng) from magic bytes, and yields raw
-//     packets with their link type, timestamp, index and byte offset.
+//  1. Package capture (flows/capture) opens a file or stream, sniffs
+//     compression (gzip, zstd, lz4, xz, bzip2) and format (pcap, pcapng) from
+//     magic bytes, and yields raw packets (capture.Packet) with their link
+//     type, timestamp, index and byte offset. It is a package of its own
+//     because it is the layer that meets hostile bytes first and needs
+//     nothing of the rest: flows imports it, never the other way.
 //  2. decode.go decodes each packet with one preallocated gopacket
 //     DecodingLayerParser per link type (plus small decoders for what gopacket
 //     lacks: raw IP, NFLOG, PPP, PPPoE, MPLS) into a Segment that holds values

@@ -3,64 +3,12 @@ package flows
 import (
 	"bytes"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket/layers"
-)
 
-// FuzzCapture feeds arbitrary bytes to the capture reader, decoder and
-// connection table: whatever the input, reading must end in io.EOF or an
-// error, never a panic or a hang. Crashers found are kept in
-// testdata/fuzz/FuzzCapture as regression cases.
-func FuzzCapture(f *testing.F) {
-	for _, glob := range []string{"../testdata/bad/*", "../testdata/compressed/*", "../testdata/lab/06_refused.pcap", "../testdata/lab/18_nano_pcapng.pcapng", "../testdata/lab/17a_any_sll2.pcap"} {
-		paths, _ := filepath.Glob(glob)
-		for _, p := range paths {
-			if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
-				f.Add(b)
-			}
-		}
-	}
-	decompressLimit = 16 << 20
-	f.Fuzz(func(t *testing.T, b []byte) {
-		// Never a hang: the fuzzer records an input that takes too long as
-		// a failure, with the input kept.
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				panic("FuzzCapture: one input took more than 10 s")
-			}
-		}()
-		c, err := Open("fuzz", bytes.NewReader(b))
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		dec := NewDecoder()
-		tab := NewTable(func(*Conn) {})
-		var p Packet
-		var seg Segment
-		// A small compressed input can expand to gigabytes of legitimate
-		// records; reading them takes time in proportion, so the harness
-		// stops after 4 MiB of packet data to keep executions short.
-		for i, total := 0, 0; i < 10000 && total < 4<<20; i++ {
-			if c.Next(&p) != nil {
-				break
-			}
-			total += len(p.Data)
-			if dec.Decode(&p, &seg) == nil {
-				tab.Observe(&seg)
-			}
-		}
-		tab.Flush()
-	})
-}
+	"synfin/flows/capture"
+)
 
 // FuzzDecode feeds arbitrary frames of every supported link type to the
 // decoder and the table.
@@ -76,7 +24,7 @@ func FuzzDecode(f *testing.F) {
 		tab := NewTable(func(*Conn) {})
 		var seg Segment
 		for _, lt := range []uint16{link, 0, 1, 101, 113, 276, 239, 9, 10, 127} {
-			p := Packet{Data: b, Link: layers.LinkType(lt), Index: 1}
+			p := capture.Packet{Data: b, Link: layers.LinkType(lt), Index: 1}
 			if dec.Decode(&p, &seg) == nil {
 				tab.Observe(&seg)
 			}

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"reflect"
 	"testing"
+
+	"synfin/flows/capture"
 )
 
 // closeOnce is the packets of one connection's handshake and four-way
@@ -168,7 +170,7 @@ func TestTableReset(t *testing.T) {
 		dec := NewDecoder()
 		var seg Segment
 		for i, d := range pkts {
-			pkt := Packet{Link: 1, Data: d, Index: i + 1, TS: int64(i) * 1000}
+			pkt := capture.Packet{Link: 1, Data: d, Index: i + 1, TS: int64(i) * 1000}
 			if dec.Decode(&pkt, &seg) == nil {
 				tab.Observe(&seg)
 			}

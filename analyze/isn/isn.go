@@ -138,7 +138,7 @@ func changedISNs(byTuple map[string][]*analyze.Record) []RetransmittedSYN {
 		for i := 1; i < len(rs); i++ {
 			a, b := rs[i-1], rs[i]
 			after := float64(*b.Handshake.SynTS-*a.Handshake.SynTS) / 1e9
-			if a.Handshake.Status != "no_reply" || after > 130 || *a.Handshake.ClientISN == *b.Handshake.ClientISN {
+			if a.Handshake.Status != analyze.HandshakeNoReply || after > 130 || *a.Handshake.ClientISN == *b.Handshake.ClientISN {
 				continue
 			}
 			out = append(out, RetransmittedSYN{Tuple: b.Client + " → " + b.Server, File: b.File,

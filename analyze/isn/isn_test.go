@@ -8,6 +8,7 @@ import (
 
 	"synfin/analyze"
 	"synfin/flows"
+	"synfin/flows/capture"
 )
 
 // gen makes n samples a second apart (plus jitter) from an ISN generator
@@ -68,14 +69,14 @@ func labRecords(t *testing.T, name string) []analyze.Record {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := flows.Open(path, f)
+	c, err := capture.Open(path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var recs []analyze.Record
 	tab := flows.NewTable(func(x *flows.Conn) { recs = append(recs, analyze.Analyze(path, x)) })
 	dec := flows.NewDecoder()
-	var p flows.Packet
+	var p capture.Packet
 	var s flows.Segment
 	for c.Next(&p) == nil {
 		if dec.Decode(&p, &s) == nil {

@@ -24,9 +24,9 @@ const (
 
 // Step is one packet of a connection.
 type Step struct {
-	Frame    int   // frame number in its capture
-	TS       int64 // capture time, ns since the Unix epoch
-	FromCli  bool  // sent by the client
+	Frame    int       // frame number in its capture
+	TS       int64     // capture time, ns since the Unix epoch
+	Dir      flows.Dir // who sent it
 	Flags    flows.Flags
 	Seq      uint32 // raw
 	Ack      uint32 // raw; meaningful with ACK set
@@ -35,7 +35,7 @@ type Step struct {
 	RelAckOK bool   // the receiver's ISN was known, so RelAck means something
 	Len      int    // payload bytes
 	Window   uint16 // raw, before scaling
-	Options  string // on SYN and SYN-ACK: the options offered, as "mss=1460 sack ts ws=7"
+	Options  Offers // on SYN and SYN-ACK: the options offered, in wire order
 	Class    flows.SegClass
 	Phase    Phase
 }
@@ -110,7 +110,7 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 		f.base[side], f.baseSet[side] = uint32(seg.Seq), true
 	}
 	st := Step{
-		Frame: seg.Index, TS: seg.TS, FromCli: d == flows.DirClient, Flags: seg.Flags,
+		Frame: seg.Index, TS: seg.TS, Dir: d, Flags: seg.Flags,
 		Seq: uint32(seg.Seq), Ack: uint32(seg.Ack), Len: seg.PayloadLen, Window: seg.Window, Class: class,
 		RelSeq: uint32(seg.Seq) - f.base[side],
 	}
@@ -118,7 +118,7 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 		st.RelAck, st.RelAckOK = uint32(seg.Ack)-f.base[1-side], true
 	}
 	if seg.Flags&flows.FlagSYN != 0 {
-		st.Options = describeOptions(&seg.Opts)
+		st.Options = offersOf(&seg.Opts)
 	}
 	// Phases: the handshake runs until the client's first ACK without SYN;
 	// the teardown begins with the first FIN, a reset with the first RST.
@@ -144,39 +144,93 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 // Ladder returns the packets of connection n, or nil if none was seen.
 func (r *Recorder) Ladder(n int) *Ladder { return r.ladders[n] }
 
-// describeOptions lists the options of a SYN or SYN-ACK in wire order.
-func describeOptions(o *flows.Options) string {
-	var parts []string
+// OfferKind is an option of a SYN or SYN-ACK as a ladder names it.
+type OfferKind uint8
+
+const (
+	OfferMSS        OfferKind = iota + 1 // Value: the MSS in bytes
+	OfferWScale                          // Value: the shift
+	OfferSackPerm                        // SACK permitted
+	OfferTimestamps                      // RFC 7323 timestamps
+	OfferMPTCP                           // Multipath TCP
+	OfferTFORequest                      // TCP Fast Open, asking for a cookie
+	OfferTFOCookie                       // TCP Fast Open, with a cookie
+	OfferOther                           // Value: the option's kind number
+)
+
+// Offer is one option a SYN or SYN-ACK carried.
+type Offer struct {
+	Kind  OfferKind
+	Value int
+}
+
+// Offers are a SYN's or SYN-ACK's options, in wire order.
+type Offers []Offer
+
+// offersOf lists the options of a SYN or SYN-ACK in wire order; padding
+// (NOP, end of list) is left out.
+func offersOf(o *flows.Options) Offers {
+	var out Offers
 	for _, k := range o.Layout[:o.NLayout] {
 		switch k {
 		case 2:
 			if o.HasMSS {
-				parts = append(parts, "mss="+strconv.Itoa(int(o.MSS)))
+				out = append(out, Offer{OfferMSS, int(o.MSS)})
 			}
 		case 3:
 			if o.HasWScale {
-				parts = append(parts, "ws="+strconv.Itoa(int(o.WScale)))
+				out = append(out, Offer{OfferWScale, int(o.WScale)})
 			}
 		case 4:
-			parts = append(parts, "sack_perm")
+			out = append(out, Offer{Kind: OfferSackPerm})
 		case 8:
-			parts = append(parts, "ts")
+			out = append(out, Offer{Kind: OfferTimestamps})
 		case 30:
-			parts = append(parts, "mptcp")
+			out = append(out, Offer{Kind: OfferMPTCP})
 		case 34, 254:
 			if o.HasTFO {
 				if o.TFOLen == 0 {
-					parts = append(parts, "tfo=request")
+					out = append(out, Offer{Kind: OfferTFORequest})
 				} else {
-					parts = append(parts, "tfo=cookie")
+					out = append(out, Offer{Kind: OfferTFOCookie})
 				}
 			}
 		case 0, 1:
 		default:
-			parts = append(parts, "opt"+strconv.Itoa(int(k)))
+			out = append(out, Offer{OfferOther, int(k)})
 		}
 	}
-	return strings.Join(parts, " ")
+	return out
+}
+
+// String writes the options as a ladder's note shows them:
+// "mss=1460 sack_perm ts ws=7".
+func (offers Offers) String() string {
+	var b strings.Builder
+	for i, o := range offers {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch o.Kind {
+		case OfferMSS:
+			b.WriteString("mss=" + strconv.Itoa(o.Value))
+		case OfferWScale:
+			b.WriteString("ws=" + strconv.Itoa(o.Value))
+		case OfferSackPerm:
+			b.WriteString("sack_perm")
+		case OfferTimestamps:
+			b.WriteString("ts")
+		case OfferMPTCP:
+			b.WriteString("mptcp")
+		case OfferTFORequest:
+			b.WriteString("tfo=request")
+		case OfferTFOCookie:
+			b.WriteString("tfo=cookie")
+		default:
+			b.WriteString("opt" + strconv.Itoa(o.Value))
+		}
+	}
+	return b.String()
 }
 
 // FlagNames writes flags as Wireshark's Info column does: "SYN, ACK".

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"synfin/analyze"
 )
 
 // Field names used in FieldStats.
@@ -404,7 +406,7 @@ func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ft
 		// first ACK-bearing segment is not the client's ACK of the SYN-ACK.
 		p.check(FieldIRTT, h.IRTTMs != nil && math.Abs(*h.IRTTMs-*t.IRTTMs) < IRTTTolerance, fmtMs(h.IRTTMs), o)
 		switch {
-		case h.RTTMs == nil && (h.Status == "rejected" || t.Refused):
+		case h.RTTMs == nil && (h.Status == string(analyze.HandshakeRejected) || t.Refused):
 			p.byRule(FieldRTT, RuleRefusedNoRTT, "null", o)
 		case h.RTTMs != nil && math.Abs(*h.RTTMs-*t.IRTTMs) < IRTTTolerance:
 			p.check(FieldRTT, true, fmtMs(h.RTTMs), o)

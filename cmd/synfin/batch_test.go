@@ -7,12 +7,14 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"synfin/analyze"
+	"synfin/cmd/synfin/internal/batch"
+	"synfin/cmd/synfin/internal/inputs"
 )
 
 // batchTree builds, from real test captures, what a batch meets: a
@@ -82,9 +86,9 @@ func batchTree(t *testing.T) (string, map[string][]byte) {
 	tw.Close()
 	gw.Close()
 	tarPath := write("tree/archive.tar.gz", tbuf.Bytes())
-	add(tarPath+memberSep+"caps/refused.pcap", read("lab/06_refused.pcap"))
-	add(tarPath+memberSep+"caps/demo.pcap.zst", read("compressed/demo.pcap.zst"))
-	add(tarPath+memberSep+"caps/cut.pcap", read("bad/demo-cut.pcap"))
+	add(tarPath+inputs.MemberSep+"caps/refused.pcap", read("lab/06_refused.pcap"))
+	add(tarPath+inputs.MemberSep+"caps/demo.pcap.zst", read("compressed/demo.pcap.zst"))
+	add(tarPath+inputs.MemberSep+"caps/cut.pcap", read("bad/demo-cut.pcap"))
 
 	// A plain tar too, with one capture.
 	var pbuf bytes.Buffer
@@ -94,7 +98,7 @@ func batchTree(t *testing.T) (string, map[string][]byte) {
 	ptw.Write(vlan)
 	ptw.Close()
 	plainTar := write("tree/plain.tar", pbuf.Bytes())
-	add(plainTar+memberSep+"vlan.pcap", vlan)
+	add(plainTar+inputs.MemberSep+"vlan.pcap", vlan)
 
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
@@ -107,8 +111,8 @@ func batchTree(t *testing.T) (string, map[string][]byte) {
 	}
 	zw.Close()
 	zipPath := write("tree/more.zip", zbuf.Bytes())
-	add(zipPath+memberSep+"half.pcap", read("lab/12_half_close.pcap"))
-	add(zipPath+memberSep+"demo.pcap.gz", read("compressed/demo.pcap.gz"))
+	add(zipPath+inputs.MemberSep+"half.pcap", read("lab/12_half_close.pcap"))
+	add(zipPath+inputs.MemberSep+"demo.pcap.gz", read("compressed/demo.pcap.gz"))
 	return filepath.Join(root, "tree"), captures
 }
 
@@ -199,8 +203,8 @@ func TestBatchShards(t *testing.T) {
 	runBatchArgs(t, "batch", "-q", "-o", all, tree)
 	var union []string
 	for i := range 3 {
-		part := filepath.Join(dir, "part"+itoa(i)+".jsonl")
-		runBatchArgs(t, "batch", "-q", "--shard", itoa(i)+"/3", "-o", part, tree)
+		part := filepath.Join(dir, "part"+strconv.Itoa(i)+".jsonl")
+		runBatchArgs(t, "batch", "-q", "--shard", strconv.Itoa(i)+"/3", "-o", part, tree)
 		if b, _ := os.ReadFile(part); len(b) > 0 {
 			union = append(union, readLines(t, part)...)
 		}
@@ -228,13 +232,12 @@ func TestBatchResume(t *testing.T) {
 	out, man := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "manifest.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	written := 0
-	batchAfterWrite = func() {
+	afterWrite := func() {
 		if written++; written == 2 {
 			cancel()
 		}
 	}
-	code, stderr := runBatchCtx(ctx, "batch", "-q", "-j", "2", "--resume", man, "-o", out, tree)
-	batchAfterWrite = nil
+	code, stderr, _ := runBatchWith(ctx, func(c *batch.Config) { c.AfterWrite = afterWrite }, "batch", "-q", "-j", "2", "--resume", man, "-o", out, tree)
 	if code != exitInterrupted {
 		t.Fatalf("interrupted batch: exit %d, want %d; %s", code, exitInterrupted, stderr)
 	}
@@ -246,7 +249,7 @@ func TestBatchResume(t *testing.T) {
 	if code != exitDamaged {
 		t.Errorf("resumed batch: exit %d; %s", code, stderr)
 	}
-	if !strings.Contains(stderr, itoa(first)+" skipped as done") {
+	if !strings.Contains(stderr, strconv.Itoa(first)+" skipped as done") {
 		t.Errorf("resumed batch does not say it skipped %d: %s", first, stderr)
 	}
 	a, _ := os.ReadFile(whole)
@@ -288,31 +291,24 @@ func TestBatchParquet(t *testing.T) {
 	}
 }
 
-// runBatchCtx runs synfin with args in ctx.
-func runBatchCtx(ctx context.Context, args ...string) (int, string) {
-	batchContext = ctx
-	defer func() { batchContext = nil }()
-	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(""), &out, &errb)
-	return code, errb.String()
-}
-
-// TestManifestCutLine: a manifest whose last line a crash cut short still
-// resumes, and the line appended next stands on its own.
-func TestManifestCutLine(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.jsonl")
-	os.WriteFile(path, []byte(`{"input":"a","size":1,"mtime_ns":2,"head_sha256":"x"}`+"\n"+`{"input":"b","si`), 0o644)
-	for i := range 2 {
-		m, err := openManifest(path)
-		if err != nil {
-			t.Fatalf("open %d: %v", i, err)
-		}
-		if !m.has(manifestEntry{Input: "a", identity: identity{1, 2, "x"}}) {
-			t.Errorf("open %d: the whole line was lost", i)
-		}
-		m.add(manifestEntry{Input: "c" + itoa(i)})
-		m.close()
+// runBatchWith runs synfin batch with args (the view's name first) in
+// ctx, its configuration adjusted by tune; it returns the configuration,
+// to see what the run still holds.
+func runBatchWith(ctx context.Context, tune func(*batch.Config), args ...string) (int, string, *batch.Config) {
+	var o options
+	var errb bytes.Buffer
+	fs := newFlagSet(&o, &errb)
+	if err := fs.Parse(args); err != nil || fs.Arg(0) != "batch" {
+		return -1, fmt.Sprintf("bad test arguments %q: %v", args, err), nil
 	}
+	var cfg *batch.Config
+	code := runBatch(ctx, func(c *batch.Config) {
+		cfg = c
+		if tune != nil {
+			tune(c)
+		}
+	}, &o, fs.Changed("format"), fs.Changed("jobs"), fs.Args()[1:], io.Discard, &errb)
+	return code, errb.String(), cfg
 }
 
 // TestBatchManyArchives: a batch over many archives and captures side by
@@ -331,21 +327,21 @@ func TestBatchManyArchives(t *testing.T) {
 				continue
 			}
 			b, _ := os.ReadFile(n)
-			os.WriteFile(filepath.Join(many, itoa(i)+"-"+filepath.Base(n)), b, 0o644)
+			os.WriteFile(filepath.Join(many, strconv.Itoa(i)+"-"+filepath.Base(n)), b, 0o644)
 			copies++
 		}
 	}
 	top := 1 // units at the top of the tree: the tar's text member, and
 	// the captures by themselves or in archives
 	for name := range captures {
-		if !strings.Contains(strings.TrimPrefix(name, tree+"/"), "/") || strings.Contains(name, memberSep) {
+		if !strings.Contains(strings.TrimPrefix(name, tree+"/"), "/") || strings.Contains(name, inputs.MemberSep) {
 			top++
 		}
 	}
 	dir := t.TempDir()
 	out1, out4 := filepath.Join(dir, "j1.jsonl"), filepath.Join(dir, "j4.jsonl")
 	code, stderr := runBatchArgs(t, "batch", "-j", "1", "-o", out1, many)
-	if want := "synfin: batch: " + itoa(4*top); !strings.Contains(stderr, want) {
+	if want := "synfin: batch: " + strconv.Itoa(4*top); !strings.Contains(stderr, want) {
 		t.Errorf("exit %d; stderr does not say %q:\n%s", code, want, stderr)
 	}
 	runBatchArgs(t, "batch", "-q", "-j", "4", "-o", out4, many)
@@ -359,11 +355,8 @@ func TestBatchManyArchives(t *testing.T) {
 	// With a window of one capture per worker, the writer's next capture
 	// must still be handed out whatever is in flight.
 	for _, window := range []int{1, 2} {
-		saved := batchWindow
-		batchWindow = window
 		out := filepath.Join(dir, "small-window.jsonl")
-		runBatchArgs(t, "batch", "-q", "-j", "3", "-o", out, many)
-		batchWindow = saved
+		runBatchWith(context.Background(), func(c *batch.Config) { c.Window = window }, "batch", "-q", "-j", "3", "-o", out, many)
 		if b, _ := os.ReadFile(out); !bytes.Equal(b1, b) {
 			t.Fatalf("a window of %d: the output differs from --jobs 1", window)
 		}
@@ -372,16 +365,15 @@ func TestBatchManyArchives(t *testing.T) {
 	for stopAt := 1; stopAt <= 4*top; stopAt += 3 {
 		ctx, cancel := context.WithCancel(context.Background())
 		written := 0
-		batchAfterWrite = func() {
+		afterWrite := func() {
 			if written++; written == stopAt {
 				cancel()
 			}
 		}
 		out := filepath.Join(dir, "stopped.jsonl")
-		code, stderr := runBatchCtx(ctx, "batch", "-q", "-j", "3", "-o", out, many)
-		batchAfterWrite = nil
+		code, stderr, cfg := runBatchWith(ctx, func(c *batch.Config) { c.AfterWrite = afterWrite }, "batch", "-q", "-j", "3", "-o", out, many)
 		cancel()
-		if code != exitInterrupted || !strings.Contains(stderr, "synfin: batch: "+itoa(stopAt)+" captures") {
+		if code != exitInterrupted || !strings.Contains(stderr, "synfin: batch: "+strconv.Itoa(stopAt)+" captures") {
 			t.Fatalf("stopped after %d captures: exit %d, stderr:\n%s", stopAt, code, stderr)
 		}
 		b, _ := os.ReadFile(out)
@@ -389,24 +381,22 @@ func TestBatchManyArchives(t *testing.T) {
 			t.Fatalf("stopped after %d captures: the output is not the start of the whole batch's", stopAt)
 		}
 		// What held records and tar members is given back, written or not.
-		if h := spillHeld.Load(); h != 0 {
-			t.Errorf("stopped after %d captures: %d bytes of records still counted as held", stopAt, h)
+		held, members := cfg.Leftover()
+		if held != 0 {
+			t.Errorf("stopped after %d captures: %d bytes of records still counted as held", stopAt, held)
 		}
-		tarMemory.mu.Lock()
-		free := tarMemory.free
-		tarMemory.mu.Unlock()
-		if free != inMemoryBudget {
-			t.Errorf("stopped after %d captures: %d bytes of tar members not given back", stopAt, inMemoryBudget-free)
+		if members != 0 {
+			t.Errorf("stopped after %d captures: %d bytes of tar members not given back", stopAt, members)
 		}
 	}
 
 	// A write error stops the batch with the error, not with exit 130.
 	if _, err := os.Stat("/dev/full"); err == nil {
-		code, stderr := runBatchArgs(t, "batch", "-j", "3", "-o", "/dev/full", many)
+		code, stderr, cfg := runBatchWith(context.Background(), nil, "batch", "-j", "3", "-o", "/dev/full", many)
 		if code != exitNothing || !strings.Contains(stderr, "writing output") {
 			t.Errorf("-o /dev/full: exit %d, stderr:\n%s", code, stderr)
 		}
-		if h := spillHeld.Load(); h != 0 {
+		if h, _ := cfg.Leftover(); h != 0 {
 			t.Errorf("-o /dev/full: %d bytes of records still counted as held", h)
 		}
 	}

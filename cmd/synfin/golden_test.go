@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -142,7 +143,7 @@ func diff(want, got string) string {
 			b = g[i]
 		}
 		if a != b {
-			return "line " + itoa(i+1) + ":\n- " + a + "\n+ " + b
+			return "line " + strconv.Itoa(i+1) + ":\n- " + a + "\n+ " + b
 		}
 	}
 	return ""

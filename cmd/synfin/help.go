@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 )
@@ -140,31 +138,6 @@ func help(stdout, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
 		fmt.Fprintln(stdout, text)
 		return exitOK
 	}
-	if later, ok := laterViews[args[0]]; ok {
-		fmt.Fprintf(stdout, "%s: planned (%s).\n", args[0], later)
-		return exitOK
-	}
 	fmt.Fprintf(stderr, "synfin: error: no view %q\n", args[0])
 	return exitNothing
-}
-
-// compareCells compares two printed cells, as numbers when both are.
-func compareCells(a, b string) int {
-	fa, ea := strconv.ParseFloat(strings.TrimPrefix(a, "+"), 64)
-	fb, eb := strconv.ParseFloat(strings.TrimPrefix(b, "+"), 64)
-	switch {
-	case ea == nil && eb == nil:
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
-	case ea == nil:
-		return -1
-	case eb == nil:
-		return 1
-	}
-	return strings.Compare(a, b)
 }

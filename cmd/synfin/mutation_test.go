@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"synfin/flows"
+	"synfin/flows/capture"
 )
 
 // TestMutations damages real captures in every way issue 3 lists —
@@ -192,13 +193,13 @@ func (s *mutationStats) run(t *testing.T, name string, input []byte) mutationRes
 // tcpPrefix returns, for each k, how many of the first k packets of a
 // capture are TCP segments synfin analyses.
 func tcpPrefix(t *testing.T, b []byte) []int {
-	c, err := flows.Open("base", bytes.NewReader(b))
+	c, err := capture.Open("base", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dec := flows.NewDecoder()
 	out := []int{0}
-	var p flows.Packet
+	var p capture.Packet
 	var seg flows.Segment
 	for c.Next(&p) == nil {
 		n := out[len(out)-1]

@@ -8,34 +8,6 @@ import (
 	"testing"
 )
 
-func TestTermSafe(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain.pcap":                  "plain.pcap",
-		"\x1b[2Jclear.pcap":           `\x1b[2Jclear.pcap`,
-		"bell\x07":                    `bell\x07`,
-		"c1\u009bm":                   `c1\u{009b}m`,
-		"bidi\u202etxt.pcap":          `bidi\u{202e}txt.pcap`,
-		"bad\xffutf8":                 `bad\xffutf8`,
-		"中文.pcap":                     "中文.pcap",
-		"tab\tnewline\n":              `tab\x09newline\x0a`,
-		"pipe|in|markdown":            "pipe|in|markdown",
-		"=HYPERLINK(\"http://x\")":    "=HYPERLINK(\"http://x\")",
-		"\x1b]8;;http://evil\x07link": `\x1b]8;;http://evil\x07link`,
-	} {
-		if got := termSafe(in); got != want {
-			t.Errorf("termSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := markdownSafe("a|b\\c"); got != `a\|b\\c` {
-		t.Errorf("markdownSafe = %q", got)
-	}
-	for in, want := range map[string]string{"=1+1": "'=1+1", "+cmd": "'+cmd", "-2": "'-2", "@SUM": "'@SUM", "\tx": "'\tx", "ok.pcap": "ok.pcap", "": ""} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestHostileFileNames runs the command on captures whose names carry a
 // terminal escape, a Markdown separator and a spreadsheet formula.
 func TestHostileFileNames(t *testing.T) {

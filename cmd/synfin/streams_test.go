@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -39,7 +40,7 @@ func TestStreamsMatchTsharkFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(b)
-		if got := itoa(len(b)) + " " + hex.EncodeToString(sum[:])[:16]; got != w {
+		if got := strconv.Itoa(len(b)) + " " + hex.EncodeToString(sum[:])[:16]; got != w {
 			t.Errorf("%s: %s, tshark %s", key, got, w)
 		}
 	}

@@ -1,0 +1,222 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"synfin/analyze"
+	"synfin/analyze/pipeline"
+	"synfin/cmd/synfin/internal/inputs"
+	"synfin/cmd/synfin/internal/streams"
+	"synfin/cmd/synfin/internal/tty"
+	"synfin/flows"
+	"synfin/flows/capture"
+)
+
+// Session analyses the inputs of one run (the table views: conns, -j N),
+// reporting each input's problems in input order and handing on the
+// records that pass its filter.
+type Session struct {
+	Pipeline pipeline.Options
+	Filter   func(*analyze.Record) bool // nil: every record
+	// StreamsDir, when set, gets each connection's payload (--streams).
+	StreamsDir string
+	Quiet      bool // no notes, only problems
+	Stderr     io.Writer
+	Jobs       int // inputs analysed at once
+	// Keep receives the records, in input order; the record is valid
+	// during the call only: Clone to keep it.
+	Keep func(*analyze.Record)
+	// Summarize, for the summary view, takes what Keep would count: inputs
+	// analysed while others run hold these small items, not records.
+	Summarize func(analyze.SummaryItem)
+	// Hold, when set, is the format a streaming run writes to Out: an
+	// input analysed while others run holds its records in that form
+	// (in memory up to a budget, in unlinked temporary files beyond)
+	// until its turn, and Flush empties Keep's writer before they go out.
+	Hold  Encoder
+	Out   io.Writer
+	Flush func() error
+	// Trace, when set, gives each input's segment hook (ladders, packet
+	// lists).
+	Trace func(file string) pipeline.TraceFunc
+	// Segments counts the TCP segments of every input read.
+	Segments int
+
+	held holding
+}
+
+// Encoder makes a writer of records in an output format, and its flush.
+type Encoder func(w io.Writer) (emit func(*analyze.Record), flush func() error)
+
+// fileResult is what analysing one input gave.
+type fileResult struct {
+	st  pipeline.Stats
+	err error
+}
+
+// analyzeOne reads one input, passing the records that pass the filter to
+// emit.
+func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record)) fileResult {
+	r, done, err := in.Open()
+	if err != nil {
+		return fileResult{err: errors.New(inputs.PathError(in.Name, err))}
+	}
+	defer done()
+	opt := s.Pipeline
+	if s.Trace != nil {
+		opt.Trace = s.Trace(in.Name)
+	}
+	keep := emit
+	if s.Filter != nil {
+		keep = func(rec *analyze.Record) {
+			if s.Filter(rec) {
+				emit(rec)
+			}
+		}
+	}
+	var set *streams.Set
+	if s.StreamsDir != "" {
+		set = streams.New(s.StreamsDir, in.Name)
+		if opt.Trace != nil {
+			tty.Say(s.Stderr, "synfin: note: --streams is ignored with this view")
+		} else {
+			opt.Trace, opt.Stages = set.Trace, pipeline.InOne
+			keep = set.Emit(keep)
+		}
+	}
+	st, err := pipeline.Run(in.Name, r, opt, keep)
+	if set != nil {
+		if serr := set.Close(); serr != nil && err == nil {
+			err = fmt.Errorf("%s: writing streams: %w", in.Name, serr)
+		}
+	}
+	return fileResult{st: st, err: err}
+}
+
+// Analyze reads every input. With one job, records go to Keep as
+// connections finish. With several, inputs are analysed at once and an
+// input's records wait until the inputs before it are written, so the
+// output is byte for byte that of one job; at most Window inputs per job
+// run ahead of the one being written. It returns how many inputs were
+// read, whether any was damaged or skipped, and the input order of the
+// names; the error is Flush's or Out's.
+func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map[string]int, err error) {
+	jobs := max(1, min(s.Jobs, len(ins)))
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	order = map[string]int{}
+	for i, in := range ins {
+		order[in.Name] = i
+	}
+	write := func(u *unit, r result) {
+		if r.skipped || err != nil {
+			r.release()
+			return
+		}
+		for i := range r.recs {
+			s.Keep(&r.recs[i])
+		}
+		for _, it := range r.items {
+			s.Summarize(it)
+		}
+		if r.out != nil {
+			if err = s.copyOut(r.out); err != nil {
+				stop()
+				return
+			}
+		}
+		s.Segments += r.res.st.Segments
+		ok, bad := s.report(u.in, r.res)
+		if ok {
+			read++
+		}
+		damaged = damaged || bad
+	}
+	work := func(u *unit) result {
+		if ctx.Err() != nil {
+			return result{skipped: true}
+		}
+		if jobs == 1 {
+			return result{res: s.analyzeOne(u.in, s.Keep)}
+		}
+		return s.analyzeHeld(u.in)
+	}
+	runSched(newSched(ctx, jobs, Window, ins, write), jobs, work)
+	return read, damaged, order, err
+}
+
+// analyzeHeld analyses one input while others run, holding its output.
+func (s *Session) analyzeHeld(in inputs.Input) result {
+	if s.Hold != nil {
+		sp := newSpill(&s.held)
+		emit, flush := s.Hold(sp)
+		r := result{res: s.analyzeOne(in, emit), out: sp}
+		if err := flush(); err != nil && r.res.err == nil {
+			// The output could not be held (a full disk under the
+			// temporary file): say so rather than write part of it.
+			r.res.err = fmt.Errorf("%s: holding its records: %w", in.Name, err)
+		}
+		return r
+	}
+	if s.Summarize != nil {
+		var r result
+		r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.items = append(r.items, analyze.ItemOf(rec)) })
+		return r
+	}
+	var r result
+	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.recs = append(r.recs, rec.Clone()) })
+	return r
+}
+
+// copyOut writes out one input's held output.
+func (s *Session) copyOut(sp *spill) error {
+	defer sp.close()
+	err := s.Flush()
+	r, rerr := sp.reader()
+	if rerr != nil {
+		if err == nil {
+			err = rerr
+		}
+		return err
+	}
+	if _, cerr := io.Copy(s.Out, r); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// report prints one input's problems and says whether it was read and
+// whether it counts as damaged or skipped (exit status 1).
+func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
+	st, err := res.st, res.err
+	var oe *capture.OpenError
+	switch {
+	case errors.As(err, &oe) && errors.Is(err, capture.ErrNotCapture) && in.FromDir:
+		// A directory holds other files too: say so, do not fail.
+		if !s.Quiet {
+			tty.Say(s.Stderr, "synfin: note: %s: skipped, not a capture", in.Name)
+		}
+		return false, false
+	case errors.As(err, &oe), err != nil && st.Packets == 0 && st.Format == "":
+		tty.Say(s.Stderr, "synfin: %v", err)
+		return false, true
+	case err != nil:
+		tty.Say(s.Stderr, "synfin: %v", err)
+		damaged = true
+	}
+	if uerr := st.Unusable(in.Name); uerr != nil {
+		tty.Say(s.Stderr, "synfin: %v", uerr)
+		return false, true
+	}
+	lines, bad := st.Problems(in.Name)
+	for _, l := range lines {
+		tty.Say(s.Stderr, "synfin: %s", l)
+	}
+	if st.Late > 0 && !s.Quiet {
+		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.Name, st.Late, flows.DefaultMaxLinger)
+	}
+	return true, damaged || bad
+}

@@ -1,0 +1,385 @@
+package draw
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strconv"
+	"strings"
+
+	"synfin/analyze"
+	"synfin/analyze/ladder"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+	"synfin/flows"
+)
+
+// Form is how a walkthrough is written.
+type Form uint8
+
+const (
+	PlainText       Form = iota // numbered paragraphs for a terminal, under a title
+	Markdown                    // a numbered list under a "###" heading, to paste into a report
+	MarkdownSection             // the list alone, under a report's own heading
+	HTML                        // an ordered list, for the HTML report, with no heading of its own
+)
+
+// Explain writes a numbered walkthrough of one connection's opening and
+// closing: one or two sentences per packet, generated from its fields,
+// with the socket states of RFC 9293 each side passes through. The data
+// transfer in between is summed up in one line.
+func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form) {
+	ExplainWith(w, l, r, lang, form, nil)
+}
+
+// ExplainWith is Explain with note naming, beside each packet, what sent
+// it (synfin lab: the socket call).
+func ExplainWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, note func(*ladder.Step) string) {
+	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: note, sep: sentenceSep(lang)}
+	wk.heading()
+	for i := range l.Steps {
+		s := &l.Steps[i]
+		if wk.summed(s) {
+			wk.data.add(s)
+			continue
+		}
+		wk.flushData()
+		wk.item(s, wk.sentence(s))
+	}
+	wk.flushData()
+	wk.footer()
+}
+
+// walk is one walkthrough being written: what the packets so far have
+// shown, which decides what the next one means.
+type walk struct {
+	w    io.Writer
+	l    *ladder.Ladder
+	r    *analyze.Record
+	lang msg.Lang
+	form Form
+	note func(*ladder.Step) string
+	sep  string // between sentences
+
+	n           int          // items written
+	lastSYN     *ladder.Step // the client's latest SYN
+	synacks     int
+	serverISN   uint32
+	haveServISN bool
+	finFrom     [2]*ladder.Step // each side's first FIN
+	finAcked    [2]bool         // and whether the other side acknowledged it
+	data        dataRun
+}
+
+// dataRun is a run of data and plain ACKs, told as one item.
+type dataRun struct {
+	pkts        int
+	bytes       [2]int // by sender
+	first, last *ladder.Step
+	halfClose   bool // the run is after a FIN
+	retx        int
+}
+
+func (d *dataRun) add(s *ladder.Step) {
+	d.last = s
+	d.pkts++
+	d.bytes[s.Dir] += s.Len
+	if s.Class == flows.SegRetx {
+		d.retx++
+	}
+}
+
+func (wk *walk) ms(ts int64) string {
+	return strconv.FormatFloat(float64(ts-wk.l.FirstTS)/1e6, 'f', 3, 64)
+}
+
+func (wk *walk) heading() {
+	head := wk.lang.F("ladder.title", wk.l.Conn, wk.l.Client, wk.l.Server)
+	switch wk.form {
+	case HTML:
+		fmt.Fprint(wk.w, "<ol class=\"explain\">\n")
+	case Markdown:
+		fmt.Fprintf(wk.w, "### %s\n\n", tty.MarkdownSafe(head))
+	case MarkdownSection:
+	default:
+		fmt.Fprintf(wk.w, "%s\n\n", head)
+	}
+}
+
+// acksFIN reports whether s acknowledges the other side's first FIN, not
+// yet acknowledged.
+func (wk *walk) acksFIN(s *ladder.Step) bool {
+	o := s.Dir.Other()
+	fin := wk.finFrom[o]
+	return fin != nil && !wk.finAcked[o] && s.Flags&flows.FlagACK != 0 && s.Ack == fin.Seq+uint32(fin.Len)+1
+}
+
+// summed says whether s is summed up in a data run rather than told: data,
+// and in a half-close the data and ACKs after the first FIN (but not the
+// ACK of a FIN). A run starting with s notes whether it is a half-close.
+func (wk *walk) summed(s *ladder.Step) bool {
+	if s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) != 0 {
+		return false
+	}
+	if s.Phase != ladder.Data && (s.Phase != ladder.Teardown || wk.acksFIN(s)) {
+		return false
+	}
+	if wk.data.pkts == 0 {
+		wk.data.first, wk.data.halfClose = s, s.Phase == ladder.Teardown
+	}
+	return true
+}
+
+// item writes one packet's sentences.
+func (wk *walk) item(s *ladder.Step, text string) {
+	wk.n++
+	if wk.note != nil {
+		if by := wk.note(s); by != "" {
+			text = "[" + by + "] " + text
+		}
+	}
+	from, to := who(wk.lang, s.Dir), who(wk.lang, s.Dir.Other())
+	switch wk.form {
+	case HTML:
+		fmt.Fprintf(wk.w, "<li><b>%s ms, %s → %s, %s</b> — %s</li>\n", wk.ms(s.TS), html.EscapeString(from), html.EscapeString(to), ladder.FlagNames(s.Flags), html.EscapeString(text))
+	case Markdown, MarkdownSection:
+		fmt.Fprintf(wk.w, "%d. **%s ms, %s → %s, %s** — %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), text)
+	default:
+		fmt.Fprintf(wk.w, "%2d. [%s ms] %s → %s  %s\n    %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), wrapText(text, 92, "    "))
+	}
+}
+
+// flushData writes the data run so far as one item.
+func (wk *walk) flushData() {
+	d := &wk.data
+	if d.pkts == 0 {
+		return
+	}
+	wk.n++
+	key := "explain.data"
+	if d.halfClose {
+		key = "explain.data.halfclose"
+	}
+	text := wk.lang.F(key, d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
+	if d.retx > 0 {
+		text += wk.sep + wk.lang.F("explain.data.retx", d.retx)
+	}
+	first, last := wk.ms(d.first.TS), wk.ms(d.last.TS)
+	switch wk.form {
+	case HTML:
+		fmt.Fprintf(wk.w, "<li><b>%s–%s ms</b> — %s</li>\n", first, last, html.EscapeString(text))
+	case Markdown, MarkdownSection:
+		fmt.Fprintf(wk.w, "%d. **%s–%s ms** — %s\n", wk.n, first, last, text)
+	default:
+		fmt.Fprintf(wk.w, "%2d. [%s–%s ms] %s\n", wk.n, first, last, wrapText(text, 92, "    "))
+	}
+	*d = dataRun{}
+}
+
+// sentence says what packet s did, from what the packets before it showed.
+func (wk *walk) sentence(s *ladder.Step) string {
+	f := s.Flags
+	switch {
+	case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0 && s.Dir == flows.DirClient:
+		return wk.syn(s)
+	case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0:
+		return wk.lang.T("explain.syn.simultaneous")
+	case f&flows.FlagSYN != 0:
+		return wk.synack(s)
+	case f&flows.FlagRST != 0:
+		return wk.rst(s)
+	case s.Phase == ladder.Handshake && f&flows.FlagACK != 0 && wk.haveServISN:
+		return wk.handshakeACK(s)
+	case f&flows.FlagFIN != 0:
+		return wk.fin(s)
+	case wk.acksFIN(s):
+		return wk.finACK(s)
+	case s.Len > 0:
+		return wk.lang.F("explain.teardown.data", who(wk.lang, s.Dir), s.Len)
+	}
+	return wk.lang.T("explain.plain.ack")
+}
+
+func (wk *walk) syn(s *ladder.Step) string {
+	var text string
+	if wk.lastSYN != nil && s.Seq == wk.lastSYN.Seq {
+		text = wk.lang.F("explain.syn.again", ms2(s.TS-wk.lastSYN.TS))
+	} else {
+		text = wk.lang.F("explain.syn", s.Seq) + offers(wk.lang, s.Options)
+	}
+	wk.lastSYN = s
+	return text
+}
+
+func (wk *walk) synack(s *ladder.Step) string {
+	wk.synacks++
+	wk.serverISN, wk.haveServISN = s.Seq, true
+	if wk.synacks > 1 {
+		return wk.lang.T("explain.synack.again")
+	}
+	text := wk.lang.F("explain.synack", s.Seq, s.Ack, s.Ack-1)
+	if wk.lastSYN != nil {
+		text += wk.sep + wk.lang.F("explain.synack.after", ms2(s.TS-wk.lastSYN.TS))
+	}
+	return text + offers(wk.lang, s.Options)
+}
+
+func (wk *walk) rst(s *ladder.Step) string {
+	if wk.r.Handshake.Status == analyze.HandshakeRejected && s.Dir == flows.DirServer {
+		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server))
+	}
+	addr := wk.l.Server
+	if s.Dir == flows.DirClient {
+		addr = wk.l.Client
+	}
+	return wk.lang.F("explain.rst", who(wk.lang, s.Dir), addr)
+}
+
+// handshakeACK tells the ACK that completes the handshake, with its timing
+// and what was agreed.
+func (wk *walk) handshakeACK(s *ladder.Step) string {
+	h := &wk.r.Handshake
+	text := wk.lang.F("explain.ack", s.Ack, wk.serverISN)
+	if h.RTTms != nil {
+		text += wk.sep + wk.lang.F("explain.established", table.MS(h.RTTms))
+	}
+	if h.CapturePoint != nil && h.SynSynackMS != nil {
+		text += wk.sep + wk.lang.T("explain.point."+string(*h.CapturePoint))
+	}
+	if neg := negotiatedText(wk.lang, h.Negotiated); neg != "" {
+		text += wk.sep + neg
+	}
+	return text
+}
+
+func (wk *walk) fin(s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
+	var text string
+	switch {
+	case wk.finFrom[me] != nil:
+		text = wk.lang.T("explain.fin.again")
+	case wk.finFrom[other] == nil:
+		text = wk.lang.F("explain.fin1", who(wk.lang, me), who(wk.lang, other))
+	case wk.acksFIN(s):
+		text = wk.lang.F("explain.fin2.threeway", who(wk.lang, me), who(wk.lang, other))
+		wk.finAcked[other] = true
+	case !wk.finAcked[other]:
+		text = wk.lang.F("explain.fin.simultaneous", who(wk.lang, me))
+	default:
+		text = wk.lang.F("explain.fin2", who(wk.lang, me))
+	}
+	if wk.finFrom[me] == nil {
+		wk.finFrom[me] = s
+	}
+	return text
+}
+
+// finACK tells the ACK of the other side's first FIN.
+func (wk *walk) finACK(s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
+	wk.finAcked[other] = true
+	switch {
+	case wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
+		return wk.lang.F("explain.ack.simultaneous", who(wk.lang, me), who(wk.lang, other))
+	case wk.finFrom[me] != nil:
+		return wk.lang.F("explain.ack.last", who(wk.lang, me), who(wk.lang, other))
+	}
+	return wk.lang.F("explain.ack.fin1", who(wk.lang, me), who(wk.lang, other))
+}
+
+// footer closes the list and, in text and Markdown, sums the connection up.
+func (wk *walk) footer() {
+	if wk.form == HTML {
+		fmt.Fprint(wk.w, "</ol>\n")
+		return
+	}
+	fmt.Fprintln(wk.w)
+	for _, line := range Facts(wk.r, wk.lang) {
+		if wk.form == Markdown || wk.form == MarkdownSection {
+			fmt.Fprintf(wk.w, "%s\n\n", strings.TrimSpace(line))
+		} else {
+			fmt.Fprintln(wk.w, line)
+		}
+	}
+}
+
+// sentenceSep goes between sentences: a space, none in Chinese.
+func sentenceSep(lang msg.Lang) string {
+	if lang == msg.ZH {
+		return ""
+	}
+	return " "
+}
+
+// who names the sender d: the client or the server.
+func who(lang msg.Lang, d flows.Dir) string {
+	if d == flows.DirClient {
+		return lang.T("ladder.client")
+	}
+	return lang.T("ladder.server")
+}
+
+// Who names one end of a connection in lang: the client or the server.
+func Who(lang msg.Lang, d flows.Dir) string { return who(lang, d) }
+
+func ms2(ns int64) string { return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) }
+
+func portOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+		return addr[i+1:]
+	}
+	return addr
+}
+
+// offers says in words what a SYN's or SYN-ACK's options propose.
+func offers(lang msg.Lang, opts ladder.Offers) string {
+	var parts []string
+	for _, o := range opts {
+		switch o.Kind {
+		case ladder.OfferMSS:
+			parts = append(parts, lang.F("explain.opt.mss", o.Value))
+		case ladder.OfferWScale:
+			parts = append(parts, lang.F("explain.opt.ws", o.Value, 1<<min(o.Value, 14)))
+		case ladder.OfferSackPerm:
+			parts = append(parts, lang.T("explain.opt.sack"))
+		case ladder.OfferTimestamps:
+			parts = append(parts, lang.T("explain.opt.ts"))
+		case ladder.OfferTFORequest, ladder.OfferTFOCookie:
+			parts = append(parts, lang.T("explain.opt.tfo"))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return sentenceSep(lang) + lang.F("explain.offers", strings.Join(parts, lang.T("explain.listsep")))
+}
+
+// negotiatedText says what the handshake settled.
+func negotiatedText(lang msg.Lang, n *analyze.Negotiated) string {
+	if n == nil || n.MSS == nil {
+		return ""
+	}
+	ws := lang.T("explain.neg.nows")
+	if n.WScaleClient != nil && n.WScaleServer != nil {
+		ws = lang.F("explain.neg.ws", *n.WScaleClient, *n.WScaleServer)
+	}
+	return lang.F("explain.negotiated", *n.MSS, ws, yesNo(lang, n.Sack), yesNo(lang, n.Timestamps))
+}
+
+func yesNo(lang msg.Lang, b bool) string {
+	if b {
+		return lang.T("explain.yes")
+	}
+	return lang.T("explain.no")
+}
+
+// wrapText breaks text into lines of at most width cells, indenting the
+// lines after the first. Text with Chinese characters is left whole: it
+// has no spaces to break at, and a terminal wraps it well enough.
+func wrapText(text string, width int, indent string) string {
+	if tty.Wide(text) {
+		return text
+	}
+	return strings.Join(tty.Wrap(text, width), "\n"+indent)
+}

@@ -1,0 +1,152 @@
+package draw
+
+import (
+	"strconv"
+	"strings"
+
+	"synfin/analyze"
+	"synfin/analyze/ladder"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+	"synfin/flows"
+)
+
+// Style is how a ladder is drawn.
+type Style struct {
+	Lang   msg.Lang
+	ASCII  bool // ASCII instead of Unicode box drawing
+	RawSeq bool // raw sequence numbers instead of relative ones
+	Full   bool // every packet, no folding
+	// Embedded: the ladder sits under a heading of its own in a report,
+	// so it prints no title.
+	Embedded bool
+	Colour   bool // ANSI colours by phase (text on a terminal only)
+	// Width, when not 0, is the terminal's: a line that would be wider
+	// has its notes wrapped onto lines of their own inside the diagram,
+	// and a narrow terminal gets a narrower time column.
+	Width int
+}
+
+// ansiPhase is the terminal colour of a phase's arrows and heading.
+var ansiPhase = map[ladder.Phase]tty.Colour{
+	ladder.Handshake: tty.Blue, ladder.Teardown: tty.Yellow, ladder.Reset: tty.Red,
+}
+
+// foldAfter is the length of a run of ordinary data segments beyond which
+// the middle of the run is folded into one line: the first and last two
+// stay, so the reader sees how the run starts and ends.
+const (
+	foldAfter = 6
+	foldKeep  = 2
+)
+
+// ladderRow is one line of a ladder: a packet, a phase heading, or a fold.
+type ladderRow struct {
+	step   *ladder.Step
+	no     int // packet number within the connection, from 1
+	phase  ladder.Phase
+	head   bool // a phase heading
+	folded int  // a fold of this many packets
+}
+
+// ladderRows lays out a ladder's packets with phase headings and folds.
+func ladderRows(l *ladder.Ladder, full bool) []ladderRow {
+	var rows []ladderRow
+	plain := func(s *ladder.Step) bool {
+		return s.Phase == ladder.Data && s.Class == flows.SegNew && s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0
+	}
+	for i := 0; i < len(l.Steps); {
+		s := &l.Steps[i]
+		if i == 0 || l.Steps[i-1].Phase != s.Phase {
+			rows = append(rows, ladderRow{phase: s.Phase, head: true})
+		}
+		if !full && plain(s) {
+			j := i
+			for j < len(l.Steps) && plain(&l.Steps[j]) {
+				j++
+			}
+			if j-i > foldAfter {
+				for k := i; k < i+foldKeep; k++ {
+					rows = append(rows, ladderRow{step: &l.Steps[k], no: k + 1, phase: s.Phase})
+				}
+				rows = append(rows, ladderRow{folded: j - i - 2*foldKeep, phase: s.Phase})
+				for k := j - foldKeep; k < j; k++ {
+					rows = append(rows, ladderRow{step: &l.Steps[k], no: k + 1, phase: s.Phase})
+				}
+				i = j
+				continue
+			}
+		}
+		rows = append(rows, ladderRow{step: s, no: i + 1, phase: s.Phase})
+		i++
+	}
+	return rows
+}
+
+var phaseKey = map[ladder.Phase]string{
+	ladder.Handshake: "ladder.handshake", ladder.Data: "ladder.data",
+	ladder.Teardown: "ladder.teardown", ladder.Reset: "ladder.reset",
+}
+
+// stepLabel is the text on a packet's arrow: flags, seq/ack, length.
+func stepLabel(s *ladder.Step, raw bool) string {
+	var b strings.Builder
+	b.WriteString(ladder.FlagNames(s.Flags))
+	seq, ack := s.RelSeq, s.RelAck
+	if raw {
+		seq, ack = s.Seq, s.Ack
+	}
+	b.WriteString("  seq=")
+	b.WriteString(strconv.FormatUint(uint64(seq), 10))
+	if s.Flags&flows.FlagACK != 0 && (raw || s.RelAckOK) {
+		b.WriteString(" ack=")
+		b.WriteString(strconv.FormatUint(uint64(ack), 10))
+	}
+	if s.Len > 0 {
+		b.WriteString(" len=")
+		b.WriteString(strconv.Itoa(s.Len))
+	}
+	return b.String()
+}
+
+// stepNotes are what a reader should notice about a packet: its options,
+// and whether it was a retransmission, out of order or a keep-alive.
+func stepNotes(s *ladder.Step, lang msg.Lang) string {
+	var notes []string
+	switch s.Class {
+	case flows.SegRetx:
+		notes = append(notes, lang.T("ladder.retx"))
+	case flows.SegOutOfOrder:
+		notes = append(notes, lang.T("ladder.ooo"))
+	case flows.SegKeepAlive:
+		notes = append(notes, lang.T("ladder.keepalive"))
+	}
+	if len(s.Options) > 0 {
+		notes = append(notes, "["+s.Options.String()+"]")
+	}
+	if s.Flags&flows.FlagSYN != 0 || s.Flags&flows.FlagRST != 0 {
+		notes = append(notes, "win="+strconv.Itoa(int(s.Window)))
+	}
+	return strings.Join(notes, " ")
+}
+
+func relMS(l *ladder.Ladder, ts int64) string {
+	return strconv.FormatFloat(float64(ts-l.FirstTS)/1e6, 'f', 3, 64)
+}
+
+// Facts sums a connection up under its ladder, in words.
+func Facts(rec *analyze.Record, lang msg.Lang) []string {
+	if rec == nil {
+		return nil
+	}
+	lines := []string{lang.F("ladder.summary", rec.Handshake.Status, rec.Teardown.Kind, rec.State),
+		"  " + lang.T("handshake."+string(rec.Handshake.Status)),
+		"  " + lang.T("teardown."+string(rec.Teardown.Kind)),
+		"  " + string(rec.State) + ": " + lang.T("state."+string(rec.State))}
+	h := rec.Handshake
+	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
+		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))
+	}
+	return lines
+}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package inputs
+
+import "os"
+
+// openRead opens a file for reading.
+func OpenRead(path string) (*os.File, error) { return os.Open(path) }

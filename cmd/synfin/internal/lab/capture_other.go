@@ -1,0 +1,14 @@
+//go:build !linux
+
+package lab
+
+import (
+	"errors"
+	"synfin/flows"
+)
+
+var errNotLinux = errors.New("synfin lab captures with a Linux AF_PACKET socket; on this system try synfin demo")
+
+func captureLoopback(func() error) ([]frame, error) { return nil, errNotLinux }
+
+func connect(Variant, int, func(flows.Dir, string)) (int, error) { return 0, errNotLinux }

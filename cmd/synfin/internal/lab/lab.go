@@ -1,0 +1,173 @@
+package lab
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"synfin/analyze"
+	"synfin/analyze/ladder"
+	"synfin/analyze/pipeline"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/flows"
+)
+
+// Variant is the kind of connection a lab run makes.
+type Variant int
+
+const (
+	ClientClose Variant = iota // the client closes first (the default)
+	ServerClose
+	Reset
+	HalfClose
+	Refused
+)
+
+// ErrNoCapture: the loopback interface could not be captured for another
+// reason (no lo, a kernel without AF_PACKET).
+var ErrNoCapture = errors.New("cannot capture on the loopback interface")
+
+// ErrNeedRoot: capturing needs root or CAP_NET_RAW.
+var ErrNeedRoot = errors.New("synfin lab captures loopback traffic with an AF_PACKET socket, which needs root or CAP_NET_RAW: run it with sudo, or try synfin demo, which explains a recorded capture")
+
+// Call is one socket call the lab's programs made.
+type Call struct {
+	At   time.Time
+	By   flows.Dir // the client or the server
+	Call string    // what it called, in words: "connect()", "close() with SO_LINGER 0"
+}
+
+// Result is what a lab run gave.
+type Result struct {
+	Port   int    // the server's
+	Calls  []Call // in the order they were made
+	Pcapng []byte // the frames of the lab's connection, as pcapng
+	Ladder *ladder.Ladder
+	Record *analyze.Record
+}
+
+// Run makes, captures and analyses one connection of variant v.
+func Run(v Variant, port int) (*Result, error) {
+	res := &Result{}
+	var mu sync.Mutex
+	log := func(by flows.Dir, call string) {
+		mu.Lock()
+		res.Calls = append(res.Calls, Call{time.Now(), by, call})
+		mu.Unlock()
+	}
+	frames, err := captureLoopback(func() error {
+		p, err := connect(v, port, log)
+		res.Port = p
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := writePcapng(&buf, frames); err != nil {
+		return nil, err
+	}
+	// Analyse what was captured; the lab's connection is the one to its
+	// port (other loopback traffic may have passed meanwhile).
+	rec := ladder.NewRecorder()
+	var recs []analyze.Record
+	if _, err := pipeline.Run("lab", bytes.NewReader(buf.Bytes()), pipeline.Options{Trace: rec.Trace},
+		func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
+		return nil, err
+	}
+	want := ":" + strconv.Itoa(res.Port)
+	for i := range recs {
+		if strings.HasSuffix(recs[i].Server, want) && strings.HasPrefix(recs[i].Server, "127.0.0.1") {
+			res.Record = &recs[i]
+			res.Ladder = rec.Ladder(recs[i].Conn)
+		}
+	}
+	if res.Record == nil {
+		return nil, fmt.Errorf("the capture holds no connection to port %d (%d frames captured)", res.Port, len(frames))
+	}
+	// Keep only that connection's frames for -w.
+	var keep []frame
+	frames1 := map[int]bool{}
+	for _, s := range res.Ladder.Steps {
+		frames1[s.Frame] = true
+	}
+	for i, f := range frames {
+		if frames1[i+1] {
+			keep = append(keep, f)
+		}
+	}
+	buf.Reset()
+	if err := writePcapng(&buf, keep); err != nil {
+		return nil, err
+	}
+	res.Pcapng = buf.Bytes()
+	return res, nil
+}
+
+// Note names the socket call (or the kernel's own doing) behind each
+// packet of the lab's connection.
+func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
+	last := func(by flows.Dir, words ...string) string {
+		for i := len(res.Calls) - 1; i >= 0; i-- {
+			c := res.Calls[i]
+			if c.By != by {
+				continue
+			}
+			for _, w := range words {
+				if strings.Contains(c.Call, w) {
+					return c.Call
+				}
+			}
+		}
+		return ""
+	}
+	return func(s *ladder.Step) string {
+		f := s.Flags
+		switch {
+		case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0:
+			return "connect()"
+		case f&flows.FlagSYN != 0:
+			return lang.T("lab.by.listen")
+		case f&flows.FlagRST != 0 && res.Record.Handshake.Status == analyze.HandshakeRejected:
+			return lang.T("lab.by.nolistener")
+		case f&flows.FlagRST != 0:
+			return last(s.Dir, "SO_LINGER", "close")
+		case f&flows.FlagFIN != 0:
+			return last(s.Dir, "shutdown", "close")
+		case s.Len > 0:
+			return "write()"
+		}
+		return lang.T("lab.by.kernel")
+	}
+}
+
+// frame is one captured frame.
+type frame struct {
+	data []byte
+	ci   gopacket.CaptureInfo
+}
+
+// writePcapng writes frames as a pcapng file Wireshark opens.
+func writePcapng(w io.Writer, frames []frame) error {
+	nw, err := pcapgo.NewNgWriter(w, layers.LinkTypeEthernet)
+	if err != nil {
+		return err
+	}
+	for _, f := range frames {
+		ci := f.ci
+		ci.InterfaceIndex = 0 // the one interface the file describes
+		if err := nw.WritePacket(ci, f.data); err != nil {
+			return err
+		}
+	}
+	return nw.Flush()
+}

@@ -1,0 +1,314 @@
+// Package msg is synfin's message catalogue: every header, label and
+// explanation a person reads in ladders and reports, in English and in
+// Simplified Chinese, in one place. A key missing from a language is a
+// bug that TestEveryKeyInEveryLanguage catches; at run time it falls back
+// to English rather than printing nothing.
+package msg
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Lang is an output language.
+type Lang int
+
+const (
+	EN Lang = iota
+	ZH
+)
+
+// Parse returns the language named by --lang.
+func Parse(name string) (Lang, error) {
+	switch name {
+	case "en", "":
+		return EN, nil
+	case "zh", "zh-CN", "zh_CN", "zh-Hans":
+		return ZH, nil
+	}
+	return EN, fmt.Errorf("--lang %s: synfin speaks en and zh", name)
+}
+
+// Code is the language's tag for HTML lang attributes.
+func (l Lang) Code() string {
+	if l == ZH {
+		return "zh-Hans"
+	}
+	return "en"
+}
+
+// T returns the message key in l.
+func (l Lang) T(key string) string {
+	if m, ok := catalogue[key]; ok {
+		if l == ZH && m.zh != "" {
+			return m.zh
+		}
+		if m.en != "" {
+			return m.en
+		}
+	}
+	return key
+}
+
+// F formats the message key in l with args, as fmt.Sprintf.
+func (l Lang) F(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
+
+// Keys lists every key, sorted (for tests).
+func Keys() []string {
+	keys := make([]string, 0, len(catalogue))
+	for k := range catalogue {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Has reports whether key is in the catalogue.
+func Has(key string) bool { _, ok := catalogue[key]; return ok }
+
+type text struct{ en, zh string }
+
+// catalogue: keys are dotted by topic. state.X, handshake.X and teardown.X
+// are one-sentence explanations of each value synfin reports.
+var catalogue = map[string]text{
+	// Report structure.
+	"report.title":             {"TCP connection report", "TCP 连接分析报告"},
+	"report.generated":         {"Made by synfin %s from %s.", "由 synfin %s 根据 %s 生成。"},
+	"report.summary":           {"Summary", "概要"},
+	"report.files":             {"Captures", "抓包文件"},
+	"report.packets":           {"TCP packets", "TCP 报文数"},
+	"report.conns":             {"Connections", "连接数"},
+	"report.states":            {"Connection states", "连接状态"},
+	"report.hsstatus":          {"Three-way handshake", "三次握手"},
+	"report.tdkind":            {"Connection teardown", "连接释放（挥手）"},
+	"report.rtt":               {"Handshake round-trip time (ms)", "握手往返时延（毫秒）"},
+	"report.rtt.none":          {"No complete handshake, so no round-trip time.", "没有完整的握手，因此没有往返时延。"},
+	"report.timeline":          {"Timeline of connections", "连接时间线"},
+	"report.handshakes":        {"Handshakes", "握手"},
+	"report.teardowns":         {"Teardowns", "挥手"},
+	"report.options":           {"TCP options", "TCP 选项"},
+	"report.conns.tbl":         {"Connections", "连接"},
+	"report.ladders":           {"Ladder diagrams of representative connections", "代表性连接的时序图"},
+	"report.why":               {"Shown because: %s.", "入选原因：%s。"},
+	"report.pick.complete":     {"the first connection with a complete handshake and a normal close", "第一个握手完整且正常关闭的连接"},
+	"report.pick.refused":      {"the first refused connection", "第一个被拒绝的连接"},
+	"report.pick.synretx":      {"the first connection whose SYN was retransmitted", "第一个 SYN 被重传的连接"},
+	"report.pick.reset":        {"the first connection ended by a reset", "第一个被复位（RST）终止的连接"},
+	"report.pick.halfclose":    {"the first half-closed connection", "第一个半关闭的连接"},
+	"report.pick.first":        {"the first connection in the capture", "抓包中的第一个连接"},
+	"report.count":             {"count", "数量"},
+	"report.value":             {"value", "值"},
+	"report.item":              {"item", "项目"},
+	"report.meaning":           {"meaning", "含义"},
+	"report.min":               {"min", "最小值"},
+	"report.median":            {"median", "中位数"},
+	"report.p95":               {"p95", "95 分位"},
+	"report.max":               {"max", "最大值"},
+	"report.samples":           {"connections", "连接数"},
+	"report.more":              {"%d more connections are not listed; run synfin conns for all.", "另有 %d 个连接未列出；运行 synfin conns 查看全部。"},
+	"report.svgtitle.rtt":      {"Histogram of handshake RTT", "握手往返时延直方图"},
+	"report.svgtitle.timeline": {"Each connection from its first to its last packet", "每个连接从第一个到最后一个报文的时间段"},
+	"report.svgtitle.states":   {"Connections per state", "各状态的连接数"},
+	"report.axis.ms":           {"ms", "毫秒"},
+	"report.axis.s":            {"seconds since the first packet", "自第一个报文起的秒数"},
+
+	// Ladder diagrams.
+	"ladder.title":     {"Connection %d: %s → %s", "连接 %d：%s → %s"},
+	"ladder.client":    {"client", "客户端"},
+	"ladder.server":    {"server", "服务器"},
+	"ladder.time":      {"time (ms)", "时间（毫秒）"},
+	"ladder.no":        {"no.", "序号"},
+	"ladder.handshake": {"three-way handshake", "三次握手"},
+	"ladder.data":      {"data transfer", "数据传输"},
+	"ladder.teardown":  {"connection teardown", "连接释放"},
+	"ladder.reset":     {"reset", "复位"},
+	"ladder.fold":      {"… %d data segments …", "… %d 个数据报文 …"},
+	"ladder.retx":      {"retransmission", "重传"},
+	"ladder.ooo":       {"out of order", "乱序"},
+	"ladder.keepalive": {"keep-alive", "保活"},
+	"ladder.rst":       {"reset", "复位"},
+	"ladder.relative":  {"Sequence and acknowledgement numbers are relative to each side's initial sequence number (ISN), as Wireshark shows them.", "序号与确认号是相对于各自初始序号（ISN）的相对值，与 Wireshark 的显示方式相同。"},
+	"ladder.raw":       {"Sequence and acknowledgement numbers are raw 32-bit values.", "序号与确认号为原始 32 位数值。"},
+	"ladder.dropped":   {"%d later packets are not shown.", "之后的 %d 个报文未显示。"},
+	"ladder.summary":   {"Handshake: %s; teardown: %s; state %s.", "握手：%s；挥手：%s；状态 %s。"},
+	"ladder.rtt":       {"Handshake RTT %s ms (SYN→SYN-ACK %s ms, SYN-ACK→ACK %s ms), measured at the %s.", "握手往返时延 %s 毫秒（SYN→SYN-ACK %s 毫秒，SYN-ACK→ACK %s 毫秒），抓包位置：%s。"},
+	"point.client":     {"client side", "客户端一侧"},
+	"point.server":     {"server side", "服务器一侧"},
+	"point.middle":     {"middle of the path", "路径中间"},
+
+	// Column headers of tables.
+	"col.conn":           {"conn", "连接"},
+	"col.client":         {"client", "客户端"},
+	"col.server":         {"server", "服务器"},
+	"col.state":          {"state", "状态"},
+	"col.history":        {"history", "历史"},
+	"col.handshake":      {"handshake", "握手"},
+	"col.rtt_ms":         {"rtt_ms", "往返时延(ms)"},
+	"col.teardown":       {"teardown", "挥手"},
+	"col.closer":         {"closer", "主动关闭方"},
+	"col.pkts":           {"pkts", "报文"},
+	"col.bytes":          {"bytes", "字节"},
+	"col.duration_ms":    {"duration_ms", "时长(ms)"},
+	"col.sf":             {"sf", "SF"},
+	"col.status":         {"status", "状态"},
+	"col.syns":           {"syns", "SYN数"},
+	"col.synacks":        {"synacks", "SYN-ACK数"},
+	"col.syn_synack_ms":  {"syn_synack_ms", "SYN→SYN-ACK(ms)"},
+	"col.synack_ack_ms":  {"synack_ack_ms", "SYN-ACK→ACK(ms)"},
+	"col.capture_point":  {"capture_point", "抓包位置"},
+	"col.client_isn":     {"client_isn", "客户端ISN"},
+	"col.server_isn":     {"server_isn", "服务器ISN"},
+	"col.ack_ok":         {"ack_ok", "确认号正确"},
+	"col.kind":           {"kind", "类型"},
+	"col.fin1":           {"fin1", "第一个FIN"},
+	"col.fin1_ack":       {"fin1_ack", "FIN1确认"},
+	"col.fin2":           {"fin2", "第二个FIN"},
+	"col.fin2_ack":       {"fin2_ack", "FIN2确认"},
+	"col.rst":            {"rst", "RST"},
+	"col.rst_by":         {"rst_by", "RST发送方"},
+	"col.close_ms":       {"close_ms", "挥手时长(ms)"},
+	"col.fins":           {"fins", "FIN数"},
+	"col.data_after_fin": {"data_after_fin", "FIN后数据"},
+	"col.syn_mss":        {"syn_mss", "SYN MSS"},
+	"col.synack_mss":     {"synack_mss", "SYN-ACK MSS"},
+	"col.syn_wscale":     {"syn_wscale", "SYN 窗口扩大"},
+	"col.synack_wscale":  {"synack_wscale", "SYN-ACK 窗口扩大"},
+	"col.syn_layout":     {"syn_layout", "SYN 选项顺序"},
+	"col.synack_layout":  {"synack_layout", "SYN-ACK 选项顺序"},
+	"col.mss":            {"mss", "协商MSS"},
+	"col.wscale":         {"wscale", "窗口扩大"},
+	"col.sack":           {"sack", "SACK"},
+	"col.ts":             {"ts", "时间戳"},
+	"col.ecn":            {"ecn", "ECN"},
+	"col.tfo":            {"tfo", "TFO"},
+	"col.file":           {"file", "文件"},
+
+	// Zeek conn_state values.
+	"state.S0":     {"A SYN was sent, and nothing came back.", "只发出了 SYN，没有任何回应。"},
+	"state.S1":     {"The connection was established and not closed within the capture.", "连接已建立，在抓包结束时尚未关闭。"},
+	"state.SF":     {"Established and closed normally: both sides sent FIN.", "连接正常建立并正常关闭：双方都发送了 FIN。"},
+	"state.REJ":    {"The SYN was refused: the server answered with RST.", "连接被拒绝：服务器用 RST 回应了 SYN。"},
+	"state.S2":     {"Established; only the client (originator) sent FIN, the server never answered with its own.", "连接已建立；只有客户端（发起方）发送了 FIN，服务器没有发送自己的 FIN。"},
+	"state.S3":     {"Established; only the server (responder) sent FIN.", "连接已建立；只有服务器（响应方）发送了 FIN。"},
+	"state.RSTO":   {"Established, then the client (originator) aborted it with RST.", "连接建立后，客户端（发起方）用 RST 中止了连接。"},
+	"state.RSTR":   {"Established, then the server (responder) aborted it with RST.", "连接建立后，服务器（响应方）用 RST 中止了连接。"},
+	"state.RSTOS0": {"The client sent a SYN and then RST, without any SYN-ACK from the server.", "客户端发出 SYN 后又发出 RST，服务器始终没有回应 SYN-ACK。"},
+	"state.RSTRH":  {"The server sent SYN-ACK and then RST; the client's SYN was never seen.", "服务器发送了 SYN-ACK 后又发送 RST；未看到客户端的 SYN。"},
+	"state.SH":     {"The client sent SYN and then FIN, with no SYN-ACK from the server (half-open).", "客户端发送了 SYN 和 FIN，但没有收到服务器的 SYN-ACK（半开连接）。"},
+	"state.SHR":    {"The server sent SYN-ACK and then FIN; the client's SYN was never seen.", "服务器发送了 SYN-ACK 和 FIN；未看到客户端的 SYN。"},
+	"state.OTH":    {"No SYN was seen: the capture began in the middle of the connection.", "没有看到 SYN：抓包开始时连接已在进行中（中途连接）。"},
+
+	// Handshake status values.
+	"handshake.complete":     {"SYN, SYN-ACK and ACK: the three-way handshake completed.", "SYN、SYN-ACK、ACK 齐全：三次握手完成。"},
+	"handshake.no_ack":       {"SYN and SYN-ACK, but the client's final ACK was not seen.", "有 SYN 和 SYN-ACK，但没有看到客户端最后的 ACK。"},
+	"handshake.no_reply":     {"Only the SYN: the server never answered.", "只有 SYN：服务器没有回应。"},
+	"handshake.rejected":     {"The SYN was answered by RST: nothing was listening, or the server refused.", "SYN 被 RST 回应：端口没有监听，或服务器拒绝连接。"},
+	"handshake.simultaneous": {"Both sides sent a SYN at the same time (simultaneous open).", "双方同时发送 SYN（同时打开）。"},
+	"handshake.synack_only":  {"The capture began after the SYN: only the SYN-ACK was seen.", "抓包开始于 SYN 之后：只看到了 SYN-ACK。"},
+	"handshake.not_seen":     {"No handshake was captured: the connection was already open.", "没有抓到握手：连接在抓包开始前已经建立。"},
+
+	// Teardown kinds.
+	"teardown.four_way":     {"Four-way close: FIN, ACK, FIN, ACK.", "四次挥手：FIN、ACK、FIN、ACK。"},
+	"teardown.three_way":    {"Three-way close: the second FIN carried the ACK of the first (FIN, FIN-ACK, ACK).", "三次挥手：第二个 FIN 同时确认了第一个 FIN（FIN、FIN+ACK、ACK）。"},
+	"teardown.simultaneous": {"Simultaneous close: both sides sent FIN before seeing the other's.", "同时关闭：双方在收到对方 FIN 之前都发送了 FIN。"},
+	"teardown.half_closed":  {"Half-closed: only one side sent FIN.", "半关闭：只有一方发送了 FIN。"},
+	"teardown.reset":        {"Reset: an RST ended the connection before the close completed.", "复位：在正常关闭完成之前，RST 终止了连接。"},
+	"teardown.open":         {"Still open: neither FIN nor RST was seen.", "仍然打开：没有看到 FIN 或 RST。"},
+
+	// ISN verdicts (synfin isn).
+	"isn.random":        {"ISNs jump by unrelated amounts: unpredictable, as RFC 6528 asks.", "初始序号之间的差值毫无规律：不可预测，符合 RFC 6528 的要求。"},
+	"isn.time_based":    {"ISNs grow with time at about %s per second: predictable from the clock (RFC 793's clock is 250,000 per second).", "初始序号随时间增长，约每秒 %s：可由时钟推算（RFC 793 的时钟为每秒 250,000）。"},
+	"isn.increasing":    {"ISNs always grow, but not in step with time: a counter, guessable from the last one.", "初始序号一直增长，但与时间不成比例：像计数器，可由上一个推测。"},
+	"isn.constant_step": {"Each ISN is the previous one plus %s: trivially predictable.", "每个初始序号都是上一个加 %s：极易预测。"},
+	"isn.reused":        {"The same ISN appears again %s times: a segment of an old connection could be taken for one of the new.", "同一个初始序号重复出现 %s 次：旧连接的报文可能被误认为新连接的报文。"},
+	"isn.too_few":       {"Fewer than 5 connections: too few to judge.", "少于 5 个连接：样本太少，无法判断。"},
+	"isn.changed":       {"%s: the SYN was sent again %.1f s later with a new ISN (%d → %d), connections %d and %d.", "%s：%.1f 秒后以新的初始序号重新发送了 SYN（%d → %d），连接 %d 与 %d。"},
+	"isn.scope.host":    {"host", "主机"},
+	"isn.scope.port":    {"server port", "服务端口"},
+	"isn.scope.tuple":   {"4-tuple", "四元组"},
+	"col.role":          {"role", "角色"},
+	"col.scope":         {"scope", "范围"},
+	"col.key":           {"of", "对象"},
+	"col.samples":       {"samples", "样本数"},
+	"col.verdict":       {"verdict", "结论"},
+	"col.meaning":       {"meaning", "含义"},
+
+	// Option notes (synfin options).
+	"note.mss_missing":            {"The SYN offers no MSS: the server must assume 536 bytes (RFC 9293).", "SYN 没有携带 MSS：服务器只能假定为 536 字节（RFC 9293）。"},
+	"note.synack_mss_missing":     {"The SYN-ACK offers no MSS: the client must assume 536 bytes.", "SYN-ACK 没有携带 MSS：客户端只能假定为 536 字节。"},
+	"note.mss_below_536":          {"An MSS below 536 bytes, the minimum every host must accept.", "MSS 小于 536 字节（每台主机都必须接受的最小值）。"},
+	"note.mss_above_9000":         {"An MSS above 9000 bytes, beyond jumbo frames.", "MSS 大于 9000 字节，超过了巨型帧。"},
+	"note.wscale_over_14":         {"A window scale shift above 14, which RFC 7323 treats as 14.", "窗口扩大因子大于 14，RFC 7323 规定按 14 处理。"},
+	"note.malformed_option":       {"An option with an impossible length; the options after it were not read.", "某个选项的长度不合法；其后的选项无法解析。"},
+	"note.syn_option_later":       {"MSS, window scale or SACK permitted after the handshake, where they mean nothing.", "握手之后仍出现 MSS、窗口扩大或 SACK 允许选项，这些选项此时无意义。"},
+	"note.ts_echo_mismatch":       {"The SYN-ACK echoes a timestamp the SYN did not send.", "SYN-ACK 回显的时间戳并非 SYN 发送的值。"},
+	"note.sack_without_permitted": {"SACK blocks, though SACK was not permitted by both sides.", "出现了 SACK 块，但双方并未都允许 SACK。"},
+	"note.tfo_cookie_request":     {"The client asks for a TCP Fast Open cookie.", "客户端请求 TCP 快速打开（TFO）cookie。"},
+	"note.tfo_cookie":             {"The client presents a TCP Fast Open cookie.", "客户端出示了 TCP 快速打开（TFO）cookie。"},
+	"note.tfo_data_accepted":      {"The server accepted the data carried on the SYN (TCP Fast Open).", "服务器接受了 SYN 携带的数据（TCP 快速打开）。"},
+	"note.tfo_data_ignored":       {"The server ignored the data carried on the SYN; the client must send it again.", "服务器忽略了 SYN 携带的数据；客户端必须重发。"},
+	"note.ecn_requested":          {"The client asks for ECN (ECE and CWR on the SYN).", "客户端请求 ECN（SYN 上置 ECE 与 CWR）。"},
+	"note.ecn_negotiated":         {"ECN was agreed (ECE alone on the SYN-ACK, RFC 3168).", "双方协商启用 ECN（SYN-ACK 只置 ECE，RFC 3168）。"},
+	"note.accecn_requested":       {"The client asks for Accurate ECN (AE, CWR and ECE on the SYN).", "客户端请求精确 ECN（SYN 上置 AE、CWR 与 ECE）。"},
+	"note.accecn_negotiated":      {"Accurate ECN was agreed (RFC 9768).", "双方协商启用精确 ECN（RFC 9768）。"},
+	"note.mptcp_capable":          {"The client offers Multipath TCP (MP_CAPABLE).", "客户端提议使用多路径 TCP（MP_CAPABLE）。"},
+	"report.signatures":           {"Handshake signatures", "握手签名"},
+	"report.notes":                {"Option notes", "选项提示"},
+	"col.notes":                   {"notes", "提示"},
+	"col.signature":               {"signature", "签名"},
+	"col.side":                    {"side", "方向"},
+	"col.note":                    {"note", "提示"},
+
+	// Walkthroughs (synfin explain).
+	"explain.syn":              {"The client's connect() sends SYN with its initial sequence number (ISN) %d, shown as relative 0. Its socket is now SYN-SENT.", "客户端调用 connect() 发出 SYN，初始序号（ISN）为 %d（相对值 0）。此时客户端套接字处于 SYN-SENT 状态。"},
+	"explain.syn.again":        {"The SYN again, %s ms after the previous one: no SYN-ACK came back in time, so the kernel retransmits it (Linux waits 1 s, then doubles the wait each time).", "%s 毫秒后再次发送 SYN：没有及时收到 SYN-ACK，内核重传 SYN（Linux 先等 1 秒，之后每次加倍）。"},
+	"explain.syn.simultaneous": {"The other side sends its own SYN at the same time: a simultaneous open; each side answers the other's SYN.", "另一方同时也发送了 SYN：这是同时打开，双方各自确认对方的 SYN。"},
+	"explain.synack":           {"The server (listen()ing, its accept() still waiting) answers SYN-ACK: its own ISN %d and ack=%d (relative 1), the client's ISN %d plus one, because a SYN takes up one sequence number. The server side is now SYN-RECEIVED.", "服务器（已调用 listen()，accept() 仍在等待）回复 SYN-ACK：自己的 ISN 为 %d，ack=%d（相对值 1），即客户端 ISN %d 加一，因为 SYN 占用一个序号。服务器一侧进入 SYN-RECEIVED 状态。"},
+	"explain.synack.after":     {"It came %s ms after the SYN.", "它在 SYN 之后 %s 毫秒到达。"},
+	"explain.synack.again":     {"The SYN-ACK again: the server did not see the client's ACK in time and retransmits.", "再次发送 SYN-ACK：服务器没有及时收到客户端的 ACK，于是重传。"},
+	"explain.offers":           {"It proposes: %s.", "它提出：%s。"},
+	"explain.listsep":          {", ", "，"},
+	"explain.opt.mss":          {"MSS %d bytes (the largest segment it accepts)", "MSS %d 字节（可接收的最大报文段）"},
+	"explain.opt.ws":           {"window scale %d (windows counted ×%d)", "窗口扩大因子 %d（窗口值乘以 %d）"},
+	"explain.opt.sack":         {"selective acknowledgements (SACK)", "选择性确认（SACK）"},
+	"explain.opt.ts":           {"timestamps (RFC 7323)", "时间戳（RFC 7323）"},
+	"explain.opt.tfo":          {"TCP Fast Open", "TCP 快速打开"},
+	"explain.ack":              {"The client acknowledges the SYN-ACK with ack=%d (relative 1), the server's ISN %d plus one.", "客户端确认 SYN-ACK，ack=%d（相对值 1），即服务器 ISN %d 加一。"},
+	"explain.ack.simultaneous": {"The %s acknowledges the %s's FIN. After a simultaneous close each side goes from CLOSING to TIME-WAIT once its own FIN is acknowledged, and both wait there.", "%s确认%s的 FIN。同时关闭时，每一方在自己的 FIN 被确认后由 CLOSING 进入 TIME-WAIT，双方都要在 TIME-WAIT 中等待。"},
+	"explain.established":      {"The three-way handshake is complete, %s ms after the SYN the server answered: connect() returns and both sides are ESTABLISHED (the server's accept() returns the new socket).", "三次握手完成，距服务器所回应的 SYN %s 毫秒：connect() 返回，双方进入 ESTABLISHED 状态（服务器的 accept() 返回新套接字）。"},
+	"explain.point.client":     {"Captured next to the client, the SYN → SYN-ACK time is the whole round trip.", "抓包点靠近客户端，SYN 到 SYN-ACK 的时间就是完整的往返时延。"},
+	"explain.point.server":     {"Captured next to the server, the SYN-ACK → ACK time is the whole round trip.", "抓包点靠近服务器，SYN-ACK 到 ACK 的时间就是完整的往返时延。"},
+	"explain.point.middle":     {"Captured in the middle of the path, each leg is part of the round trip.", "抓包点位于路径中间，两段时间各占往返时延的一部分。"},
+	"explain.negotiated":       {"Agreed: MSS %d, %s, SACK %s, timestamps %s.", "协商结果：MSS %d，%s，SACK %s，时间戳 %s。"},
+	"explain.neg.ws":           {"window scale %d (client) and %d (server)", "窗口扩大因子 %d（客户端）和 %d（服务器）"},
+	"explain.neg.nows":         {"no window scaling", "不使用窗口扩大"},
+	"explain.yes":              {"on", "启用"},
+	"explain.no":               {"off", "不启用"},
+	"explain.refused":          {"The server answers RST with ack=%d: nothing listens on port %s, so the kernel refuses the connection and the client's connect() fails (ECONNREFUSED).", "服务器回复 RST，ack=%d：端口 %s 上没有程序在监听，内核拒绝连接，客户端的 connect() 失败（ECONNREFUSED）。"},
+	"explain.rst":              {"The %s (%s) sends RST: the connection is aborted at once (for example close() with SO_LINGER 0, or data for a socket already closed). Neither side waits in TIME-WAIT.", "%s（%s）发送 RST：连接立即中止（例如设置 SO_LINGER 为 0 后调用 close()，或数据到达已关闭的套接字）。双方都不经过 TIME-WAIT。"},
+	"explain.data.halfclose":   {"A half-close: one direction is closed, the other still carries data: %d packet(s); the client sent %d bytes and the server %d.", "半关闭：一个方向已关闭，另一个方向仍在传输数据：共 %d 个报文；客户端发送 %d 字节，服务器发送 %d 字节。"},
+	"explain.data":             {"Data transfer: %d packet(s); the client sent %d bytes and the server %d.", "数据传输：共 %d 个报文；客户端发送 %d 字节，服务器发送 %d 字节。"},
+	"explain.data.retx":        {"%d of them were retransmissions.", "其中 %d 个是重传。"},
+	"explain.fin1":             {"The %s calls close() (or shutdown()) first and sends FIN: it will send no more data. It is now FIN-WAIT-1, the active closer; the %s will be CLOSE-WAIT once it has seen the FIN.", "%s先调用 close()（或 shutdown()）并发送 FIN：它不再发送数据，进入 FIN-WAIT-1 状态，成为主动关闭方；%s收到 FIN 后进入 CLOSE-WAIT 状态。"},
+	"explain.ack.fin1":         {"The %s acknowledges the FIN (ack = the FIN's sequence number plus one, since a FIN takes up one): it is CLOSE-WAIT until its application calls close(); the %s, with its FIN acknowledged, is FIN-WAIT-2.", "%s确认该 FIN（ack = FIN 的序号加一，因为 FIN 占用一个序号）：在其应用调用 close() 之前处于 CLOSE-WAIT 状态；%s的 FIN 已被确认，进入 FIN-WAIT-2 状态。"},
+	"explain.fin2":             {"The %s's application calls close() too and sends its own FIN: it is now LAST-ACK, waiting for that FIN to be acknowledged.", "%s的应用也调用了 close()，发送自己的 FIN：进入 LAST-ACK 状态，等待这个 FIN 被确认。"},
+	"explain.fin2.threeway":    {"The %s sends its own FIN and in the same segment acknowledges the %s's FIN: a three-way close. It is now LAST-ACK.", "%s发送自己的 FIN，并在同一报文中确认了%s的 FIN：这是三次挥手。它进入 LAST-ACK 状态。"},
+	"explain.fin.simultaneous": {"The %s sends its FIN before it has seen the other's: a simultaneous close. Both sides go FIN-WAIT-1, then CLOSING, and both end in TIME-WAIT.", "%s在收到对方 FIN 之前就发送了自己的 FIN：这是同时关闭。双方先进入 FIN-WAIT-1，再进入 CLOSING，最后都进入 TIME-WAIT。"},
+	"explain.fin.again":        {"The FIN again: its acknowledgement did not come in time, so it is retransmitted.", "再次发送 FIN：没有及时收到确认，于是重传。"},
+	"explain.ack.last":         {"The %s acknowledges the last FIN and enters TIME-WAIT for twice the maximum segment lifetime (Linux: 60 s), so that it can send this ACK again if it is lost and old duplicates die out; the %s, its FIN acknowledged, is CLOSED.", "%s确认最后一个 FIN，进入 TIME-WAIT 状态并等待两倍的最大报文段寿命（Linux 为 60 秒），以便在这个 ACK 丢失时重发，并让旧的重复报文消失；%s的 FIN 已被确认，进入 CLOSED 状态。"},
+	"explain.teardown.data":    {"The %s still sends %d bytes after the other side's FIN: a half-close, where one direction is closed and the other still carries data.", "%s在对方发送 FIN 之后仍发送了 %d 字节：这是半关闭，一个方向已关闭，另一个方向仍在传输数据。"},
+	"explain.plain.ack":        {"An acknowledgement.", "一个确认报文。"},
+
+	// synfin lab.
+	"lab.calls":         {"Socket calls made by synfin's own client and server on 127.0.0.1:", "synfin 自带的客户端与服务器在 127.0.0.1 上进行的套接字调用："},
+	"lab.by.listen":     {"kernel, for listen()", "内核代 listen() 回应"},
+	"lab.by.nolistener": {"kernel: no listener", "内核：无监听"},
+	"lab.by.kernel":     {"kernel", "内核"},
+	"lab.written":       {"The capture is in %s: open it in Wireshark to see the same packets.", "抓包已写入 %s：可用 Wireshark 打开查看同样的报文。"},
+
+	// Closer values.
+	"closer.client": {"client", "客户端"},
+	"closer.server": {"server", "服务器"},
+	"closer.both":   {"both", "双方"},
+	"closer.none":   {"none", "无"},
+}

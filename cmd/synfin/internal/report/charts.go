@@ -1,0 +1,124 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+	"synfin/analyze"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
+)
+
+// barsSVG draws horizontal bars of counts (rows are value, count, …).
+func barsSVG(title string, rows [][]string) string {
+	var b bytes.Buffer
+	e := html.EscapeString
+	const bar, width, left = 22, 640, 90
+	most := 1
+	for _, r := range rows {
+		n, _ := strconv.Atoi(r[1])
+		most = max(most, n)
+	}
+	h := len(rows)*bar + 10
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, sans-serif" font-size="12"><title>%s</title>`, width, h, width, h, e(title))
+	for i, r := range rows {
+		n, _ := strconv.Atoi(r[1])
+		y := i*bar + 5
+		wbar := (width - left - 60) * n / most
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text><rect x="%d" y="%d" width="%d" height="%d" fill="%s"/><text x="%d" y="%d">%d</text>`,
+			left-6, y+15, e(r[0]), left, y+3, max(wbar, 1), bar-6, stateColour(r[0]), left+wbar+6, y+15, n)
+	}
+	b.WriteString("</svg>")
+	return b.String()
+}
+
+// stateColour colours a state by how it ended: normal green, refused or
+// reset red, unanswered grey, the rest amber.
+func stateColour(state string) string {
+	switch state {
+	case "SF":
+		return "#2e8b57"
+	case "REJ", "RSTO", "RSTR", "RSTOS0", "RSTRH":
+		return "#c0392b"
+	case "S0":
+		return "#888888"
+	}
+	return "#d98c00"
+}
+
+// histogramSVG draws the handshake RTTs in up to 20 equal bins.
+func histogramSVG(lang msg.Lang, sorted []float64) string {
+	var b bytes.Buffer
+	e := html.EscapeString
+	const width, height, left, bottom = 640, 170, 50, 40
+	lo, hi := sorted[0], sorted[len(sorted)-1]
+	// About the square root of the sample count in bins (at most 20), so
+	// that a handful of connections does not look like a solid block.
+	bins := min(20, max(1, int(math.Ceil(math.Sqrt(float64(len(sorted)))))))
+	span := hi - lo
+	if span == 0 {
+		span, bins = 1, 1
+	}
+	counts := make([]int, bins)
+	for _, v := range sorted {
+		counts[min(bins-1, int(float64(bins)*(v-lo)/span))]++
+	}
+	most := 1
+	for _, c := range counts {
+		most = max(most, c)
+	}
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, sans-serif" font-size="11"><title>%s</title>`, width, height, width, height, e(lang.T("report.svgtitle.rtt")))
+	plotW, plotH := width-left-20, height-bottom-10
+	bw := float64(plotW) / float64(bins)
+	for i, c := range counts {
+		bh := plotH * c / most
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#1f5fbf"><title>%d</title></rect>`, float64(left)+float64(i)*bw+1, 10+plotH-bh, bw-2, bh, c)
+	}
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333"/>`, left, 10+plotH, left+plotW, 10+plotH)
+	fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text><text x="%d" y="%d" text-anchor="end">%s</text>`, left, height-bottom+16, table.F3(lo), left+plotW, height-bottom+16, table.F3(hi))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`, left+plotW/2, height-8, e(lang.T("report.axis.ms")))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%d</text>`, left-4, 20, most)
+	b.WriteString("</svg>")
+	return b.String()
+}
+
+// timelineSVG draws each connection as a bar from its first to its last
+// packet, coloured by state (at most reportTableRows connections).
+func timelineSVG(lang msg.Lang, recs []analyze.Record) string {
+	var b bytes.Buffer
+	e := html.EscapeString
+	if len(recs) > reportTableRows {
+		recs = recs[:reportTableRows]
+	}
+	const width, left, row = 640, 60, 14
+	height := len(recs)*row + 40
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, sans-serif" font-size="10"><title>%s</title>`, width, height, width, height, e(lang.T("report.svgtitle.timeline")))
+	if len(recs) == 0 {
+		b.WriteString("</svg>")
+		return b.String()
+	}
+	t0, t1 := recs[0].FirstTS, recs[0].LastTS
+	for _, r := range recs {
+		t0, t1 = min(t0, r.FirstTS), max(t1, r.LastTS)
+	}
+	span := float64(t1 - t0)
+	if span <= 0 {
+		span = 1
+	}
+	plotW := float64(width - left - 20)
+	for i, r := range recs {
+		x := float64(left) + plotW*float64(r.FirstTS-t0)/span
+		wbar := math.Max(2, plotW*float64(r.LastTS-r.FirstTS)/span)
+		y := i*row + 4
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%d</text><rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s</title></rect>`,
+			left-4, y+10, r.Conn, x, y+2, wbar, row-4, stateColour(string(r.State)), e(r.Client+" → "+r.Server), e(string(r.State)))
+	}
+	axisY := len(recs)*row + 8
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%.0f" y2="%d" stroke="#333"/>`, left, axisY, float64(left)+plotW, axisY)
+	fmt.Fprintf(&b, `<text x="%d" y="%d">0</text><text x="%.0f" y="%d" text-anchor="end">%s</text>`, left, axisY+14, float64(left)+plotW, axisY+14, table.F3(span/1e9))
+	fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="middle">%s</text>`, float64(left)+plotW/2, axisY+28, e(lang.T("report.axis.s")))
+	b.WriteString("</svg>")
+	return b.String()
+}

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"sort"
+	"synfin/analyze"
+)
+
+// pick is a connection chosen for a ladder in a report, and why.
+type Pick struct {
+	Rec    *analyze.Record
+	Reason string // message key
+}
+
+// Representatives chooses the connections a report draws: the first
+// textbook one (complete handshake at the first try, normal close), then
+// the first of each abnormal kind a student is asked to explain. A
+// connection is drawn once, under the first reason it fits; a kind whose
+// only example is already drawn adds nothing.
+func Representatives(recs []analyze.Record) []Pick {
+	normalClose := func(r *analyze.Record) bool {
+		return r.Handshake.Status == analyze.HandshakeComplete && (r.Teardown.Kind == analyze.TeardownFourWay || r.Teardown.Kind == analyze.TeardownThreeWay || r.Teardown.Kind == analyze.TeardownSimultaneous)
+	}
+	rules := []struct {
+		key string
+		is  func(r *analyze.Record) bool
+	}{
+		{"report.pick.complete", func(r *analyze.Record) bool {
+			return normalClose(r) && r.Handshake.SynCount == 1 && r.Teardown.DataAfterFin == 0
+		}},
+		{"report.pick.refused", func(r *analyze.Record) bool { return r.Handshake.Status == analyze.HandshakeRejected }},
+		{"report.pick.synretx", func(r *analyze.Record) bool { return r.Handshake.SynCount > 1 }},
+		{"report.pick.reset", func(r *analyze.Record) bool {
+			return r.Teardown.Kind == analyze.TeardownReset && r.Handshake.Status != analyze.HandshakeRejected
+		}},
+		{"report.pick.halfclose", func(r *analyze.Record) bool {
+			return r.Teardown.Kind == analyze.TeardownHalfClosed || r.Teardown.DataAfterFin > 0
+		}},
+		// Failing a textbook one, any normal close not drawn already.
+		{"report.pick.complete", normalClose},
+	}
+	var picks []Pick
+	taken := map[*analyze.Record]bool{}
+	done := map[string]bool{}
+	for _, rule := range rules {
+		if done[rule.key] {
+			continue
+		}
+		for i := range recs {
+			if r := &recs[i]; rule.is(r) && !taken[r] {
+				taken[r], done[rule.key] = true, true
+				picks = append(picks, Pick{r, rule.key})
+				break
+			}
+		}
+	}
+	if len(picks) == 0 && len(recs) > 0 {
+		picks = append(picks, Pick{&recs[0], "report.pick.first"})
+	}
+	// The normal connection first, as a textbook shows it before the
+	// exceptions.
+	sort.SliceStable(picks, func(i, j int) bool {
+		return picks[i].Reason == "report.pick.complete" && picks[j].Reason != "report.pick.complete"
+	})
+	return picks
+}

@@ -1,0 +1,126 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"synfin/analyze"
+	"synfin/analyze/ladder"
+	"synfin/cmd/synfin/internal/draw"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// Data is everything a report shows.
+type Data struct {
+	Lang    msg.Lang
+	Version string // synfin's, named in the report
+	Files   []string
+	Packets int // TCP segments read
+	Recs    []analyze.Record
+	Summary analyze.Summary
+	Picks   []Pick // the connections drawn, from Representatives
+	Ladders map[*analyze.Record]*ladder.Ladder
+	Style   draw.Style // how the ladders are drawn
+}
+
+// reportTableRows is how many connections the report's tables list: a
+// report is read by a person; the records are there for more.
+const reportTableRows = 50
+
+// rttStats are the handshake RTTs of the complete handshakes, sorted.
+func rttStats(recs []analyze.Record) []float64 {
+	var v []float64
+	for i := range recs {
+		if p := recs[i].Handshake.RTTms; p != nil {
+			v = append(v, *p)
+		}
+	}
+	sort.Float64s(v)
+	return v
+}
+
+// quantile is the nearest-rank quantile of sorted values.
+func quantile(sorted []float64, q float64) float64 {
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// Markdown writes the report as Markdown that renders on GitHub
+// and in Typora: pipe tables, and ladders in text code blocks.
+func Markdown(w io.Writer, d *Data) error {
+	lang := d.Lang
+	fmt.Fprintf(w, "# %s\n\n%s\n\n", lang.T("report.title"), lang.F("report.generated", d.Version, tty.MarkdownSafe(strings.Join(d.Files, ", "))))
+	fmt.Fprintf(w, "## %s\n\n", lang.T("report.summary"))
+	table.MarkdownTable(w, []string{lang.T("report.item"), lang.T("report.value")}, [][]string{
+		{lang.T("report.files"), strconv.Itoa(len(d.Files))},
+		{lang.T("report.packets"), strconv.Itoa(d.Packets)},
+		{lang.T("report.conns"), strconv.Itoa(len(d.Recs))},
+	})
+	for _, sec := range []struct {
+		title, col, prefix string
+		m                  map[string]int
+	}{
+		{"report.states", "col.state", "state.", d.Summary.States},
+		{"report.hsstatus", "col.status", "handshake.", d.Summary.Handshakes},
+		{"report.tdkind", "col.kind", "teardown.", d.Summary.Teardowns},
+	} {
+		fmt.Fprintf(w, "### %s\n\n", lang.T(sec.title))
+		table.MarkdownTable(w, []string{lang.T(sec.col), lang.T("report.count"), lang.T("report.meaning")}, table.CountRows(lang, sec.prefix, sec.m))
+	}
+	fmt.Fprintf(w, "### %s\n\n", lang.T("report.rtt"))
+	if rtt := rttStats(d.Recs); len(rtt) > 0 {
+		table.MarkdownTable(w, []string{lang.T("report.samples"), lang.T("report.min"), lang.T("report.median"), lang.T("report.p95"), lang.T("report.max")},
+			[][]string{{strconv.Itoa(len(rtt)), table.F3(rtt[0]), table.F3(quantile(rtt, 0.5)), table.F3(quantile(rtt, 0.95)), table.F3(rtt[len(rtt)-1])}})
+	} else {
+		fmt.Fprintf(w, "%s\n\n", lang.T("report.rtt.none"))
+	}
+	shown := d.Recs
+	if len(shown) > reportTableRows {
+		shown = shown[:reportTableRows]
+	}
+	for _, sec := range []struct{ title, view string }{
+		{"report.conns.tbl", "conns"}, {"report.handshakes", "handshakes"}, {"report.teardowns", "teardowns"}, {"report.options", "options"},
+	} {
+		fmt.Fprintf(w, "## %s\n\n", lang.T(sec.title))
+		cols, names := table.ViewColumns(table.Views[sec.view], len(d.Files) > 1)
+		rows := make([][]string, len(shown))
+		for i := range shown {
+			rows[i] = table.RowOf(cols, &shown[i], "")
+		}
+		table.MarkdownTable(w, table.TranslateHeaders(lang, names), rows)
+		if more := len(d.Recs) - len(shown); more > 0 {
+			fmt.Fprintf(w, "%s\n\n", lang.F("report.more", more))
+		}
+	}
+	fmt.Fprintf(w, "## %s\n\n", lang.T("report.ladders"))
+	for _, p := range d.Picks {
+		l := d.Ladders[p.Rec]
+		if l == nil {
+			continue
+		}
+		fmt.Fprintf(w, "### %s\n\n%s\n\n```text\n", tty.MarkdownSafe(ladderHeading(d, p, l)), lang.F("report.why", lang.T(p.Reason)))
+		st := d.Style
+		st.Embedded = true
+		draw.Text(w, l, p.Rec, st)
+		fmt.Fprint(w, "```\n\n")
+		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection)
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// ladderHeading titles a ladder in a report; with several captures,
+// connection numbers repeat, so it names the file.
+func ladderHeading(d *Data, p Pick, l *ladder.Ladder) string {
+	t := d.Lang.F("ladder.title", l.Conn, l.Client, l.Server)
+	if len(d.Files) > 1 {
+		t += " (" + p.Rec.File + ")"
+	}
+	return t
+}

@@ -1,0 +1,93 @@
+package table
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"synfin/analyze"
+	"synfin/analyze/pipeline"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// TestFitTable: the demo's connections table (146 cells wide) fitted to an
+// 80-column terminal leaves out its least telling columns, first to last,
+// keeps the connection, endpoints, state, handshake, RTT and teardown
+// whole, and says what it did; 120 columns need fewer left out; --wide
+// (no fit) keeps everything.
+func TestFitTable(t *testing.T) {
+	recs := demoRecords(t)
+	var whole bytes.Buffer
+	if note, err := Render(&whole, "table", Views["conns"], recs, false, msg.EN, 0); err != nil || note != "" {
+		t.Fatalf("unfitted: note %q, err %v", note, err)
+	}
+	if w := lineWidth(whole.String()); w <= 120 {
+		t.Fatalf("the unfitted table is only %d wide; the test needs a wider one", w)
+	}
+	for _, c := range []struct {
+		width   int
+		dropped string
+	}{{120, "sf, history, duration_ms"}, {80, "sf, history, duration_ms, bytes, pkts, closer"}} {
+		var out bytes.Buffer
+		note, err := Render(&out, "table", Views["conns"], recs, false, msg.EN, c.width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := lineWidth(out.String()); w > c.width {
+			t.Errorf("%d: table is %d wide:\n%s", c.width, w, out.String())
+		}
+		if c.width >= 120 && !strings.Contains(out.String(), "10.77.0.1:54646") {
+			t.Errorf("%d: an IPv4 address was cut though columns could go:\n%s", c.width, out.String())
+		}
+		if !strings.Contains(note, "left out "+c.dropped+" ") && !strings.Contains(note, "left out "+c.dropped+";") {
+			t.Errorf("%d: note %q, want it to name %s", c.width, note, c.dropped)
+		}
+		for _, keep := range []string{":54646", "2:8080", "REJ", "rejected", "40.795", "four_way"} {
+			if !strings.Contains(out.String(), keep) {
+				t.Errorf("%d: %q missing:\n%s", c.width, keep, out.String())
+			}
+		}
+	}
+}
+
+// TestFitCutsAddresses: long IPv6 addresses lose their middle, never the
+// port, and never below 13 cells.
+func TestFitCutsAddresses(t *testing.T) {
+	names := []string{"conn", "client", "server"}
+	rows := [][]string{{"0", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:51234", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:443"}}
+	keep, dropped, cut := fitTable("conns", names, names, rows, 50)
+	if !cut || len(dropped) != 0 || !keep[1] {
+		t.Fatalf("keep %v dropped %v cut %v", keep, dropped, cut)
+	}
+	if !strings.HasSuffix(rows[0][1], "]:51234") || !strings.HasSuffix(rows[0][2], ":2]:443") || tty.Cells(rows[0][1]) < 13 {
+		t.Errorf("cut to %q and %q", rows[0][1], rows[0][2])
+	}
+	if w := tableWidth([]int{4, tty.Cells(rows[0][1]), tty.Cells(rows[0][2])}, keep); w > 50 {
+		t.Errorf("%d wide", w)
+	}
+}
+
+func lineWidth(s string) int {
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, tty.Cells(l))
+	}
+	return w
+}
+
+// demoRecords are the records of synfin's demo capture.
+func demoRecords(t *testing.T) []analyze.Record {
+	t.Helper()
+	f, err := os.Open("../../demo/demo.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var recs []analyze.Record
+	if _, err := pipeline.Run("demo.pcap", f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}

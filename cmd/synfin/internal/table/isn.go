@@ -1,0 +1,168 @@
+package table
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+
+	"synfin/analyze"
+	"synfin/analyze/isn"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// RenderISN prints the isn view: one row per ISN generator judged (each
+// host as client and as server, each server port, each reused 4-tuple),
+// then the SYNs sent again with a new ISN.
+func RenderISN(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+	rep := isn.Analyze(recs)
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		for _, g := range rep.Groups {
+			if err := enc.Encode(g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	names := []string{"role", "scope", "key", "samples", "verdict", "meaning"}
+	rows := make([][]string, 0, len(rep.Groups))
+	for _, g := range rep.Groups {
+		rows = append(rows, []string{g.Role, lang.T("isn.scope." + g.Scope), g.Key, itoa(len(g.Samples)), g.Verdict, isnMeaning(lang, g)})
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(names)
+		for _, r := range rows {
+			r[2] = tty.CSVSafe(r[2])
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "markdown":
+		fmt.Fprintf(w, "### ISN\n\n")
+		MarkdownTable(w, TranslateHeaders(lang, names), rows)
+	default:
+		t := New(w, format)
+		t.Header(TranslateHeaders(lang, names))
+		if err := t.Bulk(rows); err != nil {
+			return err
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	for _, c := range rep.Changed {
+		fmt.Fprintln(w, lang.F("isn.changed", c.Tuple, c.AfterSeconds, c.ISNs[0], c.ISNs[1], c.Conns[0], c.Conns[1]))
+	}
+	return nil
+}
+
+// isnMeaning explains a verdict in one sentence.
+func isnMeaning(lang msg.Lang, g isn.Group) string {
+	switch g.Verdict {
+	case isn.TimeBased:
+		return lang.F("isn.time_based", groupDigits(int64(g.Rate)))
+	case isn.ConstantStep:
+		return lang.F("isn.constant_step", groupDigits(g.Step))
+	case isn.Reused:
+		return lang.F("isn.reused", strconv.Itoa(g.Repeats))
+	}
+	return lang.T("isn." + g.Verdict)
+}
+
+// groupDigits writes n with thousands separators: 15,625,000.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// RenderOptionCounts prints, under the options view, how often each
+// signature and each option note occurs in the capture.
+func RenderOptionCounts(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+	sigs := map[[2]string]int{}
+	notes := map[string]int{}
+	for i := range recs {
+		h := &recs[i].Handshake
+		if h.SynSignature != nil {
+			sigs[[2]string{"syn", *h.SynSignature}]++
+		}
+		if h.SynackSignature != nil {
+			sigs[[2]string{"synack", *h.SynackSignature}]++
+		}
+		for _, n := range h.OptionNotes {
+			notes[n]++
+		}
+	}
+	var sigRows [][]string
+	for k, n := range sigs {
+		sigRows = append(sigRows, []string{k[0], k[1], itoa(n)})
+	}
+	// SYN signatures first, then SYN-ACK; the most common first.
+	sort.Slice(sigRows, func(i, j int) bool {
+		a, b := sigRows[i], sigRows[j]
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		if na, nb := sigs[[2]string{a[0], a[1]}], sigs[[2]string{b[0], b[1]}]; na != nb {
+			return na > nb
+		}
+		return a[1] < b[1]
+	})
+	noteRows := CountRows(lang, "note.", notes)
+	for _, r := range noteRows {
+		if analyze.Anomalies[r[0]] {
+			r[0] += " (!)"
+		}
+	}
+	for _, t := range []struct {
+		title  string
+		header []string
+		rows   [][]string
+	}{
+		{lang.T("report.signatures"), []string{lang.T("col.side"), lang.T("col.signature"), lang.T("report.count")}, sigRows},
+		{lang.T("report.notes"), []string{lang.T("col.note"), lang.T("report.count"), lang.T("col.meaning")}, noteRows},
+	} {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if format == "markdown" {
+			fmt.Fprintf(w, "\n### %s\n\n", t.title)
+			MarkdownTable(w, t.header, t.rows)
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", t.title)
+		tb := New(w, "table")
+		tb.Header(t.header)
+		if err := tb.Bulk(t.rows); err != nil {
+			return err
+		}
+		if err := tb.Render(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

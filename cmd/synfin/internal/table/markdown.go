@@ -1,0 +1,68 @@
+package table
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// CountRows are the rows of a count table (value, count, meaning), in a
+// fixed order with the most common first.
+func CountRows(lang msg.Lang, prefix string, m map[string]int) [][]string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	rows := make([][]string, len(keys))
+	for i, k := range keys {
+		rows[i] = []string{k, itoa(m[k]), lang.T(prefix + k)}
+	}
+	return rows
+}
+
+// MarkdownTable writes a GitHub pipe table; cells are escaped for Markdown.
+func MarkdownTable(w io.Writer, header []string, rows [][]string) {
+	line := func(cells []string) {
+		fmt.Fprint(w, "|")
+		for _, c := range cells {
+			fmt.Fprintf(w, " %s |", tty.MarkdownSafe(c))
+		}
+		fmt.Fprintln(w)
+	}
+	line(header)
+	fmt.Fprint(w, "|")
+	for range header {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, r := range rows {
+		line(r)
+	}
+	fmt.Fprintln(w)
+}
+
+// TranslateHeaders names a view's columns in lang (machine names in
+// English, since CSV headers and --sort keys stay those).
+func TranslateHeaders(lang msg.Lang, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if msg.Has("col." + n) {
+			out[i] = lang.T("col." + n)
+		} else {
+			out[i] = n
+		}
+	}
+	return out
+}
+
+// F3 prints a number with three decimals.
+func F3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }

@@ -1,0 +1,82 @@
+package table
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strings"
+	"synfin/analyze"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// Packet is one packet carrying tcp.analysis flags (--packets).
+type Packet struct {
+	File  string       `json:"file"`
+	Frame int          `json:"frame"`
+	TS    analyze.Time `json:"ts"`
+	Conn  int          `json:"conn"`
+	From  string       `json:"from"` // client or server
+	Flags []string     `json:"flags"`
+}
+
+// WritePackets lists flagged packets (--packets): a table, Markdown, CSV,
+// JSON or JSON Lines; multi adds the file column.
+func WritePackets(w io.Writer, format string, pkts []Packet, multi bool) error {
+	switch format {
+	case "json", "jsonl":
+		if format == "json" {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			if pkts == nil {
+				pkts = []Packet{}
+			}
+			return enc.Encode(pkts)
+		}
+		enc := json.NewEncoder(w)
+		for _, p := range pkts {
+			if err := enc.Encode(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	header := []string{"frame", "time", "conn", "from", "flags"}
+	if multi {
+		header = append([]string{"file"}, header...)
+	}
+	rows := make([][]string, len(pkts))
+	for i, p := range pkts {
+		r := []string{itoa(p.Frame), p.TS.String(), itoa(p.Conn), p.From, strings.Join(p.Flags, ",")}
+		if multi {
+			r = append([]string{p.File}, r...)
+		}
+		rows[i] = r
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(header)
+		for _, r := range rows {
+			if multi {
+				r[0] = tty.CSVSafe(tty.Safe(r[0]))
+			}
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "markdown":
+		MarkdownTable(w, header, rows)
+		return nil
+	}
+	for _, r := range rows {
+		if multi {
+			r[0] = tty.Safe(r[0])
+		}
+	}
+	t := New(w, "table")
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}

@@ -1,0 +1,218 @@
+package table
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"synfin/analyze"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// New returns a tablewriter table in the style of format ("table" or
+// "markdown"), with headers printed as given.
+func New(w io.Writer, format string) *tablewriter.Table {
+	opts := []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	}
+	if format == "markdown" {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	} else {
+		opts = append(opts, tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}))
+	}
+	return tablewriter.NewTable(w, opts...)
+}
+
+// ViewColumns is a view's columns, with the file name first when there
+// are several inputs.
+func ViewColumns(v View, multiFile bool) (cols []Column, header []string) {
+	cols = v.Columns
+	if multiFile {
+		cols = append([]Column{{"file", func(r *analyze.Record) string { return r.File }}}, cols...)
+	}
+	header = make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.Name
+	}
+	return cols, header
+}
+
+// RowOf prints one record through the columns, made safe for format.
+func RowOf(cols []Column, r *analyze.Record, format string) []string {
+	row := make([]string, len(cols))
+	for j, c := range cols {
+		v := c.Value(r)
+		switch {
+		case format == "markdown":
+			v = tty.MarkdownSafe(v)
+		case format == "csv" && textColumns[c.Name]:
+			v = tty.CSVSafe(tty.Safe(v))
+		case format == "table":
+			v = tty.Safe(v)
+		}
+		row[j] = v
+	}
+	return row
+}
+
+// NewStream returns a record writer for JSON Lines (full records) or CSV
+// (the view's columns) that writes each record at once, and its flush.
+// header says whether a CSV header line starts the stream.
+func NewStream(w io.Writer, format string, v View, multiFile, header bool) (func(*analyze.Record), func() error) {
+	var err error
+	if format == "jsonl" {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		var line []byte
+		return func(r *analyze.Record) {
+				line = append(r.AppendJSON(line[:0]), '\n')
+				if _, werr := bw.Write(line); werr != nil && err == nil {
+					err = werr
+				}
+			}, func() error {
+				if ferr := bw.Flush(); err == nil {
+					err = ferr
+				}
+				return err
+			}
+	}
+	cols, names := ViewColumns(v, multiFile)
+	cw := csv.NewWriter(w)
+	if header {
+		_ = cw.Write(names)
+	}
+	return func(r *analyze.Record) { _ = cw.Write(RowOf(cols, r, format)) }, func() error {
+		cw.Flush()
+		return cw.Error()
+	}
+}
+
+// Render prints records through a view's columns. Tables a person
+// reads get their headers in lang; CSV keeps the machine names, which are
+// also the --sort keys.
+// A terminal table wider than fit cells is fitted (fitTable; fit 0: no
+// limit); note says what that did, or is empty.
+func Render(w io.Writer, format string, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
+	cols, names := ViewColumns(v, multiFile)
+	header := names
+	if format != "csv" {
+		header = TranslateHeaders(lang, names)
+	}
+	rows := make([][]string, len(recs))
+	for i := range recs {
+		rows[i] = RowOf(cols, &recs[i], format)
+	}
+	if format == "table" && fit > 0 {
+		keep, dropped, cut := fitTable(v.Name, names, header, rows, fit)
+		if len(dropped) > 0 || cut {
+			note = fitNote(dropped, cut)
+			header, rows = selectColumns(keep, header, rows)
+		}
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(header)
+		_ = cw.WriteAll(rows)
+		return "", cw.Error()
+	case "markdown":
+		fmt.Fprintf(w, "### %s\n\n", v.Title)
+	}
+	t := New(w, format)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return note, err
+	}
+	return note, t.Render()
+}
+
+// WriteRecords prints full records as JSON Lines or one JSON array.
+func WriteRecords(w io.Writer, format string, recs []analyze.Record) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if recs == nil {
+			recs = []analyze.Record{}
+		}
+		return enc.Encode(recs)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var line []byte
+	for i := range recs {
+		line = append(recs[i].AppendJSON(line[:0]), '\n')
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// RenderSummary prints the summary view; each state, handshake status and
+// teardown kind comes with its one-sentence meaning in lang.
+func RenderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang) error {
+	s.Finish()
+	if format == "json" || format == "jsonl" {
+		enc := json.NewEncoder(w)
+		if format == "json" {
+			enc.SetIndent("", "  ")
+		}
+		return enc.Encode(s)
+	}
+	rows := [][]string{{"connections", itoa(s.Connections), ""}}
+	counts := func(prefix, topic string, m map[string]int) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			rows = append(rows, []string{prefix + k, itoa(m[k]), lang.T(topic + "." + k)})
+		}
+	}
+	counts("state ", "state", s.States)
+	counts("handshake ", "handshake", s.Handshakes)
+	counts("teardown ", "teardown", s.Teardowns)
+	rows = append(rows,
+		[]string{"SYN and FIN seen", itoa(s.SynAndFin), ""},
+		[]string{"reset", itoa(s.Reset), ""},
+		[]string{"still open at end", itoa(s.OpenAtEnd), ""},
+		[]string{"begun before capture", itoa(s.BegunBefore), ""},
+	)
+	dist := func(name string, d analyze.Dist) {
+		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Mean), MS(d.Max))
+		if d.Median != nil {
+			v = fmt.Sprintf("n=%d min=%s median=%s p95=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Median), MS(d.P95), MS(d.Mean), MS(d.Max))
+		}
+		rows = append(rows, []string{name, v, ""})
+	}
+	dist("duration ms", s.DurationMS)
+	dist("handshake RTT ms", s.HandshakeRTT)
+	dist("data RTT ms", s.DataRTT)
+	dist("packets per connection", s.Packets)
+	dist("advertised window (max per conn)", s.Window)
+	if format == "csv" {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"metric", "value", "meaning"})
+		_ = cw.WriteAll(rows)
+		return cw.Error()
+	}
+	if format == "markdown" {
+		fmt.Fprintf(w, "### Summary\n\n")
+	}
+	t := New(w, format)
+	t.Header([]string{"metric", "value", "meaning"})
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}

@@ -1,0 +1,96 @@
+package tty
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Cells is the terminal width of s: East Asian wide characters take two.
+func Cells(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// Wide reports whether s holds a character two cells wide (Chinese text).
+func Wide(s string) bool { return Cells(s) != utf8.RuneCountInString(s) }
+
+// Pad right-pads s with spaces to width cells; a string as wide or wider
+// gets one space, so that columns never touch.
+func Pad(s string, width int) string {
+	if w := Cells(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s + " "
+}
+
+// Center centres s in width cells.
+func Center(s string, width int) string {
+	w := Cells(s)
+	if w >= width {
+		return s
+	}
+	left := (width - w) / 2
+	return strings.Repeat(" ", left) + s + strings.Repeat(" ", width-w-left)
+}
+
+// Wrap breaks s at spaces into lines of at most width cells (at least 8);
+// a word longer than that (Chinese has no spaces) is broken between
+// characters.
+func Wrap(s string, width int) []string {
+	width = max(width, 8)
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		for Cells(word) > width {
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			cut, n := 0, 0
+			for i, r := range word {
+				if n+Cells(string(r)) > width {
+					break
+				}
+				n += Cells(string(r))
+				cut = i + utf8.RuneLen(r)
+			}
+			lines = append(lines, word[:cut])
+			word = word[cut:]
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case Cells(cur)+1+Cells(word) <= width:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// CutMiddle shortens s to width cells by replacing its middle with "…",
+// keeping more of the end (a port, the last flags) than of the start.
+func CutMiddle(s string, width int) string {
+	if Cells(s) <= width || width < 3 || !utf8.ValidString(s) {
+		return s
+	}
+	runes := []rune(s)
+	keep := width - 1
+	head := keep / 2
+	tail := keep - head
+	return string(runes[:head]) + "…" + string(runes[len(runes)-tail:])
+}
