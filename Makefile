@@ -43,7 +43,7 @@ golden:
 # the full lab ground truth (scenario 15 included). Writes corpus-report.txt.
 corpus:
 	SYNFIN_CORPUS=$(CORPUS) SYNFIN_CORPUS_REPORT=$(CURDIR)/corpus-report.txt \
-		$(GO) test ./cmd/synfin ./analyze/oracle -run 'Corpus|Lab' -count=1 -v > corpus-test.log 2>&1; \
+		$(GO) test ./analyze/pipeline ./analyze/oracle -run 'Corpus|Lab' -count=1 -v > corpus-test.log 2>&1; \
 	status=$$?; grep -E '^(---|ok|FAIL|PASS)|corpus_test|flags_test' corpus-test.log; exit $$status
 
 # Each native fuzz target in turn (the capture readers in flows/capture,

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"synfin/analyze"
 	"synfin/cmd/synfin/internal/batch"
+	"synfin/cmd/synfin/internal/gcfloor"
 	"synfin/cmd/synfin/internal/inputs"
 	"synfin/cmd/synfin/internal/table"
 	"synfin/cmd/synfin/internal/tty"
@@ -39,13 +40,13 @@ func runBatch(ctx context.Context, tune func(*batch.Config), o *options, formatS
 	// then grow to batchHeap before the first collection. GOGC or
 	// GOMEMLIMIT in the environment still decide.
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		gcTunerPaused.Store(true) // the floor would undo this at the first collection
+		gcfloor.Paused.Store(true) // the floor would undo this at the first collection
 		old := debug.SetGCPercent(-1)
 		oldLimit := debug.SetMemoryLimit(batchHeap)
 		defer func() {
 			debug.SetGCPercent(old)
 			debug.SetMemoryLimit(oldLimit)
-			gcTunerPaused.Store(false)
+			gcfloor.Paused.Store(false)
 		}()
 	}
 	cfg := &batch.Config{Stderr: stderr, Jobs: o.jobs, SummaryOnly: o.batch.summaryOnly, Session: *o.session(stderr, o.filter())}
@@ -189,24 +190,5 @@ func writeBatchRows(w io.Writer, format string, rows []batch.Row) error {
 	for i, r := range rows {
 		cells[i] = []string{tty.Safe(r.File), strconv.Itoa(r.Packets), strconv.Itoa(r.Conns), tty.Safe(r.Problems), table.F3(r.Millis)}
 	}
-	if format == "csv" {
-		cw := csv.NewWriter(w)
-		cw.Write(header)
-		for _, c := range cells {
-			c[0] = tty.CSVSafe(c[0])
-			cw.Write(c)
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	if format == "markdown" {
-		table.MarkdownTable(w, header, cells)
-		return nil
-	}
-	t := table.New(w, "table")
-	t.Header(header)
-	if err := t.Bulk(cells); err != nil {
-		return err
-	}
-	return t.Render()
+	return table.WriteGrid(w, format, header, cells, 0)
 }

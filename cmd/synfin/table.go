@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"synfin/analyze"
@@ -71,7 +70,7 @@ func runTable(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 	case o.format == "json" || o.format == "jsonl":
 		err = table.WriteRecords(out, o.format, recs)
 	case o.view == "demo":
-		note, err = renderDemo(out, o.format, recs, fit)
+		note, err = table.RenderDemo(out, o.format, recs, fit)
 	default:
 		note, err = table.Render(out, o.format, view, recs, multi, lang, fit)
 		if err == nil && o.view == "options" && (o.format == "table" || o.format == "markdown") {
@@ -82,26 +81,4 @@ func runTable(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		tty.Say(stderr, "%s", note)
 	}
 	return exitStatus(stderr, err, damaged)
-}
-
-// renderDemo prints every view of the embedded capture, one after another.
-func renderDemo(w io.Writer, format string, recs []analyze.Record, fit int) (note string, err error) {
-	for _, name := range []string{"conns", "handshakes", "options", "teardowns"} {
-		v := table.Views[name]
-		if format == "table" {
-			fmt.Fprintf(w, "%s\n", v.Title)
-		}
-		n, err := table.Render(w, format, v, recs, false, msg.EN, fit)
-		if err != nil {
-			return note, err
-		}
-		if n != "" {
-			note = "synfin: note: to fit the terminal, some columns are left out or shortened; --wide shows everything"
-		}
-		fmt.Fprintln(w)
-	}
-	if format == "table" {
-		fmt.Fprintf(w, "Summary\n")
-	}
-	return note, table.RenderSummary(w, format, analyze.Summarize(recs), msg.EN)
 }

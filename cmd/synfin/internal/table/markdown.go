@@ -1,6 +1,7 @@
 package table
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -66,3 +67,36 @@ func TranslateHeaders(lang msg.Lang, names []string) []string {
 
 // F3 prints a number with three decimals.
 func F3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+
+// WriteGrid prints rows under header as a terminal table, a Markdown pipe
+// table or CSV. Column text, when 0 or more, holds text from the input (a
+// file name): made terminal-safe, and in CSV neutralised for spreadsheets.
+func WriteGrid(w io.Writer, format string, header []string, rows [][]string, text int) error {
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(header)
+		for _, r := range rows {
+			if text >= 0 {
+				r[text] = tty.CSVSafe(tty.Safe(r[text]))
+			}
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "markdown":
+		MarkdownTable(w, header, rows)
+		return nil
+	}
+	if text >= 0 {
+		for _, r := range rows {
+			r[text] = tty.Safe(r[text])
+		}
+	}
+	t := New(w, "table")
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}

@@ -1,12 +1,10 @@
 package table
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strings"
 	"synfin/analyze"
-	"synfin/cmd/synfin/internal/tty"
 )
 
 // Packet is one packet carrying tcp.analysis flags (--packets).
@@ -52,31 +50,9 @@ func WritePackets(w io.Writer, format string, pkts []Packet, multi bool) error {
 		}
 		rows[i] = r
 	}
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(header)
-		for _, r := range rows {
-			if multi {
-				r[0] = tty.CSVSafe(tty.Safe(r[0]))
-			}
-			_ = cw.Write(r)
-		}
-		cw.Flush()
-		return cw.Error()
-	case "markdown":
-		MarkdownTable(w, header, rows)
-		return nil
+	text := -1
+	if multi {
+		text = 0
 	}
-	for _, r := range rows {
-		if multi {
-			r[0] = tty.Safe(r[0])
-		}
-	}
-	t := New(w, "table")
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	return t.Render()
+	return WriteGrid(w, format, header, rows, text)
 }

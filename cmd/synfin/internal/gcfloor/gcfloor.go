@@ -1,4 +1,7 @@
-package main
+// Package gcfloor is the mechanism behind synfin's collector policy (the
+// numbers are main's): GOGC of the live heap, but no collection below a
+// floor. It imports nothing of synfin.
+package gcfloor
 
 import (
 	"runtime"
@@ -7,7 +10,7 @@ import (
 	"sync/atomic"
 )
 
-// gcFloor runs the collector at percent (GOGC) of the live heap, as
+// Start runs the collector at percent (GOGC) of the live heap, as
 // SetGCPercent does, but lets the heap grow to floor bytes before
 // collecting whatever the live heap is.
 //
@@ -20,16 +23,16 @@ import (
 // How: after each collection (a finalizer on a sentinel object runs then)
 // the live heap is read and GOGC set so that the next goal is
 // max(live×(1+percent/100), floor).
-func gcFloor(percent int, floor uint64) {
+func Start(percent int, floor uint64) {
 	t := &gcTuner{percent: percent, floor: floor, set: -1}
 	t.sample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/globals:bytes"}, {Name: "/gc/scan/stack:bytes"}}
 	t.tune()
 }
 
-// gcTunerPaused, while set, leaves GOGC to whoever set it: a batch
-// collects by a memory limit instead (runBatch), and the tuner, run at
-// the first collection, would otherwise undo that.
-var gcTunerPaused atomic.Bool
+// Paused, while set, leaves GOGC to whoever set it: a batch collects by
+// a memory limit instead, and the tuner, run at the first collection,
+// would otherwise undo that.
+var Paused atomic.Bool
 
 type gcTuner struct {
 	percent int
@@ -45,7 +48,7 @@ type gcSentinel struct{ _ [32]byte }
 
 func (t *gcTuner) tune() {
 	defer runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { t.tune() })
-	if gcTunerPaused.Load() {
+	if Paused.Load() {
 		t.set = -2 // unknown: set again when resumed
 		return
 	}
@@ -86,5 +89,3 @@ func gcPercentFor(percent int, floor, live, roots uint64) int {
 	return max(percent, min(most, int(100*(floor-live)/roots)))
 }
 
-// gcFloorBytes is the heap below which synfin does not collect.
-const gcFloorBytes = 32 << 20

@@ -1,4 +1,4 @@
-package main
+package gcfloor
 
 import (
 	"runtime"
@@ -41,7 +41,7 @@ func TestGCPercentFor(t *testing.T) {
 // has paused it to collect by a memory limit with GOGC off.
 func TestGCTunerPaused(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	gcFloor(50, gcFloorBytes)
+	Start(50, 32<<20)
 	// collected runs collections until the tuner has had its turn (its
 	// finalizer runs after a collection, in its own goroutine).
 	collected := func() int {
@@ -52,12 +52,12 @@ func TestGCTunerPaused(t *testing.T) {
 		p := debug.SetGCPercent(-1)
 		return p
 	}
-	gcTunerPaused.Store(true)
+	Paused.Store(true)
 	debug.SetGCPercent(-1)
 	if p := collected(); p != -1 {
 		t.Errorf("paused, the tuner set GOGC %d over the batch's -1", p)
 	}
-	gcTunerPaused.Store(false)
+	Paused.Store(false)
 	debug.SetGCPercent(-1)
 	if p := collected(); p == -1 {
 		t.Error("resumed, the tuner did not set GOGC after a collection")
