@@ -88,4 +88,3 @@ func gcPercentFor(percent int, floor, live, roots uint64) int {
 	}
 	return max(percent, min(most, int(100*(floor-live)/roots)))
 }
-
