@@ -122,7 +122,7 @@ func Run(ctx context.Context, cfg *Config, files []inputs.File) ([]Row, Totals, 
 			return
 		}
 		if !cfg.SummaryOnly {
-			werr = w.write(r.out)
+			werr = w.write(r.out, r.rows)
 		}
 		r.release()
 		if werr != nil {
@@ -225,30 +225,30 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 		}
 	}
 	out := newSpill(&ses.held)
+	var held *rows
 	var conns int
-	var emit func(*analyze.Record)
+	var write func(*analyze.Record)
 	flush := func() error { return nil }
 	switch {
 	case cfg.SummaryOnly:
-		emit = func(*analyze.Record) { conns++ }
+		write = func(*analyze.Record) {}
 	case cfg.Format == CSV:
-		var write func(*analyze.Record)
 		write, flush = cfg.CSV(out)
-		emit = func(r *analyze.Record) { conns++; write(r) }
-	default: // jsonl, and parquet, which the writer decodes again
-		var write func(*analyze.Record)
+	case cfg.Format == Parquet:
+		held = &rows{all: &ses.held}
+		write, flush = held.add, held.finish
+	default:
 		write, flush = JSONLines(out)
-		emit = func(r *analyze.Record) { conns++; write(r) }
 	}
-	res := ses.analyzeOne(u.in, emit)
+	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) })
 	ferr := flush()
-	r := result{res: res, conns: conns, packets: res.st.Segments, out: out, elapsed: time.Since(start)}
+	r := result{res: res, conns: conns, packets: res.st.Segments, out: out, rows: held, elapsed: time.Since(start)}
 	if err := ferr; err != nil {
 		// The records could not be held (a full disk under the spill
 		// file): the capture counts as unread, so a resume reads it again.
 		r.res = fileResult{err: fmt.Errorf("%s: keeping its records: %w", u.in.Name, err)}
-		out.close()
-		r.out, r.conns = newSpill(&ses.held), 0 // none of its records are written
+		r.release()
+		r.out, r.rows, r.conns = newSpill(&ses.held), nil, 0 // none of its records are written
 	}
 	return r
 }

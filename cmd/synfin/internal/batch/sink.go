@@ -3,7 +3,6 @@ package batch
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"sync"
 
@@ -52,12 +51,17 @@ type sink struct {
 	header bool // a CSV header is still due
 }
 
+// outputRows is the most rows of the output's row group: the writer holds
+// a row group in memory until it is full, so without a limit a capture of
+// millions of connections would be held whole.
+const outputRows = 1 << 13
+
 func newSink(cfg *Config) *sink {
 	s := &sink{cfg: cfg, bw: bufio.NewWriterSize(cfg.Out, 256<<10)}
 	switch {
 	case cfg.SummaryOnly:
 	case cfg.Format == Parquet:
-		s.pq = parquet.NewGenericWriter[analyze.Record](s.bw, parquet.Compression(&parquet.Zstd))
+		s.pq = parquet.NewGenericWriter[analyze.Record](s.bw, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(outputRows))
 	case cfg.Format == CSV:
 		s.header = !cfg.AppendTo
 	}
@@ -66,7 +70,10 @@ func newSink(cfg *Config) *sink {
 
 // write copies one capture's records out and flushes them, so that the
 // manifest never names a capture whose records are not in the output.
-func (s *sink) write(out *spill) (err error) {
+func (s *sink) write(out *spill, held *rows) error {
+	if s.pq != nil {
+		return s.writeRows(held)
+	}
 	r, err := out.reader()
 	if err != nil {
 		return err
@@ -77,54 +84,32 @@ func (s *sink) write(out *spill) (err error) {
 		cw.Flush()
 		s.header = false
 	}
-	if s.pq == nil {
-		if _, err := io.Copy(s.bw, r); err != nil {
-			return err
-		}
-		// With a manifest the capture's records reach the file before the
-		// manifest names it; without one, the buffer fills and goes out
-		// as it will (a write per capture held the writer back).
-		if s.cfg.Manifest != nil {
-			return s.bw.Flush()
-		}
+	if _, err := io.Copy(s.bw, r); err != nil {
+		return err
+	}
+	// With a manifest the capture's records reach the file before the
+	// manifest names it; without one, the buffer fills and goes out as it
+	// will (a write per capture held the writer back).
+	if s.cfg.Manifest != nil {
+		return s.bw.Flush()
+	}
+	return nil
+}
+
+// writeRows writes one capture's rows to the Parquet output; with a
+// manifest, they go out as a row group before the manifest names the
+// capture.
+func (s *sink) writeRows(held *rows) error {
+	if held == nil { // --summary-only, or a capture whose rows could not be held
 		return nil
 	}
-	defer func() {
-		// With a manifest, each capture's rows are written out as a row
-		// group before the manifest names the capture.
-		if s.cfg.Manifest != nil && err == nil {
-			if err = s.pq.Flush(); err == nil {
-				err = s.bw.Flush()
-			}
-		}
-	}()
-	// Parquet: decode the JSON lines back into records, a batch at a time.
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	recs := make([]analyze.Record, 0, 1024)
-	flush := func() error {
-		if len(recs) == 0 {
-			return nil
-		}
-		_, err := s.pq.Write(recs)
-		recs = recs[:0]
+	if err := held.writeTo(s.pq); err != nil || s.cfg.Manifest == nil {
 		return err
 	}
-	for sc.Scan() {
-		var rec analyze.Record
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return err
-		}
-		if recs = append(recs, rec); len(recs) == cap(recs) {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
+	if err := s.pq.Flush(); err != nil {
 		return err
 	}
-	return flush()
+	return s.bw.Flush()
 }
 
 // close finishes the output: a Parquet file gets its footer, so that even

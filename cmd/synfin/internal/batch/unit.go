@@ -36,6 +36,7 @@ type result struct {
 	conns   int
 	packets int
 	out     *spill                // its records, encoded
+	rows    *rows                 // or held for Parquet
 	recs    []analyze.Record      // or the records themselves (a sorted view)
 	items   []analyze.SummaryItem // or what the summary counts of them
 	elapsed time.Duration
@@ -48,6 +49,9 @@ type result struct {
 func (r *result) release() {
 	if r.out != nil {
 		r.out.close()
+	}
+	if r.rows != nil {
+		r.rows.close()
 	}
 }
 

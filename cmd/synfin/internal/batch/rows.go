@@ -1,0 +1,119 @@
+package batch
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/parquet-go/parquet-go"
+
+	"synfin/analyze"
+)
+
+// rows holds a capture's records for a Parquet batch until their turn, as
+// records: in memory while the capture's and all captures' estimates stay
+// under spillAt and spillBudget (the bounds the encoded output of JSON
+// Lines and CSV keeps), and past them as a Parquet fragment in an unlinked
+// temporary file, written from the records, whose rows the sink copies.
+// Small captures, nearly all, so never pay for a Parquet file of their own.
+type rows struct {
+	all  *holding
+	recs []analyze.Record
+	held int64 // the estimate for recs
+	file *os.File
+	frag *parquet.GenericWriter[analyze.Record]
+	err  error
+}
+
+// fragmentRows is the most rows a fragment buffers before it writes them
+// out as a row group: its memory, not the capture's size, is the bound.
+const fragmentRows = 8192
+
+// recordCost estimates what a held record takes: the struct and its
+// strings and options.
+const recordCost = 2 << 10
+
+func (h *rows) add(r *analyze.Record) {
+	if h.err != nil {
+		return
+	}
+	if h.frag == nil && (h.held+recordCost > spillAt || h.all.n.Load()+recordCost > spillBudget) {
+		h.toFile()
+	}
+	if h.frag != nil {
+		one := [1]analyze.Record{*r}
+		_, h.err = h.frag.Write(one[:])
+		return
+	}
+	h.recs = append(h.recs, r.Clone())
+	h.held += recordCost
+	h.all.n.Add(recordCost)
+}
+
+// toFile moves the records held so far into a fragment file; if no file
+// can be made, they stay in memory.
+func (h *rows) toFile() {
+	f, err := os.CreateTemp("", "synfin-batch-*.parquet")
+	if err != nil {
+		return
+	}
+	os.Remove(f.Name())
+	h.file = f
+	h.frag = parquet.NewGenericWriter[analyze.Record](f, parquet.Compression(&parquet.Uncompressed), parquet.MaxRowsPerRowGroup(fragmentRows))
+	if len(h.recs) > 0 {
+		_, h.err = h.frag.Write(h.recs)
+	}
+	h.free()
+}
+
+// finish ends the fragment, if there is one.
+func (h *rows) finish() error {
+	if h.frag != nil && h.err == nil {
+		h.err = h.frag.Close()
+	}
+	return h.err
+}
+
+// writeTo writes the rows to w in batches, as they came.
+func (h *rows) writeTo(w *parquet.GenericWriter[analyze.Record]) error {
+	for recs := h.recs; len(recs) > 0; {
+		n := min(len(recs), 1024)
+		if _, err := w.Write(recs[:n]); err != nil {
+			return err
+		}
+		recs = recs[n:]
+	}
+	if h.file == nil {
+		return nil
+	}
+	fi, err := h.file.Stat()
+	if err != nil {
+		return err
+	}
+	pf, err := parquet.OpenFile(h.file, fi.Size())
+	if err != nil {
+		return fmt.Errorf("reading a capture's held rows: %w", err)
+	}
+	for _, rg := range pf.RowGroups() {
+		rr := rg.Rows()
+		_, err := parquet.CopyRows(w, rr)
+		rr.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *rows) free() {
+	h.all.n.Add(-h.held)
+	h.recs, h.held = nil, 0
+}
+
+// close frees what the rows hold, written or not.
+func (h *rows) close() {
+	h.free()
+	if h.file != nil {
+		h.file.Close()
+		h.file = nil
+	}
+}
