@@ -60,27 +60,27 @@ func runBatch(ctx context.Context, tune func(*batch.Config), o *options, formatS
 	if !formatSet {
 		switch strings.ToLower(filepath.Ext(o.output)) {
 		case ".csv":
-			format = "csv"
+			format = table.CSV
 		case ".parquet":
-			format = "parquet"
+			format = table.Parquet
 		default:
-			format = "jsonl"
+			format = table.JSONL
 		}
 	}
 	switch format {
-	case "jsonl":
+	case table.JSONL:
 		cfg.Format = batch.JSONL
-	case "csv":
+	case table.CSV:
 		cfg.Format = batch.CSV
 		cols, header := table.ViewColumns(table.Views["conns"], true)
 		cfg.CSVHeader = header
 		cfg.CSV = func(w io.Writer) (func(*analyze.Record), func() error) {
 			cw := csv.NewWriter(w)
-			return func(r *analyze.Record) { _ = cw.Write(table.RowOf(cols, r, "csv")) }, func() error { cw.Flush(); return cw.Error() }
+			return func(r *analyze.Record) { _ = cw.Write(table.RowOf(cols, r, table.CSV)) }, func() error { cw.Flush(); return cw.Error() }
 		}
-	case "parquet":
+	case table.Parquet:
 		cfg.Format = batch.Parquet
-	case "table", "markdown", "json":
+	case table.Text, table.Markdown, table.JSON:
 		if !o.batch.summaryOnly {
 			return usageError(stderr, fmt.Sprintf("batch writes records as jsonl, csv or parquet, not %s (--summary-only prints a table)", format))
 		}
@@ -174,9 +174,9 @@ func runBatch(ctx context.Context, tune func(*batch.Config), o *options, formatS
 }
 
 // writeBatchRows prints the per-capture summary (--summary-only).
-func writeBatchRows(w io.Writer, format string, rows []batch.Row) error {
+func writeBatchRows(w io.Writer, format table.Format, rows []batch.Row) error {
 	switch format {
-	case "json", "jsonl":
+	case table.JSON, table.JSONL:
 		enc := json.NewEncoder(w)
 		for _, r := range rows {
 			if err := enc.Encode(r); err != nil {

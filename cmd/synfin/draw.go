@@ -15,6 +15,7 @@ import (
 	"synfin/cmd/synfin/internal/inputs"
 	"synfin/cmd/synfin/internal/msg"
 	"synfin/cmd/synfin/internal/report"
+	"synfin/cmd/synfin/internal/table"
 	"synfin/cmd/synfin/internal/tty"
 )
 
@@ -38,10 +39,10 @@ func follow(rec *ladder.Recorder) func(string) pipeline.TraceFunc {
 func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
 	explain := o.view == "explain"
 	switch {
-	case explain && (o.format == "table" || o.format == "markdown"):
+	case explain && (o.format == table.Text || o.format == table.Markdown):
 	case explain:
 		return usageError(stderr, fmt.Sprintf("the explain view writes --format table or markdown, not %s", o.format))
-	case o.format == "table", o.format == "markdown", o.format == "svg", o.format == "html":
+	case o.format == table.Text, o.format == table.Markdown, o.format == table.SVG, o.format == table.HTML:
 	default:
 		return usageError(stderr, fmt.Sprintf("the ladder view draws: --format table, markdown, svg or html, not %s", o.format))
 	}
@@ -68,8 +69,8 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 		return exitNothing
 	}
 	st := o.draw.style(lang)
-	st.Colour = o.format == "table" && !explain && tty.ColourWanted(out)
-	if o.format == "table" && !explain && !o.wide {
+	st.Colour = o.format == table.Text && !explain && tty.ColourWanted(out)
+	if o.format == table.Text && !explain && !o.wide {
 		st.Width = tty.Width(out)
 	}
 	code := exitOK
@@ -86,22 +87,22 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 		}
 		found = append(found, l)
 	}
-	if o.format == "html" {
+	if o.format == table.HTML {
 		fmt.Fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n<body>\n", lang.Code(), html.EscapeString(ins[0].Name))
 	}
 	for i, l := range found {
 		r := records[l.Conn]
-		if i > 0 && (explain || o.format == "table") {
+		if i > 0 && (explain || o.format == table.Text) {
 			fmt.Fprintln(out)
 		}
 		switch {
-		case explain && o.format == "markdown":
+		case explain && o.format == table.Markdown:
 			draw.Explain(out, l, r, lang, draw.Markdown)
 		case explain:
 			draw.Explain(out, l, r, lang, draw.PlainText)
-		case o.format == "table":
+		case o.format == table.Text:
 			draw.Text(out, l, r, st)
-		case o.format == "markdown":
+		case o.format == table.Markdown:
 			fmt.Fprintf(out, "### %s\n\n```text\n", tty.MarkdownSafe(lang.F("ladder.title", l.Conn, l.Client, l.Server)))
 			draw.Text(out, l, r, st)
 			fmt.Fprint(out, "```\n\n")
@@ -109,7 +110,7 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 			draw.SVG(out, l, r, st)
 		}
 	}
-	if o.format == "html" {
+	if o.format == table.HTML {
 		fmt.Fprint(out, "</body>\n</html>\n")
 	}
 	return code
@@ -122,9 +123,9 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 func runReport(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
 	format := o.format
 	switch format {
-	case "table":
-		format = "markdown" // a report is a document; on a terminal Markdown reads well
-	case "markdown", "html":
+	case table.Text:
+		format = table.Markdown // a report is a document; on a terminal Markdown reads well
+	case table.Markdown, table.HTML:
 	default:
 		return usageError(stderr, fmt.Sprintf("the report view writes --format markdown or html, not %s", o.format))
 	}
@@ -177,7 +178,7 @@ func runReport(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 	// bufio keeps the first write error: the writers print many small
 	// pieces and are checked once, at the end.
 	bw := bufio.NewWriter(out)
-	if format == "html" {
+	if format == table.HTML {
 		err = report.HTML(bw, d)
 	} else {
 		err = report.Markdown(bw, d)

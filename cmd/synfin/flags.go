@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"synfin/cmd/synfin/internal/lab"
+	"synfin/cmd/synfin/internal/table"
 	"synfin/flows"
 )
 
@@ -22,7 +23,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
-	fs.StringVarP(&o.format, "format", "f", "table", "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
+	fs.StringVarP((*string)(&o.format), "format", "f", string(table.Text), "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
 	fs.StringVarP(&o.output, "output", "o", "", "write output to `FILE` instead of standard output")
 	fs.StringSliceVar(&o.hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
 	fs.IntSliceVar(&o.ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")

@@ -10,6 +10,7 @@ import (
 	"synfin/cmd/synfin/internal/draw"
 	"synfin/cmd/synfin/internal/lab"
 	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
 	"synfin/cmd/synfin/internal/tty"
 )
 
@@ -58,7 +59,7 @@ func runLab(o *options, lang msg.Lang, out, stderr io.Writer) int {
 		tty.Say(stderr, "synfin: error: lab: %v", err)
 		return exitNothing
 	}
-	markdown := o.format == "markdown"
+	markdown := o.format == table.Markdown
 	t0 := res.Calls[0].At
 	if markdown {
 		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))

@@ -18,7 +18,7 @@ import (
 // --host keep the packets of the connections they select.
 func runPackets(o *options, ins []inputs.Input, out, stderr io.Writer) int {
 	switch o.format {
-	case "table", "markdown", "csv", "json", "jsonl":
+	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
 	default:
 		return usageError(stderr, fmt.Sprintf("--packets writes table, markdown, csv, json or jsonl, not %s", o.format))
 	}

@@ -39,7 +39,7 @@ const (
 // options are the parsed command-line flags.
 type options struct {
 	view        string
-	format      string
+	format      table.Format
 	output      string
 	hosts       []string
 	ports       []int
@@ -114,8 +114,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	drawing := o.view == "ladder" || o.view == "report"
 	switch o.format {
-	case "table", "markdown", "csv", "json", "jsonl":
-	case "html", "svg":
+	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
+	case table.HTML, table.SVG:
 		if !drawing {
 			return usageError(stderr, fmt.Sprintf("--format %s is for the report and ladder views", o.format))
 		}

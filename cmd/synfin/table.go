@@ -26,11 +26,11 @@ func runTable(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 	ses := o.session(stderr, o.filter())
 	ses.Out = out
 	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()) }
-	streaming := (o.format == "jsonl" || o.format == "csv") && view.Columns != nil && o.sortBy == "conn" && o.limit == 0
+	streaming := (o.format == table.JSONL || o.format == table.CSV) && view.Columns != nil && o.sortBy == "conn" && o.limit == 0
 	if streaming {
 		ses.Keep, ses.Flush = table.NewStream(out, o.format, view, multi, true)
 		ses.Hold = func(w io.Writer) (func(*analyze.Record), func() error) {
-			if o.format == "jsonl" {
+			if o.format == table.JSONL {
 				return batch.JSONLines(w)
 			}
 			return table.NewStream(w, o.format, view, multi, false)
@@ -56,7 +56,7 @@ func runTable(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		recs = recs[:o.limit]
 	}
 	fit := 0 // terminal width to fit tables into; 0 for files, pipes and --wide
-	if o.format == "table" && !o.wide {
+	if o.format == table.Text && !o.wide {
 		fit = tty.Width(out)
 	}
 	var note string
@@ -67,13 +67,13 @@ func runTable(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		err = table.RenderSummary(out, o.format, summary, lang)
 	case o.view == "isn":
 		err = table.RenderISN(out, o.format, lang, recs)
-	case o.format == "json" || o.format == "jsonl":
+	case o.format == table.JSON || o.format == table.JSONL:
 		err = table.WriteRecords(out, o.format, recs)
 	case o.view == "demo":
 		note, err = table.RenderDemo(out, o.format, recs, fit)
 	default:
 		note, err = table.Render(out, o.format, view, recs, multi, lang, fit)
-		if err == nil && o.view == "options" && (o.format == "table" || o.format == "markdown") {
+		if err == nil && o.view == "options" && (o.format == table.Text || o.format == table.Markdown) {
 			err = table.RenderOptionCounts(out, o.format, lang, recs)
 		}
 	}

@@ -80,7 +80,7 @@ svg { max-width: 100%%; height: auto; }
 		cols, names := table.ViewColumns(table.Views[sec.view], len(d.Files) > 1)
 		rows := make([][]string, len(shown))
 		for i := range shown {
-			rows[i] = table.RowOf(cols, &shown[i], "table")
+			rows[i] = table.RowOf(cols, &shown[i], table.Text)
 		}
 		htmlTable(w, table.TranslateHeaders(lang, names), rows)
 		if more := len(d.Recs) - len(shown); more > 0 {

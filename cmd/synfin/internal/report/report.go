@@ -91,7 +91,7 @@ func Markdown(w io.Writer, d *Data) error {
 		cols, names := table.ViewColumns(table.Views[sec.view], len(d.Files) > 1)
 		rows := make([][]string, len(shown))
 		for i := range shown {
-			rows[i] = table.RowOf(cols, &shown[i], "")
+			rows[i] = table.RowOf(cols, &shown[i], table.Raw)
 		}
 		table.MarkdownTable(w, table.TranslateHeaders(lang, names), rows)
 		if more := len(d.Recs) - len(shown); more > 0 {

@@ -8,10 +8,10 @@ import (
 )
 
 // RenderDemo prints every view of the embedded capture, one after another.
-func RenderDemo(w io.Writer, format string, recs []analyze.Record, fit int) (note string, err error) {
+func RenderDemo(w io.Writer, format Format, recs []analyze.Record, fit int) (note string, err error) {
 	for _, name := range []string{"conns", "handshakes", "options", "teardowns"} {
 		v := Views[name]
-		if format == "table" {
+		if format == Text {
 			fmt.Fprintf(w, "%s\n", v.Title)
 		}
 		n, err := Render(w, format, v, recs, false, msg.EN, fit)
@@ -23,7 +23,7 @@ func RenderDemo(w io.Writer, format string, recs []analyze.Record, fit int) (not
 		}
 		fmt.Fprintln(w)
 	}
-	if format == "table" {
+	if format == Text {
 		fmt.Fprintf(w, "Summary\n")
 	}
 	return note, RenderSummary(w, format, analyze.Summarize(recs), msg.EN)

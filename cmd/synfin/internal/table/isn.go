@@ -17,14 +17,14 @@ import (
 // RenderISN prints the isn view: one row per ISN generator judged (each
 // host as client and as server, each server port, each reused 4-tuple),
 // then the SYNs sent again with a new ISN.
-func RenderISN(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record) error {
 	rep := isn.Analyze(recs)
 	switch format {
-	case "json":
+	case JSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
-	case "jsonl":
+	case JSONL:
 		enc := json.NewEncoder(w)
 		for _, g := range rep.Groups {
 			if err := enc.Encode(g); err != nil {
@@ -39,7 +39,7 @@ func RenderISN(w io.Writer, format string, lang msg.Lang, recs []analyze.Record)
 		rows = append(rows, []string{g.Role, lang.T("isn.scope." + g.Scope), g.Key, itoa(len(g.Samples)), g.Verdict, isnMeaning(lang, g)})
 	}
 	switch format {
-	case "csv":
+	case CSV:
 		cw := csv.NewWriter(w)
 		_ = cw.Write(names)
 		for _, r := range rows {
@@ -48,7 +48,7 @@ func RenderISN(w io.Writer, format string, lang msg.Lang, recs []analyze.Record)
 		}
 		cw.Flush()
 		return cw.Error()
-	case "markdown":
+	case Markdown:
 		fmt.Fprintf(w, "### ISN\n\n")
 		MarkdownTable(w, TranslateHeaders(lang, names), rows)
 	default:
@@ -102,7 +102,7 @@ func groupDigits(n int64) string {
 
 // RenderOptionCounts prints, under the options view, how often each
 // signature and each option note occurs in the capture.
-func RenderOptionCounts(w io.Writer, format string, lang msg.Lang, recs []analyze.Record) error {
+func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record) error {
 	sigs := map[[2]string]int{}
 	notes := map[string]int{}
 	for i := range recs {
@@ -149,13 +149,13 @@ func RenderOptionCounts(w io.Writer, format string, lang msg.Lang, recs []analyz
 		if len(t.rows) == 0 {
 			continue
 		}
-		if format == "markdown" {
+		if format == Markdown {
 			fmt.Fprintf(w, "\n### %s\n\n", t.title)
 			MarkdownTable(w, t.header, t.rows)
 			continue
 		}
 		fmt.Fprintf(w, "\n%s\n", t.title)
-		tb := New(w, "table")
+		tb := New(w, Text)
 		tb.Header(t.header)
 		if err := tb.Bulk(t.rows); err != nil {
 			return err

@@ -71,9 +71,9 @@ func F3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 // WriteGrid prints rows under header as a terminal table, a Markdown pipe
 // table or CSV. Column text, when 0 or more, holds text from the input (a
 // file name): made terminal-safe, and in CSV neutralised for spreadsheets.
-func WriteGrid(w io.Writer, format string, header []string, rows [][]string, text int) error {
+func WriteGrid(w io.Writer, format Format, header []string, rows [][]string, text int) error {
 	switch format {
-	case "csv":
+	case CSV:
 		cw := csv.NewWriter(w)
 		_ = cw.Write(header)
 		for _, r := range rows {
@@ -84,7 +84,7 @@ func WriteGrid(w io.Writer, format string, header []string, rows [][]string, tex
 		}
 		cw.Flush()
 		return cw.Error()
-	case "markdown":
+	case Markdown:
 		MarkdownTable(w, header, rows)
 		return nil
 	}
@@ -93,7 +93,7 @@ func WriteGrid(w io.Writer, format string, header []string, rows [][]string, tex
 			r[text] = tty.Safe(r[text])
 		}
 	}
-	t := New(w, "table")
+	t := New(w, Text)
 	t.Header(header)
 	if err := t.Bulk(rows); err != nil {
 		return err

@@ -19,10 +19,10 @@ type Packet struct {
 
 // WritePackets lists flagged packets (--packets): a table, Markdown, CSV,
 // JSON or JSON Lines; multi adds the file column.
-func WritePackets(w io.Writer, format string, pkts []Packet, multi bool) error {
+func WritePackets(w io.Writer, format Format, pkts []Packet, multi bool) error {
 	switch format {
-	case "json", "jsonl":
-		if format == "json" {
+	case JSON, JSONL:
+		if format == JSON {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			if pkts == nil {

@@ -17,16 +17,16 @@ import (
 	"synfin/cmd/synfin/internal/tty"
 )
 
-// New returns a tablewriter table in the style of format ("table" or
-// "markdown"), with headers printed as given.
-func New(w io.Writer, format string) *tablewriter.Table {
+// New returns a tablewriter table in the style of format (Text or
+// Markdown), with headers printed as given.
+func New(w io.Writer, format Format) *tablewriter.Table {
 	opts := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 	}
-	if format == "markdown" {
+	if format == Markdown {
 		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
 	} else {
 		opts = append(opts, tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}))
@@ -49,16 +49,16 @@ func ViewColumns(v View, multiFile bool) (cols []Column, header []string) {
 }
 
 // RowOf prints one record through the columns, made safe for format.
-func RowOf(cols []Column, r *analyze.Record, format string) []string {
+func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 	row := make([]string, len(cols))
 	for j, c := range cols {
 		v := c.Value(r)
 		switch {
-		case format == "markdown":
+		case format == Markdown:
 			v = tty.MarkdownSafe(v)
-		case format == "csv" && textColumns[c.Name]:
+		case format == CSV && textColumns[c.Name]:
 			v = tty.CSVSafe(tty.Safe(v))
-		case format == "table":
+		case format == Text:
 			v = tty.Safe(v)
 		}
 		row[j] = v
@@ -69,9 +69,9 @@ func RowOf(cols []Column, r *analyze.Record, format string) []string {
 // NewStream returns a record writer for JSON Lines (full records) or CSV
 // (the view's columns) that writes each record at once, and its flush.
 // header says whether a CSV header line starts the stream.
-func NewStream(w io.Writer, format string, v View, multiFile, header bool) (func(*analyze.Record), func() error) {
+func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func(*analyze.Record), func() error) {
 	var err error
-	if format == "jsonl" {
+	if format == JSONL {
 		bw := bufio.NewWriterSize(w, 64<<10)
 		var line []byte
 		return func(r *analyze.Record) {
@@ -102,17 +102,17 @@ func NewStream(w io.Writer, format string, v View, multiFile, header bool) (func
 // also the --sort keys.
 // A terminal table wider than fit cells is fitted (fitTable; fit 0: no
 // limit); note says what that did, or is empty.
-func Render(w io.Writer, format string, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
+func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
 	cols, names := ViewColumns(v, multiFile)
 	header := names
-	if format != "csv" {
+	if format != CSV {
 		header = TranslateHeaders(lang, names)
 	}
 	rows := make([][]string, len(recs))
 	for i := range recs {
 		rows[i] = RowOf(cols, &recs[i], format)
 	}
-	if format == "table" && fit > 0 {
+	if format == Text && fit > 0 {
 		keep, dropped, cut := fitTable(v.Name, names, header, rows, fit)
 		if len(dropped) > 0 || cut {
 			note = fitNote(dropped, cut)
@@ -120,12 +120,12 @@ func Render(w io.Writer, format string, v View, recs []analyze.Record, multiFile
 		}
 	}
 	switch format {
-	case "csv":
+	case CSV:
 		cw := csv.NewWriter(w)
 		_ = cw.Write(header)
 		_ = cw.WriteAll(rows)
 		return "", cw.Error()
-	case "markdown":
+	case Markdown:
 		fmt.Fprintf(w, "### %s\n\n", v.Title)
 	}
 	t := New(w, format)
@@ -137,8 +137,8 @@ func Render(w io.Writer, format string, v View, recs []analyze.Record, multiFile
 }
 
 // WriteRecords prints full records as JSON Lines or one JSON array.
-func WriteRecords(w io.Writer, format string, recs []analyze.Record) error {
-	if format == "json" {
+func WriteRecords(w io.Writer, format Format, recs []analyze.Record) error {
+	if format == JSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if recs == nil {
@@ -159,11 +159,11 @@ func WriteRecords(w io.Writer, format string, recs []analyze.Record) error {
 
 // RenderSummary prints the summary view; each state, handshake status and
 // teardown kind comes with its one-sentence meaning in lang.
-func RenderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang) error {
+func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang) error {
 	s.Finish()
-	if format == "json" || format == "jsonl" {
+	if format == JSON || format == JSONL {
 		enc := json.NewEncoder(w)
-		if format == "json" {
+		if format == JSON {
 			enc.SetIndent("", "  ")
 		}
 		return enc.Encode(s)
@@ -200,13 +200,13 @@ func RenderSummary(w io.Writer, format string, s analyze.Summary, lang msg.Lang)
 	dist("data RTT ms", s.DataRTT)
 	dist("packets per connection", s.Packets)
 	dist("advertised window (max per conn)", s.Window)
-	if format == "csv" {
+	if format == CSV {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"metric", "value", "meaning"})
 		_ = cw.WriteAll(rows)
 		return cw.Error()
 	}
-	if format == "markdown" {
+	if format == Markdown {
 		fmt.Fprintf(w, "### Summary\n\n")
 	}
 	t := New(w, format)
