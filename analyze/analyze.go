@@ -74,8 +74,9 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	}
 }
 
-// quantileUs is the nearest-rank quantile of sorted samples.
-func quantileUs(sorted []uint32, q float64) uint32 {
+// Quantile is the nearest-rank quantile q (0 to 1) of sorted values, which
+// must not be empty.
+func Quantile[T any](sorted []T, q float64) T {
 	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
@@ -135,8 +136,8 @@ func stats(c *flows.Conn, point *CapturePoint, a *arena, t *texts) Stats {
 		}
 		if len(kept) > 0 {
 			slices.Sort(kept)
-			st.RTTMedianMS = a.float(float64(quantileUs(kept, 0.5)) / 1e3)
-			st.RTTP95MS = a.float(float64(quantileUs(kept, 0.95)) / 1e3)
+			st.RTTMedianMS = a.float(float64(Quantile(kept, 0.5)) / 1e3)
+			st.RTTP95MS = a.float(float64(Quantile(kept, 0.95)) / 1e3)
 			st.RTTSamplesUs = kept
 		}
 	}

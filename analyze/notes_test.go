@@ -123,7 +123,7 @@ func TestSummaryPoolsRTT(t *testing.T) {
 	if want := sum / float64(d.N); *d.Mean < want-1e-9 || *d.Mean > want+1e-9 {
 		t.Errorf("mean %v, pooled %v", *d.Mean, want)
 	}
-	if *d.Median != float64(quantileUs(all, 0.5))/1e3 || *d.P95 != float64(quantileUs(all, 0.95))/1e3 {
+	if *d.Median != float64(Quantile(all, 0.5))/1e3 || *d.P95 != float64(Quantile(all, 0.95))/1e3 {
 		t.Errorf("median %v p95 %v", *d.Median, *d.P95)
 	}
 }

@@ -1,6 +1,9 @@
 package analyze
 
-import "slices"
+import (
+	"slices"
+	"synfin/flows"
+)
 
 // Dist is the count, minimum, mean and maximum of a set of values; all are
 // null (nil) when the set is empty.
@@ -27,7 +30,7 @@ func (d *Dist) pooled(samples []uint32) {
 		d.seen++
 		if len(d.pool) < maxPooled {
 			d.pool = append(d.pool, v)
-		} else if j := int((uint64(d.seen) * 0x9E3779B97F4A7C15 >> 33) % uint64(d.seen)); j < maxPooled {
+		} else if j := flows.ReservoirSlot(uint64(d.seen)); j < maxPooled {
 			d.pool[j] = v
 		}
 	}
@@ -40,7 +43,7 @@ func (d *Dist) finish() {
 	}
 	s := slices.Clone(d.pool)
 	slices.Sort(s)
-	d.Median, d.P95 = ptr(float64(quantileUs(s, 0.5))/1e3), ptr(float64(quantileUs(s, 0.95))/1e3)
+	d.Median, d.P95 = ptr(float64(Quantile(s, 0.5))/1e3), ptr(float64(Quantile(s, 0.95))/1e3)
 }
 
 // Finish computes what needs every record first (the data-phase RTT's

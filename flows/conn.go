@@ -202,14 +202,50 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 		c.SACKBlocks = true
 	}
 	c.Zeek.update(c, seg, d)
+	c.observeHandshake(seg, d, s)
 
-	// Handshake facts.
+	seglen := uint32(seg.PayloadLen)
+	if f&FlagSYN != 0 {
+		seglen++
+	}
+	if f&FlagFIN != 0 {
+		seglen++
+	}
+	an := c.analyze(seg, s, o, seglen)
+	if f&FlagRST == 0 {
+		class = c.observeSequence(seg, s, o, seglen)
+	}
+	if f&FlagACK != 0 {
+		c.observeAck(seg, d, s, o)
+	}
+	// Windows and zero-window advertisements (Wireshark's rule: a zero
+	// window on a segment without SYN, FIN or RST).
+	if f&FlagRST == 0 {
+		s.observeWindow(seg.Window, c.windowShiftOf(f, d))
+		if seg.Window == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0 {
+			s.ZeroWindow++
+		}
+	}
+	c.observeTeardown(seg, d, s, o)
+	c.Last = an
+	for i := range NumAnalysis {
+		if an&(1<<i) != 0 {
+			c.Flagged[i]++
+		}
+	}
+	return class
+}
+
+// observeHandshake records the handshake facts: Wireshark's iRTT, the SYN
+// and SYN-ACK, the ACK that completes them, and a refusal.
+func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream) {
+	f := seg.Flags
 	switch {
 	case f&(FlagSYN|FlagACK) == FlagSYN:
 		c.HS.mruSYN, c.HS.hasMRUSYN = seg.TS, true
 	case f&(FlagSYN|FlagACK) == FlagACK && c.HS.hasMRUSYN && !c.HS.HasIRTT:
-		if d := seg.TS - c.HS.mruSYN; d != 0 {
-			c.HS.IRTT, c.HS.HasIRTT = d, true
+		if dt := seg.TS - c.HS.mruSYN; dt != 0 {
+			c.HS.IRTT, c.HS.HasIRTT = dt, true
 		}
 	}
 	if f&FlagSYN != 0 {
@@ -225,89 +261,86 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	if f&FlagRST != 0 && d == DirServer && c.HS.HasSYN && !c.HS.HasSYNACK && !c.HS.Rejected {
 		c.HS.Rejected, c.HS.RejectTS = true, seg.TS
 	}
+}
 
-	// Sequence space, retransmissions and reordering.
-	seglen := uint32(seg.PayloadLen)
-	if f&FlagSYN != 0 {
-		seglen++
-	}
-	if f&FlagFIN != 0 {
-		seglen++
-	}
-	an := c.analyze(seg, s, o, seglen)
-	if f&FlagRST == 0 {
-		class = s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold())
-		switch class {
-		case SegRetx:
-			s.RetxPkts++
-			s.RetxBytes += int64(seg.PayloadLen)
-			if s.timing && seg.Seq.LessThan(s.timedEnd) {
-				s.timing = false // Karn: never time a retransmitted segment
-			}
-			// Nor across a loss: the echo that ends the recovery would time
-			// the recovery, not a round trip.
-			s.tsTiming = false
-		case SegOutOfOrder:
-			s.OutOfOrder++
-		case SegKeepAlive:
-			s.KeepAlives++
-		case SegNew:
-			// Timed by sequence number only without timestamps: with them
-			// the echo times every round trip unambiguously (below).
-			if seg.PayloadLen > 0 && !s.timing && !seg.HasTS {
-				s.timing, s.timedEnd, s.timedTS = true, seg.Seq.Add(seglen), seg.TS
-			}
+// observeSequence classifies a segment without RST in its sender's
+// sequence space (new, retransmitted, out of order, keep-alive) and starts
+// the RTT timers: by sequence number without timestamps, by TS echo with
+// them.
+func (c *Conn) observeSequence(seg *Segment, s, o *Stream, seglen uint32) SegClass {
+	class := s.classify(seg.Seq, seglen, seg.PayloadLen, seg.Flags&(FlagSYN|FlagFIN) != 0, o.fastRetransmission(seg.Seq, seg.TS), seg.TS, c.oooThreshold())
+	switch class {
+	case SegRetx:
+		s.RetxPkts++
+		s.RetxBytes += int64(seg.PayloadLen)
+		if s.timing && seg.Seq.LessThan(s.timedEnd) {
+			s.timing = false // Karn: never time a retransmitted segment
 		}
-		// TS echo (RFC 7323 §4): the first new data segment's TSval is
-		// timed until the other side echoes it (or a later value).
-		if class == SegNew && seg.PayloadLen > 0 && seg.HasTS && !s.tsTiming {
-			s.tsTiming, s.tsVal, s.tsSent = true, seg.TSVal, seg.TS
+		// Nor across a loss: the echo that ends the recovery would time
+		// the recovery, not a round trip.
+		s.tsTiming = false
+	case SegOutOfOrder:
+		s.OutOfOrder++
+	case SegKeepAlive:
+		s.KeepAlives++
+	case SegNew:
+		// Timed by sequence number only without timestamps: with them the
+		// echo times every round trip unambiguously (below).
+		if seg.PayloadLen > 0 && !s.timing && !seg.HasTS {
+			s.timing, s.timedEnd, s.timedTS = true, seg.Seq.Add(seglen), seg.TS
 		}
 	}
+	// TS echo (RFC 7323 §4): the first new data segment's TSval is timed
+	// until the other side echoes it (or a later value).
+	if class == SegNew && seg.PayloadLen > 0 && seg.HasTS && !s.tsTiming {
+		s.tsTiming, s.tsVal, s.tsSent = true, seg.TSVal, seg.TS
+	}
+	return class
+}
 
-	// Acknowledgments: RTT samples and FIN acknowledgment.
-	if f&FlagACK != 0 {
-		s.noteAck(seg.Ack, seg.Window, seg.PayloadLen == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0, seg.TS)
-		advances := !s.ackSet || s.maxAck.LessThan(seg.Ack)
-		if advances {
-			s.ackSet, s.maxAck = true, seg.Ack
-		}
-		if o.timing && o.timedEnd.LessThanEq(seg.Ack) {
-			o.timing = false
-			o.addRTT(seg.TS - o.timedTS)
-		}
-		// Only an ACK of new data measures (RFC 7323 §4.2): a repeated
-		// ACK, such as one sent into a zero window, echoes an old value.
-		if o.tsTiming && seg.HasTS && advances && int32(seg.TSEcr-o.tsVal) >= 0 {
-			o.tsTiming = false
-			o.addRTT(seg.TS - o.tsSent)
-		}
-		if o.FinSeen && !o.FinAcked && o.FinSeq.LessThan(seg.Ack) {
-			o.FinAcked, o.FinAckTS = true, seg.TS
-			if f&FlagFIN != 0 && !s.FinSeen && d != c.FirstFin {
-				c.FinAckedBySecond = true
-			}
+// observeAck takes an acknowledgment: the highest ACK, RTT samples of the
+// other side's timed segment, and the acknowledgment of its FIN.
+func (c *Conn) observeAck(seg *Segment, d Dir, s, o *Stream) {
+	f := seg.Flags
+	s.noteAck(seg.Ack, seg.Window, seg.PayloadLen == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0, seg.TS)
+	advances := !s.ackSet || s.maxAck.LessThan(seg.Ack)
+	if advances {
+		s.ackSet, s.maxAck = true, seg.Ack
+	}
+	if o.timing && o.timedEnd.LessThanEq(seg.Ack) {
+		o.timing = false
+		o.addRTT(seg.TS - o.timedTS)
+	}
+	// Only an ACK of new data measures (RFC 7323 §4.2): a repeated ACK,
+	// such as one sent into a zero window, echoes an old value.
+	if o.tsTiming && seg.HasTS && advances && int32(seg.TSEcr-o.tsVal) >= 0 {
+		o.tsTiming = false
+		o.addRTT(seg.TS - o.tsSent)
+	}
+	if o.FinSeen && !o.FinAcked && o.FinSeq.LessThan(seg.Ack) {
+		o.FinAcked, o.FinAckTS = true, seg.TS
+		if f&FlagFIN != 0 && !s.FinSeen && d != c.FirstFin {
+			c.FinAckedBySecond = true
 		}
 	}
+}
 
-	// Windows and zero-window advertisements (Wireshark's rule: a zero
-	// window on a segment without SYN, FIN or RST).
-	if f&FlagRST == 0 {
-		shift := -1
-		if f&FlagSYN == 0 && c.HS.SYNOpts.HasWScale && c.HS.SYNACKOpts.HasWScale {
-			if d == DirClient {
-				shift = clampShift(c.HS.SYNOpts.WScale)
-			} else {
-				shift = clampShift(c.HS.SYNACKOpts.WScale)
-			}
-		}
-		s.observeWindow(seg.Window, shift)
-		if seg.Window == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0 {
-			s.ZeroWindow++
-		}
+// windowShiftOf is the window scale of the sender d once the handshake
+// agreed one, or -1 (a SYN's window is never scaled).
+func (c *Conn) windowShiftOf(f Flags, d Dir) int {
+	if f&FlagSYN != 0 || !c.HS.SYNOpts.HasWScale || !c.HS.SYNACKOpts.HasWScale {
+		return -1
 	}
+	if d == DirClient {
+		return clampShift(c.HS.SYNOpts.WScale)
+	}
+	return clampShift(c.HS.SYNACKOpts.WScale)
+}
 
-	// Teardown facts.
+// observeTeardown records the teardown facts: data after a FIN, each
+// side's first FIN, the first RST, and when the connection closed.
+func (c *Conn) observeTeardown(seg *Segment, d Dir, s, o *Stream) {
+	f := seg.Flags
 	if c.Dir[0].FinSeen || c.Dir[1].FinSeen {
 		if !s.FinSeen && seg.PayloadLen > 0 {
 			c.DataAfterFin += int64(seg.PayloadLen)
@@ -341,13 +374,6 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	if !c.Closed && (s.RstSeen || (c.Dir[0].FinAcked && c.Dir[1].FinAcked)) {
 		c.Closed, c.ClosedTS = true, seg.TS
 	}
-	c.Last = an
-	for i := range NumAnalysis {
-		if an&(1<<i) != 0 {
-			c.Flagged[i]++
-		}
-	}
-	return class
 }
 
 func (c *Conn) observeSYN(seg *Segment, d Dir) {

@@ -110,6 +110,6 @@ func FuzzOptions(f *testing.F) {
 		if len(b) > 0 && o.NLayout == 0 {
 			t.Fatalf("no kind recorded from %d bytes", len(b))
 		}
-		_, _, _ = findTimestamps(b)
+		_, _, _, _ = scanOptions(b)
 	})
 }

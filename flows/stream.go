@@ -83,6 +83,14 @@ const maxRTTKept = 1024
 
 // keepRTT keeps sample d (ns), as reservoir sampling (Algorithm R) does
 // once maxRTTKept are held, with a fixed generator so runs agree.
+// ReservoirSlot is where reservoir sampling (Algorithm R) puts the nth
+// sample (n from 1) once the reservoir is full: a slot in [0, n), kept only
+// if it falls inside the reservoir. A multiplicative hash of n stands in
+// for the random draw, so that every run keeps the same samples.
+func ReservoirSlot(n uint64) int {
+	return int((n * 0x9E3779B97F4A7C15 >> 33) % n)
+}
+
 func (s *Stream) keepRTT(d int64) {
 	us := uint32(min(max(d/1000, 0), 1<<32-1))
 	n := int(s.RTTSamples) // samples before this one
@@ -92,9 +100,7 @@ func (s *Stream) keepRTT(d int64) {
 	case len(s.rttKept) < maxRTTKept:
 		s.rttKept = append(s.rttKept, us)
 	default:
-		// A multiplicative hash of the sample number stands in for a
-		// random draw in [0, n].
-		if j := int((uint64(n+1) * 0x9E3779B97F4A7C15 >> 33) % uint64(n+1)); j < maxRTTKept {
+		if j := ReservoirSlot(uint64(n + 1)); j < maxRTTKept {
 			s.rttKept[j] = us
 		}
 	}

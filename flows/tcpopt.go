@@ -145,13 +145,6 @@ func (o *Options) addUnknown(kind uint8) {
 	}
 }
 
-// findTimestamps scans option bytes for the timestamp option only: the
-// cheap path for segments that are not SYNs. Malformed options end the scan.
-func findTimestamps(b []byte) (val, ecr uint32, ok bool) {
-	val, ecr, ok, _ = scanOptions(b)
-	return val, ecr, ok
-}
-
 // Kinds of option a segment after the handshake may carry that the
 // analysis of options notes (OptKinds bits).
 const (

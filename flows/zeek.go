@@ -1,5 +1,7 @@
 package flows
 
+import "math/bits"
+
 // This file reproduces Zeek's TCP endpoint state machine and history string
 // (src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc, TCP_Endpoint.cc,
 // Conn.cc; scripts/base/protocols/conn/main.zeek), so that synfin's state
@@ -145,25 +147,13 @@ func (z *ZeekState) States() (orig, resp ZeekEndpointState, origSize, respSize i
 // OrigIsServer reports whether Zeek's originator is synfin's server.
 func (z *ZeekState) OrigIsServer() bool { return z.origIsServer }
 
-// update applies one segment from synfin direction d (TCPSessionAdapter::Process).
+// update applies one segment from synfin direction d
+// (TCPSessionAdapter::Process), in the steps Zeek takes: the roles, the
+// endpoint's start, the history, the window, the last sequence number, the
+// state machine, and the gaps an ACK reveals.
 func (z *ZeekState) update(c *Conn, seg *Segment, d Dir) {
 	if !z.started {
-		z.started = true
-		// Zeek's originator is the sender of the first packet, unless that
-		// packet is not a pure SYN and comes from a likely server port
-		// (TCPAnalyzer::WantConnection): then Zeek flips the roles at once
-		// and the history starts with '^'.
-		z.origIsServer = d == DirServer
-		if seg.Flags&(FlagSYN|FlagACK) != FlagSYN && likelyServerPort(seg.Src.Port()) {
-			flip := true
-			if likelyServerPort(seg.Dst.Port()) {
-				flip = seg.Flags&FlagSYN == 0 && seg.Src.Port() < seg.Dst.Port()
-			}
-			if flip {
-				z.origIsServer = !z.origIsServer
-				z.addHistory('^')
-			}
-		}
+		z.start(seg, d)
 	}
 	isOrig := (d == DirServer) == z.origIsServer
 	ei := 1
@@ -172,22 +162,65 @@ func (z *ZeekState) update(c *Conn, seg *Segment, d Dir) {
 	}
 	E, P := &z.ep[ei], &z.ep[1-ei]
 	f := seg.Flags
-	syn, fin, rst, ack := f&FlagSYN != 0, f&FlagFIN != 0, f&FlagRST != 0, f&FlagACK != 0
 	length := seg.PayloadLen
 	segLen := uint32(length)
-	if syn {
+	if f&FlagSYN != 0 {
 		segLen++
 	}
-	if fin {
+	if f&FlagFIN != 0 {
 		segLen++
 	}
-	if rst {
+	if f&FlagRST != 0 {
 		segLen -= uint32(length)
 	}
 	seq := seg.Seq
 	end := seq.Add(segLen)
 
-	// init_endpoint
+	E.initEndpoint(f, seq, end)
+	relSeq := uint32(seq - E.start)
+	z.updateHistory(E, isOrig, f, relSeq, length)
+	// update_window
+	if seg.Window == 0 && f&FlagRST == 0 && P.state != ZeekClosed && E.state != ZeekReset {
+		z.scaled(isOrig, 'W', &E.win0, &E.win0T)
+	}
+	if f&FlagFIN != 0 {
+		E.finCnt++
+		E.finSeq = relSeq + segLen
+	}
+	relAck := P.ackSeen(f, seg.Ack)
+	z.updateLastSeq(E, isOrig, f, end, length)
+	z.stateMachine(E, P, isOrig, seq, f, length)
+
+	// AckReceived on the peer: acknowledged bytes it never sent in our
+	// sight are a content gap (G), while both sides are established.
+	if f&FlagACK != 0 && f&FlagRST == 0 {
+		z.ackReceived(c, seg, d, relAck)
+	}
+}
+
+// start picks the roles at the first packet. Zeek's originator is its
+// sender, unless that packet is not a pure SYN and comes from a likely
+// server port (TCPAnalyzer::WantConnection): then Zeek flips the roles at
+// once and the history starts with '^'.
+func (z *ZeekState) start(seg *Segment, d Dir) {
+	z.started = true
+	z.origIsServer = d == DirServer
+	if seg.Flags&(FlagSYN|FlagACK) != FlagSYN && likelyServerPort(seg.Src.Port()) {
+		flip := true
+		if likelyServerPort(seg.Dst.Port()) {
+			flip = seg.Flags&FlagSYN == 0 && seg.Src.Port() < seg.Dst.Port()
+		}
+		if flip {
+			z.origIsServer = !z.origIsServer
+			z.addHistory('^')
+		}
+	}
+}
+
+// initEndpoint is Zeek's init_endpoint: where the sender's sequence space
+// starts.
+func (E *zeekEndpoint) initEndpoint(f Flags, seq, end Seq) {
+	syn := f&FlagSYN != 0
 	switch E.state {
 	case ZeekInactive:
 		if syn {
@@ -208,73 +241,67 @@ func (z *ZeekState) update(c *Conn, seg *Segment, d Dir) {
 			E.start, E.ack, E.last = seq, seq, end
 		}
 	}
-	relSeq := uint32(seq - E.start)
+}
 
-	// update_history
-	bits := 0
-	for _, b := range []bool{syn, fin, rst} {
-		if b {
-			bits++
-		}
-	}
+// updateHistory is Zeek's update_history: the letter this segment adds.
+func (z *ZeekState) updateHistory(E *zeekEndpoint, isOrig bool, f Flags, relSeq uint32, length int) {
 	switch {
-	case bits > 1:
-		if fin && rst {
+	case bits.OnesCount8(uint8(f&(FlagSYN|FlagFIN|FlagRST))) > 1:
+		if f&FlagFIN != 0 && f&FlagRST != 0 {
 			z.check(isOrig, histFINRST, 'I')
 		} else {
 			z.check(isOrig, histMULTIFLG, 'Q')
 		}
-	case syn:
+	case f&FlagSYN != 0:
 		code := byte('S')
-		if ack {
+		if f&FlagACK != 0 {
 			code = 'H'
 		}
 		if z.check(isOrig, histSYN, code) && relSeq != E.histSYN {
 			z.add(isOrig, code)
 		}
 		E.histSYN = relSeq
-	case fin:
+	case f&FlagFIN != 0:
 		if z.check(isOrig, histFIN, 'F') && relSeq+uint32(length) != E.histFIN {
 			z.add(isOrig, 'F')
 		}
 		E.histFIN = relSeq + uint32(length)
-	case rst:
+	case f&FlagRST != 0:
 		if z.check(isOrig, histRST, 'R') && relSeq != E.histRST {
 			z.add(isOrig, 'R')
 		}
 		E.histRST = relSeq
 	case length > 0:
 		z.check(isOrig, histDATA, 'D')
-	case ack:
+	case f&FlagACK != 0:
 		z.check(isOrig, histACK, 'A')
 	}
+}
 
-	// update_window
-	if seg.Window == 0 && !rst && P.state != ZeekClosed && E.state != ZeekReset {
-		z.scaled(isOrig, 'W', &E.win0, &E.win0T)
+// ackSeen takes the acknowledgement of a segment sent to P and returns it
+// relative to P's start (the first ACK of a side never seen to send
+// starts it).
+func (P *zeekEndpoint) ackSeen(f Flags, ack Seq) (relAck uint32) {
+	if f&FlagACK == 0 {
+		return 0
 	}
-	if fin {
-		E.finCnt++
-		E.finSeq = relSeq + segLen
+	if P.state == ZeekInactive {
+		P.start, P.ack, P.last = ack-1, ack-1, ack-1
+		return 1
 	}
-	var relAck uint32
-	if ack {
-		if P.state == ZeekInactive {
-			relAck = 1
-			P.start, P.ack, P.last = seg.Ack-1, seg.Ack-1, seg.Ack-1
-		} else {
-			relAck = uint32(seg.Ack - P.start)
-			if !rst && P.ack.LessThan(seg.Ack) {
-				P.ack = seg.Ack
-			}
-		}
+	if f&FlagRST == 0 && P.ack.LessThan(ack) {
+		P.ack = ack
 	}
+	return uint32(ack - P.start)
+}
 
-	// update_last_seq
+// updateLastSeq is Zeek's update_last_seq: the highest sequence number
+// sent, and a retransmission (T) when data does not advance it.
+func (z *ZeekState) updateLastSeq(E *zeekEndpoint, isOrig bool, f Flags, end Seq, length int) {
 	delta := int32(end - E.last)
 	switch {
-	case (syn || rst) && (delta > 1<<20 || delta < -(1<<20)):
-	case fin && E.last == E.start+1:
+	case f&(FlagSYN|FlagRST) != 0 && (delta > 1<<20 || delta < -(1<<20)):
+	case f&FlagFIN != 0 && E.last == E.start+1:
 		E.last = end
 	case E.state == ZeekReset:
 	case delta > 0:
@@ -282,17 +309,12 @@ func (z *ZeekState) update(c *Conn, seg *Segment, d Dir) {
 	case length > 0:
 		z.scaled(isOrig, 'T', &E.rxmt, &E.rxmtT)
 	}
-
-	z.stateMachine(E, P, isOrig, seq, syn, fin, rst, ack, length)
-
-	// AckReceived on the peer: acknowledged bytes it never sent in our
-	// sight are a content gap (G), while both sides are established.
-	if ack && !rst {
-		z.ackReceived(c, seg, d, relAck)
-	}
 }
 
-func (z *ZeekState) stateMachine(E, P *zeekEndpoint, isOrig bool, seq Seq, syn, fin, rst, ack bool, length int) {
+// stateMachine moves the sender E (and at times its peer P) through Zeek's
+// endpoint states.
+func (z *ZeekState) stateMachine(E, P *zeekEndpoint, isOrig bool, seq Seq, f Flags, length int) {
+	syn, fin, rst, ack := f&FlagSYN != 0, f&FlagFIN != 0, f&FlagRST != 0, f&FlagACK != 0
 	switch E.state {
 	case ZeekInactive:
 		if syn {

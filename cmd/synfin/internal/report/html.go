@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"synfin/analyze"
 	"synfin/cmd/synfin/internal/draw"
 	"synfin/cmd/synfin/internal/table"
 )
@@ -63,7 +64,7 @@ svg { max-width: 100%%; height: auto; }
 	fmt.Fprintf(w, "<h3>%s</h3>\n", e(lang.T("report.rtt")))
 	if rtt := rttStats(d.Recs); len(rtt) > 0 {
 		htmlTable(w, []string{lang.T("report.samples"), lang.T("report.min"), lang.T("report.median"), lang.T("report.p95"), lang.T("report.max")},
-			[][]string{{strconv.Itoa(len(rtt)), table.F3(rtt[0]), table.F3(quantile(rtt, 0.5)), table.F3(quantile(rtt, 0.95)), table.F3(rtt[len(rtt)-1])}})
+			[][]string{{strconv.Itoa(len(rtt)), table.F3(rtt[0]), table.F3(analyze.Quantile(rtt, 0.5)), table.F3(analyze.Quantile(rtt, 0.95)), table.F3(rtt[len(rtt)-1])}})
 		fmt.Fprintf(w, "<div class=\"chart\">%s</div>\n", histogramSVG(lang, rtt))
 	} else {
 		fmt.Fprintf(w, "<p>%s</p>\n", e(lang.T("report.rtt.none")))

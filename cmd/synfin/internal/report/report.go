@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,12 +44,6 @@ func rttStats(recs []analyze.Record) []float64 {
 	return v
 }
 
-// quantile is the nearest-rank quantile of sorted values.
-func quantile(sorted []float64, q float64) float64 {
-	i := int(math.Ceil(q*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
 // Markdown writes the report as Markdown that renders on GitHub
 // and in Typora: pipe tables, and ladders in text code blocks.
 func Markdown(w io.Writer, d *Data) error {
@@ -76,7 +69,7 @@ func Markdown(w io.Writer, d *Data) error {
 	fmt.Fprintf(w, "### %s\n\n", lang.T("report.rtt"))
 	if rtt := rttStats(d.Recs); len(rtt) > 0 {
 		table.MarkdownTable(w, []string{lang.T("report.samples"), lang.T("report.min"), lang.T("report.median"), lang.T("report.p95"), lang.T("report.max")},
-			[][]string{{strconv.Itoa(len(rtt)), table.F3(rtt[0]), table.F3(quantile(rtt, 0.5)), table.F3(quantile(rtt, 0.95)), table.F3(rtt[len(rtt)-1])}})
+			[][]string{{strconv.Itoa(len(rtt)), table.F3(rtt[0]), table.F3(analyze.Quantile(rtt, 0.5)), table.F3(analyze.Quantile(rtt, 0.95)), table.F3(rtt[len(rtt)-1])}})
 	} else {
 		fmt.Fprintf(w, "%s\n\n", lang.T("report.rtt.none"))
 	}
