@@ -2,19 +2,39 @@ package main
 
 import (
 	"io"
+	"strconv"
 
 	"github.com/spf13/pflag"
 
 	"synfin/cmd/synfin/internal/lab"
 	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/views"
 	"synfin/flows"
 )
 
-// batchOptions are the flags only the batch view reads.
-type batchOptions struct {
-	resume      string
-	shard       string
-	summaryOnly bool
+// options are the command line: the views' Options, and what main
+// answers itself.
+type options struct {
+	views.Options
+	schema, showVersion bool
+}
+
+// variantFlag is one of the flags that choose the lab's variant; it reads
+// as a bool flag.
+type variantFlag struct {
+	o  *views.LabOptions
+	is lab.Variant
+}
+
+func (f variantFlag) String() string   { return "false" }
+func (f variantFlag) Type() string     { return "bool" }
+func (f variantFlag) IsBoolFlag() bool { return true }
+func (f variantFlag) Set(s string) error {
+	on, err := strconv.ParseBool(s)
+	if on {
+		f.o.Variant, f.o.Set = f.is, f.o.Set+1
+	}
+	return err
 }
 
 // newFlagSet defines every flag of every view; the views check which
@@ -23,19 +43,19 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
-	fs.StringVarP((*string)(&o.format), "format", "f", string(table.Text), "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
-	fs.StringVarP(&o.output, "output", "o", "", "write output to `FILE` instead of standard output")
-	fs.StringSliceVar(&o.hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
-	fs.IntSliceVar(&o.ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
-	fs.IntSliceVarP(&o.conns, "conn", "c", nil, "only connection number `N` (repeatable)")
-	fs.StringSliceVar(&o.states, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
-	fs.StringVar(&o.sortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
-	fs.IntVar(&o.limit, "limit", 0, "print at most `N` connections (0: all)")
-	fs.StringVar(&o.lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
-	fs.StringVar(&o.batch.resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
-	fs.StringVar(&o.batch.shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
-	fs.BoolVar(&o.batch.summaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
-	fs.BoolVar(&o.app, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
+	fs.StringVarP((*string)(&o.Format), "format", "f", string(table.Text), "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
+	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output")
+	fs.StringSliceVar(&o.Hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
+	fs.IntSliceVar(&o.Ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
+	fs.IntSliceVarP(&o.Conns, "conn", "c", nil, "only connection number `N` (repeatable)")
+	fs.StringSliceVar(&o.States, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
+	fs.StringVar(&o.SortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
+	fs.IntVar(&o.Limit, "limit", 0, "print at most `N` connections (0: all)")
+	fs.StringVar(&o.Lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
+	fs.StringVar(&o.Batch.Resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
+	fs.StringVar(&o.Batch.Shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
+	fs.BoolVar(&o.Batch.SummaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
+	fs.BoolVar(&o.App, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
 	for _, v := range []struct {
 		name, usage string
 		is          lab.Variant
@@ -45,23 +65,23 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 		{"half-close", "lab: the client shuts down its sending side, the server goes on sending", lab.HalfClose},
 		{"refused", "lab: connect to a port nothing listens on", lab.Refused},
 	} {
-		fs.VarPF(variantFlag{&o.lab, v.is}, v.name, "", v.usage).NoOptDefVal = "true"
+		fs.VarPF(variantFlag{&o.Lab, v.is}, v.name, "", v.usage).NoOptDefVal = "true"
 	}
-	fs.StringVarP(&o.lab.write, "write", "w", "", "lab: write the capture to `FILE` (pcapng, opens in Wireshark)")
-	fs.StringVar(&o.streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
-	fs.BoolVar(&o.packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
-	fs.BoolVar(&o.wide, "wide", false, "terminal tables and ladders whole, however wide (by default tables shorten long addresses and ladders wrap their notes to fit the terminal)")
-	fs.BoolVar(&o.draw.ascii, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
-	fs.BoolVar(&o.draw.rawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
-	fs.BoolVar(&o.draw.full, "full", false, "ladder: every packet, without folding long data phases")
-	fs.IntVarP(&o.jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given); one capture already uses both cores of a small machine")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
-	fs.IntVar(&o.maxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
-	fs.BoolVar(&o.noProgress, "no-progress", false, "never show progress on standard error")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no notes on standard error, only errors")
+	fs.StringVarP(&o.Lab.Write, "write", "w", "", "lab: write the capture to `FILE` (pcapng, opens in Wireshark)")
+	fs.StringVar(&o.Streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
+	fs.BoolVar(&o.Packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
+	fs.BoolVar(&o.Wide, "wide", false, "terminal tables and ladders whole, however wide (by default tables shorten long addresses and ladders wrap their notes to fit the terminal)")
+	fs.BoolVar(&o.Draw.ASCII, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
+	fs.BoolVar(&o.Draw.RawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
+	fs.BoolVar(&o.Draw.Full, "full", false, "ladder: every packet, without folding long data phases")
+	fs.IntVarP(&o.Jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given); one capture already uses both cores of a small machine")
+	fs.DurationVar(&o.IdleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
+	fs.IntVar(&o.MaxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
+	fs.BoolVar(&o.NoProgress, "no-progress", false, "never show progress on standard error")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no notes on standard error, only errors")
 	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.BoolVar(&o.ja4t, "ja4t", false, "add FoxIO JA4T/JA4TS fingerprints of the SYN and SYN-ACK to records (FoxIO License 1.1; off by default)")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&o.JA4T, "ja4t", false, "add FoxIO JA4T/JA4TS fingerprints of the SYN and SYN-ACK to records (FoxIO License 1.1; off by default)")
 	fs.SortFlags = false
 	return fs
 }

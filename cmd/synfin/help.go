@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"synfin/cmd/synfin/internal/views"
 
 	"github.com/spf13/pflag"
 )
@@ -44,14 +45,8 @@ Examples:
 Flags:
 `
 
-// usageLine is printed under every usage error.
-const usageLine = "Usage: synfin [VIEW] [flags] INPUT...   (synfin --help for more, synfin demo for an example)"
-
 // usageError reports a mistake on the command line: exit status 2.
-func usageError(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "synfin: error: %s\n%s\n", msg, usageLine)
-	return exitNothing
-}
+func usageError(stderr io.Writer, msg string) int { return views.UsageError(stderr, msg) }
 
 func usage(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprint(w, usageText)

@@ -11,18 +11,9 @@ import (
 	"synfin/cmd/synfin/internal/gcfloor"
 )
 
-// gcFloorBytes is the heap below which synfin does not collect.
-const gcFloorBytes = 32 << 20
-
 func main() {
-	// Memory follows concurrent connections; Go's default GOGC=100 lets the
-	// heap grow to twice what is live. 50 keeps peak memory a third lower
-	// (63 MiB instead of 83 MiB on the 450 MB perfcap capture) for about 8%
-	// more time. Below a 32 MiB heap nothing is collected (gcfloor), which
-	// spares runs over many small captures. GOGC in the environment still
-	// decides.
-	if os.Getenv("GOGC") == "" {
-		gcfloor.Start(50, gcFloorBytes)
+	if os.Getenv("GOGC") == "" { // the policy: gc.go
+		gcfloor.Start(gcPercent, gcFloorBytes)
 	}
 	// SYNFIN_CPUPROFILE=file writes a CPU profile, for go tool pprof;
 	// SYNFIN_TRACE=file an execution trace, for go tool trace: it shows

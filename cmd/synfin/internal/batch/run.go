@@ -88,102 +88,133 @@ func Run(ctx context.Context, cfg *Config, files []inputs.File) ([]Row, Totals, 
 	if window == 0 {
 		window = Window
 	}
-	var tot Totals
 	ses := &cfg.Session
 	ses.Stderr = cfg.Stderr
-	var bar *mpb.Bar
-	var prog *mpb.Progress
-	var packets atomic.Int64 // for the progress bar's goroutine
+	var prog *progress
 	if cfg.Progress {
-		prog = mpb.New(mpb.WithOutput(cfg.Stderr), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond))
-		bar = prog.AddBar(int64(len(files)),
-			mpb.PrependDecorators(decor.Name("inputs "), decor.CountersNoUnit("%d/%d")),
-			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
-				n := packets.Load()
-				return fmt.Sprintf("%d pkts, %.0f pkt/s", n, float64(n)/max(1e-9, time.Since(start).Seconds()))
-			}), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_MMSS)))
-		ses.Stderr = prog
+		prog = newProgress(cfg.Stderr, len(files), start)
+		ses.Stderr = prog.p
 	}
-	w := newSink(cfg)
-	var rows []Row
-	var werr error
-	lastInput, inputsDone := "", 0
-	// one writes a capture's records, reports it and enters it in the
-	// manifest, in input order.
-	one := func(u *unit, r result) {
-		if r.done {
-			return
-		}
-		// Once stopped, nothing more is written, even captures already
-		// analysed: the output ends where the stop found it.
-		if r.skipped || ctx.Err() != nil || tot.Interrupted || werr != nil {
-			tot.Interrupted = tot.Interrupted || r.skipped || ctx.Err() != nil
-			r.release()
-			return
-		}
-		if !cfg.SummaryOnly {
-			werr = w.write(r.out, r.rows)
-		}
-		r.release()
-		if werr != nil {
-			stopAll()
-			return
-		}
-		tot.Captures++
-		ok, bad := ses.report(u.in, r.res)
-		if ok {
-			tot.Read++
-		}
-		lines, _ := r.res.st.Problems(u.in.Name)
-		if r.res.err != nil {
-			lines = append([]string{r.res.err.Error()}, lines...)
-		}
-		if bad {
-			tot.Problems++
-		}
-		tot.Packets += r.packets
-		packets.Add(int64(r.packets))
-		tot.Conns += r.conns
-		rows = append(rows, Row{File: u.in.Name, Packets: r.packets, Conns: r.conns,
-			Problems: strings.Join(lines, "; "), Millis: float64(r.elapsed.Microseconds()) / 1e3})
-		// A capture that could not be read is tried again on resume.
-		if ok {
-			if err := cfg.Manifest.add(u.entry); err != nil {
-				werr = err
-				stopAll()
-			}
-		}
-		if cfg.AfterWrite != nil {
-			cfg.AfterWrite()
-		}
-		if u.entry.Input != lastInput {
-			lastInput = u.entry.Input
-			inputsDone++
-			if bar != nil {
-				bar.SetCurrent(int64(inputsDone))
-			}
-		}
-	}
+	w := &writer{ctx: ctx, stop: stopAll, cfg: cfg, ses: ses, sink: newSink(cfg), prog: prog}
 	ins := make([]inputs.Input, len(files))
 	for i, f := range files {
 		ins[i] = inputs.Input{Name: f.Name, FromDir: f.FromDir}
 	}
-	s := newSched(ctx, cfg.Jobs, window, ins, one)
+	s := newSched(ctx, cfg.Jobs, window, ins, w.write)
 	s.sniff, s.manifest, s.members = true, cfg.Manifest, cfg.members
 	runSched(s, cfg.Jobs, func(u *unit) result { return cfg.analyze(ctx, s, ses, u) })
 	if ctx.Err() != nil {
-		tot.Interrupted = true
+		w.tot.Interrupted = true
 	}
-	if err := w.close(); werr == nil {
-		werr = err
+	if err := w.sink.close(); w.err == nil {
+		w.err = err
 	}
-	if bar != nil {
-		bar.SetTotal(int64(inputsDone), true)
-		prog.Wait()
+	prog.done(w.inputsDone)
+	w.tot.Elapsed = time.Since(start)
+	w.tot.Skipped = int(s.skipped.Load())
+	return w.rows, w.tot, w.err
+}
+
+// writer writes the captures in input order (the sched calls write, one
+// capture at a time), reports them and enters them in the manifest.
+type writer struct {
+	ctx  context.Context
+	stop context.CancelFunc
+	cfg  *Config
+	ses  *Session
+	sink *sink
+	prog *progress
+
+	rows       []Row
+	tot        Totals
+	err        error // the first write error; it stops the batch
+	lastInput  string
+	inputsDone int
+}
+
+func (w *writer) write(u *unit, r result) {
+	if r.done {
+		return
 	}
-	tot.Elapsed = time.Since(start)
-	tot.Skipped = int(s.skipped.Load())
-	return rows, tot, werr
+	// Once stopped, nothing more is written, even captures already
+	// analysed: the output ends where the stop found it.
+	if r.skipped || w.ctx.Err() != nil || w.tot.Interrupted || w.err != nil {
+		w.tot.Interrupted = w.tot.Interrupted || r.skipped || w.ctx.Err() != nil
+		r.release()
+		return
+	}
+	if !w.cfg.SummaryOnly {
+		w.err = w.sink.write(r.out, r.rows)
+	}
+	r.release()
+	if w.err != nil {
+		w.stop()
+		return
+	}
+	w.tot.Captures++
+	ok, bad := w.ses.report(u.in, r.res)
+	if ok {
+		w.tot.Read++
+	}
+	lines, _ := r.res.st.Problems(u.in.Name)
+	if r.res.err != nil {
+		lines = append([]string{r.res.err.Error()}, lines...)
+	}
+	if bad {
+		w.tot.Problems++
+	}
+	w.tot.Packets += r.packets
+	w.tot.Conns += r.conns
+	w.rows = append(w.rows, Row{File: u.in.Name, Packets: r.packets, Conns: r.conns,
+		Problems: strings.Join(lines, "; "), Millis: float64(r.elapsed.Microseconds()) / 1e3})
+	// A capture that could not be read is tried again on resume.
+	if ok {
+		if err := w.cfg.Manifest.add(u.entry); err != nil {
+			w.err = err
+			w.stop()
+		}
+	}
+	if w.cfg.AfterWrite != nil {
+		w.cfg.AfterWrite()
+	}
+	if u.entry.Input != w.lastInput {
+		w.lastInput = u.entry.Input
+		w.inputsDone++
+	}
+	w.prog.wrote(w.inputsDone, r.packets)
+}
+
+// progress is the bar on a terminal's standard error: inputs done, packets
+// and their rate, and the time left. A nil progress shows nothing.
+type progress struct {
+	p       *mpb.Progress
+	bar     *mpb.Bar
+	packets atomic.Int64 // read by the bar's goroutine
+}
+
+func newProgress(stderr io.Writer, inputs int, start time.Time) *progress {
+	pr := &progress{p: mpb.New(mpb.WithOutput(stderr), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond))}
+	pr.bar = pr.p.AddBar(int64(inputs),
+		mpb.PrependDecorators(decor.Name("inputs "), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
+			n := pr.packets.Load()
+			return fmt.Sprintf("%d pkts, %.0f pkt/s", n, float64(n)/max(1e-9, time.Since(start).Seconds()))
+		}), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_MMSS)))
+	return pr
+}
+
+func (pr *progress) wrote(inputsDone, packets int) {
+	if pr != nil {
+		pr.packets.Add(int64(packets))
+		pr.bar.SetCurrent(int64(inputsDone))
+	}
+}
+
+func (pr *progress) done(inputsDone int) {
+	if pr != nil {
+		pr.bar.SetTotal(int64(inputsDone), true)
+		pr.p.Wait()
+	}
 }
 
 // analyze reads one capture, encoding its records for the writer. A file

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"synfin/analyze"
+	"synfin/analyze/ladder"
 	"synfin/analyze/pipeline"
 	"synfin/cmd/synfin/internal/inputs"
 	"synfin/cmd/synfin/internal/streams"
@@ -219,4 +220,15 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.Name, st.Late, flows.DefaultMaxLinger)
 	}
 	return true, damaged || bad
+}
+
+// Follow reads in again, quietly and on its own, for the packets of the
+// connections numbered conns (the ladders of a report's picks).
+func (s *Session) Follow(in inputs.Input, conns ...int) *ladder.Recorder {
+	rec := ladder.NewRecorder(conns...)
+	quiet := &Session{Pipeline: s.Pipeline, Stderr: io.Discard, Jobs: 1,
+		Filter: func(*analyze.Record) bool { return false }, Keep: func(*analyze.Record) {},
+		Trace: func(string) pipeline.TraceFunc { return rec.Trace }}
+	quiet.Analyze([]inputs.Input{in})
+	return rec
 }

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"bufio"
@@ -10,7 +10,6 @@ import (
 	"synfin/analyze"
 	"synfin/analyze/ladder"
 	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/batch"
 	"synfin/cmd/synfin/internal/draw"
 	"synfin/cmd/synfin/internal/inputs"
 	"synfin/cmd/synfin/internal/msg"
@@ -19,14 +18,16 @@ import (
 	"synfin/cmd/synfin/internal/tty"
 )
 
-// drawOptions are the flags of the ladder and report views.
-type drawOptions struct {
-	ascii, rawSeq, full bool
+// DrawOptions are the flags of the ladder and report views.
+type DrawOptions struct {
+	ASCII  bool // --ascii
+	RawSeq bool // --raw-seq
+	Full   bool // --full
 }
 
 // style is how the flags ask ladders to be drawn.
-func (d drawOptions) style(lang msg.Lang) draw.Style {
-	return draw.Style{Lang: lang, ASCII: d.ascii, RawSeq: d.rawSeq, Full: d.full}
+func (d DrawOptions) style(lang msg.Lang) draw.Style {
+	return draw.Style{Lang: lang, ASCII: d.ASCII, RawSeq: d.RawSeq, Full: d.Full}
 }
 
 // follow hands the recorder every segment of every input.
@@ -34,22 +35,22 @@ func follow(rec *ladder.Recorder) func(string) pipeline.TraceFunc {
 	return func(string) pipeline.TraceFunc { return rec.Trace }
 }
 
-// runLadder draws one connection of one capture (connection 0 unless -c
+// Ladder draws one connection of one capture (connection 0 unless -c
 // names others), packet by packet; the explain view tells it in words.
-func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
-	explain := o.view == "explain"
+func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
+	explain := o.View == "explain"
 	switch {
-	case explain && (o.format == table.Text || o.format == table.Markdown):
+	case explain && (o.Format == table.Text || o.Format == table.Markdown):
 	case explain:
-		return usageError(stderr, fmt.Sprintf("the explain view writes --format table or markdown, not %s", o.format))
-	case o.format == table.Text, o.format == table.Markdown, o.format == table.SVG, o.format == table.HTML:
+		return UsageError(stderr, fmt.Sprintf("the explain view writes --format table or markdown, not %s", o.Format))
+	case o.Format == table.Text, o.Format == table.Markdown, o.Format == table.SVG, o.Format == table.HTML:
 	default:
-		return usageError(stderr, fmt.Sprintf("the ladder view draws: --format table, markdown, svg or html, not %s", o.format))
+		return UsageError(stderr, fmt.Sprintf("the ladder view draws: --format table, markdown, svg or html, not %s", o.Format))
 	}
 	if len(ins) != 1 {
-		return usageError(stderr, fmt.Sprintf("the %s view takes connections of one capture; name one file", o.view))
+		return UsageError(stderr, fmt.Sprintf("the %s view takes connections of one capture; name one file", o.View))
 	}
-	want := o.conns
+	want := o.Conns
 	if len(want) == 0 {
 		want = []int{0}
 	}
@@ -66,43 +67,43 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 	}
 	read, damaged, _, err := ses.Analyze(ins)
 	if err != nil || read == 0 {
-		return exitNothing
+		return ExitNothing
 	}
-	st := o.draw.style(lang)
-	st.Colour = o.format == table.Text && !explain && tty.ColourWanted(out)
-	if o.format == table.Text && !explain && !o.wide {
+	st := o.Draw.style(lang)
+	st.Colour = o.Format == table.Text && !explain && tty.ColourWanted(out)
+	if o.Format == table.Text && !explain && !o.Wide {
 		st.Width = tty.Width(out)
 	}
-	code := exitOK
+	code := ExitOK
 	if damaged {
-		code = exitDamaged
+		code = ExitDamaged
 	}
 	var found []*ladder.Ladder
 	for _, n := range want {
 		l := rec.Ladder(n)
 		if l == nil {
 			tty.Say(stderr, "synfin: %s: no connection %d (synfin conns lists them, numbered from 0)", ins[0].Name, n)
-			code = exitNothing
+			code = ExitNothing
 			continue
 		}
 		found = append(found, l)
 	}
-	if o.format == table.HTML {
+	if o.Format == table.HTML {
 		fmt.Fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head><meta charset=\"utf-8\"><title>%s</title></head>\n<body>\n", lang.Code(), html.EscapeString(ins[0].Name))
 	}
 	for i, l := range found {
 		r := records[l.Conn]
-		if i > 0 && (explain || o.format == table.Text) {
+		if i > 0 && (explain || o.Format == table.Text) {
 			fmt.Fprintln(out)
 		}
 		switch {
-		case explain && o.format == table.Markdown:
+		case explain && o.Format == table.Markdown:
 			draw.Explain(out, l, r, lang, draw.Markdown)
 		case explain:
 			draw.Explain(out, l, r, lang, draw.PlainText)
-		case o.format == table.Text:
+		case o.Format == table.Text:
 			draw.Text(out, l, r, st)
-		case o.format == table.Markdown:
+		case o.Format == table.Markdown:
 			fmt.Fprintf(out, "### %s\n\n```text\n", tty.MarkdownSafe(lang.F("ladder.title", l.Conn, l.Client, l.Server)))
 			draw.Text(out, l, r, st)
 			fmt.Fprint(out, "```\n\n")
@@ -110,31 +111,31 @@ func runLadder(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 			draw.SVG(out, l, r, st)
 		}
 	}
-	if o.format == table.HTML {
+	if o.Format == table.HTML {
 		fmt.Fprint(out, "</body>\n</html>\n")
 	}
 	return code
 }
 
-// runReport writes one document about every input: a summary, the tables
+// Report writes one document about every input: a summary, the tables
 // of the views, and ladders of representative connections. It reads the
 // inputs twice: once for the records, once for the packets of the
 // connections it draws.
-func runReport(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
-	format := o.format
+func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
+	format := o.Format
 	switch format {
 	case table.Text:
 		format = table.Markdown // a report is a document; on a terminal Markdown reads well
 	case table.Markdown, table.HTML:
 	default:
-		return usageError(stderr, fmt.Sprintf("the report view writes --format markdown or html, not %s", o.format))
+		return UsageError(stderr, fmt.Sprintf("the report view writes --format markdown or html, not %s", o.Format))
 	}
 	for i, in := range ins {
 		if in.Name == "-" {
 			re, cleanup, err := inputs.Rereadable(in)
 			if err != nil {
 				tty.Say(stderr, "synfin: error: standard input: %v", err)
-				return exitNothing
+				return ExitNothing
 			}
 			defer cleanup()
 			ins[i] = re
@@ -147,10 +148,10 @@ func runReport(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()); summary.Add(r) }
 	read, damaged, _, err := ses.Analyze(ins)
 	if err != nil || read == 0 {
-		return exitNothing
+		return ExitNothing
 	}
-	d := &report.Data{Lang: lang, Version: version, Packets: ses.Segments, Recs: recs, Summary: summary,
-		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.draw.style(lang)}
+	d := &report.Data{Lang: lang, Version: o.Version, Packets: ses.Segments, Recs: recs, Summary: summary,
+		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.Draw.style(lang)}
 	for _, in := range ins {
 		d.Files = append(d.Files, in.Name)
 	}
@@ -165,10 +166,7 @@ func runReport(o *options, lang msg.Lang, ins []inputs.Input, out, stderr io.Wri
 		if len(conns) == 0 {
 			continue
 		}
-		rec := ladder.NewRecorder(conns...)
-		quiet := &batch.Session{Pipeline: ses.Pipeline, StreamsDir: o.streams, Stderr: io.Discard, Jobs: 1,
-			Filter: func(*analyze.Record) bool { return false }, Keep: func(*analyze.Record) {}, Trace: follow(rec)}
-		quiet.Analyze([]inputs.Input{in})
+		rec := ses.Follow(in, conns...)
 		for _, p := range d.Picks {
 			if p.Rec.File == in.Name {
 				d.Ladders[p.Rec] = rec.Ladder(p.Rec.Conn)

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"fmt"
@@ -12,15 +12,15 @@ import (
 	"synfin/flows"
 )
 
-// runPackets lists every packet that earned one of Wireshark's
+// Packets lists every packet that earned one of Wireshark's
 // tcp.analysis flags, in frame order per input, as tshark's
 // "tcp.analysis.flags" display filter would show them; -c, --port and
 // --host keep the packets of the connections they select.
-func runPackets(o *options, ins []inputs.Input, out, stderr io.Writer) int {
-	switch o.format {
+func Packets(o *Options, ins []inputs.Input, out, stderr io.Writer) int {
+	switch o.Format {
 	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
 	default:
-		return usageError(stderr, fmt.Sprintf("--packets writes table, markdown, csv, json or jsonl, not %s", o.format))
+		return UsageError(stderr, fmt.Sprintf("--packets writes table, markdown, csv, json or jsonl, not %s", o.Format))
 	}
 	var pkts []table.Packet
 	keep := map[string]map[int]bool{} // the connections the filters let through, per file
@@ -41,8 +41,8 @@ func runPackets(o *options, ins []inputs.Input, out, stderr io.Writer) int {
 	}
 	read, damaged, _, err := ses.Analyze(ins)
 	if err != nil || read == 0 {
-		return exitNothing
+		return ExitNothing
 	}
 	pkts = slices.DeleteFunc(pkts, func(p table.Packet) bool { return !keep[p.File][p.Conn] })
-	return exitStatus(stderr, table.WritePackets(out, o.format, pkts, len(ins) > 1), damaged)
+	return exitStatus(stderr, table.WritePackets(out, o.Format, pkts, len(ins) > 1), damaged)
 }

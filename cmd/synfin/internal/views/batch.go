@@ -1,0 +1,199 @@
+package views
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"synfin/analyze"
+	"synfin/cmd/synfin/internal/batch"
+	"synfin/cmd/synfin/internal/inputs"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+	"syscall"
+)
+
+// Batch is the batch view: every capture of the inputs (archives read
+// as streams), analysed in parallel, records written in input order.
+//
+// ctx is what the batch runs in (a test stops it); tune, when set, adjusts
+// the batch's configuration before it runs (a test's window and hooks).
+func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet, jobsSet bool, operands []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := o.batchConfig(stderr, formatSet, jobsSet)
+	if err != nil {
+		return UsageError(stderr, err.Error())
+	}
+	if len(operands) == 0 {
+		return UsageError(stderr, "no input: name capture files, archives, directories or globs")
+	}
+	files, problems := inputs.Expand(operands)
+	for _, p := range problems {
+		tty.Say(stderr, "synfin: %s", p)
+	}
+	var mine []inputs.File
+	for _, f := range files {
+		if f.Name == "-" {
+			return UsageError(stderr, "batch reads files, not standard input")
+		}
+		if cfg.Takes(f.Name) {
+			mine = append(mine, f)
+		}
+	}
+	if o.Batch.Resume != "" {
+		if cfg.Manifest, err = batch.OpenManifest(o.Batch.Resume); err != nil {
+			tty.Say(stderr, "synfin: error: %v", err)
+			return ExitNothing
+		}
+		defer cfg.Manifest.Close()
+	}
+	closeOut, err := o.openBatchOutput(cfg, stdout)
+	var usage usageProblem
+	if errors.As(err, &usage) {
+		return UsageError(stderr, usage.Error())
+	}
+	if err != nil {
+		tty.Say(stderr, "synfin: error: %v", err)
+		return ExitNothing
+	}
+	defer closeOut()
+	if tune != nil {
+		tune(cfg)
+	}
+	rows, st, err := batch.Run(ctx, cfg, mine)
+	if err == nil && o.Batch.SummaryOnly {
+		err = writeBatchRows(stdout, o.Format, rows)
+	}
+	if err != nil {
+		tty.Say(stderr, "synfin: error: writing output: %v", err)
+		return ExitNothing
+	}
+	if !o.Quiet || st.Interrupted {
+		stopped := ""
+		if st.Interrupted {
+			stopped = "; interrupted: the output holds every capture finished before, and --resume continues"
+		}
+		tty.Say(stderr, "synfin: batch: %d captures in %d inputs%s: %d read, %d with problems, %d skipped as done; %d packets, %d connections; %.1f s%s",
+			st.Captures, len(mine), cfg.Shard, st.Read, st.Problems, st.Skipped, st.Packets, st.Conns, st.Elapsed.Seconds(), stopped)
+	}
+	switch {
+	case st.Interrupted:
+		return ExitInterrupted
+	case st.Read == 0 && st.Skipped == 0:
+		return ExitNothing
+	case st.Problems > 0 || len(problems) > 0:
+		return ExitDamaged
+	}
+	return ExitOK
+}
+
+// usageProblem is a mistake on the command line found while setting a
+// view up: reported with the usage line, exit status 2.
+type usageProblem string
+
+func (u usageProblem) Error() string { return string(u) }
+
+// batchConfig is the batch the flags ask for: jobs (all cores unless
+// given), the format (from -o's extension unless given), the shard, and
+// every capture's analysis as the table views do it.
+func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch.Config, error) {
+	cfg := &batch.Config{Stderr: stderr, Jobs: o.Jobs, SummaryOnly: o.Batch.SummaryOnly, Session: *o.session(stderr, o.filter()),
+		Progress: !o.NoProgress && tty.Width(stderr) > 0}
+	if !jobsSet {
+		cfg.Jobs = runtime.NumCPU()
+	}
+	if cfg.Jobs < 1 {
+		return nil, usageProblem(fmt.Sprintf("--jobs %d: at least one capture must be analysed at a time", cfg.Jobs))
+	}
+	format := o.Format
+	if !formatSet {
+		switch strings.ToLower(filepath.Ext(o.Output)) {
+		case ".csv":
+			format = table.CSV
+		case ".parquet":
+			format = table.Parquet
+		default:
+			format = table.JSONL
+		}
+	}
+	switch format {
+	case table.JSONL:
+		cfg.Format = batch.JSONL
+	case table.CSV:
+		cfg.Format = batch.CSV
+		_, cfg.CSVHeader = table.ViewColumns(table.Views["conns"], true)
+		cfg.CSV = func(w io.Writer) (func(*analyze.Record), func() error) {
+			return table.NewStream(w, table.CSV, table.Views["conns"], true, false)
+		}
+	case table.Parquet:
+		cfg.Format = batch.Parquet
+	case table.Text, table.Markdown, table.JSON:
+		if !o.Batch.SummaryOnly {
+			return nil, usageProblem(fmt.Sprintf("batch writes records as jsonl, csv or parquet, not %s (--summary-only prints a table)", format))
+		}
+	default:
+		return nil, usageProblem(fmt.Sprintf("batch writes jsonl, csv or parquet, not %s", format))
+	}
+	if cfg.Format == batch.Parquet && o.Output == "" && !o.Batch.SummaryOnly {
+		return nil, usageProblem("Parquet needs a file: -o out.parquet")
+	}
+	var err error
+	if cfg.Shard, err = batch.ParseShard(o.Batch.Shard); err != nil {
+		return nil, usageProblem(err.Error())
+	}
+	return cfg, nil
+}
+
+// openBatchOutput opens -o for the records (standard output without it):
+// created anew, or appended to when resuming. A usageProblem says a
+// resumed Parquet file cannot be appended to.
+func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close func(), err error) {
+	cfg.Out = stdout
+	if o.Output == "" || o.Batch.SummaryOnly {
+		return func() {}, nil
+	}
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if cfg.Manifest != nil {
+		if fi, err := os.Stat(o.Output); cfg.Format == batch.Parquet && err == nil && fi.Size() > 0 {
+			return nil, usageProblem(fmt.Sprintf("%s exists and a Parquet file cannot be appended to: give each resumed run its own -o file (DuckDB reads them together with read_parquet('name-*.parquet'))", o.Output))
+		}
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	f, err := os.OpenFile(o.Output, flags, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		cfg.AppendTo = true
+	}
+	cfg.Out = f
+	return func() { f.Close() }, nil
+}
+
+// writeBatchRows prints the per-capture summary (--summary-only).
+func writeBatchRows(w io.Writer, format table.Format, rows []batch.Row) error {
+	switch format {
+	case table.JSON, table.JSONL:
+		enc := json.NewEncoder(w)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	header := []string{"file", "packets", "connections", "problems", "time_ms"}
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = []string{tty.Safe(r.File), strconv.Itoa(r.Packets), strconv.Itoa(r.Conns), tty.Safe(r.Problems), table.F3(r.Millis)}
+	}
+	return table.WriteGrid(w, format, header, cells, 0)
+}

@@ -1,0 +1,72 @@
+package views
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"synfin/cmd/synfin/internal/draw"
+	"synfin/cmd/synfin/internal/lab"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// LabOptions are the flags of the lab view: which connection to make
+// (--server-close, --reset, --half-close, --refused each set Variant and
+// count in Set: two is a mistake) and where to write its capture (-w).
+type LabOptions struct {
+	Variant lab.Variant
+	Set     int
+	Write   string
+}
+
+// Lab is the lab view: one connection made, captured and explained.
+func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
+	if o.Lab.Set > 1 {
+		return UsageError(stderr, "choose one of --server-close, --reset, --half-close, --refused")
+	}
+	port := 0
+	if len(o.Ports) > 0 {
+		port = o.Ports[0]
+	}
+	res, err := lab.Run(o.Lab.Variant, port)
+	if errors.Is(err, lab.ErrNeedRoot) {
+		tty.Say(stderr, "synfin: error: %v", err)
+		return ExitNothing
+	}
+	if err != nil {
+		tty.Say(stderr, "synfin: error: lab: %v", err)
+		return ExitNothing
+	}
+	markdown := o.Format == table.Markdown
+	t0 := res.Calls[0].At
+	if markdown {
+		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))
+	} else {
+		fmt.Fprintf(out, "%s\n", lang.T("lab.calls"))
+	}
+	for _, c := range res.Calls {
+		line := fmt.Sprintf("%9.3f ms  %-7s %s", float64(c.At.Sub(t0).Microseconds())/1e3, draw.Who(lang, c.By), c.Call)
+		if markdown {
+			fmt.Fprintf(out, "    %s\n", line)
+		} else {
+			fmt.Fprintf(out, "  %s\n", line)
+		}
+	}
+	fmt.Fprintln(out)
+	form := draw.PlainText
+	if markdown {
+		form = draw.Markdown
+	}
+	draw.ExplainWith(out, res.Ladder, res.Record, lang, form, lab.Note(lang, res))
+	if o.Lab.Write != "" {
+		if err := os.WriteFile(o.Lab.Write, res.Pcapng, 0o644); err != nil {
+			tty.Say(stderr, "synfin: error: %v", err)
+			return ExitNothing
+		}
+		fmt.Fprintf(out, "\n%s\n", lang.F("lab.written", o.Lab.Write))
+	}
+	return ExitOK
+}

@@ -1,0 +1,97 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"synfin/analyze"
+	"synfin/analyze/pipeline"
+	"synfin/cmd/synfin/internal/batch"
+	"synfin/cmd/synfin/internal/table"
+	"synfin/cmd/synfin/internal/tty"
+)
+
+// Options are the command line, parsed: what every view reads.
+type Options struct {
+	View        string
+	Format      table.Format
+	Output      string   // -o
+	Hosts       []string // checked to be addresses before a view runs
+	Ports       []int
+	Conns       []int
+	States      []string
+	SortBy      string
+	Limit       int
+	Lang        string
+	Jobs        int
+	IdleTimeout time.Duration
+	MaxConns    int
+	NoProgress  bool
+	Quiet       bool
+	JA4T        bool
+	Wide        bool
+	Packets     bool
+	App         bool
+	Streams     string // --streams DIR
+	Draw        DrawOptions
+	Batch       BatchOptions
+	Lab         LabOptions
+	Version     string // synfin's, named in reports
+}
+
+// BatchOptions are the flags only the batch view reads.
+type BatchOptions struct {
+	Resume      string // --resume MANIFEST
+	Shard       string // --shard I/N
+	SummaryOnly bool
+}
+
+// Exit statuses.
+const (
+	ExitOK          = 0
+	ExitDamaged     = 1   // analysis printed, but some input was damaged or unreadable
+	ExitNothing     = 2   // usage error, or nothing could be read
+	ExitInterrupted = 130 // a batch stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+)
+
+// UsageLine is printed under every usage error.
+const UsageLine = "Usage: synfin [VIEW] [flags] INPUT...   (synfin --help for more, synfin demo for an example)"
+
+// UsageError reports a mistake on the command line: exit status 2.
+func UsageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "synfin: error: %s\n%s\n", msg, UsageLine)
+	return ExitNothing
+}
+
+// filter is the record filter of --host, --port, --conn and --state; the
+// hosts were checked before the view ran.
+func (o *Options) filter() func(*analyze.Record) bool {
+	f := &analyze.Filter{Conns: o.Conns, States: o.States, Ports: o.Ports}
+	for _, h := range o.Hosts {
+		a, _ := netip.ParseAddr(h)
+		f.Hosts = append(f.Hosts, a)
+	}
+	return f.Match
+}
+
+// session is a run over inputs as the flags set it, keeping what filter
+// lets through (nil: everything).
+func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *batch.Session {
+	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs,
+		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, MaxConns: o.MaxConns, JA4T: o.JA4T, App: o.App}}
+}
+
+// exitStatus ends a run: an error writing the output is reported and
+// fails it; otherwise damaged input gives status 1.
+func exitStatus(stderr io.Writer, err error, damaged bool) int {
+	if err != nil {
+		tty.Say(stderr, "synfin: error: writing output: %v", err)
+		return ExitNothing
+	}
+	if damaged {
+		return ExitDamaged
+	}
+	return ExitOK
+}
