@@ -84,7 +84,7 @@ func (h *Handshake) appendJSON(w *jsonWriter) {
 			if i > 0 {
 				w.b = append(w.b, ',')
 			}
-			w.b = appendString(w.b, n)
+			w.b = appendString(w.b, string(n))
 		}
 		w.b = append(w.b, ']')
 	}

@@ -6,44 +6,50 @@ import "synfin/flows"
 // segments say that a reader should notice. Anomalies come first, then
 // features negotiated or asked for. Every name has its sentence in the
 // message catalogue (note.NAME).
+type Note string
+
 const (
-	NoteMSSMissing       = "mss_missing"        // the SYN has no MSS (536 is assumed, RFC 9293)
-	NoteSynackMSSMissing = "synack_mss_missing" // the SYN-ACK has no MSS
-	NoteMSSBelow536      = "mss_below_536"
-	NoteMSSAbove9000     = "mss_above_9000"
-	NoteWScaleOver14     = "wscale_over_14" // RFC 7323 §2.3: treated as 14
-	NoteMalformed        = "malformed_option"
-	NoteSYNOptionLater   = "syn_option_later"       // MSS, window scale or SACK permitted after the handshake
-	NoteTSEchoMismatch   = "ts_echo_mismatch"       // the SYN-ACK echoes a timestamp the SYN did not send
-	NoteSACKUnpermitted  = "sack_without_permitted" // SACK blocks though SACK was not permitted both ways
-	NoteTFORequest       = "tfo_cookie_request"
-	NoteTFOCookie        = "tfo_cookie"
-	NoteTFODataAccepted  = "tfo_data_accepted"
-	NoteTFODataIgnored   = "tfo_data_ignored"
-	NoteECNRequested     = "ecn_requested"
-	NoteECNNegotiated    = "ecn_negotiated"
-	NoteAccECNRequested  = "accecn_requested"
-	NoteAccECNNegotiated = "accecn_negotiated"
-	NoteMPTCPCapable     = "mptcp_capable"
+	NoteMSSMissing       Note = "mss_missing"        // the SYN has no MSS (536 is assumed, RFC 9293)
+	NoteSynackMSSMissing      = "synack_mss_missing" // the SYN-ACK has no MSS
+	NoteMSSBelow536           = "mss_below_536"
+	NoteMSSAbove9000          = "mss_above_9000"
+	NoteWScaleOver14          = "wscale_over_14" // RFC 7323 §2.3: treated as 14
+	NoteMalformed             = "malformed_option"
+	NoteSYNOptionLater        = "syn_option_later"       // MSS, window scale or SACK permitted after the handshake
+	NoteTSEchoMismatch        = "ts_echo_mismatch"       // the SYN-ACK echoes a timestamp the SYN did not send
+	NoteSACKUnpermitted       = "sack_without_permitted" // SACK blocks though SACK was not permitted both ways
+	NoteTFORequest            = "tfo_cookie_request"
+	NoteTFOCookie             = "tfo_cookie"
+	NoteTFODataAccepted       = "tfo_data_accepted"
+	NoteTFODataIgnored        = "tfo_data_ignored"
+	NoteECNRequested          = "ecn_requested"
+	NoteECNNegotiated         = "ecn_negotiated"
+	NoteAccECNRequested       = "accecn_requested"
+	NoteAccECNNegotiated      = "accecn_negotiated"
+	NoteMPTCPCapable          = "mptcp_capable"
 )
 
 // AllNotes lists every note, anomalies first.
-var AllNotes = []string{NoteMSSMissing, NoteSynackMSSMissing, NoteMSSBelow536, NoteMSSAbove9000, NoteWScaleOver14,
+var AllNotes = []Note{NoteMSSMissing, NoteSynackMSSMissing, NoteMSSBelow536, NoteMSSAbove9000, NoteWScaleOver14,
 	NoteMalformed, NoteSYNOptionLater, NoteTSEchoMismatch, NoteSACKUnpermitted, NoteTFODataIgnored,
 	NoteTFORequest, NoteTFOCookie, NoteTFODataAccepted, NoteECNRequested, NoteECNNegotiated,
 	NoteAccECNRequested, NoteAccECNNegotiated, NoteMPTCPCapable}
 
-// Anomalies are the notes that point at a fault or an odd stack.
-var Anomalies = map[string]bool{
-	NoteMSSMissing: true, NoteSynackMSSMissing: true, NoteMSSBelow536: true, NoteMSSAbove9000: true,
-	NoteWScaleOver14: true, NoteMalformed: true, NoteSYNOptionLater: true, NoteTSEchoMismatch: true,
-	NoteSACKUnpermitted: true, NoteTFODataIgnored: true,
+// Anomaly says whether the note points at a fault or an odd stack, not
+// at a feature.
+func (n Note) Anomaly() bool {
+	switch n {
+	case NoteMSSMissing, NoteSynackMSSMissing, NoteMSSBelow536, NoteMSSAbove9000, NoteWScaleOver14,
+		NoteMalformed, NoteSYNOptionLater, NoteTSEchoMismatch, NoteSACKUnpermitted, NoteTFODataIgnored:
+		return true
+	}
+	return false
 }
 
 // optionNotes appends the notes of c to dst.
-func optionNotes(c *flows.Conn, dst []string) []string {
+func optionNotes(c *flows.Conn, dst []Note) []Note {
 	hs := &c.HS
-	add := func(n string) {
+	add := func(n Note) {
 		for _, x := range dst {
 			if x == n {
 				return
@@ -51,7 +57,7 @@ func optionNotes(c *flows.Conn, dst []string) []string {
 		}
 		dst = append(dst, n)
 	}
-	sizes := func(o *flows.Options, missing string) {
+	sizes := func(o *flows.Options, missing Note) {
 		switch {
 		case !o.HasMSS:
 			add(missing)

@@ -15,13 +15,13 @@ func TestOptionNotesOnRealCaptures(t *testing.T) {
 	for _, c := range []struct {
 		path string
 		conn int
-		want []string
+		want []Note
 	}{
-		{"../testdata/lab/01_plain_client_close.pcap", 0, []string{}},
-		{"../testdata/lab/09_ecn.pcap", 0, []string{NoteECNRequested, NoteECNNegotiated}},
-		{"../testdata/lab/10_tfo.pcap", 0, []string{NoteTFORequest}},
-		{"../testdata/lab/10_tfo.pcap", 1, []string{NoteTFOCookie, NoteTFODataAccepted}},
-		{"../testdata/options/accecn_handshake.pcap", 0, []string{NoteAccECNRequested, NoteAccECNNegotiated}},
+		{"../testdata/lab/01_plain_client_close.pcap", 0, []Note{}},
+		{"../testdata/lab/09_ecn.pcap", 0, []Note{NoteECNRequested, NoteECNNegotiated}},
+		{"../testdata/lab/10_tfo.pcap", 0, []Note{NoteTFORequest}},
+		{"../testdata/lab/10_tfo.pcap", 1, []Note{NoteTFOCookie, NoteTFODataAccepted}},
+		{"../testdata/options/accecn_handshake.pcap", 0, []Note{NoteAccECNRequested, NoteAccECNNegotiated}},
 		{"../testdata/options/tfo-syn-data-ignored.pcap", 0, nil}, // checked below: data ignored
 		{"../testdata/options/mptcp-v0.pcap", 0, nil},             // checked below: MP_CAPABLE
 	} {
@@ -49,7 +49,7 @@ func TestOptionNoteAnomalies(t *testing.T) {
 	cases := []struct {
 		name  string
 		alter func(c *flows.Conn)
-		want  string
+		want  Note
 	}{
 		{"window scale 15", func(c *flows.Conn) { c.HS.SYNOpts.WScale = 15 }, NoteWScaleOver14},
 		{"no MSS", func(c *flows.Conn) { c.HS.SYNOpts.HasMSS = false }, NoteMSSMissing},
@@ -64,7 +64,7 @@ func TestOptionNoteAnomalies(t *testing.T) {
 		base.CopyTo(c)
 		tc.alter(c)
 		got := Analyze("x", c).Handshake.OptionNotes
-		if !slices.Contains(got, tc.want) || !Anomalies[tc.want] {
+		if !slices.Contains(got, tc.want) || !tc.want.Anomaly() {
 			t.Errorf("%s: notes %q, want %s as an anomaly", tc.name, got, tc.want)
 		}
 	}

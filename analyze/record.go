@@ -109,7 +109,7 @@ type Handshake struct {
 	Negotiated      *Negotiated     `json:"negotiated" parquet:"negotiated,optional"`
 	JA4T            *string         `json:"ja4t" parquet:"ja4t,optional"`             // FoxIO JA4T of the SYN, with --ja4t
 	JA4TS           *string         `json:"ja4ts" parquet:"ja4ts,optional"`           // FoxIO JA4TS of the SYN-ACK, with --ja4t
-	OptionNotes     []string        `json:"option_notes" parquet:"option_notes,list"` // anomalies and features of the options (analyze.Note*)
+	OptionNotes     []Note          `json:"option_notes" parquet:"option_notes,list"` // anomalies and features of the options (analyze.Note*)
 }
 
 // Options are the TCP options and header fields of a SYN or SYN-ACK.
@@ -209,7 +209,7 @@ type arena struct {
 	strs       [10]string
 	bools      [2]bool
 	opts       [2]Options
-	notes      [8]string
+	notes      [8]Note
 	negotiated Negotiated
 
 	nTime, nFloat, nInt, nInt64, nUint32, nStr, nBool, nOpts uint8
@@ -277,7 +277,7 @@ func (r *Record) Clone() Record {
 	s.WindowMin, s.WindowMax = again(s.WindowMin, a.int), again(s.WindowMax, a.int)
 	s.WindowScaledMin, s.WindowScaledMax = again(s.WindowScaledMin, a.int64), again(s.WindowScaledMax, a.int64)
 	h.SynOptions, h.SynackOptions = h.SynOptions.clone(a), h.SynackOptions.clone(a)
-	h.OptionNotes = append([]string{}, h.OptionNotes...)
+	h.OptionNotes = append([]Note{}, h.OptionNotes...)
 	s.RTTSamplesUs = append([]uint32(nil), s.RTTSamplesUs...)
 	if n := h.Negotiated; n != nil {
 		a.negotiated = *n

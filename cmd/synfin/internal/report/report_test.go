@@ -43,7 +43,7 @@ func TestEveryValueExplained(t *testing.T) {
 		keys = append(keys, "teardown."+string(s))
 	}
 	for _, n := range analyze.AllNotes {
-		keys = append(keys, "note."+n)
+		keys = append(keys, "note."+string(n))
 	}
 	paths, _ := filepath.Glob("../../../../testdata/lab/*.pcap")
 	for _, p := range paths {

@@ -114,7 +114,7 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 			sigs[[2]string{"synack", *h.SynackSignature}]++
 		}
 		for _, n := range h.OptionNotes {
-			notes[n]++
+			notes[string(n)]++
 		}
 	}
 	var sigRows [][]string
@@ -134,7 +134,7 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 	})
 	noteRows := CountRows(lang, "note.", notes)
 	for _, r := range noteRows {
-		if analyze.Anomalies[r[0]] {
+		if analyze.Note(r[0]).Anomaly() {
 			r[0] += " (!)"
 		}
 	}

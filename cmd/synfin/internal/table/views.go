@@ -171,7 +171,14 @@ var Views = map[string]View{
 			if len(r.Handshake.OptionNotes) == 0 {
 				return "-"
 			}
-			return strings.Join(r.Handshake.OptionNotes, ",")
+			var b strings.Builder
+			for i, n := range r.Handshake.OptionNotes {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(string(n))
+			}
+			return b.String()
 		}},
 	}},
 }
