@@ -75,10 +75,10 @@ type Table struct {
 // tombstone remembers a finished closed connection during TIME-WAIT; a
 // zero hash is an empty slot.
 type tombstone struct {
-	hash      uint64
-	until     int64
-	serverISN Seq
-	hasISN    bool
+	hash                 uint64
+	until                int64
+	clientISN, serverISN Seq
+	hasClient, hasServer bool // the ISNs were seen
 }
 
 // tombHash hashes a key for the tombstone table; the low bit set keeps a
@@ -130,10 +130,7 @@ func (t *Table) Observe(seg *Segment) {
 		c = nil
 	}
 	first := false
-	// A SYN without ACK always starts a new connection, so it need not look
-	// for a tombstone: one left behind expires, and cannot absorb anything
-	// while the new connection lives and lingers.
-	if c == nil && t.tombs != nil && seg.Flags&(FlagSYN|FlagACK) != FlagSYN && t.late(key, seg) {
+	if c == nil && t.tombs != nil && t.late(key, seg) {
 		t.Late++
 		return
 	}
@@ -163,8 +160,9 @@ func (t *Table) Observe(seg *Segment) {
 }
 
 // late reports whether a segment with no live connection belongs to one
-// closed and finished early within its linger (see DefaultMaxLinger). A SYN without ACK, or a SYN-ACK
-// with a new ISN, starts a new connection instead.
+// closed and finished early within its linger (see DefaultMaxLinger). A
+// SYN or SYN-ACK with a new ISN starts a new connection instead; one
+// repeating the connection's ISN is a retransmission, and late (startsNew).
 func (t *Table) late(key Key, seg *Segment) bool {
 	h := t.tombHash(key)
 	a, b := t.tombPair(h)
@@ -177,18 +175,20 @@ func (t *Table) late(key Key, seg *Segment) bool {
 	}
 	switch f := seg.Flags & (FlagSYN | FlagACK); {
 	case t.now > tb.until,
-		f == FlagSYN,
-		f == FlagSYN|FlagACK && !(tb.hasISN && seg.Seq == tb.serverISN):
+		f == FlagSYN && !(tb.hasClient && seg.Seq == tb.clientISN),
+		f == FlagSYN|FlagACK && !(tb.hasServer && seg.Seq == tb.serverISN):
 		*tb = tombstone{}
 		return false
 	}
 	return true
 }
 
-// startsNew decides port reuse (SPEC §2): a SYN without ACK on a tuple
-// whose connection is closed, or that carries a new ISN (not a
-// retransmission of the one seen), starts a new connection. A SYN from the
-// server side before anything else from it is a simultaneous open.
+// startsNew decides port reuse (SPEC §2), by Wireshark's rule: a SYN
+// without ACK that carries a new ISN starts a new connection; one that
+// repeats the client's ISN is a retransmission, even after the connection
+// closed (Windows retries a refused connect() with the same ISN after
+// each RST; tshark keeps them in one tcp.stream). A SYN from the server
+// side before anything else from it is a simultaneous open.
 func (t *Table) startsNew(c *Conn, seg *Segment, srcHi bool) bool {
 	f := seg.Flags
 	if f&FlagSYN == 0 {
@@ -201,7 +201,7 @@ func (t *Table) startsNew(c *Conn, seg *Segment, srcHi bool) bool {
 		return c.Closed && d == DirServer && c.HS.HasSYNACK && seg.Seq != c.HS.ServerISN
 	}
 	if c.Closed {
-		return true
+		return !(d == DirClient && c.HS.HasSYN && seg.Seq == c.HS.ISN)
 	}
 	if d == DirClient {
 		if c.HS.HasSYN {
@@ -294,7 +294,7 @@ func (t *Table) bury(c *Conn) {
 	case b.until < a.until:
 		slot = b
 	}
-	*slot = tombstone{hash: h, until: until, serverISN: c.HS.ServerISN, hasISN: c.HS.HasSYNACK}
+	*slot = tombstone{hash: h, until: until, clientISN: c.HS.ISN, serverISN: c.HS.ServerISN, hasClient: c.HS.HasSYN, hasServer: c.HS.HasSYNACK}
 }
 
 // Flush finishes every connection still held, in order of connection

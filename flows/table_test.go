@@ -32,8 +32,9 @@ func closeOnce(cli, srv netip.AddrPort, isn, srvISN Seq, ts int64) []Segment {
 
 // TestTombstones: with one closed connection allowed to linger, closing a
 // second finishes the first early; a straggler of the first (its last ACK
-// again) is then absorbed by its tombstone, not made a connection of its
-// own, while a new SYN on the same ports starts a new connection.
+// again, its SYN again with the same ISN) is then absorbed by its
+// tombstone, not made a connection of its own, while a SYN with a new ISN
+// on the same ports starts a new connection.
 func TestTombstones(t *testing.T) {
 	var finished []int
 	tab := NewTable(func(c *Conn) { finished = append(finished, c.Index) })
@@ -45,20 +46,47 @@ func TestTombstones(t *testing.T) {
 	segs = append(segs, closeOnce(b, srv, 2000, 6000, 10e6)...)
 	straggler := segs[5]
 	straggler.TS = 20e6
-	segs = append(segs, straggler)
+	// The first SYN again, same ISN: a retransmission (Wireshark's rule),
+	// absorbed by the tombstone too.
+	retried := segs[0]
+	retried.TS = 25e6
+	segs = append(segs, straggler, retried)
 	segs = append(segs, closeOnce(a, srv, 9000, 7000, 30e6)...)
 	for i := range segs {
 		segs[i].Index = i + 1
 		tab.Observe(&segs[i])
 	}
 	tab.Flush()
-	if tab.Late != 1 {
-		t.Errorf("%d late segments, want 1 (the straggler)", tab.Late)
+	if tab.Late != 2 {
+		t.Errorf("%d late segments, want 2 (the straggler and the retried SYN)", tab.Late)
 	}
 	if len(finished) != 3 || tab.nextIndex != 3 {
 		t.Errorf("finished %v, %d made; want 3 connections", finished, tab.nextIndex)
 	}
 	// Without tombstones the straggler would have made a fourth.
+}
+
+// TestRetriedSYNAfterClose: a SYN repeating the client's ISN after the
+// RST that refused it joins the connection (syn_count 2, one connection);
+// one with a new ISN is port reuse. Synthetic segments.
+func TestRetriedSYNAfterClose(t *testing.T) {
+	cli := netip.MustParseAddrPort("10.0.0.1:1228")
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	syn := func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: cli, Dst: srv, Flags: FlagSYN, Seq: isn, Window: 8192}
+	}
+	rst := func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: srv, Dst: cli, Flags: FlagRST | FlagACK, Ack: isn + 1}
+	}
+	var got []int
+	tab := NewTable(func(c *Conn) { got = append(got, int(c.HS.SYNN)) })
+	for _, s := range []Segment{syn(0, 77), rst(1e6, 77), syn(500e6, 77), rst(501e6, 77), syn(1500e6, 77), rst(1501e6, 77), syn(3e9, 99), rst(3.001e9, 99)} {
+		tab.Observe(&s)
+	}
+	tab.Flush()
+	if fmt.Sprint(got) != "[3 1]" {
+		t.Errorf("connections with SYN counts %v, want [3 1]: three tries with one ISN, then a new ISN", got)
+	}
 }
 
 // TestTombstonePairs: a tombstone's pair of slots holds two keys at once,

@@ -32,13 +32,14 @@ const (
 	FieldIRTT           = "irtt"
 	FieldRTT            = "rtt_ms~irtt"
 	FieldCompleteness   = "completeness"
+	FieldStream         = "conn=tcp.stream" // a stream with a SYN: synfin's conn is its number
 	FieldConnState      = "conn_state"
 	FieldHistory        = "history"
 )
 
 // TsharkFields lists the fields CompareTshark counts, in report order.
 var TsharkFields = []string{
-	FieldClientISN, FieldServerISN,
+	FieldStream, FieldClientISN, FieldServerISN,
 	FieldSynMSS, FieldSynWScale, FieldSynLayout, FieldSynSackPerm, FieldSynTSVal, FieldSynWindow,
 	FieldSynAckMSS, FieldSynAckWScale, FieldSynAckLayout, FieldSynAckSackPerm, FieldSynAckTSVal, FieldSynAckWindow,
 	FieldSynCount, FieldSynAckCount, FieldIRTT, FieldRTT, FieldCompleteness,
@@ -390,6 +391,7 @@ func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ft
 	p := pairCtx{s: s, capture: capture, oracleID: t.ID(), conn: r.Conn}
 	h := r.Handshake
 	if t.Syn != nil {
+		p.check(FieldStream, r.Conn == t.Stream, strconv.Itoa(r.Conn), strconv.Itoa(t.Stream))
 		p.check(FieldClientISN, eqU32(h.ClientISN, t.ClientISN), fmtU32(h.ClientISN), fmtU32(t.ClientISN))
 		compareSegment(p, "syn.", h.SynOptions, t.Syn)
 		p.check(FieldSynCount, h.SynCount != nil && *h.SynCount == t.SynCount, fmtInt(h.SynCount), strconv.Itoa(t.SynCount))

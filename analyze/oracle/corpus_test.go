@@ -132,7 +132,7 @@ func TestCorpusTsharkSelfMatch(t *testing.T) {
 		}
 		var recs []Record
 		for i := len(l.Conns) - 1; i >= 0; i-- {
-			recs = append(recs, recordFrom(l.Conns[i], i, i%2 == 1))
+			recs = append(recs, recordFrom(l.Conns[i], l.Conns[i].Stream, i%2 == 1))
 			if l.Conns[i].Refused && l.Conns[i].IRTTMs != nil {
 				refusedIRTT++
 			}

@@ -351,3 +351,21 @@ func intp(p *int) string {
 	}
 	return strconv.Itoa(*p)
 }
+
+// TestRetriedSYNIsOneConnection: a SYN repeating the client's ISN after
+// the RST that refused it is a retransmission, not a new connection
+// (Wireshark's rule; tshark -T fields -e tcp.stream gives 0 for all four
+// frames of the server-side capture). Real kernels: the client's SYN
+// retransmitted after 1 s because the RST took 1.5 s to arrive.
+func TestRetriedSYNIsOneConnection(t *testing.T) {
+	for _, side := range []string{"refused-rst-late.server.pcap", "refused-rst-late.pcap"} {
+		recs := readRecords(t, filepath.Join("../../testdata/retry", side))
+		if len(recs) != 1 {
+			t.Fatalf("%s: %d connections, want 1", side, len(recs))
+		}
+		r := recs[0]
+		if r.Handshake.SynCount != 2 || r.Handshake.Status != analyze.HandshakeRejected || r.State != analyze.StateREJ || r.SFStatus != "S2F0/R" {
+			t.Errorf("%s: syn_count %d, %s, %s, %s; want 2, rejected, REJ, S2F0/R", side, r.Handshake.SynCount, r.Handshake.Status, r.State, r.SFStatus)
+		}
+	}
+}
