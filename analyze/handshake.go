@@ -88,29 +88,40 @@ func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	return h
 }
 
-// timing computes the handshake RTT and its two legs (SPEC §3). The SYN a
-// SYN-ACK answers is taken to be the last SYN sent before it. SPEC asks to
-// let the SYN-ACK's timestamp echo pick an earlier SYN instead; synfin does
-// not, because the echo names the earliest SYN the server recorded, not the
-// one it answered: RFC 7323 §4.3 echoes the oldest unacknowledged TSval,
-// and Linux resends the SYN-ACK from its timer with the first SYN's TSval
-// (corpus lab/05_synack_dropped: the echo-chosen SYN gives 1054 ms, the
-// true RTT is 40 ms). When the echo names another SYN than the last one the
-// sample is ambiguous in Karn's sense and RTTAmbiguous says so.
+// timing computes the handshake RTT and its two legs (SPEC §3) from the
+// exchange that completed the handshake: the last SYN-ACK before the ACK,
+// and the latest client SYN before that SYN-ACK, so that the RTT is one
+// round trip and the sum of its legs. setup_ms is the whole wait, from the
+// first SYN, retransmission timeouts included. Without the ACK the first
+// leg is that of the first SYN-ACK and the SYN it answered.
+//
+// Why not the SYN the SYN-ACK's timestamp echo names, as an earlier SPEC
+// asked: the echo names the earliest SYN the server recorded, not the one
+// it answered (RFC 7323 §4.3 echoes the oldest unacknowledged TSval, and
+// Linux resends the SYN-ACK from its timer with the first SYN's TSval):
+// on corpus lab/05_synack_dropped that gives 1054 ms for a 40 ms path.
+// When the echo names another SYN, or the ACK's another SYN-ACK, the
+// pairing is a guess in Karn's sense and RTTAmbiguous says so.
 func timing(hs *flows.Handshake, h *Handshake, a *arena) {
 	if !hs.HasAnswered {
 		return // timestamps out of order: no honest answer
 	}
-	h.RTTAmbiguous = hs.Ambiguous
-	leg1 := hs.FirstSYNACKTS - hs.AnsweredSYNTS
-	h.SynSynackMS = a.float(ms(leg1))
 	if !hs.HasACK {
+		h.RTTAmbiguous = hs.Ambiguous
+		h.SynSynackMS = a.float(ms(hs.FirstSYNACKTS - hs.AnsweredSYNTS))
 		return
 	}
+	if !hs.HasPaired {
+		return
+	}
+	h.RTTAmbiguous = hs.PairedAmbiguous
+	leg1 := hs.LastSYNACKTS - hs.PairedSYNTS
 	leg2 := hs.ACKTS - hs.LastSYNACKTS
-	total := hs.ACKTS - hs.AnsweredSYNTS
+	total := leg1 + leg2
+	h.SynSynackMS = a.float(ms(leg1))
 	h.SynackAckMS = a.float(ms(leg2))
 	h.RTTms = a.float(ms(total))
+	h.SetupMS = a.float(ms(hs.ACKTS - hs.FirstSYNTS))
 	switch {
 	case total <= 0:
 	case leg2*10 < total:

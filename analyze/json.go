@@ -56,6 +56,7 @@ func (h *Handshake) appendJSON(w *jsonWriter) {
 	w.bool(`,"rtt_ambiguous":`, h.RTTAmbiguous)
 	w.optFloat(`,"syn_synack_ms":`, h.SynSynackMS)
 	w.optFloat(`,"synack_ack_ms":`, h.SynackAckMS)
+	w.optFloat(`,"setup_ms":`, h.SetupMS)
 	w.optFloat(`,"reject_ms":`, h.RejectMS)
 	w.optStr(`,"capture_point":`, (*string)(h.CapturePoint))
 	w.optU32(`,"client_isn":`, h.ClientISN)

@@ -97,6 +97,7 @@ type Handshake struct {
 	RTTAmbiguous    bool            `json:"rtt_ambiguous" parquet:"rtt_ambiguous"` // SYN retransmitted and the SYN-ACK echoes an earlier one
 	SynSynackMS     *float64        `json:"syn_synack_ms" parquet:"syn_synack_ms,optional"`
 	SynackAckMS     *float64        `json:"synack_ack_ms" parquet:"synack_ack_ms,optional"`
+	SetupMS         *float64        `json:"setup_ms" parquet:"setup_ms,optional"`   // first SYN to the handshake ACK: what connect() waited
 	RejectMS        *float64        `json:"reject_ms" parquet:"reject_ms,optional"` // SYN to the RST that refused it
 	CapturePoint    *CapturePoint   `json:"capture_point" parquet:"capture_point,optional"`
 	ClientISN       *uint32         `json:"client_isn" parquet:"client_isn,optional"`
@@ -264,7 +265,7 @@ func (r *Record) Clone() Record {
 	for _, p := range []**Time{&h.SynTS, &h.SynackTS, &h.AckTS, &t.Fin1TS, &t.Fin1AckTS, &t.Fin2TS, &t.Fin2AckTS, &t.RstTS} {
 		*p = again(*p, a.time)
 	}
-	for _, p := range []**float64{&h.RTTms, &h.IRTTms, &h.SynSynackMS, &h.SynackAckMS, &h.RejectMS,
+	for _, p := range []**float64{&h.RTTms, &h.IRTTms, &h.SynSynackMS, &h.SynackAckMS, &h.SetupMS, &h.RejectMS,
 		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.RTTMedianMS, &s.RTTP95MS, &s.WindowMean} {
 		*p = again(*p, a.float)
 	}

@@ -129,9 +129,15 @@ func TestTraces(t *testing.T) {
 		{"SYN-ACK retransmitted", []p{{0, 'c', "S", 1000, 0, 0}, {40, 's', "SA", 5000, 1001, 0}, {1040, 's', "SA", 5000, 1001, 0}, {1040.2, 'c', "A", 1001, 5001, 0}},
 			func(t *testing.T, r []Record) {
 				h := r[0].Handshake
+				// SPEC §3: the exchange that completed the handshake is the
+				// last SYN-ACK and the latest SYN before it; the ACK may
+				// answer the first SYN-ACK, so the pairing is a guess.
 				eq(t, "synacks", h.SynackCount, 2)
-				eq(t, "leg1", f(h.SynSynackMS), 40.0)
+				eq(t, "leg1 to the last SYN-ACK", f(h.SynSynackMS), 1040.0)
 				eq(t, "leg2 from the last SYN-ACK", f(h.SynackAckMS), 0.2)
+				eq(t, "rtt the sum", f(h.RTTms), 1040.2)
+				eq(t, "setup from the first SYN", f(h.SetupMS), 1040.2)
+				eq(t, "ambiguous", h.RTTAmbiguous, true)
 			}},
 		{"refused", []p{{0, 'c', "S", 1000, 0, 0}, {40, 's', "RA", 0, 1001, 0}},
 			func(t *testing.T, r []Record) {

@@ -36,9 +36,17 @@ type Handshake struct {
 	SYNACKN       int32
 	FirstSYNACKTS int64
 	LastSYNACKTS  int64 // the latest SYN-ACK before the handshake ACK
-	SYNACKOpts    Options
-	SYNACKSeg     SegInfo
-	HasSYNACK     bool
+	// The SYN it answers, taken to be the latest SYN sent before it, and
+	// whether that pairing is a guess (a SYN was retransmitted and the
+	// SYN-ACK's timestamp echo does not name this one).
+	PairedSYNTS     int64
+	HasPaired       bool
+	PairedAmbiguous bool
+	lastSYNACKTSVal uint32 // the latest SYN-ACK's TSval, for the ACK's echo
+	lastSYNACKHasTS bool
+	SYNACKOpts      Options
+	SYNACKSeg       SegInfo
+	HasSYNACK       bool
 	// At the first SYN-ACK: the SYN it answers, taken to be the last SYN
 	// sent before it, and whether its timestamp echo names another SYN
 	// (the sample is then ambiguous in Karn's sense).
@@ -257,6 +265,11 @@ func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream) {
 	// the pure ACK (as Wireshark's iRTT, which takes the first ACK).
 	if d == DirClient && f&(FlagSYN|FlagACK) == FlagACK && c.HS.HasSYNACK && !c.HS.HasACK && c.HS.ServerISN.LessThan(seg.Ack) {
 		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKAck = true, seg.TS, seg.Ack
+		// After a retransmitted SYN-ACK the ACK may answer an earlier one,
+		// unless its echo names the latest.
+		if c.HS.SYNACKN > 1 && !(seg.HasTS && c.HS.lastSYNACKHasTS && seg.TSEcr == c.HS.lastSYNACKTSVal) {
+			c.HS.PairedAmbiguous = true
+		}
 	}
 	if f&FlagRST != 0 && d == DirServer && c.HS.HasSYN && !c.HS.HasSYNACK && !c.HS.Rejected {
 		c.HS.Rejected, c.HS.RejectTS = true, seg.TS
@@ -413,6 +426,11 @@ func (c *Conn) observeSYN(seg *Segment, d Dir) {
 		hs.SYNACKN++
 		if !hs.HasACK {
 			hs.LastSYNACKTS = seg.TS
+			hs.lastSYNACKTSVal, hs.lastSYNACKHasTS = seg.TSVal, seg.HasTS
+			if hs.HasSYN && hs.LastSYNTS <= seg.TS {
+				hs.PairedSYNTS, hs.HasPaired = hs.LastSYNTS, true
+				hs.PairedAmbiguous = hs.SYNN > 1 && !(seg.HasTS && hs.HasLastTSVal && seg.TSEcr == hs.LastSYNTSVal)
+			}
 		}
 	}
 }

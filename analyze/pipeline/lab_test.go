@@ -21,7 +21,10 @@ import (
 // client-side and the server-side capture of every scenario.
 
 type labTruth struct {
-	Scenario    string `json:"scenario"`
+	Scenario string `json:"scenario"`
+	Injected struct {
+		RTT float64 `json:"expected_rtt_ms"` // c2s + s2c delay
+	} `json:"injected"`
 	Connections []struct {
 		Client   string   `json:"client"`
 		Server   string   `json:"server"`
@@ -189,6 +192,9 @@ func checkLab(t *testing.T, truth *labTruth, side string, recs []analyze.Record)
 		}
 		if e.HandshakeRTT != nil && hs.Status == analyze.HandshakeComplete {
 			near(t, label+" rtt_ms", hs.RTTms, *e.HandshakeRTT)
+		}
+		if hs.Status == analyze.HandshakeComplete {
+			checkRound(t, label, side, hs, truth.Injected.RTT)
 		}
 		if b := e.HandshakeRTTBounds; len(b) == 2 && side == "client" {
 			if hs.SynSynackMS == nil || *hs.SynSynackMS < b[0]-labTolerance || *hs.SynSynackMS > b[1]+labTolerance {
@@ -367,5 +373,27 @@ func TestRetriedSYNIsOneConnection(t *testing.T) {
 		if r.Handshake.SynCount != 2 || r.Handshake.Status != analyze.HandshakeRejected || r.State != analyze.StateREJ || r.SFStatus != "S2F0/R" {
 			t.Errorf("%s: syn_count %d, %s, %s, %s; want 2, rejected, REJ, S2F0/R", side, r.Handshake.SynCount, r.Handshake.Status, r.State, r.SFStatus)
 		}
+	}
+}
+
+// checkRound: a complete handshake's RTT is one round trip of the path
+// (the injected delays, within labTolerance, whatever was lost), the sum
+// of its two legs, seen from the side the capture was taken at; setup_ms,
+// the whole wait from the first SYN, is at least that.
+func checkRound(t *testing.T, label, side string, hs *analyze.Handshake, injected float64) {
+	t.Helper()
+	near(t, label+" rtt_ms (injected delays)", hs.RTTms, injected)
+	if hs.RTTms == nil || hs.SynSynackMS == nil || hs.SynackAckMS == nil || hs.SetupMS == nil {
+		t.Errorf("%s: rtt %s, legs %s and %s, setup %s", label, fmtp(hs.RTTms), fmtp(hs.SynSynackMS), fmtp(hs.SynackAckMS), fmtp(hs.SetupMS))
+		return
+	}
+	if math.Abs(*hs.SynSynackMS+*hs.SynackAckMS-*hs.RTTms) > 0.0015 {
+		t.Errorf("%s: legs %.3f + %.3f are not rtt_ms %.3f", label, *hs.SynSynackMS, *hs.SynackAckMS, *hs.RTTms)
+	}
+	if *hs.SetupMS < *hs.RTTms {
+		t.Errorf("%s: setup_ms %.3f under rtt_ms %.3f", label, *hs.SetupMS, *hs.RTTms)
+	}
+	if hs.CapturePoint == nil || string(*hs.CapturePoint) != side {
+		t.Errorf("%s: capture_point %v, the capture was taken at the %s", label, strp((*string)(hs.CapturePoint)), side)
 	}
 }

@@ -64,7 +64,7 @@ var viewHelp = map[string]string{
   history      Zeek's history letters: upper case from Zeek's originator (S SYN, H SYN-ACK, A ACK, D data,
                F FIN, R RST, T retransmission, W zero window, G gap, ^ roles flipped)
   handshake    complete, no_ack, no_reply, rejected, simultaneous, synack_only, not_seen
-  rtt_ms       handshake RTT: the client's ACK minus the SYN it answered
+  rtt_ms       handshake RTT: one round trip, the exchange that completed the handshake
   teardown     four_way, three_way, simultaneous, half_closed, reset, open
   closer       who sent the first FIN (or RST): client, server, both, none
   pkts, bytes  client/server packets and payload bytes (from IP lengths)
@@ -72,14 +72,16 @@ var viewHelp = map[string]string{
   sf           S<n>F<m>: packets with SYN and with FIN, both ways; /R when an RST was seen`,
 	"handshakes": `handshakes: the opening of each connection.
   syns, synacks   transmissions of the SYN and SYN-ACK (1 = no retransmission)
-  syn_synack_ms   first leg: the answered SYN to the first SYN-ACK after it
-  synack_ack_ms   second leg: the last SYN-ACK before the ACK to the client's ACK
-  rtt_ms          the ACK minus the answered SYN; with no loss, the sum of the legs
+  syn_synack_ms   first leg: the latest client SYN before the last SYN-ACK, to that SYN-ACK
+  synack_ack_ms   second leg: that SYN-ACK to the client's ACK
+  rtt_ms          one round trip: the sum of the two legs, always
+  setup_ms        the first SYN to the ACK: what connect() waited, retransmission timeouts included
   capture_point   client (second leg under 10% of the RTT), server (first leg under 10%), middle
   client_isn, server_isn   raw initial sequence numbers
   ack_ok          the SYN-ACK acknowledged client ISN+1 and the ACK server ISN+1
-The answered SYN is the last one sent before the SYN-ACK, unless the SYN-ACK's timestamp echo names
-an earlier one (Karn-safe).`,
+The legs come from the exchange that completed the handshake; rtt_ambiguous (in the records) says
+when a retransmission makes that pairing a guess (the SYN-ACK's or the ACK's timestamp echo names
+another one).`,
 	"teardowns": `teardowns: the closing of each connection. Times are ms after the connection's first packet.
   kind       four_way (FIN, ACK, FIN, ACK), three_way (the second FIN carries the first ACK),
              simultaneous (neither FIN acknowledges the other), half_closed (one FIN only),

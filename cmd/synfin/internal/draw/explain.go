@@ -241,7 +241,10 @@ func (wk *walk) rst(s *ladder.Step) string {
 func (wk *walk) handshakeACK(s *ladder.Step) string {
 	h := &wk.r.Handshake
 	text := wk.lang.F("explain.ack", s.Ack, wk.serverISN)
-	if h.RTTms != nil {
+	switch {
+	case h.RTTms != nil && h.SetupMS != nil && (h.SynCount > 1 || h.SynackCount > 1):
+		text += wk.sep + wk.lang.F("explain.established.retx", table.MS(h.RTTms), table.MS(h.SetupMS))
+	case h.RTTms != nil:
 		text += wk.sep + wk.lang.F("explain.established", table.MS(h.RTTms))
 	}
 	if h.CapturePoint != nil && h.SynSynackMS != nil {

@@ -147,6 +147,9 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))
+		if h.SetupMS != nil && (h.SynCount > 1 || h.SynackCount > 1) {
+			lines = append(lines, lang.F("ladder.setup", table.MS(h.SetupMS)))
+		}
 	}
 	return lines
 }

@@ -109,6 +109,7 @@ var Views = map[string]View{
 		{"syn_synack_ms", func(r *analyze.Record) string { return MS(r.Handshake.SynSynackMS) }},
 		{"synack_ack_ms", func(r *analyze.Record) string { return MS(r.Handshake.SynackAckMS) }},
 		{"rtt_ms", func(r *analyze.Record) string { return MS(r.Handshake.RTTms) }},
+		{"setup_ms", func(r *analyze.Record) string { return MS(r.Handshake.SetupMS) }},
 		{"capture_point", func(r *analyze.Record) string { return str((*string)(r.Handshake.CapturePoint)) }},
 		{"client_isn", func(r *analyze.Record) string { return u32(r.Handshake.ClientISN) }},
 		{"server_isn", func(r *analyze.Record) string { return u32(r.Handshake.ServerISN) }},
