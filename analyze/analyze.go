@@ -89,6 +89,7 @@ func stats(c *flows.Conn, point *CapturePoint, a *arena, t *texts) Stats {
 		ClientUnique: cl.UniqueBytes(), ServerUnique: sv.UniqueBytes(),
 		ClientRetx: int(cl.RetxPkts), ServerRetx: int(sv.RetxPkts),
 		ClientRetxBytes: cl.RetxBytes, ServerRetxBytes: sv.RetxBytes,
+		ClientDup: int(cl.Duplicates), ServerDup: int(sv.Duplicates),
 		OutOfOrder:    int(cl.OutOfOrder + sv.OutOfOrder),
 		ZeroWindow:    int(cl.ZeroWindow + sv.ZeroWindow),
 		ClientZeroWin: int(cl.ZeroWindow), ServerZeroWin: int(sv.ZeroWindow),

@@ -190,6 +190,8 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 	w.int(`,"server_retx":`, int64(s.ServerRetx))
 	w.int(`,"client_retx_bytes":`, s.ClientRetxBytes)
 	w.int(`,"server_retx_bytes":`, s.ServerRetxBytes)
+	w.int(`,"client_duplicates":`, int64(s.ClientDup))
+	w.int(`,"server_duplicates":`, int64(s.ServerDup))
 	w.int(`,"out_of_order":`, int64(s.OutOfOrder))
 	w.int(`,"zero_window":`, int64(s.ZeroWindow))
 	w.int(`,"client_zero_window":`, int64(s.ClientZeroWin))

@@ -174,6 +174,8 @@ type Stats struct {
 	ServerRetx      int      `json:"server_retx" parquet:"server_retx"`
 	ClientRetxBytes int64    `json:"client_retx_bytes" parquet:"client_retx_bytes"`
 	ServerRetxBytes int64    `json:"server_retx_bytes" parquet:"server_retx_bytes"`
+	ClientDup       int      `json:"client_duplicates" parquet:"client_duplicates"` // capture duplicates: the same packet recorded twice
+	ServerDup       int      `json:"server_duplicates" parquet:"server_duplicates"`
 	OutOfOrder      int      `json:"out_of_order" parquet:"out_of_order"`
 	ZeroWindow      int      `json:"zero_window" parquet:"zero_window"`
 	ClientZeroWin   int      `json:"client_zero_window" parquet:"client_zero_window"`

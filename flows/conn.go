@@ -23,7 +23,8 @@ func (r ClientRule) String() string {
 // needed (SPEC §3, handshake.go in package analyze).
 type Handshake struct {
 	// SYNs from the client carrying the client ISN.
-	SYNN         int32 // all of them, retransmissions included
+	SYNN         int32 // all of them, retransmissions and capture duplicates included (as tshark counts)
+	SYNDups      int32 // of them, capture duplicates
 	FirstSYNTS   int64
 	LastSYNTS    int64  // the latest so far
 	LastSYNTSVal uint32 // its timestamp option value, when HasLastSYNTS
@@ -34,6 +35,7 @@ type Handshake struct {
 	ISN          Seq // client ISN
 	// SYN-ACKs from the server acknowledging the client's SYN.
 	SYNACKN       int32
+	SYNACKDups    int32 // of them, capture duplicates
 	FirstSYNACKTS int64
 	LastSYNACKTS  int64 // the latest SYN-ACK before the handshake ACK
 	// The SYN it answers, taken to be the latest SYN sent before it, and
@@ -209,8 +211,11 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	if seg.OptKinds&SeenSACK != 0 {
 		c.SACKBlocks = true
 	}
+	dup := s.last.duplicate(seg)
+	s.last.remember(seg)
+	o.last.otherSince = true
 	c.Zeek.update(c, seg, d)
-	c.observeHandshake(seg, d, s)
+	c.observeHandshake(seg, d, s, dup)
 
 	seglen := uint32(seg.PayloadLen)
 	if f&FlagSYN != 0 {
@@ -220,7 +225,16 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 		seglen++
 	}
 	an := c.analyze(seg, s, o, seglen)
-	if f&FlagRST == 0 {
+	switch {
+	case dup:
+		// The sequence state sees the copy (it changes nothing there), but
+		// it is neither retransmitted data nor an end to an RTT sample.
+		if f&FlagRST == 0 {
+			s.classify(seg.Seq, seglen, seg.PayloadLen, f&(FlagSYN|FlagFIN) != 0, false, seg.TS, c.oooThreshold())
+		}
+		s.Duplicates++
+		class = SegDuplicate
+	case f&FlagRST == 0:
 		class = c.observeSequence(seg, s, o, seglen)
 	}
 	if f&FlagACK != 0 {
@@ -246,7 +260,7 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 
 // observeHandshake records the handshake facts: Wireshark's iRTT, the SYN
 // and SYN-ACK, the ACK that completes them, and a refusal.
-func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream) {
+func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream, dup bool) {
 	f := seg.Flags
 	switch {
 	case f&(FlagSYN|FlagACK) == FlagSYN:
@@ -258,7 +272,7 @@ func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream) {
 	}
 	if f&FlagSYN != 0 {
 		s.SynFlags++
-		c.observeSYN(seg, d)
+		c.observeSYN(seg, d, dup)
 	}
 	// The handshake's ACK is the client's first segment acknowledging the
 	// server's SYN: ack = server ISN + 1, or beyond when the capture lost
@@ -267,7 +281,7 @@ func (c *Conn) observeHandshake(seg *Segment, d Dir, s *Stream) {
 		c.HS.HasACK, c.HS.ACKTS, c.HS.ACKAck = true, seg.TS, seg.Ack
 		// After a retransmitted SYN-ACK the ACK may answer an earlier one,
 		// unless its echo names the latest.
-		if c.HS.SYNACKN > 1 && !(seg.HasTS && c.HS.lastSYNACKHasTS && seg.TSEcr == c.HS.lastSYNACKTSVal) {
+		if c.HS.SYNACKN-c.HS.SYNACKDups > 1 && !(seg.HasTS && c.HS.lastSYNACKHasTS && seg.TSEcr == c.HS.lastSYNACKTSVal) {
 			c.HS.PairedAmbiguous = true
 		}
 	}
@@ -389,7 +403,7 @@ func (c *Conn) observeTeardown(seg *Segment, d Dir, s, o *Stream) {
 	}
 }
 
-func (c *Conn) observeSYN(seg *Segment, d Dir) {
+func (c *Conn) observeSYN(seg *Segment, d Dir, dup bool) {
 	hs := &c.HS
 	info := SegInfo{Window: seg.Window, TTL: seg.TTL, DF: seg.DF, AE: seg.AE, Flags: seg.Flags}
 	if seg.Flags&FlagACK == 0 {
@@ -405,6 +419,10 @@ func (c *Conn) observeSYN(seg *Segment, d Dir) {
 		}
 		if seg.Seq == hs.ISN {
 			hs.SYNN++
+			if dup {
+				hs.SYNDups++
+				return
+			}
 			hs.LastSYNTS, hs.LastSYNTSVal, hs.HasLastTSVal = seg.TS, seg.TSVal, seg.HasTS
 		}
 		return
@@ -419,17 +437,21 @@ func (c *Conn) observeSYN(seg *Segment, d Dir) {
 		hs.FirstSYNACKTS = seg.TS
 		if hs.HasSYN && hs.LastSYNTS <= seg.TS {
 			hs.AnsweredSYNTS, hs.HasAnswered = hs.LastSYNTS, true
-			hs.Ambiguous = hs.SYNN > 1 && seg.HasTS && hs.HasLastTSVal && seg.TSEcr != hs.LastSYNTSVal
+			hs.Ambiguous = hs.SYNN-hs.SYNDups > 1 && seg.HasTS && hs.HasLastTSVal && seg.TSEcr != hs.LastSYNTSVal
 		}
 	}
 	if seg.Seq == hs.ServerISN {
 		hs.SYNACKN++
+		if dup {
+			hs.SYNACKDups++
+			return
+		}
 		if !hs.HasACK {
 			hs.LastSYNACKTS = seg.TS
 			hs.lastSYNACKTSVal, hs.lastSYNACKHasTS = seg.TSVal, seg.HasTS
 			if hs.HasSYN && hs.LastSYNTS <= seg.TS {
 				hs.PairedSYNTS, hs.HasPaired = hs.LastSYNTS, true
-				hs.PairedAmbiguous = hs.SYNN > 1 && !(seg.HasTS && hs.HasLastTSVal && seg.TSEcr == hs.LastSYNTSVal)
+				hs.PairedAmbiguous = hs.SYNN-hs.SYNDups > 1 && !(seg.HasTS && hs.HasLastTSVal && seg.TSEcr == hs.LastSYNTSVal)
 			}
 		}
 	}

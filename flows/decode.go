@@ -25,6 +25,7 @@ type Segment struct {
 	HeaderLen  int    // TCP header length in bytes
 	TTL        uint8  // IPv4 TTL or IPv6 hop limit
 	DF         bool   // IPv4 don't-fragment bit (always false for IPv6)
+	IPID       uint16 // IPv4 identification (0 for IPv6, which has none)
 	// HasTS, TSVal and TSEcr come from the timestamp option (RFC 7323) of
 	// any segment.
 	HasTS        bool
@@ -211,14 +212,14 @@ func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
 		a, _ := netip.AddrFromSlice(ip.SrcIP.To4())
 		b, _ := netip.AddrFromSlice(ip.DstIP.To4())
 		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
-		seg.TTL, seg.DF = ip.TTL, ip.Flags&layers.IPv4DontFragment != 0
+		seg.TTL, seg.DF, seg.IPID = ip.TTL, ip.Flags&layers.IPv4DontFragment != 0, ip.Id
 		declared, ipPayload = int(ip.Length)-int(ip.IHL)*4, len(ip.Payload)
 	case layers.LayerTypeIPv6:
 		ip := &d.ip6
 		a, _ := netip.AddrFromSlice(ip.SrcIP)
 		b, _ := netip.AddrFromSlice(ip.DstIP)
 		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
-		seg.TTL = ip.HopLimit
+		seg.TTL, seg.IPID = ip.HopLimit, 0
 		declared, ipPayload = int(ip.Length), len(ip.Payload)
 		if ip.Length == 0 { // jumbogram or TSO: trust the captured bytes
 			declared = ipPayload

@@ -24,6 +24,7 @@ type Stream struct {
 	dupAcks   int32 // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
 	lastAckTS int64 // time of the last segment with ACK from this side
 	lastWin   uint16
+	last      lastSeg // the last segment, for capture duplicates
 
 	// Data-phase RTT: one segment timed at a time, as classic TCP does
 	// (RFC 6298 §3); a retransmission of it cancels the sample (Karn).
@@ -56,6 +57,7 @@ type Stream struct {
 	// Statistics.
 	Pkts         int32
 	RetxPkts     int32
+	Duplicates   int32 // capture duplicates (SegDuplicate), not counted as retransmissions
 	OutOfOrder   int32
 	ZeroWindow   int32
 	KeepAlives   int32
@@ -139,7 +141,54 @@ const (
 	SegRetx                       // repeated bytes already seen
 	SegOutOfOrder                 // filled a gap shortly after later bytes arrived
 	SegKeepAlive                  // one byte (or none) just below the next expected byte
+	SegDuplicate                  // the capture recorded the previous segment again (lastSeg.duplicate)
 )
+
+// dupWindow is how soon after a segment a copy of it counts as a capture
+// duplicate: mirror ports and captures on two interfaces record the copy
+// microseconds later, while no retransmission timer fires this soon
+// (Linux's least RTO is 200 ms) and a fast retransmission follows
+// duplicate ACKs from the other side.
+const dupWindow = 10e6 // ns
+
+// lastSeg is what a direction remembers of its last segment, to tell a
+// capture duplicate (the same packet recorded twice) from a
+// retransmission (the same bytes sent again).
+type lastSeg struct {
+	valid      bool
+	ts         int64
+	seq, ack   Seq
+	flags      Flags
+	win        uint16
+	plen       int
+	ipid       uint16
+	hasTS      bool
+	tsVal      uint32
+	otherSince bool // a segment of the other direction came after it
+}
+
+// duplicate says whether seg is a capture duplicate of the last segment:
+// within dupWindow, the same sequence and acknowledgment numbers, flags,
+// window, payload length and timestamp, and the same IPv4 identification.
+// Where there is none to compare (IPv6, or an ID of 0, which Linux sends
+// on SYN-ACKs), the copy must also follow with nothing from the other side
+// between.
+func (l *lastSeg) duplicate(seg *Segment) bool {
+	if !l.valid || seg.TS-l.ts > dupWindow || seg.TS < l.ts ||
+		seg.Seq != l.seq || seg.Ack != l.ack || seg.Flags != l.flags || seg.Window != l.win ||
+		seg.PayloadLen != l.plen || seg.HasTS != l.hasTS || (seg.HasTS && seg.TSVal != l.tsVal) {
+		return false
+	}
+	if seg.IPID != 0 || l.ipid != 0 {
+		return seg.IPID == l.ipid
+	}
+	return !l.otherSince
+}
+
+func (l *lastSeg) remember(seg *Segment) {
+	*l = lastSeg{valid: true, ts: seg.TS, seq: seg.Seq, ack: seg.Ack, flags: seg.Flags, win: seg.Window,
+		plen: seg.PayloadLen, ipid: seg.IPID, hasTS: seg.HasTS, tsVal: seg.TSVal}
+}
 
 // classify updates the sequence state with a segment and says what it
 // was. seglen counts the payload plus one each for SYN and FIN; ctl is set

@@ -397,3 +397,40 @@ func checkRound(t *testing.T, label, side string, hs *analyze.Handshake, injecte
 		t.Errorf("%s: capture_point %v, the capture was taken at the %s", label, strp((*string)(hs.CapturePoint)), side)
 	}
 }
+
+// TestCaptureDuplicates: packets the capture recorded twice are counted as
+// duplicates, not retransmissions: a mirror-port capture gives, beside its
+// copy with the duplicates removed by editcap -d, the same connections
+// with the copies counted apart (syn_count and Wireshark's flags still
+// count them, as tshark does), and a capture taken on both sides of a
+// router (TTL one lower on the copy) is told the same way.
+func TestCaptureDuplicates(t *testing.T) {
+	dup := readRecords(t, "../../testdata/dup/rdp-mirror.pcap")
+	clean := readRecords(t, "../../testdata/dup/rdp-mirror.dedup.pcap")
+	if len(dup) != 1 || len(clean) != 1 {
+		t.Fatalf("%d and %d connections, want 1 each", len(dup), len(clean))
+	}
+	d, c := dup[0].Stats, clean[0].Stats
+	if d.ClientDup+d.ServerDup != 10 || c.ClientDup+c.ServerDup != 0 {
+		t.Errorf("duplicates %d+%d with copies, %d+%d without; want 10 and 0", d.ClientDup, d.ServerDup, c.ClientDup, c.ServerDup)
+	}
+	if d.ClientRetx != c.ClientRetx || d.ServerRetx != c.ServerRetx {
+		t.Errorf("retransmissions %d/%d with copies, %d/%d without: copies are not retransmissions", d.ClientRetx, d.ServerRetx, c.ClientRetx, c.ServerRetx)
+	}
+	hd, hc := dup[0].Handshake, clean[0].Handshake
+	if hd.RTTms == nil || hc.RTTms == nil || *hd.RTTms != *hc.RTTms || hd.RTTAmbiguous {
+		t.Errorf("rtt %s (ambiguous %v) with copies, %s without: copies time nothing", fmtp(hd.RTTms), hd.RTTAmbiguous, fmtp(hc.RTTms))
+	}
+	if hd.SynCount != 2 || hc.SynCount != 1 {
+		t.Errorf("syn_count %d with the copy, %d without; tshark counts the copy (2, 1)", hd.SynCount, hc.SynCount)
+	}
+	routed := readRecords(t, "../../testdata/dup/http-post-routed.pcap")
+	var dups, retx int
+	for _, r := range routed {
+		dups += r.Stats.ClientDup + r.Stats.ServerDup
+		retx += r.Stats.ClientRetx + r.Stats.ServerRetx
+	}
+	if dups != 15 || retx != 2 {
+		t.Errorf("routed copies: %d duplicates and %d retransmissions, want 15 and 2", dups, retx)
+	}
+}

@@ -40,12 +40,21 @@ func ExplainWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang
 	wk.heading()
 	for i := range l.Steps {
 		s := &l.Steps[i]
-		if wk.summed(s) {
+		prev := wk.last[s.Dir]
+		wk.last[s.Dir] = s
+		switch {
+		case wk.summed(s):
 			wk.data.add(s)
-			continue
+		case s.Class == flows.SegDuplicate && prev != nil:
+			// A copy the capture made changes nothing: the state stays,
+			// and a SYN's retransmission interval is measured between
+			// real transmissions.
+			wk.flushData()
+			wk.item(s, wk.lang.F("explain.dup", ms2(s.TS-prev.TS)))
+		default:
+			wk.flushData()
+			wk.item(s, wk.sentence(s))
 		}
-		wk.flushData()
-		wk.item(s, wk.sentence(s))
 	}
 	wk.flushData()
 	wk.footer()
@@ -69,6 +78,7 @@ type walk struct {
 	haveServISN bool
 	finFrom     [2]*ladder.Step // each side's first FIN
 	finAcked    [2]bool         // and whether the other side acknowledged it
+	last        [2]*ladder.Step // each side's latest packet
 	data        dataRun
 }
 
@@ -79,10 +89,15 @@ type dataRun struct {
 	first, last *ladder.Step
 	halfClose   bool // the run is after a FIN
 	retx        int
+	dups        int // capture duplicates, not counted in pkts and bytes
 }
 
 func (d *dataRun) add(s *ladder.Step) {
 	d.last = s
+	if s.Class == flows.SegDuplicate {
+		d.dups++
+		return
+	}
 	d.pkts++
 	d.bytes[s.Dir] += s.Len
 	if s.Class == flows.SegRetx {
@@ -125,7 +140,7 @@ func (wk *walk) summed(s *ladder.Step) bool {
 	if s.Phase != ladder.Data && (s.Phase != ladder.Teardown || wk.acksFIN(s)) {
 		return false
 	}
-	if wk.data.pkts == 0 {
+	if wk.data.pkts == 0 && wk.data.dups == 0 {
 		wk.data.first, wk.data.halfClose = s, s.Phase == ladder.Teardown
 	}
 	return true
@@ -153,7 +168,7 @@ func (wk *walk) item(s *ladder.Step, text string) {
 // flushData writes the data run so far as one item.
 func (wk *walk) flushData() {
 	d := &wk.data
-	if d.pkts == 0 {
+	if d.pkts == 0 && d.dups == 0 {
 		return
 	}
 	wk.n++
@@ -164,6 +179,9 @@ func (wk *walk) flushData() {
 	text := wk.lang.F(key, d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
 	if d.retx > 0 {
 		text += wk.sep + wk.lang.F("explain.data.retx", d.retx)
+	}
+	if d.dups > 0 {
+		text += wk.sep + wk.lang.F("explain.data.dup", d.dups)
 	}
 	first, last := wk.ms(d.first.TS), wk.ms(d.last.TS)
 	switch wk.form {
@@ -242,7 +260,7 @@ func (wk *walk) handshakeACK(s *ladder.Step) string {
 	h := &wk.r.Handshake
 	text := wk.lang.F("explain.ack", s.Ack, wk.serverISN)
 	switch {
-	case h.RTTms != nil && h.SetupMS != nil && (h.SynCount > 1 || h.SynackCount > 1):
+	case h.RTTms != nil && h.SetupMS != nil && *h.SetupMS > *h.RTTms:
 		text += wk.sep + wk.lang.F("explain.established.retx", table.MS(h.RTTms), table.MS(h.SetupMS))
 	case h.RTTms != nil:
 		text += wk.sep + wk.lang.F("explain.established", table.MS(h.RTTms))

@@ -117,6 +117,8 @@ func stepNotes(s *ladder.Step, lang msg.Lang) string {
 	switch s.Class {
 	case flows.SegRetx:
 		notes = append(notes, lang.T("ladder.retx"))
+	case flows.SegDuplicate:
+		notes = append(notes, lang.T("ladder.dup"))
 	case flows.SegOutOfOrder:
 		notes = append(notes, lang.T("ladder.ooo"))
 	case flows.SegKeepAlive:
@@ -147,7 +149,7 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))
-		if h.SetupMS != nil && (h.SynCount > 1 || h.SynackCount > 1) {
+		if h.SetupMS != nil && *h.SetupMS > *h.RTTms {
 			lines = append(lines, lang.F("ladder.setup", table.MS(h.SetupMS)))
 		}
 	}

@@ -63,8 +63,11 @@ func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 				x1, x2 = svgServerX, svgClientX+2
 			}
 			dashAttr := ""
-			if s.Class == flows.SegRetx || s.Class == flows.SegOutOfOrder {
+			switch s.Class {
+			case flows.SegRetx, flows.SegOutOfOrder:
 				dashAttr = ` stroke-dasharray="6 3"`
+			case flows.SegDuplicate:
+				dashAttr = ` stroke-dasharray="2 3"`
 			}
 			fmt.Fprintf(w, `<text x="10" y="%d">%d</text><text x="130" y="%d" text-anchor="end">%s</text>`, y+8, r.no, y+8, relMS(l, s.TS))
 			fmt.Fprintf(w, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.6"%s marker-end="url(#a%d-%d)"/>`, x1, y+4, x2, y+4, colour, dashAttr, l.Conn, r.phase)
