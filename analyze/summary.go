@@ -90,6 +90,11 @@ type Summary struct {
 	DataRTT      Dist           `json:"data_rtt_ms"` // every data-phase sample of every connection, pooled: n counts samples
 	Packets      Dist           `json:"packets"`     // packets per connection, both ways
 	Window       Dist           `json:"window"`      // raw advertised window, per connection max
+	// Packets of the inputs without TCP, and those of them whose
+	// encapsulation could not be decoded to IP, by what they were; set by
+	// whoever read the inputs (records do not know them).
+	NotTCP     int            `json:"packets_without_tcp"`
+	NotDecoded map[string]int `json:"packets_not_decoded"`
 }
 
 // NewSummary returns an empty summary to Add records to.

@@ -13,6 +13,7 @@ var (
 	layerTypeFDDI   = gopacket.RegisterLayerType(1711, gopacket.LayerTypeMetadata{Name: "synfin FDDI"})
 	layerTypeTeredo = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
 	layerTypeAYIYA  = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
+	layerTypeCAPWAP = gopacket.RegisterLayerType(1715, gopacket.LayerTypeMetadata{Name: "synfin CAPWAP"})
 )
 
 // Ethertypes of tags and encapsulations that etherLayer steps over.
@@ -30,7 +31,10 @@ const (
 // wrap a second Ethernet frame (802.1ah PBB, Cisco FabricPath), so that the
 // next layer is the network layer. gopacket's Ethernet and Dot1Q layers
 // stop at the tags they do not know.
-type etherLayer struct{ hop }
+type etherLayer struct {
+	hop
+	typ uint16 // the Ethernet type after the tags
+}
 
 func (e *etherLayer) CanDecode() gopacket.LayerClass { return layerTypeEther }
 
@@ -69,7 +73,7 @@ func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 		}
 		break
 	}
-	e.payload = rest
+	e.payload, e.typ = rest, typ
 	if typ <= 1500 { // 802.3 length: an LLC header follows
 		if int(typ) < len(rest) {
 			e.payload = rest[:typ]
@@ -96,7 +100,10 @@ func (f *fddiLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 // udpLayer decodes a UDP header and picks the tunnel behind it by port:
 // gopacket's VXLAN, Geneve and GTP-U, and Teredo, AYIYA and GRE-in-UDP,
 // which it lacks. Plain UDP ends decoding.
-type udpLayer struct{ hop }
+type udpLayer struct {
+	hop
+	src, dst uint16 // ports, to name what a datagram without TCP was
+}
 
 func (u *udpLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeUDP }
 func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
@@ -105,7 +112,7 @@ func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 		return headerError("UDP header cut short")
 	}
 	src, dst := binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])
-	u.payload = b[8:]
+	u.payload, u.src, u.dst = b[8:], src, dst
 	for _, p := range [2]uint16{dst, src} {
 		switch p {
 		case 4789, 8472:
@@ -120,6 +127,8 @@ func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 			u.next = layerTypeAYIYA
 		case 4754:
 			u.next = layers.LayerTypeGRE
+		case 5247:
+			u.next = layerTypeCAPWAP
 		default:
 			continue
 		}
@@ -171,6 +180,40 @@ func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 		a.next = layers.LayerTypeIPv4
 	case 41:
 		a.next = layers.LayerTypeIPv6
+	}
+	return nil
+}
+
+// capwapLayer decodes a CAPWAP data header (RFC 5415 §4.3; UDP 5247): a
+// wireless access point's frames tunnelled to its controller. The frame
+// behind it is IEEE 802.11 when the T bit says native format and the
+// wireless binding is 802.11 (RFC 5416), else IEEE 802.3 Ethernet. DTLS
+// (encrypted) and later fragments are not decoded.
+type capwapLayer struct{ hop }
+
+func (c *capwapLayer) CanDecode() gopacket.LayerClass { return layerTypeCAPWAP }
+func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	c.next, c.payload = gopacket.LayerTypeZero, nil
+	if len(b) < 8 {
+		return headerError("CAPWAP header cut short")
+	}
+	if b[0] != 0 { // version 0, type 0: a plain CAPWAP header (1 is DTLS)
+		return nil
+	}
+	w := binary.BigEndian.Uint32(b[0:4])
+	hlen := int(w>>19&0x1f) * 4
+	wbid, native, fragment := w>>9&0x1f, w>>8&1 == 1, w>>7&1 == 1
+	if fragment && binary.BigEndian.Uint16(b[6:8])>>3 != 0 {
+		return nil // not the first fragment: no headers of its own
+	}
+	if hlen < 8 || len(b) < hlen {
+		return headerError("CAPWAP header cut short")
+	}
+	c.payload = b[hlen:]
+	if native && wbid == 1 {
+		c.next = layers.LayerTypeDot11
+	} else if !native {
+		c.next = layerTypeEther
 	}
 	return nil
 }

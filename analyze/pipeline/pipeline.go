@@ -112,7 +112,7 @@ var (
 // *capture.PacketError when the file is damaged after some packets; the
 // records of the packets before the damage have been emitted.
 func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Stats, error) {
-	st := Stats{Unsupported: map[layers.LinkType]int{}}
+	st := Stats{Unsupported: map[layers.LinkType]int{}, Stops: map[flows.Stop]int{}}
 	capt, err := capture.Open(name, r)
 	if err != nil {
 		return st, err
@@ -176,7 +176,7 @@ func runInOne(name string, capt *capture.Capture, opt *Options, emit func(*analy
 			break
 		}
 		st.Packets++
-		if st.count(name, &pkt, dec.Decode(&pkt, &seg)) {
+		if st.count(name, &pkt, dec, dec.Decode(&pkt, &seg)) {
 			table.Observe(&seg)
 			st.Segments++
 		}
@@ -223,7 +223,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, emit func(*anal
 					return
 				}
 				st.Packets++
-				if st.count(name, &pkt, dec.Decode(&pkt, &b.seg[b.n])) {
+				if st.count(name, &pkt, dec, dec.Decode(&pkt, &b.seg[b.n])) {
 					b.n++
 				}
 			}

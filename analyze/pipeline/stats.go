@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,9 +16,13 @@ import (
 
 // Stats counts what one capture held, for the summary and for notes.
 type Stats struct {
-	Packets     int
-	Segments    int
-	NotTCP      int
+	Packets  int
+	Segments int
+	NotTCP   int
+	// Stops counts the packets without TCP by where their decoding
+	// stopped: before IP (an encapsulation synfin cannot decode, or
+	// traffic that is not IP) or at IP (UDP, ICMP, …).
+	Stops       map[flows.Stop]int
 	Unsupported map[layers.LinkType]int
 	Damaged     int                    // packets whose headers are cut short or inconsistent
 	Examples    []*capture.PacketError // the first few of them
@@ -34,7 +39,7 @@ const maxExamples = 3
 
 // count files one packet's decoding outcome and says whether it gave a
 // segment.
-func (st *Stats) count(name string, pkt *capture.Packet, derr error) bool {
+func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, derr error) bool {
 	switch {
 	case derr == nil:
 		return true
@@ -47,6 +52,7 @@ func (st *Stats) count(name string, pkt *capture.Packet, derr error) bool {
 		}
 	default:
 		st.NotTCP++
+		st.Stops[dec.Stopped()]++
 	}
 	return false
 }
@@ -72,6 +78,62 @@ func (st *Stats) Problems(name string) (lines []string, damaged bool) {
 	return lines, st.Damaged > 0 || len(st.Unsupported) > 0
 }
 
+// Notes say what the packets without TCP were where a reader would
+// otherwise wonder: packets of an encapsulation synfin could not decode to
+// IP (never silently), and, when a capture held no TCP at all, what it did
+// hold. Each line names the file.
+func (st *Stats) Notes(name string) []string {
+	var lines []string
+	byLink := map[layers.LinkType][]flows.Stop{}
+	var links []layers.LinkType
+	for s := range st.Stops {
+		if s.ReachedIP() || s.Expected() {
+			continue
+		}
+		if byLink[s.Link] == nil {
+			links = append(links, s.Link)
+		}
+		byLink[s.Link] = append(byLink[s.Link], s)
+	}
+	slices.Sort(links)
+	for _, lt := range links {
+		stops := byLink[lt]
+		n := 0
+		for _, s := range stops {
+			n += st.Stops[s]
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s of link type %s not decoded to IP: %s", name, packets(n), linkName(lt), st.tally(stops)))
+	}
+	if st.Segments == 0 && st.NotTCP > 0 {
+		all := make([]flows.Stop, 0, len(st.Stops))
+		for s := range st.Stops {
+			all = append(all, s)
+		}
+		lines = append(lines, fmt.Sprintf("%s: no TCP in its %s: %s", name, packets(st.Packets), st.tally(all)))
+	}
+	return lines
+}
+
+// tally lists stops with their counts, the most common first, at most
+// five.
+func (st *Stats) tally(stops []flows.Stop) string {
+	slices.SortFunc(stops, func(a, b flows.Stop) int {
+		if c := st.Stops[b] - st.Stops[a]; c != 0 {
+			return c
+		}
+		return strings.Compare(a.String(), b.String())
+	})
+	var parts []string
+	for i, s := range stops {
+		if i == 5 {
+			parts = append(parts, fmt.Sprintf("%d kinds more", len(stops)-5))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", s, st.Stops[s]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Unusable reports why a file that opened gave nothing to analyse: every
 // packet had a link type synfin cannot decode.
 func (st *Stats) Unusable(name string) error {
@@ -93,4 +155,11 @@ func linkName(lt layers.LinkType) string {
 		return fmt.Sprintf("%d (%s)", int(lt), s)
 	}
 	return strconv.Itoa(int(lt))
+}
+
+func packets(n int) string {
+	if n == 1 {
+		return "1 packet"
+	}
+	return strconv.Itoa(n) + " packets"
 }

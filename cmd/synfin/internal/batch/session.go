@@ -43,8 +43,12 @@ type Session struct {
 	// Trace, when set, gives each input's segment hook (ladders, packet
 	// lists).
 	Trace func(file string) pipeline.TraceFunc
-	// Segments counts the TCP segments of every input read.
-	Segments int
+	// Segments counts the TCP segments of every input read; NotTCP the
+	// packets without TCP, and NotDecoded, by what they were, those of
+	// them whose encapsulation synfin could not decode to IP.
+	Segments   int
+	NotTCP     int
+	NotDecoded map[string]int
 
 	held holding
 }
@@ -215,6 +219,20 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 	lines, bad := st.Problems(in.Name)
 	for _, l := range lines {
 		tty.Say(s.Stderr, "synfin: %s", l)
+	}
+	s.NotTCP += st.NotTCP
+	for stop, n := range st.Stops {
+		if !stop.ReachedIP() && !stop.Expected() {
+			if s.NotDecoded == nil {
+				s.NotDecoded = map[string]int{}
+			}
+			s.NotDecoded[stop.String()] += n
+		}
+	}
+	if !s.Quiet {
+		for _, l := range st.Notes(in.Name) {
+			tty.Say(s.Stderr, "synfin: note: %s", l)
+		}
 	}
 	if st.Late > 0 && !s.Quiet {
 		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.Name, st.Late, flows.DefaultMaxLinger)

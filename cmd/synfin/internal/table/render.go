@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -187,7 +188,18 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 		[]string{"reset", itoa(s.Reset), ""},
 		[]string{"still open at end", itoa(s.OpenAtEnd), ""},
 		[]string{"begun before capture", itoa(s.BegunBefore), ""},
+		[]string{"packets without TCP", itoa(s.NotTCP), ""},
 	)
+	if len(s.NotDecoded) > 0 {
+		kinds := make([]string, 0, len(s.NotDecoded))
+		n := 0
+		for k, c := range s.NotDecoded {
+			kinds = append(kinds, k+" ("+itoa(c)+")")
+			n += c
+		}
+		sort.Strings(kinds)
+		rows = append(rows, []string{"packets not decoded to IP", itoa(n), strings.Join(kinds, ", ")})
+	}
 	dist := func(name string, d analyze.Dist) {
 		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Mean), MS(d.Max))
 		if d.Median != nil {

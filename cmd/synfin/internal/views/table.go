@@ -48,6 +48,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	if read == 0 {
 		return ExitNothing
 	}
+	summary.NotTCP, summary.NotDecoded = ses.NotTCP, ses.NotDecoded
 	table.SortByFile(recs, fileOrder)
 	if err := table.SortBy(recs, o.View, o.SortBy); err != nil {
 		return UsageError(stderr, err.Error())
