@@ -35,11 +35,7 @@ func (f *Filter) Match(r *Record) bool {
 	if len(f.Ports) == 0 && len(f.Hosts) == 0 {
 		return true
 	}
-	c, s := r.client, r.server
-	if !c.IsValid() || !s.IsValid() {
-		c, _ = netip.ParseAddrPort(r.Client)
-		s, _ = netip.ParseAddrPort(r.Server)
-	}
+	c, s, _ := r.endpoints()
 	if len(f.Ports) > 0 && !slices.ContainsFunc(f.Ports, func(p int) bool { return int(c.Port()) == p || int(s.Port()) == p }) {
 		return false
 	}
@@ -47,4 +43,15 @@ func (f *Filter) Match(r *Record) bool {
 		return false
 	}
 	return true
+}
+
+// endpoints are the record's client and server: parsed when the record
+// was made, or, for one read back (JSON), from its strings.
+func (r *Record) endpoints() (client, server netip.AddrPort, ok bool) {
+	client, server = r.client, r.server
+	if !client.IsValid() || !server.IsValid() {
+		client, _ = netip.ParseAddrPort(r.Client)
+		server, _ = netip.ParseAddrPort(r.Server)
+	}
+	return client, server, client.IsValid() && server.IsValid()
 }

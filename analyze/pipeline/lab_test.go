@@ -434,3 +434,27 @@ func TestCaptureDuplicates(t *testing.T) {
 		t.Errorf("routed copies: %d duplicates and %d retransmissions, want 15 and 2", dups, retx)
 	}
 }
+
+// TestScan: a real SYN scan (nmap -sS, 200 ports, two open) reads as a
+// scan: its host is named a likely scanner, nothing is "still open", and
+// the two open ports' probes are SYN, SYN-ACK, RST from the client.
+func TestScan(t *testing.T) {
+	recs := readRecords(t, "../../testdata/scan/nmap-syn.pcap")
+	s := analyze.Summarize(recs)
+	s.Finish()
+	if len(s.Scanners) != 1 || s.Scanners[0].Host != "10.88.0.1" || s.Scanners[0].Ports != 200 || s.Scanners[0].Attempts != 200 {
+		t.Errorf("scanners %+v, want 10.88.0.1 with 200 probes to 200 ports", s.Scanners)
+	}
+	if s.OpenAtEnd != 0 || s.Handshakes[string(analyze.HandshakeRejected)] != 198 || s.Handshakes[string(analyze.HandshakeNoAck)] != 2 {
+		t.Errorf("open at end %d, handshakes %v", s.OpenAtEnd, s.Handshakes)
+	}
+	// The lab's connect() scan of 20 closed and 2 open ports is one too;
+	// its plain client-close connection is not.
+	lab := analyze.Summarize(readRecords(t, "../../testdata/lab/26_port_scan.pcap"))
+	lab.Finish()
+	plain := analyze.Summarize(readRecords(t, "../../testdata/lab/14_load_200.pcap"))
+	plain.Finish()
+	if len(lab.Scanners) != 1 || len(plain.Scanners) != 0 {
+		t.Errorf("scanners: port scan %+v, 200 ordinary connections %+v", lab.Scanners, plain.Scanners)
+	}
+}

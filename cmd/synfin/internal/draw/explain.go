@@ -36,7 +36,7 @@ func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, fo
 // ExplainWith is Explain with note naming, beside each packet, what sent
 // it (synfin lab: the socket call).
 func ExplainWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, note func(*ladder.Step) string) {
-	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: note, sep: sentenceSep(lang)}
+	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: note, sep: sentenceSep(lang), probe: isProbe(l)}
 	wk.heading()
 	for i := range l.Steps {
 		s := &l.Steps[i]
@@ -70,12 +70,16 @@ type walk struct {
 	form Form
 	note func(*ladder.Step) string
 	sep  string // between sentences
+	// probe: the client answered the SYN-ACK with RST, with no ACK or data
+	// before: its SYN had no socket behind it (a SYN scan).
+	probe bool
 
 	n           int          // items written
 	lastSYN     *ladder.Step // the client's latest SYN
 	synacks     int
 	serverISN   uint32
 	haveServISN bool
+	haveACK     bool // the handshake's ACK was told
 	finFrom     [2]*ladder.Step // each side's first FIN
 	finAcked    [2]bool         // and whether the other side acknowledged it
 	last        [2]*ladder.Step // each side's latest packet
@@ -221,9 +225,12 @@ func (wk *walk) sentence(s *ladder.Step) string {
 
 func (wk *walk) syn(s *ladder.Step) string {
 	var text string
-	if wk.lastSYN != nil && s.Seq == wk.lastSYN.Seq {
+	switch {
+	case wk.probe && wk.lastSYN == nil:
+		text = wk.lang.F("explain.syn.probe", s.Seq) + offers(wk.lang, s.Options)
+	case wk.lastSYN != nil && s.Seq == wk.lastSYN.Seq:
 		text = wk.lang.F("explain.syn.again", ms2(s.TS-wk.lastSYN.TS))
-	} else {
+	default:
 		text = wk.lang.F("explain.syn", s.Seq) + offers(wk.lang, s.Options)
 	}
 	wk.lastSYN = s
@@ -247,6 +254,9 @@ func (wk *walk) rst(s *ladder.Step) string {
 	if wk.r.Handshake.Status == analyze.HandshakeRejected && s.Dir == flows.DirServer {
 		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server))
 	}
+	if wk.probe && s.Dir == flows.DirClient && wk.synacks > 0 && !wk.haveACK {
+		return wk.lang.T("explain.rst.probe")
+	}
 	addr := wk.l.Server
 	if s.Dir == flows.DirClient {
 		addr = wk.l.Client
@@ -257,6 +267,7 @@ func (wk *walk) rst(s *ladder.Step) string {
 // handshakeACK tells the ACK that completes the handshake, with its timing
 // and what was agreed.
 func (wk *walk) handshakeACK(s *ladder.Step) string {
+	wk.haveACK = true
 	h := &wk.r.Handshake
 	text := wk.lang.F("explain.ack", s.Ack, wk.serverISN)
 	switch {
@@ -403,4 +414,26 @@ func wrapText(text string, width int, indent string) string {
 		return text
 	}
 	return strings.Join(tty.Wrap(text, width), "\n"+indent)
+}
+
+// isProbe says whether a connection is a SYN scan's probe: the client's
+// first packets are a SYN, the server answers SYN-ACK, and the client's
+// next packet is an RST, with no ACK or data between.
+func isProbe(l *ladder.Ladder) bool {
+	synack := false
+	for i := range l.Steps {
+		s := &l.Steps[i]
+		switch {
+		case s.Class == flows.SegDuplicate:
+		case s.Dir == flows.DirServer:
+			if s.Flags&(flows.FlagSYN|flows.FlagACK) == flows.FlagSYN|flows.FlagACK {
+				synack = true
+			}
+		case s.Flags&flows.FlagRST != 0:
+			return synack && s.Flags&flows.FlagACK == 0 && s.Len == 0
+		case s.Flags&(flows.FlagSYN|flows.FlagACK) != flows.FlagSYN:
+			return false // an ACK or data: a socket was there
+		}
+	}
+	return false
 }

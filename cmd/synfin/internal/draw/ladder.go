@@ -145,7 +145,7 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 	lines := []string{lang.F("ladder.summary", rec.Handshake.Status, rec.Teardown.Kind, rec.State),
 		"  " + lang.T("handshake."+string(rec.Handshake.Status)),
 		"  " + lang.T("teardown."+string(rec.Teardown.Kind)),
-		"  " + string(rec.State) + ": " + lang.T("state."+string(rec.State))}
+		"  " + string(rec.State) + ": " + lang.T(stateKey(rec))}
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))
@@ -154,4 +154,14 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 		}
 	}
 	return lines
+}
+
+// stateKey is the message telling a record's state; Zeek's RSTO, told of
+// an established connection, is told of the handshake it interrupted when
+// the ACK never came.
+func stateKey(rec *analyze.Record) string {
+	if rec.State == analyze.StateRSTO && rec.Handshake.Status == analyze.HandshakeNoAck {
+		return "state.RSTO.noack"
+	}
+	return "state." + string(rec.State)
 }

@@ -187,9 +187,14 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 		[]string{"SYN and FIN seen", itoa(s.SynAndFin), ""},
 		[]string{"reset", itoa(s.Reset), ""},
 		[]string{"still open at end", itoa(s.OpenAtEnd), ""},
+		[]string{"unanswered SYNs (S0)", itoa(s.Unanswered), ""},
 		[]string{"begun before capture", itoa(s.BegunBefore), ""},
 		[]string{"packets without TCP", itoa(s.NotTCP), ""},
 	)
+	for _, sc := range s.Scanners {
+		rows = append(rows, []string{"likely scanner " + tty.Safe(sc.Host), itoa(sc.Attempts),
+			fmt.Sprintf("%d of its %d connections were probes (no data; unanswered, refused or reset) to %d ports on %s", sc.Attempts, sc.Conns, sc.Ports, hosts(sc.Targets))})
+	}
 	if len(s.NotDecoded) > 0 {
 		kinds := make([]string, 0, len(s.NotDecoded))
 		n := 0
@@ -227,4 +232,11 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 		return err
 	}
 	return t.Render()
+}
+
+func hosts(n int) string {
+	if n == 1 {
+		return "1 host"
+	}
+	return itoa(n) + " hosts"
 }
