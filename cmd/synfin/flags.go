@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"strconv"
 
@@ -20,7 +21,7 @@ type options struct {
 }
 
 // variantFlag is one of the flags that choose the lab's variant; it reads
-// as a bool flag.
+// as a bool flag, and records itself in LabOptions.Chosen.
 type variantFlag struct {
 	o  *views.LabOptions
 	is lab.Variant
@@ -31,10 +32,11 @@ func (f variantFlag) Type() string     { return "bool" }
 func (f variantFlag) IsBoolFlag() bool { return true }
 func (f variantFlag) Set(s string) error {
 	on, err := strconv.ParseBool(s)
-	if on {
-		f.o.Variant, f.o.Set = f.is, f.o.Set+1
+	if err != nil {
+		return errors.New("must be true or false")
 	}
-	return err
+	f.o.Chosen[f.is] = on // the last of a flag given twice decides, as for any bool flag
+	return nil
 }
 
 // newFlagSet defines every flag of every view; the views check which

@@ -15,6 +15,7 @@ import (
 	"synfin/analyze"
 	"synfin/cmd/synfin/internal/batch"
 	"synfin/cmd/synfin/internal/inputs"
+	"synfin/cmd/synfin/internal/lab"
 	"synfin/cmd/synfin/internal/msg"
 	"synfin/cmd/synfin/internal/table"
 	"synfin/cmd/synfin/internal/tty"
@@ -40,7 +41,7 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 
 // run is the whole command: main calls it, and so do the tests.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o := options{Options: views.Options{Version: version}}
+	o := options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
 	fs := newFlagSet(&o, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {

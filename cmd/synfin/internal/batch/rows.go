@@ -16,12 +16,13 @@ import (
 // temporary file, written from the records, whose rows the sink copies.
 // Small captures, nearly all, so never pay for a Parquet file of their own.
 type rows struct {
-	all  *holding
-	recs []analyze.Record
-	held int64 // the estimate for recs
-	file *os.File
-	frag *parquet.GenericWriter[analyze.Record]
-	err  error
+	all    *holding
+	recs   []analyze.Record
+	held   int64 // the estimate for recs
+	file   *os.File
+	frag   *parquet.GenericWriter[analyze.Record]
+	noFile bool // no fragment file could be made or written: stay in memory
+	err    error
 }
 
 // fragmentRows is the most rows a fragment buffers before it writes them
@@ -36,7 +37,7 @@ func (h *rows) add(r *analyze.Record) {
 	if h.err != nil {
 		return
 	}
-	if h.frag == nil && (h.held+recordCost > spillAt || h.all.n.Load()+recordCost > spillBudget) {
+	if h.frag == nil && !h.noFile && (h.held+recordCost > spillAt || h.all.n.Load()+recordCost > spillBudget) {
 		h.toFile()
 	}
 	if h.frag != nil {
@@ -49,19 +50,27 @@ func (h *rows) add(r *analyze.Record) {
 	h.all.n.Add(recordCost)
 }
 
-// toFile moves the records held so far into a fragment file; if no file
-// can be made, they stay in memory.
+// toFile moves the records held so far into a fragment file, written out
+// at once so that a full disk shows now; if no file can be made or
+// written, the records stay in memory (as a spill does) and no file is
+// tried again.
 func (h *rows) toFile() {
+	h.noFile = true // unless this works
 	f, err := os.CreateTemp("", "synfin-batch-*.parquet")
 	if err != nil {
 		return
 	}
 	os.Remove(f.Name())
-	h.file = f
-	h.frag = parquet.NewGenericWriter[analyze.Record](f, parquet.Compression(&parquet.Uncompressed), parquet.MaxRowsPerRowGroup(fragmentRows))
-	if len(h.recs) > 0 {
-		_, h.err = h.frag.Write(h.recs)
+	frag := parquet.NewGenericWriter[analyze.Record](f, parquet.Compression(&parquet.Uncompressed), parquet.MaxRowsPerRowGroup(fragmentRows))
+	_, err = frag.Write(h.recs)
+	if err == nil {
+		err = frag.Flush()
 	}
+	if err != nil {
+		f.Close()
+		return
+	}
+	h.file, h.frag, h.noFile = f, frag, false
 	h.free()
 }
 

@@ -73,3 +73,54 @@ func TestRowsFragment(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsMoveToFile: rows held in memory until the budget is spent
+// partway through a capture move to a fragment file and come back whole,
+// in order; where no file can be made they stay in memory, and the file is
+// tried once.
+func TestRowsMoveToFile(t *testing.T) {
+	f, err := os.Open("../../../../testdata/lab/14_load_200.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []analyze.Record
+	if _, err := pipeline.Run("14", f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, tmp := range []string{t.TempDir(), "/nonexistent-synfin-dir"} {
+		t.Setenv("TMPDIR", tmp)
+		all := new(holding)
+		all.n.Store(spillBudget - 50*recordCost) // room for 50 records
+		h := &rows{all: all}
+		for i := range recs {
+			h.add(&recs[i])
+		}
+		if h.finish() != nil {
+			t.Fatal(h.err)
+		}
+		inFile := h.file != nil
+		if want := tmp != "/nonexistent-synfin-dir"; inFile != want || h.noFile == want {
+			t.Errorf("TMPDIR %s: in a file %v, given up on files %v", tmp, inFile, h.noFile)
+		}
+		var buf bytes.Buffer
+		w := parquet.NewGenericWriter[analyze.Record](&buf)
+		if err := h.writeTo(w); err != nil || w.Close() != nil {
+			t.Fatal(err)
+		}
+		h.close()
+		r := parquet.NewGenericReader[analyze.Record](bytes.NewReader(buf.Bytes()))
+		got := make([]analyze.Record, r.NumRows())
+		if n, _ := r.Read(got); n != len(recs) {
+			t.Fatalf("TMPDIR %s: %d rows of %d", tmp, n, len(recs))
+		}
+		for i := range recs {
+			if string(got[i].AppendJSON(nil)) != string(recs[i].AppendJSON(nil)) {
+				t.Fatalf("TMPDIR %s: row %d differs", tmp, i)
+			}
+		}
+		if all.n.Load() != spillBudget-50*recordCost {
+			t.Errorf("TMPDIR %s: %d bytes still counted", tmp, all.n.Load()-(spillBudget-50*recordCost))
+		}
+	}
+}

@@ -102,7 +102,7 @@ func Run(ctx context.Context, cfg *Config, files []inputs.File) ([]Row, Totals, 
 	}
 	s := newSched(ctx, cfg.Jobs, window, ins, w.write)
 	s.sniff, s.manifest, s.members = true, cfg.Manifest, cfg.members
-	runSched(s, cfg.Jobs, func(u *unit) result { return cfg.analyze(ctx, s, ses, u) })
+	runSched(s, func(u *unit) result { return cfg.analyze(ctx, s, ses, u) })
 	if ctx.Err() != nil {
 		w.tot.Interrupted = true
 	}
@@ -228,7 +228,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 		passOn(u)
 		return result{skipped: true}
 	}
-	if u.sniff {
+	if u.member < 0 && s.sniff {
 		// The identity (a hash of the first MiB) is only needed to resume.
 		var id *inputs.Identity
 		done := false
@@ -255,7 +255,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 			return f, func() { f.Close() }, nil
 		}
 	}
-	out := newSpill(&ses.held)
+	var out *spill
 	var held *rows
 	var conns int
 	var write func(*analyze.Record)
@@ -263,12 +263,14 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 	switch {
 	case cfg.SummaryOnly:
 		write = func(*analyze.Record) {}
-	case cfg.Format == CSV:
-		write, flush = cfg.CSV(out)
 	case cfg.Format == Parquet:
 		held = &rows{all: &ses.held}
 		write, flush = held.add, held.finish
+	case cfg.Format == CSV:
+		out = newSpill(&ses.held)
+		write, flush = cfg.CSV(out)
 	default:
+		out = newSpill(&ses.held)
 		write, flush = JSONLines(out)
 	}
 	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) })
@@ -279,7 +281,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 		// file): the capture counts as unread, so a resume reads it again.
 		r.res = fileResult{err: fmt.Errorf("%s: keeping its records: %w", u.in.Name, err)}
 		r.release()
-		r.out, r.rows, r.conns = newSpill(&ses.held), nil, 0 // none of its records are written
+		r.out, r.rows, r.conns = nil, nil, 0 // none of its records are written
 	}
 	return r
 }

@@ -140,7 +140,7 @@ func (s *sched) take() *unit {
 	}
 	if s.nextFile < len(s.files) && s.mayHand(s.nextFile, -1) {
 		top := s.nextFile
-		u := &unit{in: s.files[top], sniff: s.sniff, entry: entry{Input: s.files[top].Name}, top: top, member: -1,
+		u := &unit{in: s.files[top], entry: entry{Input: s.files[top].Name}, top: top, member: -1,
 			settle: func() { s.settleFile(top) }}
 		s.nextFile++
 		s.sniffing++

@@ -37,11 +37,14 @@ type Session struct {
 	// input analysed while others run holds its records in that form
 	// (in memory up to a budget, in unlinked temporary files beyond)
 	// until its turn, and Flush empties Keep's writer before they go out.
-	Hold  Encoder
-	Out   io.Writer
+	Hold Encoder
+	Out  io.Writer
+	// Flush is called before each held input's records are copied to Out,
+	// so it must be safe to call more than once.
 	Flush func() error
 	// Trace, when set, gives each input's segment hook (ladders, packet
-	// lists).
+	// lists). The hooks of one run share what they record, so a run with
+	// Trace reads one input at a time, whatever Jobs says.
 	Trace func(file string) pipeline.TraceFunc
 	// Segments counts the TCP segments of every input read; NotTCP the
 	// packets without TCP, and NotDecoded, by what they were, those of
@@ -110,6 +113,9 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record)) fileRe
 // names; the error is Flush's or Out's.
 func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map[string]int, err error) {
 	jobs := max(1, min(s.Jobs, len(ins)))
+	if s.Trace != nil {
+		jobs = 1
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	order = map[string]int{}
@@ -149,7 +155,7 @@ func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map
 		}
 		return s.analyzeHeld(u.in)
 	}
-	runSched(newSched(ctx, jobs, Window, ins, write), jobs, work)
+	runSched(newSched(ctx, jobs, Window, ins, write), work)
 	return read, damaged, order, err
 }
 

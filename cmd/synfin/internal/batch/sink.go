@@ -74,18 +74,20 @@ func (s *sink) write(out *spill, held *rows) error {
 	if s.pq != nil {
 		return s.writeRows(held)
 	}
-	r, err := out.reader()
-	if err != nil {
-		return err
-	}
 	if s.header {
 		cw := csv.NewWriter(s.bw)
 		cw.Write(s.cfg.CSVHeader)
 		cw.Flush()
 		s.header = false
 	}
-	if _, err := io.Copy(s.bw, r); err != nil {
-		return err
+	if out != nil { // nil: a capture whose records could not be held
+		r, err := out.reader()
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(s.bw, r); err != nil {
+			return err
+		}
 	}
 	// With a manifest the capture's records reach the file before the
 	// manifest names it; without one, the buffer fills and goes out as it
@@ -100,7 +102,7 @@ func (s *sink) write(out *spill, held *rows) error {
 // manifest, they go out as a row group before the manifest names the
 // capture.
 func (s *sink) writeRows(held *rows) error {
-	if held == nil { // --summary-only, or a capture whose rows could not be held
+	if held == nil { // a capture whose rows could not be held
 		return nil
 	}
 	if err := held.writeTo(s.pq); err != nil || s.cfg.Manifest == nil {

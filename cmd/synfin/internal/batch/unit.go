@@ -13,14 +13,14 @@ import (
 // one the output waits for.
 const Window = 128
 
-// unit is one capture: a file, or a member of an archive. With sniff, a
-// file is looked into by the worker that opens it, and may turn out to be
-// an archive, whose captures then follow it in the output.
+// unit is one capture: a file, or a member of an archive. In a batch
+// (sched.sniff), a file is looked into by the worker that opens it, and
+// may turn out to be an archive, whose captures then follow it in the
+// output.
 type unit struct {
 	in    inputs.Input
 	skip  func() // frees what the unit holds when it is never read (nil: nothing)
 	entry entry  // what the manifest records when it is done
-	sniff bool   // a file named or found: a capture or an archive
 
 	top    int // the file's place among the files
 	member int // the member's place in its archive; -1 for a file
@@ -69,11 +69,11 @@ func passOn(u *unit) {
 	}
 }
 
-// runSched runs jobs workers taking units from s and analysing them with
+// runSched runs s's workers, taking units from it and analysing them with
 // work until there are none, then frees what a stopped run left.
-func runSched(s *sched, jobs int, work func(*unit) result) {
+func runSched(s *sched, work func(*unit) result) {
 	var wg sync.WaitGroup
-	for range jobs {
+	for range s.jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -79,7 +79,7 @@ type walk struct {
 	synacks     int
 	serverISN   uint32
 	haveServISN bool
-	haveACK     bool // the handshake's ACK was told
+	haveACK     bool            // the handshake's ACK was told
 	finFrom     [2]*ladder.Step // each side's first FIN
 	finAcked    [2]bool         // and whether the other side acknowledged it
 	last        [2]*ladder.Step // each side's latest packet

@@ -76,7 +76,7 @@ const (
 	Tar // plain or compressed
 )
 
-// sniffOpen opens a file of a batch and looks at its first bytes: a
+// Sniff opens a file of a batch and looks at its first bytes: a
 // capture comes back open at its start, an archive as its kind, closed.
 // Only regular files are looked into: a pipe cannot be read twice. With
 // id set, the file's Identity for --resume is read from the same handle

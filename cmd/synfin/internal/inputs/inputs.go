@@ -10,7 +10,7 @@ import (
 	"sort"
 )
 
-// File is one file to read; fromDir marks files found by walking a
+// File is one file to read; FromDir marks files found by walking a
 // directory, which may hold other kinds of files.
 type File struct {
 	Name    string

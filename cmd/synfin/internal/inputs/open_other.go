@@ -4,5 +4,5 @@ package inputs
 
 import "os"
 
-// openRead opens a file for reading.
+// OpenRead opens a file for reading.
 func OpenRead(path string) (*os.File, error) { return os.Open(path) }

@@ -7,7 +7,7 @@ import (
 	"syscall"
 )
 
-// openRead opens a file for reading as os.Open does, but without offering
+// OpenRead opens a file for reading as os.Open does, but without offering
 // it to the network poller: a regular file cannot use the poller, and
 // os.Open's attempt (epoll_ctl, and fcntl to set and clear O_NONBLOCK)
 // costs four system calls more per file, a twentieth of the time of a

@@ -46,6 +46,9 @@ func TestEveryValueExplained(t *testing.T) {
 		keys = append(keys, "note."+string(n))
 	}
 	paths, _ := filepath.Glob("../../../../testdata/lab/*.pcap")
+	if len(paths) < 20 {
+		t.Fatalf("only %d lab captures", len(paths))
+	}
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {

@@ -157,14 +157,16 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 // resumed Parquet file cannot be appended to.
 func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close func(), err error) {
 	cfg.Out = stdout
+	if cfg.Format == batch.Parquet && cfg.Manifest != nil && o.Output != "" {
+		if fi, err := os.Stat(o.Output); err == nil && fi.Size() > 0 {
+			return nil, usageProblem(fmt.Sprintf("%s exists and a Parquet file cannot be appended to: give each resumed run its own -o file (DuckDB reads them together with read_parquet('name-*.parquet'))", o.Output))
+		}
+	}
 	if o.Output == "" || o.Batch.SummaryOnly {
 		return func() {}, nil
 	}
 	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
 	if cfg.Manifest != nil {
-		if fi, err := os.Stat(o.Output); cfg.Format == batch.Parquet && err == nil && fi.Size() > 0 {
-			return nil, usageProblem(fmt.Sprintf("%s exists and a Parquet file cannot be appended to: give each resumed run its own -o file (DuckDB reads them together with read_parquet('name-*.parquet'))", o.Output))
-		}
 		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 	}
 	f, err := os.OpenFile(o.Output, flags, 0o644)
@@ -193,7 +195,7 @@ func writeBatchRows(w io.Writer, format table.Format, rows []batch.Row) error {
 	header := []string{"file", "packets", "connections", "problems", "time_ms"}
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
-		cells[i] = []string{tty.Safe(r.File), strconv.Itoa(r.Packets), strconv.Itoa(r.Conns), tty.Safe(r.Problems), table.F3(r.Millis)}
+		cells[i] = []string{r.File, strconv.Itoa(r.Packets), strconv.Itoa(r.Conns), tty.Safe(r.Problems), table.F3(r.Millis)}
 	}
 	return table.WriteGrid(w, format, header, cells, 0)
 }

@@ -14,24 +14,36 @@ import (
 )
 
 // LabOptions are the flags of the lab view: which connection to make
-// (--server-close, --reset, --half-close, --refused each set Variant and
-// count in Set: two is a mistake) and where to write its capture (-w).
+// (--server-close, --reset, --half-close, --refused each choose a variant;
+// two chosen is a mistake) and where to write its capture (-w).
 type LabOptions struct {
-	Variant lab.Variant
-	Set     int
-	Write   string
+	Chosen map[lab.Variant]bool
+	Write  string
+}
+
+// variant is the one variant chosen (the client closing first when none
+// is), or false when several are.
+func (l *LabOptions) variant() (lab.Variant, bool) {
+	v, n := lab.ClientClose, 0
+	for is, on := range l.Chosen {
+		if on {
+			v, n = is, n+1
+		}
+	}
+	return v, n <= 1
 }
 
 // Lab is the lab view: one connection made, captured and explained.
 func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
-	if o.Lab.Set > 1 {
+	variant, ok := o.Lab.variant()
+	if !ok {
 		return UsageError(stderr, "choose one of --server-close, --reset, --half-close, --refused")
 	}
 	port := 0
 	if len(o.Ports) > 0 {
 		port = o.Ports[0]
 	}
-	res, err := lab.Run(o.Lab.Variant, port)
+	res, err := lab.Run(variant, port)
 	if errors.Is(err, lab.ErrNeedRoot) {
 		tty.Say(stderr, "synfin: error: %v", err)
 		return ExitNothing
