@@ -25,18 +25,42 @@ const (
 	HTML                        // an ordered list, for the HTML report, with no heading of its own
 )
 
-// Explain writes a numbered walkthrough of one connection's opening and
-// closing: one or two sentences per packet, generated from its fields,
-// with the socket states of RFC 9293 each side passes through. The data
-// transfer in between is summed up in one line.
-func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form) {
-	ExplainWith(w, l, r, lang, form, nil)
+// Context is what a walkthrough may know beyond its own connection.
+type Context struct {
+	// Note names, beside each packet, what sent it (synfin lab: the
+	// socket call); nil for none.
+	Note func(*ladder.Step) string
+	// Listened holds, per server ("ip:port"), when a handshake to it
+	// first completed in the capture: an RST refusing a later SYN there is
+	// not "nothing listens".
+	Listened map[string]analyze.Time
 }
 
-// ExplainWith is Explain with note naming, beside each packet, what sent
-// it (synfin lab: the socket call).
-func ExplainWith(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, note func(*ladder.Step) string) {
-	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: note, sep: sentenceSep(lang), probe: isProbe(l)}
+// Listening records the completed handshakes of records for a Context.
+func Listening(recs []analyze.Record) map[string]analyze.Time {
+	m := map[string]analyze.Time{}
+	for i := range recs {
+		NoteListening(m, &recs[i])
+	}
+	return m
+}
+
+// NoteListening records one record's completed handshake in m.
+func NoteListening(m map[string]analyze.Time, r *analyze.Record) {
+	if r.Handshake.Status != analyze.HandshakeComplete || r.Handshake.AckTS == nil {
+		return
+	}
+	if t, ok := m[r.Server]; !ok || *r.Handshake.AckTS < t {
+		m[r.Server] = *r.Handshake.AckTS
+	}
+}
+
+// Explain writes a numbered walkthrough of one connection's opening and
+// closing: one or two sentences per packet, chosen from what the packets
+// show, with the socket states of RFC 9293 each side passes through. The
+// data transfer in between is summed up in one line.
+func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, ctx Context) {
+	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: ctx.Note, ctx: ctx, sep: sentenceSep(lang), probe: isProbe(l)}
 	wk.heading()
 	for i := range l.Steps {
 		s := &l.Steps[i]
@@ -69,6 +93,7 @@ type walk struct {
 	lang msg.Lang
 	form Form
 	note func(*ladder.Step) string
+	ctx  Context
 	sep  string // between sentences
 	// probe: the client answered the SYN-ACK with RST, with no ACK or data
 	// before: its SYN had no socket behind it (a SYN scan).
@@ -93,11 +118,14 @@ type dataRun struct {
 	first, last *ladder.Step
 	halfClose   bool // the run is after a FIN
 	retx        int
-	dups        int // capture duplicates, not counted in pkts and bytes
+	dups        int            // capture duplicates, not counted in pkts and bytes
+	steps       []*ladder.Step // all of them, to tell one by one a run after a FIN without data
+	closer      flows.Dir      // with halfClose: the side whose FIN came before
 }
 
 func (d *dataRun) add(s *ladder.Step) {
 	d.last = s
+	d.steps = append(d.steps, s)
 	if s.Class == flows.SegDuplicate {
 		d.dups++
 		return
@@ -146,6 +174,11 @@ func (wk *walk) summed(s *ladder.Step) bool {
 	}
 	if wk.data.pkts == 0 && wk.data.dups == 0 {
 		wk.data.first, wk.data.halfClose = s, s.Phase == ladder.Teardown
+		if wk.finFrom[flows.DirServer] != nil && wk.finFrom[flows.DirClient] == nil {
+			wk.data.closer = flows.DirServer
+		} else {
+			wk.data.closer = flows.DirClient
+		}
 	}
 	return true
 }
@@ -175,12 +208,22 @@ func (wk *walk) flushData() {
 	if d.pkts == 0 && d.dups == 0 {
 		return
 	}
-	wk.n++
-	key := "explain.data"
-	if d.halfClose {
-		key = "explain.data.halfclose"
+	if d.halfClose && d.bytes[flows.DirClient]+d.bytes[flows.DirServer] == 0 {
+		// After a FIN, without data: no half-close, only ACKs, each told.
+		steps := d.steps
+		*d = dataRun{}
+		for _, s := range steps {
+			wk.item(s, wk.sentence(s))
+		}
+		return
 	}
-	text := wk.lang.F(key, d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
+	wk.n++
+	var text string
+	if d.halfClose {
+		text = wk.lang.F("explain.data.halfclose", who(wk.lang, d.closer), d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
+	} else {
+		text = wk.lang.F("explain.data", d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
+	}
 	if d.retx > 0 {
 		text += wk.sep + wk.lang.F("explain.data.retx", d.retx)
 	}
@@ -250,18 +293,31 @@ func (wk *walk) synack(s *ladder.Step) string {
 	return text + offers(wk.lang, s.Options)
 }
 
+// rst tells an RST by what came before it: the answer to a SYN, a probe's
+// reset, a server giving up on a half-open connection, a reset after the
+// sender's own FIN or after both, or an abort.
 func (wk *walk) rst(s *ladder.Step) string {
-	if wk.r.Handshake.Status == analyze.HandshakeRejected && s.Dir == flows.DirServer {
-		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server))
-	}
-	if wk.probe && s.Dir == flows.DirClient && wk.synacks > 0 && !wk.haveACK {
-		return wk.lang.T("explain.rst.probe")
-	}
+	me := s.Dir
 	addr := wk.l.Server
-	if s.Dir == flows.DirClient {
+	if me == flows.DirClient {
 		addr = wk.l.Client
 	}
-	return wk.lang.F("explain.rst", who(wk.lang, s.Dir), addr)
+	switch {
+	case wk.r.Handshake.Status == analyze.HandshakeRejected && me == flows.DirServer:
+		if t, ok := wk.ctx.Listened[wk.l.Server]; ok && int64(t) < s.TS {
+			return wk.lang.F("explain.refused.listened", s.Ack, portOf(wk.l.Server))
+		}
+		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server))
+	case wk.probe && me == flows.DirClient && wk.synacks > 0 && !wk.haveACK:
+		return wk.lang.T("explain.rst.probe")
+	case me == flows.DirServer && wk.synacks > 0 && !wk.haveACK:
+		return wk.lang.F("explain.rst.halfopen", wk.r.Handshake.SynackCount)
+	case wk.finFrom[me] != nil && wk.finFrom[me.Other()] != nil:
+		return wk.lang.F("explain.rst.closed", who(wk.lang, me), addr)
+	case wk.finFrom[me] != nil:
+		return wk.lang.F("explain.rst.afterfin", who(wk.lang, me), addr)
+	}
+	return wk.lang.F("explain.rst", who(wk.lang, me), addr)
 }
 
 // handshakeACK tells the ACK that completes the handshake, with its timing
@@ -291,6 +347,8 @@ func (wk *walk) fin(s *ladder.Step) string {
 	switch {
 	case wk.finFrom[me] != nil:
 		text = wk.lang.T("explain.fin.again")
+	case wk.finFrom[other] == nil && wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
+		text = wk.lang.F("explain.fin1.crossing", who(wk.lang, me), who(wk.lang, other))
 	case wk.finFrom[other] == nil:
 		text = wk.lang.F("explain.fin1", who(wk.lang, me), who(wk.lang, other))
 	case wk.acksFIN(s):

@@ -144,7 +144,7 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 	}
 	lines := []string{lang.F("ladder.summary", rec.Handshake.Status, rec.Teardown.Kind, rec.State),
 		"  " + lang.T("handshake."+string(rec.Handshake.Status)),
-		"  " + lang.T("teardown."+string(rec.Teardown.Kind)),
+		"  " + teardownText(rec, lang),
 		"  " + string(rec.State) + ": " + lang.T(stateKey(rec))}
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
@@ -160,8 +160,29 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 // an established connection, is told of the handshake it interrupted when
 // the ACK never came.
 func stateKey(rec *analyze.Record) string {
-	if rec.State == analyze.StateRSTO && rec.Handshake.Status == analyze.HandshakeNoAck {
-		return "state.RSTO.noack"
+	if rec.Handshake.Status == analyze.HandshakeNoAck {
+		switch rec.State {
+		case analyze.StateRSTO:
+			return "state.RSTO.noack"
+		case analyze.StateRSTR:
+			return "state.RSTR.noack"
+		case analyze.StateS1:
+			return "state.S1.noack"
+		}
 	}
 	return "state." + string(rec.State)
+}
+
+// teardownText tells the teardown kind; a reset after both FINs is told as
+// such, not as an RST before the close.
+func teardownText(rec *analyze.Record, lang msg.Lang) string {
+	t := &rec.Teardown
+	if t.Kind == analyze.TeardownReset && t.Fin1TS != nil && t.Fin2TS != nil && t.RstBy != nil {
+		d := flows.DirClient
+		if *t.RstBy == analyze.CloserServer {
+			d = flows.DirServer
+		}
+		return lang.F("teardown.reset.afterfins", who(lang, d))
+	}
+	return lang.T("teardown." + string(t.Kind))
 }

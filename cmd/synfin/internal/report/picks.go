@@ -33,7 +33,7 @@ func Representatives(recs []analyze.Record) []Pick {
 			return r.Teardown.Kind == analyze.TeardownReset && r.Handshake.Status != analyze.HandshakeRejected
 		}},
 		{"report.pick.halfclose", func(r *analyze.Record) bool {
-			return r.Teardown.Kind == analyze.TeardownHalfClosed || r.Teardown.DataAfterFin > 0
+			return r.Teardown.Kind == analyze.TeardownHalfClosed || r.Teardown.DataAfterFin > 0 && r.Teardown.Kind != analyze.TeardownReset
 		}},
 		// Failing a textbook one, any normal close not drawn already.
 		{"report.pick.complete", normalClose},
@@ -45,10 +45,14 @@ func Representatives(recs []analyze.Record) []Pick {
 		if done[rule.key] {
 			continue
 		}
+		// The first connection of the kind, so that the reason is true of
+		// it; drawn already under another reason, the kind adds nothing.
 		for i := range recs {
-			if r := &recs[i]; rule.is(r) && !taken[r] {
-				taken[r], done[rule.key] = true, true
-				picks = append(picks, Pick{r, rule.key})
+			if r := &recs[i]; rule.is(r) {
+				if !taken[r] {
+					taken[r], done[rule.key] = true, true
+					picks = append(picks, Pick{r, rule.key})
+				}
 				break
 			}
 		}

@@ -26,6 +26,9 @@ type Data struct {
 	Picks   []Pick // the connections drawn, from Representatives
 	Ladders map[*analyze.Record]*ladder.Ladder
 	Style   draw.Style // how the ladders are drawn
+	// Listened is when each server's first handshake completed, for the
+	// walkthroughs (draw.Listening).
+	Listened map[string]analyze.Time
 }
 
 // reportTableRows is how many connections the report's tables list: a
@@ -102,7 +105,7 @@ func Markdown(w io.Writer, d *Data) error {
 		st.Embedded = true
 		draw.Text(w, l, p.Rec, st)
 		fmt.Fprint(w, "```\n\n")
-		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection)
+		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened})
 		fmt.Fprintln(w)
 	}
 	return nil

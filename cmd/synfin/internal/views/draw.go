@@ -59,7 +59,9 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	// -c chooses what is drawn; no other filter may hide its record.
 	ses := o.session(stderr, nil)
 	ses.Jobs, ses.Trace = 1, follow(rec)
+	ctx := draw.Context{Listened: map[string]analyze.Time{}}
 	ses.Keep = func(r *analyze.Record) {
+		draw.NoteListening(ctx.Listened, r)
 		if slices.Contains(want, r.Conn) {
 			c := r.Clone()
 			records[r.Conn] = &c
@@ -98,9 +100,9 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 		}
 		switch {
 		case explain && o.Format == table.Markdown:
-			draw.Explain(out, l, r, lang, draw.Markdown)
+			draw.Explain(out, l, r, lang, draw.Markdown, ctx)
 		case explain:
-			draw.Explain(out, l, r, lang, draw.PlainText)
+			draw.Explain(out, l, r, lang, draw.PlainText, ctx)
 		case o.Format == table.Text:
 			draw.Text(out, l, r, st)
 		case o.Format == table.Markdown:
@@ -146,12 +148,14 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	ses := o.session(stderr, o.filter())
 	ses.Jobs = 1
 	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()); summary.Add(r) }
-	read, damaged, _, err := ses.Analyze(ins)
+	read, damaged, order, err := ses.Analyze(ins)
 	if err != nil || read == 0 {
 		return ExitNothing
 	}
+	table.SortByFile(recs, order) // connection order, not the order they finished
 	d := &report.Data{Lang: lang, Version: o.Version, Packets: ses.Segments, Recs: recs, Summary: summary,
-		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.Draw.style(lang)}
+		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.Draw.style(lang),
+		Listened: draw.Listening(recs)}
 	for _, in := range ins {
 		d.Files = append(d.Files, in.Name)
 	}

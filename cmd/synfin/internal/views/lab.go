@@ -72,7 +72,7 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 	if markdown {
 		form = draw.Markdown
 	}
-	draw.ExplainWith(out, res.Ladder, res.Record, lang, form, lab.Note(lang, res))
+	draw.Explain(out, res.Ladder, res.Record, lang, form, draw.Context{Note: lab.Note(lang, res)})
 	if o.Lab.Write != "" {
 		if err := os.WriteFile(o.Lab.Write, res.Pcapng, 0o644); err != nil {
 			tty.Say(stderr, "synfin: error: %v", err)
