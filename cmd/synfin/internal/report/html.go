@@ -27,7 +27,7 @@ func HTML(w io.Writer, d *Data) error {
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 1040px; color: #1a1a1a; line-height: 1.45; padding: 0 1em; }
 h1 { border-bottom: 2px solid #1f5fbf; padding-bottom: .2em; }
 h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 13px; }
+table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 13px; display: block; max-width: 100%%; overflow-x: auto; }
 th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #eef2f8; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
