@@ -69,6 +69,19 @@ func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record)
 
 // isnMeaning explains a verdict in one sentence.
 func isnMeaning(lang msg.Lang, g isn.Group) string {
+	// One 4-tuple reused (its own group, or a host's or port's whose
+	// samples all come from it): its ISNs follow the kernel's rule for
+	// reuse, not a weakness of the host's generator.
+	tuple := len(g.Samples) > 0
+	for _, sm := range g.Samples {
+		tuple = tuple && sm.Tuple == g.Samples[0].Tuple
+	}
+	switch {
+	case g.Verdict == isn.TimeBased && tuple:
+		return lang.F("isn.time_based.tuple", groupDigits(int64(g.Rate)))
+	case g.Verdict == isn.ConstantStep && tuple:
+		return lang.F("isn.constant_step.tuple", groupDigits(g.Step))
+	}
 	switch g.Verdict {
 	case isn.TimeBased:
 		return lang.F("isn.time_based", groupDigits(int64(g.Rate)))
