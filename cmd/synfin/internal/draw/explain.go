@@ -34,6 +34,50 @@ type Context struct {
 	// first completed in the capture: an RST refusing a later SYN there is
 	// not "nothing listens".
 	Listened map[string]analyze.Time
+	// Earlier holds, per 4-tuple ("client server"), the connections
+	// before, in order: a new SYN on it is a port reuse.
+	Earlier map[string][]Earlier
+}
+
+// Earlier is what a walkthrough tells of a connection before on the same
+// 4-tuple.
+type Earlier struct {
+	Conn      int
+	Last      analyze.Time
+	Closer    analyze.Closer
+	Kind      analyze.TeardownKind
+	ClientEnd uint32 // near the client's last sequence number: ISN, SYN, data, FIN
+}
+
+// Earliers records every record for later connections on its 4-tuple.
+func Earliers(recs []analyze.Record) map[string][]Earlier {
+	m := map[string][]Earlier{}
+	for i := range recs {
+		NoteEarlier(m, &recs[i])
+	}
+	return m
+}
+
+// NoteEarlier records one record for later connections on its 4-tuple.
+func NoteEarlier(m map[string][]Earlier, r *analyze.Record) {
+	e := Earlier{Conn: r.Conn, Last: r.LastTS, Closer: r.Teardown.Closer, Kind: r.Teardown.Kind}
+	if r.Handshake.ClientISN != nil {
+		e.ClientEnd = *r.Handshake.ClientISN + uint32(r.Stats.ClientUnique) + 2
+	}
+	k := r.Client + " " + r.Server
+	m[k] = append(m[k], e)
+}
+
+// before is the latest connection on l's tuple that ended before ts.
+func (ctx *Context) before(l *ladder.Ladder, ts int64) (Earlier, bool) {
+	var got Earlier
+	found := false
+	for _, e := range ctx.Earlier[l.Client+" "+l.Server] {
+		if e.Conn != l.Conn && int64(e.Last) < ts && (!found || e.Last > got.Last) {
+			got, found = e, true
+		}
+	}
+	return got, found
 }
 
 // Listening records the completed handshakes of records for a Context.
@@ -276,7 +320,35 @@ func (wk *walk) syn(s *ladder.Step) string {
 	default:
 		text = wk.lang.F("explain.syn", s.Seq) + offers(wk.lang, s.Options)
 	}
+	if wk.lastSYN == nil {
+		text += wk.reuse(s)
+	}
 	wk.lastSYN = s
+	return text
+}
+
+// reuse says, of a connection's first SYN, that the 4-tuple carried a
+// connection before, and who is still in TIME-WAIT for it.
+func (wk *walk) reuse(s *ladder.Step) string {
+	e, ok := wk.ctx.before(wk.l, s.TS)
+	if !ok {
+		return ""
+	}
+	gap := s.TS - int64(e.Last)
+	text := wk.sep + wk.lang.F("explain.reuse", e.Conn, ms2(gap))
+	if gap >= 60e9 || e.Kind == analyze.TeardownReset || e.Kind == analyze.TeardownOpen {
+		return text // no TIME-WAIT left, or none kept
+	}
+	switch e.Closer {
+	case analyze.CloserServer:
+		key := "explain.reuse.timewait"
+		if int32(s.Seq-e.ClientEnd) <= 0 {
+			key = "explain.reuse.timewait.ts"
+		}
+		text += wk.sep + wk.lang.F(key, who(wk.lang, flows.DirServer), e.Conn, s.Seq, e.ClientEnd)
+	case analyze.CloserClient:
+		text += wk.sep + wk.lang.F("explain.reuse.clientwait", e.Conn)
+	}
 	return text
 }
 

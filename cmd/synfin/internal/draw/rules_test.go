@@ -43,7 +43,7 @@ func TestWalkthroughRules(t *testing.T) {
 		if err != nil && len(recs) == 0 {
 			continue // damaged test captures
 		}
-		ctx := Context{Listened: Listening(recs)}
+		ctx := Context{Listened: Listening(recs), Earlier: Earliers(recs)}
 		for i := range recs {
 			r := &recs[i]
 			l := rec.Ladder(r.Conn)
@@ -89,6 +89,10 @@ func TestWalkthroughRules(t *testing.T) {
 				// A simultaneous close has no CLOSE-WAIT.
 				if r.Teardown.Kind == analyze.TeardownSimultaneous && strings.Contains(text, "will be CLOSE-WAIT") {
 					t.Errorf("%s: CLOSE-WAIT in a simultaneous close", where)
+				}
+				// A port reuse is named where the tuple carried one before.
+				if _, ok := ctx.before(l, l.Steps[0].TS); ok && r.Handshake.SynCount > 0 && l.Steps[0].Dir == 0 && !strings.Contains(text, "a port reuse") {
+					t.Errorf("%s: the 4-tuple carried a connection before, but the walkthrough does not say so", where)
 				}
 				// One caption tells one story: a reset after both FINs is
 				// not "an RST before the close".

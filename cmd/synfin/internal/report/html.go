@@ -96,7 +96,7 @@ svg { max-width: 100%%; height: auto; }
 		}
 		fmt.Fprintf(w, "<div class=\"ladder\">\n<h3>%s</h3>\n<p class=\"why\">%s</p>\n", e(ladderHeading(d, p, l)), e(lang.F("report.why", lang.T(p.Reason))))
 		draw.SVG(w, l, p.Rec, d.Style)
-		draw.Explain(w, l, p.Rec, lang, draw.HTML, draw.Context{Listened: d.Listened})
+		draw.Explain(w, l, p.Rec, lang, draw.HTML, draw.Context{Listened: d.Listened, Earlier: d.Earlier})
 		fmt.Fprint(w, "</div>\n")
 	}
 	fmt.Fprint(w, "</body>\n</html>\n")

@@ -29,6 +29,7 @@ type Data struct {
 	// Listened is when each server's first handshake completed, for the
 	// walkthroughs (draw.Listening).
 	Listened map[string]analyze.Time
+	Earlier  map[string][]draw.Earlier // connections before on each 4-tuple (draw.Earliers)
 }
 
 // reportTableRows is how many connections the report's tables list: a
@@ -105,7 +106,7 @@ func Markdown(w io.Writer, d *Data) error {
 		st.Embedded = true
 		draw.Text(w, l, p.Rec, st)
 		fmt.Fprint(w, "```\n\n")
-		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened})
+		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened, Earlier: d.Earlier})
 		fmt.Fprintln(w)
 	}
 	return nil

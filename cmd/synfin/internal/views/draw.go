@@ -59,9 +59,10 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	// -c chooses what is drawn; no other filter may hide its record.
 	ses := o.session(stderr, nil)
 	ses.Jobs, ses.Trace = 1, follow(rec)
-	ctx := draw.Context{Listened: map[string]analyze.Time{}}
+	ctx := draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}}
 	ses.Keep = func(r *analyze.Record) {
 		draw.NoteListening(ctx.Listened, r)
+		draw.NoteEarlier(ctx.Earlier, r)
 		if slices.Contains(want, r.Conn) {
 			c := r.Clone()
 			records[r.Conn] = &c
@@ -155,7 +156,7 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	table.SortByFile(recs, order) // connection order, not the order they finished
 	d := &report.Data{Lang: lang, Version: o.Version, Packets: ses.Segments, Recs: recs, Summary: summary,
 		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.Draw.style(lang),
-		Listened: draw.Listening(recs)}
+		Listened: draw.Listening(recs), Earlier: draw.Earliers(recs)}
 	for _, in := range ins {
 		d.Files = append(d.Files, in.Name)
 	}
