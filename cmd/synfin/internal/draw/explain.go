@@ -447,7 +447,11 @@ func (wk *walk) finACK(s *ladder.Step) string {
 	case wk.finFrom[me] != nil:
 		return wk.lang.F("explain.ack.last", who(wk.lang, me), who(wk.lang, other))
 	}
-	return wk.lang.F("explain.ack.fin1", who(wk.lang, me), who(wk.lang, other))
+	text := wk.lang.F("explain.ack.fin1", who(wk.lang, me), who(wk.lang, other))
+	if s.Len > 0 {
+		text += wk.sep + wk.lang.F("explain.ack.fin1.data", s.Len, who(wk.lang, me))
+	}
+	return text
 }
 
 // footer closes the list and, in text and Markdown, sums the connection up.

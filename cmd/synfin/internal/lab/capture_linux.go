@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"synfin/flows"
 	"syscall"
@@ -70,11 +71,19 @@ func captureLoopback(fn func() error) ([]frame, error) {
 
 func isPermission(err error) bool {
 	var errno syscall.Errno
-	return errors.As(err, &errno) && (errno == syscall.EPERM || errno == syscall.EACCES)
+	if errors.As(err, &errno) && (errno == syscall.EPERM || errno == syscall.EACCES) {
+		return true
+	}
+	// pcapgo words some failures itself ("couldn't open packet socket:
+	// operation not permitted") without wrapping the errno.
+	msg := err.Error()
+	return strings.Contains(msg, "operation not permitted") || strings.Contains(msg, "permission denied")
 }
 
 // connect runs one connection of the variant on 127.0.0.1 and logs the
-// socket calls it makes, in order, with their times.
+// socket calls it makes, in order, with their times: a call that sends
+// (write, shutdown, close) is logged as it is made, before the packets it
+// causes; one that waits (accept, read) when it returns.
 func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, error) {
 	if v == Refused {
 		// A port nothing listens on: bind one, note it, let it go.
@@ -112,24 +121,24 @@ func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, err
 		buf := make([]byte, 64)
 		n, _ := s.Read(buf)
 		log(flows.DirServer, fmt.Sprintf("read() gets %d bytes", n))
-		s.Write([]byte("hello, client\n"))
 		log(flows.DirServer, "write()")
+		s.Write([]byte("hello, client\n"))
 		switch v {
 		case ServerClose:
-			s.Close()
 			log(flows.DirServer, "close()")
+			s.Close()
 		case HalfClose:
 			io.Copy(io.Discard, s) // until the client's FIN
 			log(flows.DirServer, "read() returns 0: the client shut down its side")
-			s.Write([]byte("more after your FIN\n"))
 			log(flows.DirServer, "write()")
-			s.Close()
+			s.Write([]byte("more after your FIN\n"))
 			log(flows.DirServer, "close()")
+			s.Close()
 		default:
 			io.Copy(io.Discard, s)
 			log(flows.DirServer, "read() returns 0 (end of stream), or fails after an RST")
-			s.Close()
 			log(flows.DirServer, "close()")
+			s.Close()
 		}
 		served <- nil
 	}()
@@ -140,31 +149,31 @@ func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, err
 	}
 	tc := c.(*net.TCPConn)
 	log(flows.DirClient, "connect() returns")
-	tc.Write([]byte("hello, server\n"))
 	log(flows.DirClient, "write()")
+	tc.Write([]byte("hello, server\n"))
 	buf := make([]byte, 64)
 	n, _ := tc.Read(buf)
 	log(flows.DirClient, fmt.Sprintf("read() gets %d bytes", n))
 	switch v {
 	case Reset:
 		tc.SetLinger(0)
-		tc.Close()
 		log(flows.DirClient, "close() with SO_LINGER 0")
+		tc.Close()
 	case ServerClose:
 		io.Copy(io.Discard, tc)
 		log(flows.DirClient, "read() returns 0: the server closed")
-		tc.Close()
 		log(flows.DirClient, "close()")
+		tc.Close()
 	case HalfClose:
-		tc.CloseWrite()
 		log(flows.DirClient, "shutdown(SHUT_WR)")
+		tc.CloseWrite()
 		io.Copy(io.Discard, tc)
 		log(flows.DirClient, "read() returns 0: the server closed")
-		tc.Close()
 		log(flows.DirClient, "close()")
+		tc.Close()
 	default:
-		tc.Close()
 		log(flows.DirClient, "close()")
+		tc.Close()
 	}
 	select {
 	case err := <-served:

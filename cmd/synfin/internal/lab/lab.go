@@ -116,10 +116,12 @@ func Run(v Variant, port int) (*Result, error) {
 // Note names the socket call (or the kernel's own doing) behind each
 // packet of the lab's connection.
 func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
-	last := func(by flows.Dir, words ...string) string {
+	// last is the latest call of by, made before the packet at ts, that
+	// names one of words: what sent the packet.
+	last := func(by flows.Dir, ts int64, words ...string) string {
 		for i := len(res.Calls) - 1; i >= 0; i-- {
 			c := res.Calls[i]
-			if c.By != by {
+			if c.By != by || c.At.UnixNano() > ts {
 				continue
 			}
 			for _, w := range words {
@@ -140,9 +142,9 @@ func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
 		case f&flows.FlagRST != 0 && res.Record.Handshake.Status == analyze.HandshakeRejected:
 			return lang.T("lab.by.nolistener")
 		case f&flows.FlagRST != 0:
-			return last(s.Dir, "SO_LINGER", "close")
+			return last(s.Dir, s.TS, "SO_LINGER", "close")
 		case f&flows.FlagFIN != 0:
-			return last(s.Dir, "shutdown", "close")
+			return last(s.Dir, s.TS, "shutdown", "close")
 		case s.Len > 0:
 			return "write()"
 		}

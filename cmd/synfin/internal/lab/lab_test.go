@@ -3,9 +3,12 @@ package lab
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"synfin/analyze"
+	"synfin/cmd/synfin/internal/msg"
+	"synfin/flows"
 )
 
 // TestVariants runs synfin lab for real where the test runs as root
@@ -48,6 +51,51 @@ func TestVariants(t *testing.T) {
 		}
 		if len(res.Pcapng) == 0 || len(res.Calls) < 2 {
 			t.Errorf("%s: %d bytes of pcapng, %d calls", c.name, len(res.Pcapng), len(res.Calls))
+		}
+		checkCausal(t, c.name, res)
+	}
+}
+
+// checkCausal: the call log and the packets are on one clock and in
+// causal order: a sending call comes before the packet it caused, a
+// peer's read after the write it returns, and each packet's tag names a
+// call made before it.
+func checkCausal(t *testing.T, name string, res *Result) {
+	t.Helper()
+	at := func(by flows.Dir, call string) int {
+		for i, c := range res.Calls {
+			if c.By == by && strings.HasPrefix(c.Call, call) {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, p := range [][2]struct {
+		by   flows.Dir
+		call string
+	}{
+		{{flows.DirClient, "write()"}, {flows.DirServer, "read() gets"}},
+		{{flows.DirServer, "write()"}, {flows.DirClient, "read() gets"}},
+		{{flows.DirClient, "shutdown"}, {flows.DirServer, "read() returns 0"}},
+		{{flows.DirClient, "connect()"}, {flows.DirServer, "accept() returns"}},
+	} {
+		a, b := at(p[0].by, p[0].call), at(p[1].by, p[1].call)
+		if a >= 0 && b >= 0 && a > b {
+			t.Errorf("%s: %q logged after %q", name, p[0].call, p[1].call)
+		}
+	}
+	note := Note(msg.EN, res)
+	for _, s := range res.Ladder.Steps {
+		call := note(&s)
+		if call == "" || strings.HasPrefix(call, "kernel") {
+			continue // the kernel's own doing
+		}
+		before := false
+		for _, c := range res.Calls {
+			before = before || c.Call == call && c.By == s.Dir && c.At.UnixNano() <= s.TS
+		}
+		if !before {
+			t.Errorf("%s: packet %d at %d tagged %q, but no such call was made before it", name, s.Frame, s.TS, call)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"synfin/cmd/synfin/internal/draw"
 	"synfin/cmd/synfin/internal/lab"
@@ -53,14 +54,15 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 		return ExitNothing
 	}
 	markdown := o.Format == table.Markdown
-	t0 := res.Calls[0].At
+	// Calls and packets on one clock: both from the first packet.
+	t0 := time.Unix(0, res.Ladder.FirstTS)
 	if markdown {
 		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))
 	} else {
 		fmt.Fprintf(out, "%s\n", lang.T("lab.calls"))
 	}
 	for _, c := range res.Calls {
-		line := fmt.Sprintf("%9.3f ms  %-7s %s", float64(c.At.Sub(t0).Microseconds())/1e3, draw.Who(lang, c.By), c.Call)
+		line := fmt.Sprintf("%9.3f ms  %-7s %s", float64(c.At.Sub(t0).Nanoseconds())/1e6, draw.Who(lang, c.By), c.Call)
 		if markdown {
 			fmt.Fprintf(out, "    %s\n", line)
 		} else {
