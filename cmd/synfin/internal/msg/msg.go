@@ -77,6 +77,7 @@ var catalogue = map[string]text{
 	"report.summary":           {"Summary", "概要"},
 	"report.files":             {"Captures", "抓包文件"},
 	"report.packets":           {"TCP packets", "TCP 报文数"},
+	"report.packets.of":        {"%d (of %d in the captures)", "%d（抓包中共 %d）"},
 	"report.conns":             {"Connections", "连接数"},
 	"report.states":            {"Connection states", "连接状态"},
 	"report.hsstatus":          {"Three-way handshake", "三次握手"},

@@ -44,7 +44,7 @@ svg { max-width: 100%%; height: auto; }
 	fmt.Fprintf(w, "<h2>%s</h2>\n", e(lang.T("report.summary")))
 	htmlTable(w, []string{lang.T("report.item"), lang.T("report.value")}, [][]string{
 		{lang.T("report.files"), strconv.Itoa(len(d.Files))},
-		{lang.T("report.packets"), strconv.Itoa(d.Packets)},
+		{lang.T("report.packets"), d.packetsText()},
 		{lang.T("report.conns"), strconv.Itoa(len(d.Recs))},
 	})
 	fmt.Fprintf(w, "<h3>%s</h3>\n", e(lang.T("report.states")))

@@ -20,7 +20,7 @@ type Data struct {
 	Lang    msg.Lang
 	Version string // synfin's, named in the report
 	Files   []string
-	Packets int // TCP segments read
+	Packets int // TCP segments read, of every connection of the inputs
 	Recs    []analyze.Record
 	Summary analyze.Summary
 	Picks   []Pick // the connections drawn, from Representatives
@@ -56,7 +56,7 @@ func Markdown(w io.Writer, d *Data) error {
 	fmt.Fprintf(w, "## %s\n\n", lang.T("report.summary"))
 	table.MarkdownTable(w, []string{lang.T("report.item"), lang.T("report.value")}, [][]string{
 		{lang.T("report.files"), strconv.Itoa(len(d.Files))},
-		{lang.T("report.packets"), strconv.Itoa(d.Packets)},
+		{lang.T("report.packets"), d.packetsText()},
 		{lang.T("report.conns"), strconv.Itoa(len(d.Recs))},
 	})
 	for _, sec := range []struct {
@@ -120,4 +120,17 @@ func ladderHeading(d *Data, p Pick, l *ladder.Ladder) string {
 		t += " (" + p.Rec.File + ")"
 	}
 	return t
+}
+
+// packetsText is the count of TCP packets the report covers: those of its
+// connections, and the inputs' all when a filter left some out.
+func (d *Data) packetsText() string {
+	n := 0
+	for i := range d.Recs {
+		n += d.Recs[i].Stats.ClientPkts + d.Recs[i].Stats.ServerPkts
+	}
+	if n == d.Packets {
+		return strconv.Itoa(n)
+	}
+	return d.Lang.F("report.packets.of", n, d.Packets)
 }
