@@ -160,6 +160,9 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 // an established connection, is told of the handshake it interrupted when
 // the ACK never came.
 func stateKey(rec *analyze.Record) string {
+	if rec.State == analyze.StateSF && rec.Teardown.Kind == analyze.TeardownReset {
+		return "state.SF.reset"
+	}
 	if rec.Handshake.Status == analyze.HandshakeNoAck {
 		switch rec.State {
 		case analyze.StateRSTO:

@@ -11,37 +11,43 @@ type Pick struct {
 	Reason string // message key
 }
 
+// normalClose: a complete handshake and a close by FIN both ways.
+func normalClose(r *analyze.Record) bool {
+	return r.Handshake.Status == analyze.HandshakeComplete && (r.Teardown.Kind == analyze.TeardownFourWay || r.Teardown.Kind == analyze.TeardownThreeWay || r.Teardown.Kind == analyze.TeardownSimultaneous)
+}
+
+// pickRules are the kinds of connection a report draws, in order, each
+// with the reason it gives; the reason must be true of the first
+// connection, by conn, of which it holds.
+var pickRules = []struct {
+	key string
+	is  func(r *analyze.Record) bool
+}{
+	{"report.pick.textbook", func(r *analyze.Record) bool {
+		return normalClose(r) && r.Handshake.SynCount == 1 && r.Teardown.DataAfterFin == 0
+	}},
+	{"report.pick.refused", func(r *analyze.Record) bool { return r.Handshake.Status == analyze.HandshakeRejected }},
+	{"report.pick.synretx", func(r *analyze.Record) bool { return r.Handshake.SynCount > 1 }},
+	{"report.pick.reset", func(r *analyze.Record) bool {
+		return r.Teardown.Kind == analyze.TeardownReset && r.Handshake.Status != analyze.HandshakeRejected
+	}},
+	{"report.pick.halfclose", func(r *analyze.Record) bool {
+		return r.Teardown.Kind == analyze.TeardownHalfClosed || r.Teardown.DataAfterFin > 0 && r.Teardown.Kind != analyze.TeardownReset
+	}},
+	// Failing a textbook one, any normal close not drawn already.
+	{"report.pick.complete", normalClose},
+}
+
 // Representatives chooses the connections a report draws: the first
 // textbook one (complete handshake at the first try, normal close), then
 // the first of each abnormal kind a student is asked to explain. A
 // connection is drawn once, under the first reason it fits; a kind whose
 // only example is already drawn adds nothing.
 func Representatives(recs []analyze.Record) []Pick {
-	normalClose := func(r *analyze.Record) bool {
-		return r.Handshake.Status == analyze.HandshakeComplete && (r.Teardown.Kind == analyze.TeardownFourWay || r.Teardown.Kind == analyze.TeardownThreeWay || r.Teardown.Kind == analyze.TeardownSimultaneous)
-	}
-	rules := []struct {
-		key string
-		is  func(r *analyze.Record) bool
-	}{
-		{"report.pick.complete", func(r *analyze.Record) bool {
-			return normalClose(r) && r.Handshake.SynCount == 1 && r.Teardown.DataAfterFin == 0
-		}},
-		{"report.pick.refused", func(r *analyze.Record) bool { return r.Handshake.Status == analyze.HandshakeRejected }},
-		{"report.pick.synretx", func(r *analyze.Record) bool { return r.Handshake.SynCount > 1 }},
-		{"report.pick.reset", func(r *analyze.Record) bool {
-			return r.Teardown.Kind == analyze.TeardownReset && r.Handshake.Status != analyze.HandshakeRejected
-		}},
-		{"report.pick.halfclose", func(r *analyze.Record) bool {
-			return r.Teardown.Kind == analyze.TeardownHalfClosed || r.Teardown.DataAfterFin > 0 && r.Teardown.Kind != analyze.TeardownReset
-		}},
-		// Failing a textbook one, any normal close not drawn already.
-		{"report.pick.complete", normalClose},
-	}
 	var picks []Pick
 	taken := map[*analyze.Record]bool{}
 	done := map[string]bool{}
-	for _, rule := range rules {
+	for _, rule := range pickRules {
 		if done[rule.key] {
 			continue
 		}
@@ -63,7 +69,8 @@ func Representatives(recs []analyze.Record) []Pick {
 	// The normal connection first, as a textbook shows it before the
 	// exceptions.
 	sort.SliceStable(picks, func(i, j int) bool {
-		return picks[i].Reason == "report.pick.complete" && picks[j].Reason != "report.pick.complete"
+		normal := func(k string) bool { return k == "report.pick.textbook" || k == "report.pick.complete" }
+		return normal(picks[i].Reason) && !normal(picks[j].Reason)
 	})
 	return picks
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"synfin/analyze"
@@ -19,7 +20,7 @@ func TestRepresentatives(t *testing.T) {
 	for _, p := range Representatives(recs) {
 		got = append(got, strconv.Itoa(p.Rec.Conn)+":"+p.Reason)
 	}
-	want := "0:report.pick.complete 1:report.pick.refused 2:report.pick.reset"
+	want := "0:report.pick.textbook 1:report.pick.refused 2:report.pick.reset"
 	if strings.Join(got, " ") != want {
 		t.Errorf("picks %v, want %s", got, want)
 	}
@@ -79,4 +80,48 @@ func demoRecords(t *testing.T) []analyze.Record {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// TestPicksTrue: over every lab capture, each pick's reason holds for the
+// connection drawn, and it is the first connection of its kind by conn
+// (an earlier one of the kind would make "the first" false).
+func TestPicksTrue(t *testing.T) {
+	paths, _ := filepath.Glob("../../../../testdata/lab/*.pcap")
+	if len(paths) < 20 {
+		t.Fatalf("only %d lab captures", len(paths))
+	}
+	picked := 0
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []analyze.Record
+		pipeline.Run(p, f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
+		f.Close()
+		slices.SortFunc(recs, func(a, b analyze.Record) int { return a.Conn - b.Conn })
+		for _, pk := range Representatives(recs) {
+			if pk.Reason == "report.pick.first" {
+				continue
+			}
+			picked++
+			var is func(*analyze.Record) bool
+			for _, r := range pickRules {
+				if r.key == pk.Reason {
+					is = r.is
+				}
+			}
+			if !is(pk.Rec) {
+				t.Errorf("%s: conn %d picked as %s, which it is not", filepath.Base(p), pk.Rec.Conn, pk.Reason)
+			}
+			for i := range recs {
+				if recs[i].Conn < pk.Rec.Conn && is(&recs[i]) {
+					t.Errorf("%s: conn %d picked as %s, but conn %d is one and comes first", filepath.Base(p), pk.Rec.Conn, pk.Reason, recs[i].Conn)
+				}
+			}
+		}
+	}
+	if picked < 20 {
+		t.Errorf("only %d picks checked", picked)
+	}
 }
