@@ -275,13 +275,17 @@ func (wk *walk) flushData() {
 		text += wk.sep + wk.lang.F("explain.data.dup", d.dups)
 	}
 	first, last := wk.ms(d.first.TS), wk.ms(d.last.TS)
+	span := first + "–" + last
+	if first == last {
+		span = first
+	}
 	switch wk.form {
 	case HTML:
-		fmt.Fprintf(wk.w, "<li><b>%s–%s ms</b> — %s</li>\n", first, last, html.EscapeString(text))
+		fmt.Fprintf(wk.w, "<li><b>%s ms</b> — %s</li>\n", span, html.EscapeString(text))
 	case Markdown, MarkdownSection:
-		fmt.Fprintf(wk.w, "%d. **%s–%s ms** — %s\n", wk.n, first, last, text)
+		fmt.Fprintf(wk.w, "%d. **%s ms** — %s\n", wk.n, span, text)
 	default:
-		fmt.Fprintf(wk.w, "%2d. [%s–%s ms] %s\n", wk.n, first, last, wrapText(text, 92, "    "))
+		fmt.Fprintf(wk.w, "%2d. [%s ms]\n    %s\n", wk.n, span, wrapText(text, 92, "    "))
 	}
 	*d = dataRun{}
 }
