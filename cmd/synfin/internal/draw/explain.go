@@ -34,6 +34,9 @@ type Context struct {
 	// first completed in the capture: an RST refusing a later SYN there is
 	// not "nothing listens".
 	Listened map[string]analyze.Time
+	// Width, when not 0, is the terminal's: plain text wraps to it
+	// (else at 96 columns).
+	Width int
 	// Earlier holds, per 4-tuple ("client server"), the connections
 	// before, in order: a new SYN on it is a port reuse.
 	Earlier map[string][]Earlier
@@ -242,7 +245,7 @@ func (wk *walk) item(s *ladder.Step, text string) {
 	case Markdown, MarkdownSection:
 		fmt.Fprintf(wk.w, "%d. **%s ms, %s → %s, %s** — %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), text)
 	default:
-		fmt.Fprintf(wk.w, "%2d. [%s ms] %s → %s  %s\n    %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), wrapText(text, 92, "    "))
+		fmt.Fprintf(wk.w, "%2d. [%s ms] %s → %s  %s\n    %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), wrapText(text, wk.textWidth(), "    "))
 	}
 }
 
@@ -285,7 +288,7 @@ func (wk *walk) flushData() {
 	case Markdown, MarkdownSection:
 		fmt.Fprintf(wk.w, "%d. **%s ms** — %s\n", wk.n, span, text)
 	default:
-		fmt.Fprintf(wk.w, "%2d. [%s ms]\n    %s\n", wk.n, span, wrapText(text, 92, "    "))
+		fmt.Fprintf(wk.w, "%2d. [%s ms]\n    %s\n", wk.n, span, wrapText(text, wk.textWidth(), "    "))
 	}
 	*d = dataRun{}
 }
@@ -574,4 +577,13 @@ func isProbe(l *ladder.Ladder) bool {
 		}
 	}
 	return false
+}
+
+// textWidth is how wide plain text is wrapped: 92 cells and the indent of
+// 4, or the terminal's width.
+func (wk *walk) textWidth() int {
+	if wk.ctx.Width > 0 {
+		return max(40, min(92, wk.ctx.Width-5))
+	}
+	return 92
 }

@@ -72,6 +72,9 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	if err != nil || read == 0 {
 		return ExitNothing
 	}
+	if explain && o.Format == table.Text && !o.Wide {
+		ctx.Width = tty.Width(out)
+	}
 	st := o.Draw.style(lang)
 	st.Colour = o.Format == table.Text && !explain && tty.ColourWanted(out)
 	if o.Format == table.Text && !explain && !o.Wide {
