@@ -14,7 +14,7 @@ import (
 // held, most common first.
 func TestNotes(t *testing.T) {
 	st := Stats{Packets: 40, NotTCP: 40, Stops: map[flows.Stop]int{
-		{Link: layers.LinkTypePPP, Layer: layers.LayerTypePPP, Proto: 0x0031}: 12,
+		{Link: layers.LinkTypePPP, Layer: layers.LayerTypePPP, Proto: 0x0031}:   12,
 		{Link: layers.LinkTypeEthernet, Layer: layers.LayerTypeIPv4, Proto: 17}: 20,
 	}}
 	got := strings.Join(st.Notes("x.pcap"), "\n")
