@@ -82,13 +82,8 @@ func labDirs() []string {
 // readRecords is a capture's records in connection order.
 func readRecords(t *testing.T, path string) []analyze.Record {
 	t.Helper()
-	f, err := os.Open(path)
+	recs, _, err := pipeline.ReadFile(path, pipeline.Options{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var recs []analyze.Record
-	if _, err := pipeline.Run(filepath.Base(path), f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	slices.SortStableFunc(recs, func(a, b analyze.Record) int { return a.Conn - b.Conn })

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -271,4 +272,18 @@ func runStages(name string, capt *capture.Capture, opt *Options, emit func(*anal
 	<-written
 	st.finished(table)
 	return readErr
+}
+
+// ReadFile runs the capture at path and returns all its records (cloned,
+// in the order their connections finished): for programs and tests that
+// keep every record of a small capture.
+func ReadFile(path string, opt Options) ([]analyze.Record, Stats, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	defer f.Close()
+	var recs []analyze.Record
+	st, err := Run(filepath.Base(path), f, opt, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
+	return recs, st, err
 }

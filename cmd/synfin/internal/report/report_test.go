@@ -70,13 +70,8 @@ func TestEveryValueExplained(t *testing.T) {
 // demoRecords are the records of synfin's demo capture.
 func demoRecords(t *testing.T) []analyze.Record {
 	t.Helper()
-	f, err := os.Open("../../demo/demo.pcap")
+	recs, _, err := pipeline.ReadFile("../../demo/demo.pcap", pipeline.Options{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var recs []analyze.Record
-	if _, err := pipeline.Run("demo.pcap", f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
 		t.Fatal(err)
 	}
 	return recs

@@ -2,7 +2,6 @@ package table
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
@@ -80,13 +79,8 @@ func lineWidth(s string) int {
 // demoRecords are the records of synfin's demo capture.
 func demoRecords(t *testing.T) []analyze.Record {
 	t.Helper()
-	f, err := os.Open("../../demo/demo.pcap")
+	recs, _, err := pipeline.ReadFile("../../demo/demo.pcap", pipeline.Options{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var recs []analyze.Record
-	if _, err := pipeline.Run("demo.pcap", f, pipeline.Options{}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil {
 		t.Fatal(err)
 	}
 	return recs
