@@ -3,6 +3,7 @@ package analyze
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"synfin/flows"
 )
@@ -115,4 +116,27 @@ func zeekState(c *flows.Conn, t *texts) (State, string) {
 		st = StateOTH
 	}
 	return st, hist
+}
+
+// states lists Zeek's conn_state values, in Zeek's documentation's order.
+var states = []State{StateS0, StateS1, StateSF, StateREJ, StateS2, StateS3, StateRSTO, StateRSTR, StateRSTOS0, StateRSTRH, StateSH, StateSHR, StateOTH}
+
+// StateNames are Zeek's conn_state values, for a message.
+func StateNames() []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// KnownState says whether s names one of Zeek's states, in any case (as
+// Filter matches them).
+func KnownState(s string) bool {
+	for _, st := range states {
+		if strings.EqualFold(s, string(st)) {
+			return true
+		}
+	}
+	return false
 }

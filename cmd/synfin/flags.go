@@ -82,7 +82,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.NoProgress, "no-progress", false, "never show progress on standard error")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no notes on standard error, only errors")
 	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")
-	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fs.BoolVarP(&o.showVersion, "version", "v", false, "print the version and exit")
 	fs.BoolVar(&o.JA4T, "ja4t", false, "add FoxIO JA4T/JA4TS fingerprints of the SYN and SYN-ACK to records (FoxIO License 1.1; off by default)")
 	fs.SortFlags = false
 	return fs

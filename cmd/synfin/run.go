@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
+	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -40,7 +41,7 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 	"ladder", "report", "explain", "isn", "batch", "lab", "help"}
 
 // run is the whole command: main calls it, and so do the tests.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	o := options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
 	fs := newFlagSet(&o, stderr)
 	if err := fs.Parse(args); err != nil {
@@ -48,25 +49,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			usage(stdout, fs)
 			return exitOK
 		}
+		return usageError(stderr, flagError(fs, err))
+	}
+	if err := o.checkValues(); err != nil {
 		return usageError(stderr, err.Error())
 	}
-	if o.showVersion {
-		fmt.Fprintf(stdout, "synfin %s (record schema %d)\n", version, analyze.SchemaVersion)
-		return exitOK
+	operands := fs.Args()
+	if o.showVersion || len(operands) == 1 && operands[0] == "version" {
+		if _, err := os.Stat("version"); o.showVersion || err != nil {
+			fmt.Fprintln(stdout, versionText())
+			return exitOK
+		}
 	}
 	if o.schema {
 		stdout.Write(table.RecordSchema())
 		return exitOK
 	}
-	operands := fs.Args()
 	o.View = "conns"
-	if len(operands) > 0 && slices.Contains(viewNames, operands[0]) {
+	if len(operands) > 0 {
 		if _, err := os.Stat(operands[0]); err != nil { // a file named like a view is a file
-			o.View, operands = operands[0], operands[1:]
+			if slices.Contains(viewNames, operands[0]) {
+				o.View, operands = operands[0], operands[1:]
+			} else if near := nearView(operands[0]); near != "" {
+				return usageError(stderr, fmt.Sprintf("unknown view %q; did you mean %q?", operands[0], near))
+			}
 		}
-	}
-	if o.MaxConns < 1 {
-		return usageError(stderr, "--max-conns must be at least 1")
 	}
 	switch o.View {
 	case "help":
@@ -97,15 +104,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, err.Error())
 	}
-	for _, h := range o.Hosts {
-		if _, err := netip.ParseAddr(h); err != nil {
-			return usageError(stderr, fmt.Sprintf("--host %q is not an IP address", h))
-		}
-	}
-	ins, code := inputsFor(o.View, operands, stdin, stderr)
+	ins, problems, code := inputsFor(o.View, operands, stdin, stderr)
 	if ins == nil {
 		return code
 	}
+	// An input named that could not be read leaves the exit status at 1
+	// whatever the others gave.
+	defer func() {
+		if problems > 0 && code == exitOK {
+			code = exitDamaged
+		}
+	}()
 	out := stdout
 	if o.Output != "" {
 		fh, err := os.Create(o.Output)
@@ -124,35 +133,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case o.Packets:
-		return views.Packets(&o.Options, ins, out, stderr)
+		code = views.Packets(&o.Options, ins, out, stderr)
 	case o.View == "ladder", o.View == "explain":
-		return views.Ladder(&o.Options, lang, ins, out, stderr)
+		code = views.Ladder(&o.Options, lang, ins, out, stderr)
 	case o.View == "report":
-		return views.Report(&o.Options, lang, ins, out, stderr)
+		code = views.Report(&o.Options, lang, ins, out, stderr)
+	default:
+		code = views.Table(&o.Options, lang, ins, out, stderr)
 	}
-	return views.Table(&o.Options, lang, ins, out, stderr)
+	return code
 }
 
 // inputsFor turns a view's operands into inputs: the embedded capture for
-// demo, else files, globs, directories and "-". It returns nil and the exit
-// status when there is nothing to read.
-func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer) ([]inputs.Input, int) {
+// demo, else files, globs, directories and "-", with how many operands
+// could not be read (each reported). It returns nil and the exit status
+// when there is nothing to read.
+func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer) ([]inputs.Input, int, int) {
 	switch {
 	case view == "demo" && len(operands) > 0:
-		return nil, usageError(stderr, "demo takes no input files")
+		return nil, 0, usageError(stderr, "demo takes no input files")
 	case view == "demo":
-		return []inputs.Input{inputs.Bytes("demo.pcap", demoCapture)}, exitOK
+		return []inputs.Input{inputs.Bytes("demo.pcap", demoCapture)}, 0, exitOK
 	case len(operands) == 0:
-		return nil, usageError(stderr, "no input: name capture files, directories, or - for standard input")
+		return nil, 0, usageError(stderr, "no input: name capture files, directories, or - for standard input")
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
 		tty.Say(stderr, "synfin: %s", p)
 	}
 	if len(files) == 0 {
-		return nil, exitNothing
+		return nil, len(problems), exitNothing
 	}
-	return inputs.Of(files, stdin), exitOK
+	return inputs.Of(files, stdin), len(problems), exitOK
 }
 
 // runBatch is the batch view under the batch's collector policy; ctx and
@@ -160,4 +172,70 @@ func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer
 func runBatch(ctx context.Context, tune func(*batch.Config), o *options, formatSet, jobsSet bool, operands []string, stdout, stderr io.Writer) int {
 	defer collectByLimit()()
 	return views.Batch(ctx, tune, &o.Options, formatSet, jobsSet, operands, stdout, stderr)
+}
+
+// nearView is the view a mistyped name most likely meant ("handshake",
+// "teardwons"), or "".
+// Only a bare word is taken for a view: a name with a dot or a slash is a
+// file that is not there.
+func nearView(s string) string {
+	if strings.ContainsAny(s, "./\\") || len(s) < 3 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, v := range viewNames {
+		if d := editDistance(strings.ToLower(s), v); d < bestD {
+			best, bestD = v, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b (short words).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// versionText is what --version says: synfin's version, the module's and
+// the revision it was built from (when the build recorded them), and the
+// record schema.
+func versionText() string {
+	v := "synfin " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if mv := bi.Main.Version; mv != "" && mv != "(devel)" {
+			v += " (module " + mv + ")"
+		}
+		var rev, dirty string
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = ", modified"
+				}
+			}
+		}
+		if rev != "" {
+			v += " revision " + rev[:min(12, len(rev))] + dirty
+		}
+		v += ", " + bi.GoVersion
+	}
+	return fmt.Sprintf("%s; record schema %d", v, analyze.SchemaVersion)
 }

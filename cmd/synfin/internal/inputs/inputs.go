@@ -57,6 +57,9 @@ func Expand(args []string) (files []File, problems []string) {
 				}
 				return nil
 			})
+			if len(found) == 0 {
+				problems = append(problems, m+": no captures found: the directory holds no files")
+			}
 			sort.Strings(found)
 			for _, f := range found {
 				files = append(files, File{f, true})

@@ -35,21 +35,38 @@ func SortBy(recs []analyze.Record, viewName, key string) error {
 	}
 	sort.SliceStable(recs, func(i, j int) bool {
 		a, b := col.Value(&recs[i]), col.Value(&recs[j])
-		less := compareCells(a, b) < 0
+		// A value not seen ("-") goes last whichever way the sort goes.
+		if ma, mb := a == "-", b == "-"; ma || mb {
+			return !ma && mb
+		}
 		if desc {
 			return compareCells(a, b) > 0
 		}
-		return less
+		return compareCells(a, b) < 0
 	})
 	return nil
 }
 
-// compareCells compares two printed cells, as numbers when both are.
+// cellNumber reads a printed cell as a number: a plain or signed number
+// ("+23.5" for times after the first packet), or a client/server pair
+// ("9/11", "998/6783"), which counts as its sum.
+func cellNumber(s string) (float64, bool) {
+	if a, b, ok := strings.Cut(s, "/"); ok {
+		x, ok1 := cellNumber(a)
+		y, ok2 := cellNumber(b)
+		return x + y, ok1 && ok2
+	}
+	f, err := strconv.ParseFloat(strings.TrimPrefix(s, "+"), 64)
+	return f, err == nil
+}
+
+// compareCells compares two printed cells, as numbers when both are
+// (pairs by their sum).
 func compareCells(a, b string) int {
-	fa, ea := strconv.ParseFloat(strings.TrimPrefix(a, "+"), 64)
-	fb, eb := strconv.ParseFloat(strings.TrimPrefix(b, "+"), 64)
+	fa, na := cellNumber(a)
+	fb, nb := cellNumber(b)
 	switch {
-	case ea == nil && eb == nil:
+	case na && nb:
 		switch {
 		case fa < fb:
 			return -1
@@ -57,9 +74,9 @@ func compareCells(a, b string) int {
 			return 1
 		}
 		return 0
-	case ea == nil:
+	case na:
 		return -1
-	case eb == nil:
+	case nb:
 		return 1
 	}
 	return strings.Compare(a, b)
