@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"lab", "--reset=maybe"}, 2, "--reset=maybe: want true or false"},
 		{[]string{"--host", "not-an-ip", lab}, 2, `--host "not-an-ip" is not an IP address`},
 		{[]string{"-f", "csv", "--host", "[fd00:ca:fe::2]", "../../testdata/lab/07_ipv6.pcap"}, 0, ""},
+		{[]string{"-o", filepath.Join(empty, "x.parquet"), lab}, 2, "Parquet is written by synfin batch"},
+		{[]string{"-o", filepath.Join(empty, "x.html"), lab}, 2, "HTML is written by the report and ladder views"},
 		{[]string{"--version"}, 0, ""},
 		{[]string{"-v"}, 0, ""},
 		{[]string{"version"}, 0, ""},
@@ -57,6 +61,14 @@ func TestCommandLineMistakes(t *testing.T) {
 	run([]string{"-f", "csv", "--host", "[fd00:ca:fe::2]", "../../testdata/lab/07_ipv6.pcap"}, strings.NewReader(""), &out, &bytes.Buffer{})
 	if n := strings.Count(out.String(), "\n"); n != 2 {
 		t.Errorf("--host [v6]: %d lines, want a header and one connection:\n%s", n, out.String())
+	}
+	// -o's extension picks the format, as batch does.
+	csvOut := filepath.Join(empty, "o.csv")
+	if code := run([]string{"-o", csvOut, lab}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("-o o.csv: exit %d", code)
+	}
+	if b, _ := os.ReadFile(csvOut); !bytes.HasPrefix(b, []byte("conn,client,server,")) {
+		t.Errorf("-o o.csv wrote %q", b)
 	}
 	var v bytes.Buffer
 	run([]string{"--version"}, strings.NewReader(""), &v, &bytes.Buffer{})

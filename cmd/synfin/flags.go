@@ -45,7 +45,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
-	fs.StringVarP((*string)(&o.Format), "format", "f", string(table.Text), "output format: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder")
+	fs.StringVarP((*string)(&o.Format), "format", "f", string(table.Text), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder (default: from -o's extension, else table)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output")
 	fs.StringSliceVar(&o.Hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
 	fs.IntSliceVar(&o.Ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
@@ -53,7 +53,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&o.States, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
 	fs.StringVar(&o.SortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.Limit, "limit", 0, "print at most `N` connections (0: all)")
-	fs.StringVar(&o.Lang, "lang", "en", "language of headers, labels and explanations: en or zh (Simplified Chinese)")
+	fs.StringVar(&o.Lang, "lang", "en", "language of headers, labels and explanations, `LANG`: en or zh (Simplified Chinese)")
 	fs.StringVar(&o.Batch.Resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
 	fs.StringVar(&o.Batch.Shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
 	fs.BoolVar(&o.Batch.SummaryOnly, "summary-only", false, "batch: no records, a table of the captures read")

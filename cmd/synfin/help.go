@@ -26,7 +26,7 @@ Views:
   report      one Markdown or HTML document for a lab report
   explain     a packet-by-packet walkthrough of one connection, in words
   isn         how each host chooses its initial sequence numbers
-  batch       many captures and archives, in parallel; JSON Lines, CSV or Parquet
+  batch       many captures and archives in parallel: JSON Lines, CSV, Parquet
   lab         a live loopback connection, captured and explained (root)
   demo        all views of a capture built into synfin
   help VIEW   what a view shows, column by column
@@ -40,7 +40,7 @@ Examples:
   synfin ladder -c 0 lab.pcapng
   synfin report -f html --lang zh lab.pcapng > report.html
   synfin batch -o conns.parquet archive.tar.zst
-  synfin --packets trace.pcap              # Wireshark's tcp.analysis flags, packet by packet
+  synfin --packets trace.pcap     # Wireshark's tcp.analysis flags, per packet
 
 Flags:
 `
@@ -50,8 +50,8 @@ func usageError(stderr io.Writer, msg string) int { return views.UsageError(stde
 
 func usage(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprint(w, usageText)
-	fmt.Fprint(w, fs.FlagUsages())
-	fmt.Fprint(w, "\nExit status: 0 all read; 1 analysis printed but some input was damaged or unreadable; 2 nothing could be read or bad usage.\n")
+	flagLines(w, fs, nil)
+	fmt.Fprint(w, "\nExit status: 0 all read; 1 analysis printed but some input was damaged or\nunreadable; 2 nothing could be read, or bad usage.\n")
 }
 
 var viewHelp = map[string]string{
@@ -131,8 +131,8 @@ func help(stdout, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
 		usage(stdout, fs)
 		return exitOK
 	}
-	if text, ok := viewHelp[args[0]]; ok {
-		fmt.Fprintln(stdout, text)
+	if _, ok := viewHelp[args[0]]; ok {
+		viewUsage(stdout, fs, args[0])
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "synfin: error: no view %q\n", args[0])

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -46,7 +47,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := newFlagSet(&o, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			usage(stdout, fs)
+			// synfin VIEW --help: that view's help.
+			if v := firstView(args); v != "" {
+				viewUsage(stdout, fs, v)
+			} else {
+				usage(stdout, fs)
+			}
 			return exitOK
 		}
 		return usageError(stderr, flagError(fs, err))
@@ -90,10 +96,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "batch":
 		return runBatch(context.Background(), nil, &o, fs.Changed("format"), fs.Changed("jobs"), operands, stdout, stderr)
 	}
+	if o.Output != "" && !fs.Changed("format") {
+		f, ok := formatOfFile(o.Output)
+		if !ok {
+			return usageError(stderr, fmt.Sprintf("-o %s: Parquet is written by synfin batch (synfin batch -o %s INPUT...)", o.Output, o.Output))
+		}
+		if f != "" {
+			o.Format = f
+		}
+	}
 	drawing := o.View == "ladder" || o.View == "report"
 	switch o.Format {
 	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
 	case table.HTML, table.SVG:
+		if !drawing && !fs.Changed("format") {
+			return usageError(stderr, fmt.Sprintf("-o %s: %s is written by the report and ladder views; name the format with -f for this one", o.Output, strings.ToUpper(string(o.Format))))
+		}
 		if !drawing {
 			return usageError(stderr, fmt.Sprintf("--format %s is for the report and ladder views", o.Format))
 		}
@@ -238,4 +256,39 @@ func versionText() string {
 		v += ", " + bi.GoVersion
 	}
 	return fmt.Sprintf("%s; record schema %d", v, analyze.SchemaVersion)
+}
+
+// firstView is the view named before any other operand of args, or "".
+func firstView(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			if _, ok := viewHelp[a]; ok {
+				return a
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// formatOfFile is the format -o's extension asks for ("" for none known),
+// as batch picks its own; ok is false for Parquet, which only batch writes.
+func formatOfFile(path string) (f table.Format, ok bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return table.CSV, true
+	case ".json":
+		return table.JSON, true
+	case ".jsonl", ".ndjson":
+		return table.JSONL, true
+	case ".md", ".markdown":
+		return table.Markdown, true
+	case ".html", ".htm":
+		return table.HTML, true
+	case ".svg":
+		return table.SVG, true
+	case ".parquet":
+		return "", false
+	}
+	return "", true
 }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"synfin/cmd/synfin/internal/tty"
+
+	"github.com/spf13/pflag"
+)
+
+// viewFlags are the flags each view reads beyond the common ones (the
+// filters, -o, --lang, --idle-timeout, --max-conns, -q): what its --help
+// lists.
+var viewFlags = map[string][]string{
+	"conns":      {"format", "sort", "limit", "wide", "app", "ja4t", "streams", "packets", "jobs"},
+	"handshakes": {"format", "sort", "limit", "wide", "jobs"},
+	"teardowns":  {"format", "sort", "limit", "wide", "jobs"},
+	"options":    {"format", "sort", "limit", "wide", "jobs"},
+	"summary":    {"format", "jobs"},
+	"isn":        {"format"},
+	"ladder":     {"format", "ascii", "raw-seq", "full", "wide"},
+	"explain":    {"format", "wide"},
+	"report":     {"format", "ascii", "raw-seq", "full"},
+	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t"},
+	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port"},
+	"demo":       {"format"},
+}
+
+// commonFlags are read by every view that reads captures.
+var commonFlags = []string{"output", "host", "port", "conn", "state", "lang", "idle-timeout", "max-conns", "quiet"}
+
+// viewExamples is one command line per view, for its --help.
+var viewExamples = map[string]string{
+	"conns":      "synfin conns --port 80 trace.pcap",
+	"handshakes": "synfin handshakes --sort -rtt_ms lab.pcapng",
+	"teardowns":  "synfin teardowns -f markdown lab.pcapng > teardowns.md",
+	"options":    "synfin options lab.pcapng",
+	"summary":    "synfin summary captures/",
+	"isn":        "synfin isn lab.pcapng",
+	"ladder":     "synfin ladder -c 0 lab.pcapng",
+	"explain":    "synfin explain -c 0 --lang zh lab.pcapng",
+	"report":     "synfin report -f html lab.pcapng > report.html",
+	"batch":      "synfin batch -o conns.parquet archive.tar.zst",
+	"lab":        "sudo synfin lab --half-close -w lab.pcapng",
+	"demo":       "synfin demo",
+}
+
+// flagLines lists flags as GNU tools do: "-f, --format FORMAT", booleans
+// without a value.
+func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) {
+	type line struct{ head, usage string }
+	var lines []line
+	width := 0
+	each := func(f *pflag.Flag) {
+		name, usage := pflag.UnquoteUsage(f)
+		head := "      --" + f.Name
+		if f.Shorthand != "" {
+			head = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		if f.Value.Type() != "bool" && name != "" {
+			head += " " + strings.ToUpper(name)
+		}
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "[]" && f.Value.Type() != "bool" && f.Name != "format" {
+			usage += fmt.Sprintf(" (default %s)", d)
+		}
+		lines = append(lines, line{head, usage})
+		width = max(width, len(head))
+	}
+	if names == nil {
+		fs.VisitAll(each)
+	} else {
+		for _, n := range names {
+			if f := fs.Lookup(n); f != nil {
+				each(f)
+			}
+		}
+	}
+	// The explanations wrap in an 80-column terminal, under themselves.
+	room := max(30, 80-width-2)
+	for _, l := range lines {
+		for i, part := range tty.Wrap(l.usage, room) {
+			head := ""
+			if i == 0 {
+				head = l.head
+			}
+			fmt.Fprintf(w, "%-*s  %s\n", width, head, part)
+		}
+	}
+}
+
+// viewUsage is a view's --help: what it shows, its flags, the flags every
+// view takes, and an example.
+func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
+	fmt.Fprintln(w, viewHelp[view])
+	fmt.Fprintf(w, "\nFlags of %s:\n", view)
+	flagLines(w, fs, viewFlags[view])
+	if view != "lab" && view != "demo" {
+		fmt.Fprintln(w, "\nFlags of every view that reads captures:")
+		flagLines(w, fs, commonFlags)
+	}
+	fmt.Fprintf(w, "\nExample:\n  %s\n", viewExamples[view])
+}
