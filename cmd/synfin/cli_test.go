@@ -67,7 +67,7 @@ func TestCommandLineMistakes(t *testing.T) {
 	if code := run([]string{"-o", csvOut, lab}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
 		t.Fatalf("-o o.csv: exit %d", code)
 	}
-	if b, _ := os.ReadFile(csvOut); !bytes.HasPrefix(b, []byte("conn,client,server,")) {
+	if b, _ := os.ReadFile(csvOut); !bytes.HasPrefix(b, []byte("file,conn,client,server,")) {
 		t.Errorf("-o o.csv wrote %q", b)
 	}
 	var v bytes.Buffer

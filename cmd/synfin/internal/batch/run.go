@@ -165,6 +165,10 @@ func (w *writer) write(u *unit, r result) {
 	}
 	w.tot.Packets += r.packets
 	w.tot.Conns += r.conns
+	// The row names the file already: its problems do not say it again.
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, u.in.Name+": ")
+	}
 	w.rows = append(w.rows, Row{File: u.in.Name, Packets: r.packets, Conns: r.conns,
 		Problems: strings.Join(lines, "; "), Millis: float64(r.elapsed.Microseconds()) / 1e3})
 	// A capture that could not be read is tried again on resume.

@@ -69,7 +69,8 @@ func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 
 // NewStream returns a record writer for JSON Lines (full records) or CSV
 // (the view's columns) that writes each record at once, and its flush.
-// header says whether a CSV header line starts the stream.
+// header says whether a CSV header line starts the stream. CSV has the same
+// columns whatever multiFile says (CSVColumns); multiFile is for tables.
 func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func(*analyze.Record), func() error) {
 	var err error
 	if format == JSONL {
@@ -87,7 +88,7 @@ func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func
 				return err
 			}
 	}
-	cols, names := ViewColumns(v, multiFile)
+	cols, names := CSVColumns(v)
 	cw := csv.NewWriter(w)
 	if header {
 		_ = cw.Write(names)
@@ -105,6 +106,9 @@ func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func
 // limit); note says what that did, or is empty.
 func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
 	cols, names := ViewColumns(v, multiFile)
+	if format == CSV {
+		cols, names = CSVColumns(v)
+	}
 	header := names
 	if format != CSV {
 		header = TranslateHeaders(lang, names)
@@ -206,6 +210,22 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 		rows = append(rows, []string{"packets not decoded to IP", itoa(n), strings.Join(kinds, ", ")})
 	}
 	dist := func(name string, d analyze.Dist) {
+		if format == CSV {
+			// One figure a cell: a row for each statistic, empty when
+			// there are no values; the same rows for every capture.
+			rows = append(rows, []string{name + " n", itoa(d.N), ""})
+			stats := []struct {
+				name string
+				v    *float64
+			}{{"min", d.Min}, {"median", d.Median}, {"p95", d.P95}, {"mean", d.Mean}, {"max", d.Max}}
+			for _, st := range stats {
+				if (st.name == "median" || st.name == "p95") && name != dataRTT {
+					continue // quantiles are kept for the data RTT only (analyze.Dist)
+				}
+				rows = append(rows, []string{name + " " + st.name, csvNumber(st.v), ""})
+			}
+			return
+		}
 		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Mean), MS(d.Max))
 		if d.Median != nil {
 			v = fmt.Sprintf("n=%d min=%s median=%s p95=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Median), MS(d.P95), MS(d.Mean), MS(d.Max))
@@ -214,7 +234,7 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 	}
 	dist("duration ms", s.DurationMS)
 	dist("handshake RTT ms", s.HandshakeRTT)
-	dist("data RTT ms", s.DataRTT)
+	dist(dataRTT, s.DataRTT)
 	dist("packets per connection", s.Packets)
 	dist("advertised window (max per conn)", s.Window)
 	if format == CSV {
@@ -233,6 +253,9 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 	}
 	return t.Render()
 }
+
+// dataRTT names the one distribution whose median and p95 are kept.
+const dataRTT = "data RTT ms"
 
 func hosts(n int) string {
 	if n == 1 {

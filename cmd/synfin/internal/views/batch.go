@@ -129,7 +129,7 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 		cfg.Format = batch.JSONL
 	case table.CSV:
 		cfg.Format = batch.CSV
-		_, cfg.CSVHeader = table.ViewColumns(table.Views["conns"], true)
+		_, cfg.CSVHeader = table.CSVColumns(table.Views["conns"])
 		cfg.CSV = func(w io.Writer) (func(*analyze.Record), func() error) {
 			return table.NewStream(w, table.CSV, table.Views["conns"], true, false)
 		}
