@@ -42,6 +42,8 @@ golden:
 # Every capture of the shared corpus against the tshark and Zeek oracles, and
 # the full lab ground truth (scenario 15 included). Writes corpus-report.txt.
 corpus:
+	@if [ ! -d "$(CORPUS)/captures" ]; then \
+		echo "make corpus: no corpus at $(CORPUS) (it needs $(CORPUS)/captures); give its place with CORPUS=DIR"; exit 1; fi
 	SYNFIN_CORPUS=$(CORPUS) SYNFIN_CORPUS_REPORT=$(CURDIR)/corpus-report.txt \
 		$(GO) test ./analyze/pipeline ./analyze/oracle -run 'Corpus|Lab' -count=1 -v > corpus-test.log 2>&1; \
 	status=$$?; grep -E '^(---|ok|FAIL|PASS)|corpus_test|flags_test' corpus-test.log; exit $$status

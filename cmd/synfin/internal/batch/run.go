@@ -279,7 +279,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 	}
 	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) })
 	ferr := flush()
-	r := result{res: res, conns: conns, packets: res.st.Segments, out: out, rows: held, elapsed: time.Since(start)}
+	r := result{res: res, conns: conns, packets: res.st.Packets, out: out, rows: held, elapsed: time.Since(start)}
 	if err := ferr; err != nil {
 		// The records could not be held (a full disk under the spill
 		// file): the capture counts as unread, so a resume reads it again.
