@@ -1,8 +1,11 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -107,5 +110,64 @@ func TestSummaryOnlyProblems(t *testing.T) {
 	}
 	if said < 10 {
 		t.Errorf("only %d of %d damaged captures have a problem said", said, len(rows)-1)
+	}
+}
+
+// TestCutArchive: an archive cut inside a member (head -c N a.tar) still
+// gives the members before the cut whole and the cut member up to the
+// cut, as many packets as the same capture cut as a plain file, and names
+// the cut: member, packet and byte.
+func TestCutArchive(t *testing.T) {
+	dir := t.TempDir()
+	first, second := "../../testdata/lab/01_plain_client_close.pcap", "../../testdata/app/http-simple-get.pcap"
+	var tarball bytes.Buffer
+	tw := tar.NewWriter(&tarball)
+	var cutAt int
+	for _, p := range []string{first, second} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tw.WriteHeader(&tar.Header{Name: filepath.Base(p), Mode: 0o644, Size: int64(len(b)), Typeflag: tar.TypeReg})
+		tw.Flush()
+		if p == second {
+			cutAt = tarball.Len() + 3000 // 3,000 bytes into the second member
+			os.WriteFile(filepath.Join(dir, "plain-cut.pcap"), b[:3000], 0o644)
+		}
+		tw.Write(b)
+	}
+	tw.Close()
+	cut := tarball.Bytes()[:cutAt]
+	os.WriteFile(filepath.Join(dir, "cut.tar"), cut, 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(cut)
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "cut.tar.gz"), gz.Bytes(), 0o644)
+
+	summary := func(in string) [][]string {
+		var out, errb bytes.Buffer
+		run([]string{"batch", "--summary-only", "--no-progress", "-f", "csv", filepath.Join(dir, in)}, strings.NewReader(""), &out, &errb)
+		rows, err := csv.NewReader(&out).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		return rows[1:]
+	}
+	plain := summary("plain-cut.pcap")
+	for _, in := range []string{"cut.tar", "cut.tar.gz"} {
+		rows := summary(in)
+		if len(rows) != 2 {
+			t.Fatalf("%s: %d members, want 2: %v", in, len(rows), rows)
+		}
+		if !strings.HasSuffix(rows[0][0], "!/01_plain_client_close.pcap") || rows[0][1] != "12" || rows[0][3] != "" {
+			t.Errorf("%s: first member %v, want it whole: 12 packets, no problem", in, rows[0])
+		}
+		if !strings.HasSuffix(rows[1][0], "!/http-simple-get.pcap") || rows[1][1] != plain[0][1] || rows[1][2] != plain[0][2] {
+			t.Errorf("%s: cut member %v; the same capture cut as a plain file gives %v", in, rows[1], plain[0])
+		}
+		if want := "packet 7 at byte offset 2136: cut short at byte 3000 of"; !strings.Contains(rows[1][3], want) {
+			t.Errorf("%s: cut member's problem %q, want %q", in, rows[1][3], want)
+		}
 	}
 }

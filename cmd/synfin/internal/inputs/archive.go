@@ -229,39 +229,90 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 		if h.Size <= inMemoryMember {
 			size := h.Size
 			budget.acquire(size)
-			data, err := io.ReadAll(io.LimitReader(tr, size))
-			if err != nil {
-				budget.release(size)
-				return fmt.Errorf("reading %s: %w", h.Name, err)
-			}
+			data, rerr := io.ReadAll(io.LimitReader(tr, size))
+			cut := memberCut(rerr, int64(len(data)), size)
 			var once sync.Once
 			free := func() { once.Do(func() { budget.release(size) }) }
-			open = func() (io.Reader, func(), error) { return bytes.NewReader(data), free, nil }
+			open = func() (io.Reader, func(), error) { return endsWith(bytes.NewReader(data), cut), free, nil }
 			skip = free
+			if cut != nil {
+				// The archive ends inside this member: what it holds up to
+				// there is analysed, the cut named, and no member follows.
+				each(name, open, skip)
+				return nil
+			}
 		} else {
 			tmp, err := os.CreateTemp("", "synfin-member-*")
 			if err != nil {
 				return err
 			}
 			os.Remove(tmp.Name()) // gone when closed
-			if _, err := io.Copy(tmp, tr); err != nil {
-				tmp.Close()
-				return fmt.Errorf("reading %s: %w", h.Name, err)
+			n, rerr := io.Copy(tmp, tr)
+			var werr *os.PathError
+			if errors.As(rerr, &werr) {
+				tmp.Close() // the temporary file, not the archive, failed
+				return fmt.Errorf("reading %s: %w", h.Name, rerr)
 			}
+			cut := memberCut(rerr, n, h.Size)
 			open = func() (io.Reader, func(), error) {
 				if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 					tmp.Close()
 					return nil, nil, err
 				}
-				return tmp, func() { tmp.Close() }, nil
+				return endsWith(tmp, cut), func() { tmp.Close() }, nil
 			}
 			skip = func() { tmp.Close() }
+			if cut != nil {
+				each(name, open, skip)
+				return nil
+			}
 		}
 		if !each(name, open, skip) {
 			return nil
 		}
 	}
 }
+
+// CutError ends the bytes of a tar member the archive stops inside: the
+// capture reader names it at the packet where the bytes run out. It does
+// not unwrap to io.ErrUnexpectedEOF, so the reader says where the archive
+// ended rather than that the member's own file was cut.
+type CutError struct {
+	At, Size int64 // bytes of the member read, and what its header gives
+	Err      error // the archive reader's error; nil when it simply ended
+}
+
+func (e *CutError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("cut short at byte %d of %d (the archive ends there)", e.At, e.Size)
+	}
+	return fmt.Sprintf("the archive is damaged at byte %d of %d of this member: %v", e.At, e.Size, e.Err)
+}
+
+// memberCut says whether reading a member stopped before its end, and
+// where: nil when all size bytes were read.
+func memberCut(err error, n, size int64) *CutError {
+	if err == nil && n == size {
+		return nil
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil
+	}
+	return &CutError{At: n, Size: size, Err: err}
+}
+
+// endsWith returns r, which returns cut once its bytes are read, instead
+// of io.EOF.
+func endsWith(r io.Reader, cut *CutError) io.Reader {
+	if cut == nil {
+		return r
+	}
+	return io.MultiReader(r, errReader{cut})
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Members hands each regular file of the archive at path to each, in
 // order; tar members read into memory take their size from budget until
