@@ -395,7 +395,9 @@ func (wk *walk) footer() {
 		if wk.form == Markdown || wk.form == MarkdownSection {
 			fmt.Fprintf(wk.w, "%s\n\n", strings.TrimSpace(line))
 		} else {
-			fmt.Fprintln(wk.w, line)
+			// A fact's continuation lines keep its own indent.
+			indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+			fmt.Fprintln(wk.w, indent+wrapText(strings.TrimSpace(line), wk.textWidth()+4-len(indent), indent))
 		}
 	}
 }
@@ -471,12 +473,9 @@ func yesNo(lang msg.Lang, b bool) string {
 }
 
 // wrapText breaks text into lines of at most width cells, indenting the
-// lines after the first. Text with Chinese characters is left whole: it
-// has no spaces to break at, and a terminal wraps it well enough.
+// lines after the first. Chinese, which has no spaces, breaks between
+// characters (tty.Wrap), as a Chinese typesetter breaks it.
 func wrapText(text string, width int, indent string) string {
-	if tty.Wide(text) {
-		return text
-	}
 	return strings.Join(tty.Wrap(text, width), "\n"+indent)
 }
 

@@ -26,5 +26,5 @@ func RenderDemo(w io.Writer, format Format, recs []analyze.Record, fit int) (not
 	if format == Text {
 		fmt.Fprintf(w, "Summary\n")
 	}
-	return note, RenderSummary(w, format, analyze.Summarize(recs), msg.EN)
+	return note, RenderSummary(w, format, analyze.Summarize(recs), msg.EN, fit)
 }

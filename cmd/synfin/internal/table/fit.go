@@ -12,7 +12,7 @@ import (
 
 // shrinkable columns and the narrowest they become.
 var shrinkable = map[string]int{
-	"file": 16, "client": 13, "server": 13, "history": 8,
+	"file": 10, "client": 13, "server": 13, "history": 8,
 	"syn_layout": 9, "synack_layout": 9,
 }
 
@@ -26,44 +26,72 @@ const comfortable = 21
 var dropOrder = map[string][]string{
 	"conns":      {"sf", "history", "duration_ms", "bytes", "pkts", "closer"},
 	"handshakes": {"ack_ok", "server_isn", "client_isn", "setup_ms", "synacks", "syns", "capture_point", "synack_ack_ms", "syn_synack_ms"},
-	"teardowns":  {"data_after_fin", "fins", "rst_by", "fin2_ack", "fin1_ack", "close_ms"},
-	"options":    {"synack_layout", "syn_layout", "tfo", "ecn", "ts", "sack", "notes"},
+	"teardowns":  {"data_after_fin", "fins", "rst_by", "fin2_ack", "fin1_ack", "close_ms", "fin2", "fin1"},
+	"options":    {"synack_layout", "syn_layout", "tfo", "ecn", "ts", "sack", "notes", "synack_wscale", "syn_wscale", "synack_mss", "syn_mss"},
 }
 
-// tableWidth is the width of tablewriter's ASCII table with these column
-// widths: one space of padding each side and a bar between columns.
-func tableWidth(widths []int, keep []bool) int {
+// tableWidth is the width of tablewriter's table with these column
+// widths: one space of padding each side, and in the boxed ASCII style a
+// bar between columns and at both edges.
+func tableWidth(widths []int, keep []bool, compact bool) int {
 	t := 1
+	if compact {
+		t = 0
+	}
 	for j, w := range widths {
 		if keep[j] {
-			t += w + 3
+			t += w + 2
+			if !compact {
+				t++
+			}
 		}
 	}
 	return t
 }
 
+// fitting is what fitTable decided.
+type fitting struct {
+	keep    []bool   // the columns shown
+	dropped []string // the columns left out, in order
+	cut     bool     // some cells lost their middle
+	compact bool     // no box: columns two spaces apart (compactStyle)
+}
+
 // fitTable fits a table of rows under header (machine names names) into
-// width cells. It cuts cells in place and returns which columns to keep,
-// and what it did: the columns left out and whether any cell was cut.
-func fitTable(view string, names, header []string, rows [][]string, width int) (keep []bool, dropped []string, cut bool) {
+// width cells. It cuts cells in place. The steps, each only while the
+// table is still too wide: long IPv6 addresses and file names lose their
+// middle down to a width that leaves an IPv4 address whole; the box goes
+// (columns two spaces apart, as ls and ps print them); the least telling
+// columns go; the long cells are cut further, but an IPv4 address never.
+func fitTable(view string, names, header []string, rows [][]string, width int) fitting {
 	n := len(names)
-	keep = make([]bool, n)
+	f := fitting{keep: make([]bool, n)}
 	widths := make([]int, n)
+	floor := make([]int, n) // the narrowest a column may become
 	for j := range n {
-		keep[j] = true
+		f.keep[j] = true
 		widths[j] = tty.Cells(header[j])
+		least, ok := shrinkable[names[j]]
+		floor[j] = max(least, widths[j])
 		for _, r := range rows {
-			widths[j] = max(widths[j], tty.Cells(r[j]))
+			c := tty.Cells(r[j])
+			widths[j] = max(widths[j], c)
+			if ok && (names[j] == "client" || names[j] == "server") && !strings.HasPrefix(r[j], "[") {
+				floor[j] = max(floor[j], c) // IPv4 endpoints stay whole
+			}
+		}
+		if !ok {
+			floor[j] = widths[j]
 		}
 	}
-	// shrink cuts shrinkable columns, widest first, down to floor (or
-	// their header, or their minimum) until the table fits.
-	shrink := func(floor int) {
-		for tableWidth(widths, keep) > width {
+	wide := func() bool { return tableWidth(widths, f.keep, f.compact) > width }
+	// shrink cuts shrinkable columns, widest first, down to least (or
+	// their floor) until the table fits.
+	shrink := func(least int) {
+		for wide() {
 			best := -1
 			for j := range n {
-				least, ok := shrinkable[names[j]]
-				if ok && keep[j] && widths[j] > max(least, floor, tty.Cells(header[j])) && (best < 0 || widths[j] > widths[best]) {
+				if f.keep[j] && widths[j] > max(least, floor[j]) && (best < 0 || widths[j] > widths[best]) {
 					best = j
 				}
 			}
@@ -71,25 +99,24 @@ func fitTable(view string, names, header []string, rows [][]string, width int) (
 				return
 			}
 			widths[best]--
-			cut = true
+			f.cut = true
 		}
 	}
-	// Long IPv6 addresses and file names go first, down to a width that
-	// leaves an IPv4 address whole; then columns; then the rest.
 	shrink(comfortable)
+	f.compact = wide()
 	for _, name := range dropOrder[view] {
-		if tableWidth(widths, keep) <= width {
+		if !wide() {
 			break
 		}
 		for j := range n {
-			if names[j] == name && keep[j] {
-				keep[j] = false
-				dropped = append(dropped, name)
+			if names[j] == name && f.keep[j] {
+				f.keep[j] = false
+				f.dropped = append(f.dropped, name)
 			}
 		}
 	}
 	shrink(0)
-	if cut {
+	if f.cut {
 		for j := range n {
 			if _, ok := shrinkable[names[j]]; ok {
 				for _, r := range rows {
@@ -98,7 +125,7 @@ func fitTable(view string, names, header []string, rows [][]string, width int) (
 			}
 		}
 	}
-	return keep, dropped, cut
+	return f
 }
 
 // fitNote tells what fitting did, for standard error.

@@ -14,7 +14,8 @@ import (
 // TestFitTable: the demo's connections table (146 cells wide) fitted to an
 // 80-column terminal leaves out its least telling columns, first to last,
 // keeps the connection, endpoints, state, handshake, RTT and teardown
-// whole, and says what it did; 120 columns need fewer left out; --wide
+// whole, and says what it did; 120 columns, the box given up, need only sf
+// left out; --wide
 // (no fit) keeps everything.
 func TestFitTable(t *testing.T) {
 	recs := demoRecords(t)
@@ -28,7 +29,7 @@ func TestFitTable(t *testing.T) {
 	for _, c := range []struct {
 		width   int
 		dropped string
-	}{{120, "sf, history, duration_ms"}, {80, "sf, history, duration_ms, bytes, pkts, closer"}} {
+	}{{120, "sf"}, {80, "sf, history, duration_ms, bytes, pkts, closer"}} {
 		var out bytes.Buffer
 		note, err := Render(&out, "table", Views["conns"], recs, false, msg.EN, c.width)
 		if err != nil {
@@ -56,14 +57,14 @@ func TestFitTable(t *testing.T) {
 func TestFitCutsAddresses(t *testing.T) {
 	names := []string{"conn", "client", "server"}
 	rows := [][]string{{"0", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:51234", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:443"}}
-	keep, dropped, cut := fitTable("conns", names, names, rows, 50)
-	if !cut || len(dropped) != 0 || !keep[1] {
-		t.Fatalf("keep %v dropped %v cut %v", keep, dropped, cut)
+	f := fitTable("conns", names, names, rows, 50)
+	if !f.cut || len(f.dropped) != 0 || !f.keep[1] {
+		t.Fatalf("fitting %+v", f)
 	}
 	if !strings.HasSuffix(rows[0][1], "]:51234") || !strings.HasSuffix(rows[0][2], ":2]:443") || tty.Cells(rows[0][1]) < 13 {
 		t.Errorf("cut to %q and %q", rows[0][1], rows[0][2])
 	}
-	if w := tableWidth([]int{4, tty.Cells(rows[0][1]), tty.Cells(rows[0][2])}, keep); w > 50 {
+	if w := tableWidth([]int{4, tty.Cells(rows[0][1]), tty.Cells(rows[0][2])}, f.keep, f.compact); w > 50 {
 		t.Errorf("%d wide", w)
 	}
 }
@@ -84,4 +85,62 @@ func demoRecords(t *testing.T) []analyze.Record {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// TestFitKeepsIPv4: at 80 columns and at 60 the demo's tables never cut an
+// IPv4 address; at 80 each view fits, the box giving way to columns two
+// spaces apart before columns are left out.
+func TestFitKeepsIPv4(t *testing.T) {
+	recs := demoRecords(t)
+	for _, name := range []string{"conns", "handshakes", "teardowns", "options"} {
+		for _, width := range []int{80, 60} {
+			var out bytes.Buffer
+			if _, err := Render(&out, Text, Views[name], recs, false, msg.EN, width); err != nil {
+				t.Fatal(err)
+			}
+			for _, ep := range []string{"10.77.0.1:54646", "10.77.0.2:8080"} {
+				if !strings.Contains(out.String(), ep) {
+					t.Errorf("%s at %d: %s cut:\n%s", name, width, ep, out.String())
+				}
+			}
+			if w := lineWidth(out.String()); width == 80 && w > 80 {
+				t.Errorf("%s at 80: %d wide:\n%s", name, w, out.String())
+			}
+		}
+	}
+	// Several files on a narrow terminal: a table per file under its name.
+	two := append(append([]analyze.Record{}, recs...), recs...)
+	for i := range two {
+		two[i].File = []string{"testdata/lab/first-capture-of-the-lab.pcap", "testdata/lab/second-capture-of-the-lab.pcap"}[i/len(recs)]
+	}
+	var out bytes.Buffer
+	if _, err := Render(&out, Text, Views["conns"], two, true, msg.EN, 80); err != nil {
+		t.Fatal(err)
+	}
+	if w := lineWidth(out.String()); w > 80 || !strings.Contains(out.String(), "testdata/lab/second-capture-of-the-lab.pcap\n") {
+		t.Errorf("two files at 80: %d wide:\n%s", w, out.String())
+	}
+}
+
+// TestNarrowSummary: the summary and isn views on a narrow terminal put
+// each meaning on lines of its own under its row, within the width.
+func TestNarrowSummary(t *testing.T) {
+	recs := demoRecords(t)
+	var out bytes.Buffer
+	if err := RenderSummary(&out, Text, analyze.Summarize(recs), msg.EN, 60); err != nil {
+		t.Fatal(err)
+	}
+	if w := lineWidth(out.String()); w > 60 {
+		t.Errorf("summary at 60: %d wide:\n%s", w, out.String())
+	}
+	if !strings.Contains(out.String(), "\nstate REJ  ") || !strings.Contains(out.String(), "\n    The SYN was refused") {
+		t.Errorf("summary at 60: REJ's meaning not under its row:\n%s", out.String())
+	}
+	out.Reset()
+	if err := RenderISN(&out, Text, msg.ZH, recs, 60); err != nil {
+		t.Fatal(err)
+	}
+	if w := lineWidth(out.String()); w > 60 {
+		t.Errorf("isn at 60: %d wide:\n%s", w, out.String())
+	}
 }

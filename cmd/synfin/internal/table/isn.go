@@ -16,8 +16,9 @@ import (
 
 // RenderISN prints the isn view: one row per ISN generator judged (each
 // host as client and as server, each server port, each reused 4-tuple),
-// then the SYNs sent again with a new ISN.
-func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record) error {
+// then the SYNs sent again with a new ISN. A terminal narrower than the
+// table (fit; 0: no limit) gets each meaning under its row (MeaningBelow).
+func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record, fit int) error {
 	rep := isn.Analyze(recs)
 	switch format {
 	case JSON:
@@ -51,6 +52,14 @@ func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record)
 	case Markdown:
 		fmt.Fprintf(w, "### ISN\n\n")
 		MarkdownTable(w, TranslateHeaders(lang, names), rows)
+	case Text:
+		if fit > 0 && summaryWidth(names, rows) > fit {
+			if err := MeaningBelow(w, TranslateHeaders(lang, names), rows, fit); err != nil {
+				return err
+			}
+			break
+		}
+		fallthrough
 	default:
 		t := New(w, format)
 		t.Header(TranslateHeaders(lang, names))

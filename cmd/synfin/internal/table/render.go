@@ -105,6 +105,9 @@ func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func
 // A terminal table wider than fit cells is fitted (fitTable; fit 0: no
 // limit); note says what that did, or is empty.
 func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
+	if format == Text && fit > 0 && multiFile && !fitsWhole(v, recs, lang, fit) {
+		return renderByFile(w, v, recs, lang, fit)
+	}
 	cols, names := ViewColumns(v, multiFile)
 	if format == CSV {
 		cols, names = CSVColumns(v)
@@ -117,11 +120,13 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 	for i := range recs {
 		rows[i] = RowOf(cols, &recs[i], format)
 	}
+	compact := false
 	if format == Text && fit > 0 {
-		keep, dropped, cut := fitTable(v.Name, names, header, rows, fit)
-		if len(dropped) > 0 || cut {
-			note = fitNote(dropped, cut)
-			header, rows = selectColumns(keep, header, rows)
+		f := fitTable(v.Name, names, header, rows, fit)
+		compact = f.compact
+		if len(f.dropped) > 0 || f.cut {
+			note = fitNote(f.dropped, f.cut)
+			header, rows = selectColumns(f.keep, header, rows)
 		}
 	}
 	switch format {
@@ -134,11 +139,118 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 		fmt.Fprintf(w, "### %s\n\n", v.Title)
 	}
 	t := New(w, format)
+	if compact {
+		t = NewCompact(w)
+	}
 	t.Header(header)
 	if err := t.Bulk(rows); err != nil {
 		return note, err
 	}
 	return note, t.Render()
+}
+
+// fitsWhole says whether a table of several files' records, its file
+// column first, fits fit cells without leaving anything out.
+func fitsWhole(v View, recs []analyze.Record, lang msg.Lang, fit int) bool {
+	cols, names := ViewColumns(v, true)
+	header := TranslateHeaders(lang, names)
+	widths := make([]int, len(cols))
+	keep := make([]bool, len(cols))
+	for j := range cols {
+		widths[j], keep[j] = tty.Cells(header[j]), true
+	}
+	for i := range recs {
+		for j, c := range cols {
+			widths[j] = max(widths[j], tty.Cells(c.Value(&recs[i])))
+		}
+	}
+	return tableWidth(widths, keep, false) <= fit
+}
+
+// renderByFile prints several files' records on a terminal too narrow for
+// a file column: a table per file under its name, in the order the files
+// first appear, each file's records in the order given.
+func renderByFile(w io.Writer, v View, recs []analyze.Record, lang msg.Lang, fit int) (note string, err error) {
+	var order []string
+	byFile := map[string][]analyze.Record{}
+	for _, r := range recs {
+		if _, ok := byFile[r.File]; !ok {
+			order = append(order, r.File)
+		}
+		byFile[r.File] = append(byFile[r.File], r)
+	}
+	for i, f := range order {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s\n", tty.CutMiddle(tty.Safe(f), fit))
+		n, err := Render(w, Text, v, byFile[f], false, lang, fit)
+		if err != nil {
+			return note, err
+		}
+		if n != "" {
+			note = n
+		}
+	}
+	return note, nil
+}
+
+// MeaningBelow prints a table whose last column is a sentence for a
+// narrow terminal: the other columns two spaces apart, and the sentence
+// indented on lines of its own under its row, within width cells.
+func MeaningBelow(w io.Writer, header []string, rows [][]string, width int) error {
+	last := len(header) - 1
+	widths := make([]int, last)
+	for j := range last {
+		widths[j] = tty.Cells(header[j])
+		for _, r := range rows {
+			widths[j] = max(widths[j], tty.Cells(r[j]))
+		}
+	}
+	var b strings.Builder
+	line := func(cells []string) {
+		var l strings.Builder
+		for j, c := range cells {
+			l.WriteString(c)
+			if j < len(cells)-1 {
+				l.WriteString(strings.Repeat(" ", widths[j]-tty.Cells(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
+	}
+	line(header[:last])
+	total := 0
+	for _, wd := range widths {
+		total += wd + 2
+	}
+	b.WriteString(strings.Repeat("-", min(width, total-2)) + "\n")
+	for _, r := range rows {
+		line(r[:last])
+		for _, m := range tty.Wrap(r[last], width-4) {
+			b.WriteString("    " + m + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// NewCompact returns a terminal table without a box, its columns two
+// spaces apart and its header underlined, for a terminal too narrow for
+// the boxed one.
+func NewCompact(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithRendition(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.On},
+			},
+		}))
 }
 
 // WriteRecords prints full records as JSON Lines or one JSON array.
@@ -164,7 +276,9 @@ func WriteRecords(w io.Writer, format Format, recs []analyze.Record) error {
 
 // RenderSummary prints the summary view; each state, handshake status and
 // teardown kind comes with its one-sentence meaning in lang.
-func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang) error {
+// A terminal narrower than its table (fit, 0: no limit) gets it as a
+// list: each meaning on lines of its own under its row (narrowList).
+func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang, fit int) error {
 	s.Finish()
 	if format == JSON || format == JSONL {
 		enc := json.NewEncoder(w)
@@ -246,12 +360,64 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang)
 	if format == Markdown {
 		fmt.Fprintf(w, "### Summary\n\n")
 	}
+	header := []string{"metric", "value", "meaning"}
+	if format == Text && fit > 0 && summaryWidth(header, rows) > fit {
+		return narrowList(w, header, rows, fit)
+	}
 	t := New(w, format)
-	t.Header([]string{"metric", "value", "meaning"})
+	t.Header(header)
 	if err := t.Bulk(rows); err != nil {
 		return err
 	}
 	return t.Render()
+}
+
+// summaryWidth is the boxed table's width.
+func summaryWidth(header []string, rows [][]string) int {
+	widths := make([]int, len(header))
+	keep := make([]bool, len(header))
+	for j, h := range header {
+		widths[j], keep[j] = tty.Cells(h), true
+		for _, r := range rows {
+			widths[j] = max(widths[j], tty.Cells(r[j]))
+		}
+	}
+	return tableWidth(widths, keep, false)
+}
+
+// narrowList prints metric/value/meaning rows for a narrow terminal: the
+// metric and its value on a line (a long value wrapped within its
+// column), the meaning indented on lines of its own beneath, all within
+// width cells.
+func narrowList(w io.Writer, header []string, rows [][]string, width int) error {
+	mw := tty.Cells(header[0])
+	for _, r := range rows {
+		mw = max(mw, tty.Cells(r[0]))
+	}
+	mw = min(mw, width/2)
+	vw := max(width-mw-2, 8)
+	var b strings.Builder
+	line := func(metric, value string) {
+		pad := mw - tty.Cells(metric) + 2
+		b.WriteString(strings.TrimRight(metric+strings.Repeat(" ", pad)+value, " "))
+		b.WriteByte('\n')
+	}
+	line(header[0], header[1])
+	b.WriteString(strings.Repeat("-", min(width, mw+2+vw)) + "\n")
+	for _, r := range rows {
+		metric := tty.CutMiddle(r[0], mw) // longer than half the width: an IPv6 scanner
+		for i, v := range tty.Wrap(r[1], vw) {
+			if i > 0 {
+				metric = ""
+			}
+			line(metric, v)
+		}
+		for _, m := range tty.Wrap(r[2], width-4) {
+			b.WriteString("    " + m + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // dataRTT names the one distribution whose median and p95 are kept.

@@ -43,13 +43,38 @@ func Center(s string, width int) string {
 }
 
 // Wrap breaks s at spaces into lines of at most width cells (at least 8);
-// a word longer than that (Chinese has no spaces) is broken between
-// characters.
+// Chinese fills its lines and breaks between characters (fill), and a
+// word longer than a line is cut.
 func Wrap(s string, width int) []string {
 	width = max(width, 8)
 	var lines []string
 	cur := ""
 	for _, word := range strings.Fields(s) {
+		// A Chinese run that does not fit fills the line first: Chinese
+		// breaks between characters, only not inside a number or a
+		// Latin word it holds, nor next to a mark that forbids it.
+		for word != "" && Wide(word) {
+			sep := 0
+			if cur != "" {
+				sep = 1
+			}
+			if Cells(cur)+sep+Cells(word) <= width {
+				break
+			}
+			head, rest := fill(word, width-Cells(cur)-sep)
+			switch {
+			case head != "" && cur != "":
+				lines = append(lines, cur+" "+head)
+			case head != "":
+				lines = append(lines, head)
+			case cur != "":
+				lines = append(lines, cur)
+			}
+			if head == "" && cur == "" {
+				break // no break fits even a line of its own: cut below
+			}
+			cur, word = "", rest
+		}
 		for Cells(word) > width {
 			if cur != "" {
 				lines = append(lines, cur)
@@ -67,6 +92,7 @@ func Wrap(s string, width int) []string {
 			word = word[cut:]
 		}
 		switch {
+		case word == "":
 		case cur == "":
 			cur = word
 		case Cells(cur)+1+Cells(word) <= width:
@@ -80,6 +106,36 @@ func Wrap(s string, width int) []string {
 		lines = append(lines, cur)
 	}
 	return lines
+}
+
+// noLineStart are the marks Chinese typesetting never starts a line with;
+// noLineEnd are those it never ends a line with.
+const (
+	noLineStart = "）》」』】，。、：；！？"
+	noLineEnd   = "（《「『【"
+)
+
+// fill splits word after at most room cells, at a break between two
+// characters of which one is wide (Chinese), never inside a run of
+// narrow ones; head is empty when no such break fits.
+func fill(word string, room int) (head, rest string) {
+	n, cut := 0, 0
+	prevWide, prev := false, rune(0)
+	for i, r := range word {
+		wide := Cells(string(r)) == 2
+		if i > 0 && (wide || prevWide) && !strings.ContainsRune(noLineStart, r) && !strings.ContainsRune(noLineEnd, prev) {
+			cut = i // a break may fall before r
+		}
+		n += Cells(string(r))
+		if n > room {
+			break
+		}
+		prevWide, prev = wide, r
+		if i+utf8.RuneLen(r) == len(word) {
+			cut = len(word)
+		}
+	}
+	return word[:cut], word[cut:]
 }
 
 // CutMiddle shortens s to width cells by replacing its middle with "…",

@@ -3,6 +3,7 @@ package tty
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCutMiddle(t *testing.T) {
@@ -57,5 +58,36 @@ func TestCells(t *testing.T) {
 	}
 	if !Wide("连接") || Wide("conn") {
 		t.Error("Wide")
+	}
+}
+
+// TestWrapChinese: Chinese, which has no spaces, fills each line and breaks
+// between characters, never inside a number or Latin word it holds, never
+// before a closing mark or after an opening one.
+func TestWrapChinese(t *testing.T) {
+	text := "客户端调用 connect() 发出 SYN，初始序号（ISN）为 3496202456（相对值 0）。此时客户端套接字处于 SYN-SENT 状态。它提出：MSS 1460 字节（可接收的最大报文段），选择性确认（SACK），时间戳（RFC 7323），窗口扩大因子 10（窗口值乘以 1024）。"
+	for _, width := range []int{30, 41, 60, 76} {
+		lines := Wrap(text, width)
+		if got := strings.Join(lines, ""); strings.ReplaceAll(got, " ", "") != strings.ReplaceAll(text, " ", "") {
+			t.Fatalf("%d: text changed: %q", width, got)
+		}
+		for i, l := range lines {
+			if Cells(l) > width {
+				t.Errorf("%d: line %d is %d cells: %q", width, i, Cells(l), l)
+			}
+			if i < len(lines)-1 && Cells(l) < width-12 {
+				t.Errorf("%d: line %d not filled (%d cells): %q", width, i, Cells(l), l)
+			}
+			first, _ := utf8.DecodeRuneInString(l)
+			last, _ := utf8.DecodeLastRuneInString(l)
+			if i > 0 && strings.ContainsRune(noLineStart, first) || strings.ContainsRune(noLineEnd, last) {
+				t.Errorf("%d: line %d breaks at a mark: %q", width, i, l)
+			}
+		}
+		for _, whole := range []string{"3496202456", "SYN-SENT", "connect()", "1024"} {
+			if !strings.Contains(strings.Join(lines, "\n"), whole) {
+				t.Errorf("%d: %q split: %q", width, whole, lines)
+			}
+		}
 	}
 }

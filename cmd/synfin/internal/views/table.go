@@ -65,9 +65,9 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	case streaming:
 		err = ses.Flush()
 	case o.View == "summary":
-		err = table.RenderSummary(out, o.Format, summary, lang)
+		err = table.RenderSummary(out, o.Format, summary, lang, fit)
 	case o.View == "isn":
-		err = table.RenderISN(out, o.Format, lang, recs)
+		err = table.RenderISN(out, o.Format, lang, recs, fit)
 	case o.Format == table.JSON || o.Format == table.JSONL:
 		err = table.WriteRecords(out, o.Format, recs)
 	case o.View == "demo":
