@@ -32,6 +32,7 @@ func TestGolden(t *testing.T) {
 		{"demo-markdown", []string{"demo", "-f", "markdown"}, 0},
 		{"demo-jsonl", []string{"demo", "-f", "jsonl"}, 0},
 		{"demo-csv", []string{"demo", "-f", "csv"}, 0},
+		{"demo-zh", []string{"demo", "--lang", "zh"}, 0},
 		{"handshakes-synack-dropped", []string{"handshakes", lab("05_synack_dropped.pcap")}, 0},
 		{"teardowns-lab", []string{"teardowns", lab("01_plain_client_close.pcap"), lab("11_simultaneous_close.pcap"), lab("12_half_close.pcap"), lab("22_rst_after_fin.pcap")}, 0},
 		{"options-lab", []string{"options", lab("08d_no_ts_sack_wscale.pcap"), lab("09_ecn.pcap"), lab("10_tfo.pcap")}, 0},

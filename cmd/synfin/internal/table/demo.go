@@ -7,14 +7,24 @@ import (
 	"synfin/cmd/synfin/internal/msg"
 )
 
-// RenderDemo prints every view of the embedded capture, one after another.
-func RenderDemo(w io.Writer, format Format, recs []analyze.Record, fit int) (note string, err error) {
+// demoTitles are the demo's table titles in Chinese (the report's words);
+// English keeps each view's own, longer title.
+var demoTitles = map[string]string{"conns": "report.conns.tbl", "handshakes": "report.handshakes",
+	"options": "report.options", "teardowns": "report.teardowns"}
+
+// RenderDemo prints five views of the embedded capture, one after
+// another, in lang.
+func RenderDemo(w io.Writer, format Format, recs []analyze.Record, lang msg.Lang, fit int) (note string, err error) {
 	for _, name := range []string{"conns", "handshakes", "options", "teardowns"} {
 		v := Views[name]
 		if format == Text {
-			fmt.Fprintf(w, "%s\n", v.Title)
+			title := v.Title
+			if lang != msg.EN {
+				title = lang.T(demoTitles[name])
+			}
+			fmt.Fprintf(w, "%s\n", title)
 		}
-		n, err := Render(w, format, v, recs, false, msg.EN, fit)
+		n, err := Render(w, format, v, recs, false, lang, fit)
 		if err != nil {
 			return note, err
 		}
@@ -24,7 +34,7 @@ func RenderDemo(w io.Writer, format Format, recs []analyze.Record, fit int) (not
 		fmt.Fprintln(w)
 	}
 	if format == Text {
-		fmt.Fprintf(w, "Summary\n")
+		fmt.Fprintf(w, "%s\n", lang.T("report.summary"))
 	}
-	return note, RenderSummary(w, format, analyze.Summarize(recs), msg.EN, fit)
+	return note, RenderSummary(w, format, analyze.Summarize(recs), lang, fit)
 }

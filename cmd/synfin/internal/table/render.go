@@ -287,7 +287,11 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		}
 		return enc.Encode(s)
 	}
-	rows := [][]string{{"connections", itoa(s.Connections), ""}}
+	if format == CSV {
+		lang = msg.EN // programs read CSV: its words stay English
+	}
+	label := func(key string) string { return lang.T("sum." + key) }
+	rows := [][]string{{label("connections"), itoa(s.Connections), ""}}
 	counts := func(prefix, topic string, m map[string]int) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
@@ -295,23 +299,23 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			rows = append(rows, []string{prefix + k, itoa(m[k]), lang.T(topic + "." + k)})
+			rows = append(rows, []string{label(prefix) + " " + k, itoa(m[k]), lang.T(topic + "." + k)})
 		}
 	}
-	counts("state ", "state", s.States)
-	counts("handshake ", "handshake", s.Handshakes)
-	counts("teardown ", "teardown", s.Teardowns)
+	counts("state", "state", s.States)
+	counts("handshake", "handshake", s.Handshakes)
+	counts("teardown", "teardown", s.Teardowns)
 	rows = append(rows,
-		[]string{"SYN and FIN seen", itoa(s.SynAndFin), ""},
-		[]string{"reset", itoa(s.Reset), ""},
-		[]string{"still open at end", itoa(s.OpenAtEnd), ""},
-		[]string{"unanswered SYNs (S0)", itoa(s.Unanswered), ""},
-		[]string{"begun before capture", itoa(s.BegunBefore), ""},
-		[]string{"packets without TCP", itoa(s.NotTCP), ""},
+		[]string{label("synfin"), itoa(s.SynAndFin), ""},
+		[]string{label("reset"), itoa(s.Reset), ""},
+		[]string{label("open"), itoa(s.OpenAtEnd), ""},
+		[]string{label("unanswered"), itoa(s.Unanswered), ""},
+		[]string{label("begun"), itoa(s.BegunBefore), ""},
+		[]string{label("nottcp"), itoa(s.NotTCP), ""},
 	)
 	for _, sc := range s.Scanners {
-		rows = append(rows, []string{"likely scanner " + tty.Safe(sc.Host), itoa(sc.Attempts),
-			fmt.Sprintf("%d of its %d connections were probes (no data; unanswered, refused or reset) to %d ports on %s", sc.Attempts, sc.Conns, sc.Ports, hosts(sc.Targets))})
+		rows = append(rows, []string{label("scanner") + " " + tty.Safe(sc.Host), itoa(sc.Attempts),
+			lang.F("sum.scanner.meaning", sc.Attempts, sc.Conns, sc.Ports, hosts(lang, sc.Targets))})
 	}
 	if len(s.NotDecoded) > 0 {
 		kinds := make([]string, 0, len(s.NotDecoded))
@@ -321,7 +325,7 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 			n += c
 		}
 		sort.Strings(kinds)
-		rows = append(rows, []string{"packets not decoded to IP", itoa(n), strings.Join(kinds, ", ")})
+		rows = append(rows, []string{label("notdecoded"), itoa(n), strings.Join(kinds, ", ")})
 	}
 	dist := func(name string, d analyze.Dist) {
 		if format == CSV {
@@ -333,7 +337,7 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 				v    *float64
 			}{{"min", d.Min}, {"median", d.Median}, {"p95", d.P95}, {"mean", d.Mean}, {"max", d.Max}}
 			for _, st := range stats {
-				if (st.name == "median" || st.name == "p95") && name != dataRTT {
+				if (st.name == "median" || st.name == "p95") && name != label("datartt") {
 					continue // quantiles are kept for the data RTT only (analyze.Dist)
 				}
 				rows = append(rows, []string{name + " " + st.name, csvNumber(st.v), ""})
@@ -346,11 +350,11 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		}
 		rows = append(rows, []string{name, v, ""})
 	}
-	dist("duration ms", s.DurationMS)
-	dist("handshake RTT ms", s.HandshakeRTT)
-	dist(dataRTT, s.DataRTT)
-	dist("packets per connection", s.Packets)
-	dist("advertised window (max per conn)", s.Window)
+	dist(label("duration"), s.DurationMS)
+	dist(label("hsrtt"), s.HandshakeRTT)
+	dist(label("datartt"), s.DataRTT)
+	dist(label("packets"), s.Packets)
+	dist(label("window"), s.Window)
 	if format == CSV {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"metric", "value", "meaning"})
@@ -361,6 +365,9 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		fmt.Fprintf(w, "### Summary\n\n")
 	}
 	header := []string{"metric", "value", "meaning"}
+	if format != CSV {
+		header = TranslateHeaders(lang, header)
+	}
 	if format == Text && fit > 0 && summaryWidth(header, rows) > fit {
 		return narrowList(w, header, rows, fit)
 	}
@@ -420,12 +427,9 @@ func narrowList(w io.Writer, header []string, rows [][]string, width int) error 
 	return err
 }
 
-// dataRTT names the one distribution whose median and p95 are kept.
-const dataRTT = "data RTT ms"
-
-func hosts(n int) string {
+func hosts(lang msg.Lang, n int) string {
 	if n == 1 {
-		return "1 host"
+		return lang.T("sum.host")
 	}
-	return itoa(n) + " hosts"
+	return lang.F("sum.hosts", n)
 }

@@ -71,7 +71,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	case o.Format == table.JSON || o.Format == table.JSONL:
 		err = table.WriteRecords(out, o.Format, recs)
 	case o.View == "demo":
-		note, err = table.RenderDemo(out, o.Format, recs, fit)
+		note, err = table.RenderDemo(out, o.Format, recs, lang, fit)
 	default:
 		note, err = table.Render(out, o.Format, view, recs, multi, lang, fit)
 		if err == nil && o.View == "options" && (o.Format == table.Text || o.Format == table.Markdown) {
