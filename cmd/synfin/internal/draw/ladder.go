@@ -142,10 +142,10 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 	if rec == nil {
 		return nil
 	}
-	lines := []string{lang.F("ladder.summary", rec.Handshake.Status, rec.Teardown.Kind, rec.State),
+	lines := []string{lang.F("ladder.summary", lang.Name("handshake", string(rec.Handshake.Status)), lang.Name("teardown", string(rec.Teardown.Kind)), rec.State),
 		"  " + lang.T("handshake."+string(rec.Handshake.Status)),
 		"  " + teardownText(rec, lang),
-		"  " + string(rec.State) + ": " + lang.T(stateKey(rec))}
+		"  " + lang.F("ladder.statecode", rec.State, lang.T(stateKey(rec)))}
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))

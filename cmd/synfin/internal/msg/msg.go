@@ -53,6 +53,16 @@ func (l Lang) T(key string) string {
 // F formats the message key in l with args, as fmt.Sprintf.
 func (l Lang) F(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
 
+// Name names a value of a closed set (topic handshake, teardown, side,
+// bool, option) for people: in Chinese its Chinese name, in English the
+// value itself; a value without a name (a Zeek state code) stays as is.
+func (l Lang) Name(topic, value string) string {
+	if l == EN || !Has("name."+topic+"."+value) {
+		return value
+	}
+	return l.T("name." + topic + "." + value)
+}
+
 // Keys lists every key, sorted (for tests).
 func Keys() []string {
 	keys := make([]string, 0, len(catalogue))
@@ -119,7 +129,8 @@ var catalogue = map[string]text{
 	"ladder.client":    {"client", "客户端"},
 	"ladder.server":    {"server", "服务器"},
 	"ladder.time":      {"time (ms)", "时间（毫秒）"},
-	"ladder.no":        {"no.", "序号"},
+	"ladder.statecode": {"%s: %s", "%s：%s"},
+	"ladder.no":        {"no.", "编号"}, // not 序号, which a student reads as the sequence number
 	"ladder.handshake": {"three-way handshake", "三次握手"},
 	"ladder.data":      {"data transfer", "数据传输"},
 	"ladder.teardown":  {"connection teardown", "连接释放"},
@@ -246,6 +257,36 @@ var catalogue = map[string]text{
 	"col.meaning":             {"meaning", "含义"},
 	"col.metric":              {"metric", "指标"},
 	"col.value":               {"value", "数值"},
+
+	// Names of values in people's tables (codes such as SF stay).
+	"name.handshake.complete":     {"complete", "完成"},
+	"name.handshake.no_ack":       {"no_ack", "缺最后的ACK"},
+	"name.handshake.no_reply":     {"no_reply", "无应答"},
+	"name.handshake.rejected":     {"rejected", "被拒绝"},
+	"name.handshake.simultaneous": {"simultaneous", "同时打开"},
+	"name.handshake.synack_only":  {"synack_only", "仅见SYN-ACK"},
+	"name.handshake.not_seen":     {"not_seen", "未看到"},
+	"name.teardown.four_way":      {"four_way", "四次挥手"},
+	"name.teardown.three_way":     {"three_way", "三次挥手"},
+	"name.teardown.simultaneous":  {"simultaneous", "同时关闭"},
+	"name.teardown.half_closed":   {"half_closed", "半关闭"},
+	"name.teardown.reset":         {"reset", "复位"},
+	"name.teardown.open":          {"open", "未关闭"},
+	"name.side.client":            {"client", "客户端"},
+	"name.side.server":            {"server", "服务器"},
+	"name.side.both":              {"both", "双方"},
+	"name.side.none":              {"none", "无"},
+	"name.side.middle":            {"middle", "中间"},
+	"name.bool.yes":               {"yes", "是"},
+	"name.bool.no":                {"no", "否"},
+	"name.verdict.random":         {"random", "随机"},
+	"name.verdict.time_based":     {"time_based", "随时间增长"},
+	"name.verdict.increasing":     {"increasing", "递增"},
+	"name.verdict.constant_step":  {"constant_step", "固定步长"},
+	"name.verdict.reused":         {"reused", "重复使用"},
+	"name.verdict.too_few":        {"too_few", "样本太少"},
+	"name.option.off":             {"off", "关闭"},
+	"name.option.none":            {"none", "无"},
 
 	// Summary metrics (synfin summary).
 	"sum.connections":     {"connections", "连接数"},

@@ -82,6 +82,7 @@ svg { max-width: 100%%; height: auto; }
 		rows := make([][]string, len(shown))
 		for i := range shown {
 			rows[i] = table.RowOf(cols, &shown[i], table.Text)
+			table.Localize(cols, rows[i], lang)
 		}
 		htmlTable(w, table.TranslateHeaders(lang, names), rows)
 		if more := len(d.Recs) - len(shown); more > 0 {

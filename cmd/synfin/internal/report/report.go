@@ -89,6 +89,7 @@ func Markdown(w io.Writer, d *Data) error {
 		rows := make([][]string, len(shown))
 		for i := range shown {
 			rows[i] = table.RowOf(cols, &shown[i], table.Raw)
+			table.Localize(cols, rows[i], lang)
 		}
 		table.MarkdownTable(w, table.TranslateHeaders(lang, names), rows)
 		if more := len(d.Recs) - len(shown); more > 0 {

@@ -20,6 +20,9 @@ import (
 // table (fit; 0: no limit) gets each meaning under its row (MeaningBelow).
 func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record, fit int) error {
 	rep := isn.Analyze(recs)
+	if format == CSV {
+		lang = msg.EN // programs read CSV: its words stay English
+	}
 	switch format {
 	case JSON:
 		enc := json.NewEncoder(w)
@@ -37,7 +40,7 @@ func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record,
 	names := []string{"role", "scope", "key", "samples", "verdict", "meaning"}
 	rows := make([][]string, 0, len(rep.Groups))
 	for _, g := range rep.Groups {
-		rows = append(rows, []string{g.Role, lang.T("isn.scope." + g.Scope), g.Key, itoa(len(g.Samples)), g.Verdict, isnMeaning(lang, g)})
+		rows = append(rows, []string{lang.Name("side", g.Role), lang.T("isn.scope." + g.Scope), g.Key, itoa(len(g.Samples)), lang.Name("verdict", g.Verdict), isnMeaning(lang, g)})
 	}
 	switch format {
 	case CSV:
@@ -154,6 +157,12 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 		}
 		return a[1] < b[1]
 	})
+	if format != CSV {
+		// People read the packet's name; CSV keeps the machine word.
+		for _, r := range sigRows {
+			r[0] = map[string]string{"syn": "SYN", "synack": "SYN-ACK"}[r[0]]
+		}
+	}
 	noteRows := CountRows(lang, "note.", notes)
 	for _, r := range noteRows {
 		if analyze.Note(r[0]).Anomaly() {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"synfin/cmd/synfin/internal/msg"
 	"synfin/cmd/synfin/internal/tty"
 )
@@ -25,7 +26,7 @@ func CountRows(lang msg.Lang, prefix string, m map[string]int) [][]string {
 	})
 	rows := make([][]string, len(keys))
 	for i, k := range keys {
-		rows[i] = []string{k, itoa(m[k]), lang.T(prefix + k)}
+		rows[i] = []string{lang.Name(strings.TrimSuffix(prefix, "."), k), itoa(m[k]), lang.T(prefix + k)}
 	}
 	return rows
 }

@@ -119,6 +119,9 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 	rows := make([][]string, len(recs))
 	for i := range recs {
 		rows[i] = RowOf(cols, &recs[i], format)
+		if format != CSV {
+			Localize(cols, rows[i], lang)
+		}
 	}
 	compact := false
 	if format == Text && fit > 0 {
@@ -299,7 +302,7 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			rows = append(rows, []string{label(prefix) + " " + k, itoa(m[k]), lang.T(topic + "." + k)})
+			rows = append(rows, []string{label(prefix) + " " + lang.Name(topic, k), itoa(m[k]), lang.T(topic + "." + k)})
 		}
 	}
 	counts("state", "state", s.States)

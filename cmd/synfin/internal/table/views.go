@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"synfin/analyze"
+	"synfin/cmd/synfin/internal/msg"
 )
 
 // Column is one column of a view: its machine name (CSV header, --sort
@@ -17,6 +18,29 @@ type Column struct {
 // textColumns hold free text from the input (file names): CSV neutralises
 // them for spreadsheets.
 var textColumns = map[string]bool{"file": true}
+
+// valueNames gives, for the columns whose values come from a closed set,
+// the catalogue topic that names them for people ("name.<topic>.<value>").
+var valueNames = map[string]string{
+	"handshake": "handshake", "status": "handshake", "teardown": "teardown", "kind": "teardown",
+	"closer": "side", "rst_by": "side", "capture_point": "side",
+	"ack_ok": "bool", "sack": "bool", "ts": "bool", "ecn": "bool", "tfo": "bool",
+	"wscale": "option", "syn_layout": "option", "synack_layout": "option",
+}
+
+// Localize names a row's closed-set values in lang for a table a person
+// reads; English keeps the machine words, which are also the --state and
+// CSV values.
+func Localize(cols []Column, row []string, lang msg.Lang) {
+	if lang == msg.EN {
+		return
+	}
+	for j, c := range cols {
+		if topic, ok := valueNames[c.Name]; ok {
+			row[j] = lang.Name(topic, row[j])
+		}
+	}
+}
 
 // View is a named set of columns over connection records.
 type View struct {
