@@ -30,6 +30,7 @@ Views:
   lab         a live loopback connection, captured and explained (root)
   demo        all views of a capture built into synfin
   help VIEW   what a view shows, column by column
+  completion  a completion script: synfin completion bash|zsh|fish
 
 Examples:
   synfin demo
@@ -114,6 +115,11 @@ refused, retransmitted SYN, reset, half-close). -f markdown (default) or html (s
 each packet, seq/ack raw and relative, the options and what was agreed, the RFC 9293 states of both sides, why
 the active closer waits in TIME-WAIT; retransmitted SYNs, refusals, resets and half-closes told as such.
 -f table (text) or markdown; --lang zh.`,
+	"completion": `completion bash|zsh|fish: a shell completion script for the views, the flags and the values of
+  --state, --format and --lang, written from the flags synfin parses.
+    synfin completion bash > /etc/bash_completion.d/synfin
+    synfin completion zsh > "${fpath[1]}/_synfin"
+    synfin completion fish > ~/.config/fish/completions/synfin.fish`,
 	"lab": `lab [--server-close|--reset|--half-close|--refused] [--port N] [-w FILE]: synfin's own client and server
 make one connection on 127.0.0.1; synfin captures it with an AF_PACKET socket (root or CAP_NET_RAW), lists the
 socket calls, explains each packet with the call that sent it, and -w writes the capture as pcapng.`,

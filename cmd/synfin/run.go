@@ -39,7 +39,7 @@ const (
 )
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
-	"ladder", "report", "explain", "isn", "batch", "lab", "help"}
+	"ladder", "report", "explain", "isn", "batch", "lab", "help", "completion"}
 
 // run is the whole command: main calls it, and so do the tests.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
@@ -84,6 +84,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	switch o.View {
 	case "help":
 		return help(stdout, stderr, fs, operands)
+	case "completion":
+		return completion(stdout, stderr, fs, operands)
 	case "lab":
 		if len(operands) > 0 {
 			return usageError(stderr, "lab makes its own connection and takes no input files")

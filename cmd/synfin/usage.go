@@ -25,6 +25,7 @@ var viewFlags = map[string][]string{
 	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t"},
 	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port"},
 	"demo":       {"format"},
+	"completion": {},
 }
 
 // commonFlags are read by every view that reads captures.
@@ -44,6 +45,7 @@ var viewExamples = map[string]string{
 	"batch":      "synfin batch -o conns.parquet archive.tar.zst",
 	"lab":        "sudo synfin lab --half-close -w lab.pcapng",
 	"demo":       "synfin demo",
+	"completion": "synfin completion bash > /etc/bash_completion.d/synfin",
 }
 
 // flagLines lists flags as GNU tools do: "-f, --format FORMAT", booleans
@@ -93,9 +95,11 @@ func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) {
 // view takes, and an example.
 func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
 	fmt.Fprintln(w, viewHelp[view])
-	fmt.Fprintf(w, "\nFlags of %s:\n", view)
-	flagLines(w, fs, viewFlags[view])
-	if view != "lab" && view != "demo" {
+	if len(viewFlags[view]) > 0 {
+		fmt.Fprintf(w, "\nFlags of %s:\n", view)
+		flagLines(w, fs, viewFlags[view])
+	}
+	if view != "lab" && view != "demo" && view != "completion" {
 		fmt.Fprintln(w, "\nFlags of every view that reads captures:")
 		flagLines(w, fs, commonFlags)
 	}
