@@ -6,7 +6,7 @@ PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
 FUZZTIME ?= 20s
 
-.PHONY: all build test race cover vet fmt-check tidy-check fuzz golden bench batchscale demo corpus clean
+.PHONY: man all build test race cover vet fmt-check tidy-check fuzz golden bench batchscale demo corpus clean
 
 all: vet test build
 
@@ -83,3 +83,8 @@ batchscale:
 
 clean:
 	rm -rf synfin cover.out corpus-report.txt corpus-test.log .bench
+
+# synfin(1), from the same text as --help and each view's --help.
+man:
+	$(GO) run ./cmd/synfin manpage > synfin.1
+	@echo "wrote synfin.1 (man ./synfin.1)"

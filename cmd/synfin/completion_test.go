@@ -52,3 +52,24 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d, %q", code, errb.String())
 	}
 }
+
+// TestManPage: make man's page holds every view's help and every flag,
+// and no line of the text is taken for a roff request.
+func TestManPage(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"manpage"}, strings.NewReader(""), &out, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("manpage: exit %d", code)
+	}
+	page := out.String()
+	for _, want := range []string{".TH SYNFIN 1", ".SS handshakes", ".SS completion", "--idle-timeout", "--state"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("man page has no %q", want)
+		}
+	}
+	requests := map[string]bool{".TH": true, ".SH": true, ".SS": true, ".nf": true, ".fi": true, ".B": true, ".BR": true}
+	for _, l := range strings.Split(page, "\n") {
+		if strings.HasPrefix(l, ".") && !requests[strings.Fields(l)[0]] {
+			t.Errorf("text read as a roff request: %q", l)
+		}
+	}
+}

@@ -28,7 +28,7 @@ Views:
   isn         how each host chooses its initial sequence numbers
   batch       many captures and archives in parallel: JSON Lines, CSV, Parquet
   lab         a live loopback connection, captured and explained (root)
-  demo        all views of a capture built into synfin
+  demo        five tables of a capture built into synfin
   help VIEW   what a view shows, column by column
   completion  a completion script: synfin completion bash|zsh|fish
 

@@ -67,6 +67,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			return exitOK
 		}
 	}
+	if len(operands) == 1 && operands[0] == "manpage" { // make man; not a view a user types
+		if _, err := os.Stat("manpage"); err != nil {
+			return manPage(stdout, fs)
+		}
+	}
 	if o.schema {
 		stdout.Write(table.RecordSchema())
 		return exitOK
