@@ -56,8 +56,8 @@ func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record,
 		fmt.Fprintf(w, "### ISN\n\n")
 		MarkdownTable(w, TranslateHeaders(lang, names), rows)
 	case Text:
-		if fit > 0 && summaryWidth(names, rows) > fit {
-			if err := MeaningBelow(w, TranslateHeaders(lang, names), rows, fit); err != nil {
+		if header := TranslateHeaders(lang, names); fit > 0 && boxedWidth(header, rows) > fit {
+			if err := MeaningBelow(w, header, rows, fit); err != nil {
 				return err
 			}
 			break

@@ -156,18 +156,12 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 // column first, fits fit cells without leaving anything out.
 func fitsWhole(v View, recs []analyze.Record, lang msg.Lang, fit int) bool {
 	cols, names := ViewColumns(v, true)
-	header := TranslateHeaders(lang, names)
-	widths := make([]int, len(cols))
-	keep := make([]bool, len(cols))
-	for j := range cols {
-		widths[j], keep[j] = tty.Cells(header[j]), true
-	}
+	rows := make([][]string, len(recs))
 	for i := range recs {
-		for j, c := range cols {
-			widths[j] = max(widths[j], tty.Cells(c.Value(&recs[i])))
-		}
+		rows[i] = RowOf(cols, &recs[i], Text)
+		Localize(cols, rows[i], lang)
 	}
-	return tableWidth(widths, keep, false) <= fit
+	return boxedWidth(TranslateHeaders(lang, names), rows) <= fit
 }
 
 // renderByFile prints several files' records on a terminal too narrow for
@@ -196,45 +190,6 @@ func renderByFile(w io.Writer, v View, recs []analyze.Record, lang msg.Lang, fit
 		}
 	}
 	return note, nil
-}
-
-// MeaningBelow prints a table whose last column is a sentence for a
-// narrow terminal: the other columns two spaces apart, and the sentence
-// indented on lines of its own under its row, within width cells.
-func MeaningBelow(w io.Writer, header []string, rows [][]string, width int) error {
-	last := len(header) - 1
-	widths := make([]int, last)
-	for j := range last {
-		widths[j] = tty.Cells(header[j])
-		for _, r := range rows {
-			widths[j] = max(widths[j], tty.Cells(r[j]))
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		var l strings.Builder
-		for j, c := range cells {
-			l.WriteString(c)
-			if j < len(cells)-1 {
-				l.WriteString(strings.Repeat(" ", widths[j]-tty.Cells(c)+2))
-			}
-		}
-		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
-	}
-	line(header[:last])
-	total := 0
-	for _, wd := range widths {
-		total += wd + 2
-	}
-	b.WriteString(strings.Repeat("-", min(width, total-2)) + "\n")
-	for _, r := range rows {
-		line(r[:last])
-		for _, m := range tty.Wrap(r[last], width-4) {
-			b.WriteString("    " + m + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // NewCompact returns a terminal table without a box, its columns two
@@ -279,8 +234,8 @@ func WriteRecords(w io.Writer, format Format, recs []analyze.Record) error {
 
 // RenderSummary prints the summary view; each state, handshake status and
 // teardown kind comes with its one-sentence meaning in lang.
-// A terminal narrower than its table (fit, 0: no limit) gets it as a
-// list: each meaning on lines of its own under its row (narrowList).
+// A terminal narrower than its table (fit, 0: no limit) gets each
+// meaning on lines of its own under its row (MeaningBelow).
 func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang, fit int) error {
 	s.Finish()
 	if format == JSON || format == JSONL {
@@ -371,8 +326,8 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 	if format != CSV {
 		header = TranslateHeaders(lang, header)
 	}
-	if format == Text && fit > 0 && summaryWidth(header, rows) > fit {
-		return narrowList(w, header, rows, fit)
+	if format == Text && fit > 0 && boxedWidth(header, rows) > fit {
+		return MeaningBelow(w, header, rows, fit)
 	}
 	t := New(w, format)
 	t.Header(header)
@@ -380,54 +335,6 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 		return err
 	}
 	return t.Render()
-}
-
-// summaryWidth is the boxed table's width.
-func summaryWidth(header []string, rows [][]string) int {
-	widths := make([]int, len(header))
-	keep := make([]bool, len(header))
-	for j, h := range header {
-		widths[j], keep[j] = tty.Cells(h), true
-		for _, r := range rows {
-			widths[j] = max(widths[j], tty.Cells(r[j]))
-		}
-	}
-	return tableWidth(widths, keep, false)
-}
-
-// narrowList prints metric/value/meaning rows for a narrow terminal: the
-// metric and its value on a line (a long value wrapped within its
-// column), the meaning indented on lines of its own beneath, all within
-// width cells.
-func narrowList(w io.Writer, header []string, rows [][]string, width int) error {
-	mw := tty.Cells(header[0])
-	for _, r := range rows {
-		mw = max(mw, tty.Cells(r[0]))
-	}
-	mw = min(mw, width/2)
-	vw := max(width-mw-2, 8)
-	var b strings.Builder
-	line := func(metric, value string) {
-		pad := mw - tty.Cells(metric) + 2
-		b.WriteString(strings.TrimRight(metric+strings.Repeat(" ", pad)+value, " "))
-		b.WriteByte('\n')
-	}
-	line(header[0], header[1])
-	b.WriteString(strings.Repeat("-", min(width, mw+2+vw)) + "\n")
-	for _, r := range rows {
-		metric := tty.CutMiddle(r[0], mw) // longer than half the width: an IPv6 scanner
-		for i, v := range tty.Wrap(r[1], vw) {
-			if i > 0 {
-				metric = ""
-			}
-			line(metric, v)
-		}
-		for _, m := range tty.Wrap(r[2], width-4) {
-			b.WriteString("    " + m + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func hosts(lang msg.Lang, n int) string {
