@@ -68,6 +68,7 @@ type follow struct {
 	baseSet [2]bool
 	phase   Phase
 	hsAcked bool
+	sawSYN  bool // a SYN of either side: there is a handshake to draw
 }
 
 // NewRecorder follows the connections numbered conns; none means all
@@ -120,15 +121,18 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 	if seg.Flags&flows.FlagSYN != 0 {
 		st.Options = offersOf(&seg.Opts)
 	}
-	// Phases: the handshake runs until the client's first ACK without SYN;
-	// the teardown begins with the first FIN, a reset with the first RST.
+	// Phases: the handshake runs until the client's first ACK without SYN
+	// (a connection caught mid-stream has none: it starts in data); the
+	// teardown begins with the first FIN; a reset with the first RST, even
+	// after a FIN, for an RST ends the connection however it was closing.
+	f.sawSYN = f.sawSYN || seg.Flags&flows.FlagSYN != 0
 	switch {
-	case seg.Flags&flows.FlagRST != 0 && f.phase != Teardown:
+	case seg.Flags&flows.FlagRST != 0:
 		f.phase = Reset
 	case seg.Flags&flows.FlagFIN != 0 && f.phase != Reset:
 		f.phase = Teardown
 	case f.phase == Handshake && seg.Flags&flows.FlagSYN == 0:
-		if !f.hsAcked && seg.Flags&flows.FlagACK != 0 && d == flows.DirClient && seg.PayloadLen == 0 {
+		if f.sawSYN && !f.hsAcked && seg.Flags&flows.FlagACK != 0 && d == flows.DirClient && seg.PayloadLen == 0 {
 			f.hsAcked = true
 			st.Phase = Handshake
 			l.Steps = append(l.Steps, st)

@@ -59,3 +59,38 @@ func TestLadderSteps(t *testing.T) {
 		t.Errorf("%d FINs, want 2", fins)
 	}
 }
+
+// phasesOf is connection 0's ladder phases for a capture.
+func phasesOf(t *testing.T, path string) []ladder.Step {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec := ladder.NewRecorder(0)
+	if _, err := pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(*analyze.Record) {}); err != nil {
+		t.Fatal(err)
+	}
+	return rec.Ladder(0).Steps
+}
+
+// TestLadderPhaseRules: an RST after a FIN is drawn as the reset it is
+// (the lab's client closes, then aborts: FIN, ACK, ACK, RST), and a
+// capture that begins mid-stream with a bare client ACK has no handshake
+// to draw: its first packet is data transfer.
+func TestLadderPhaseRules(t *testing.T) {
+	steps := phasesOf(t, "../../testdata/lab/22_rst_after_fin.pcap")
+	last := steps[len(steps)-1]
+	if last.Flags&flows.FlagRST == 0 || last.Phase != ladder.Reset {
+		t.Errorf("RST after FIN: last step flags %s phase %d, want an RST in the reset phase", ladder.FlagNames(last.Flags), last.Phase)
+	}
+	for _, s := range steps {
+		if s.Flags&flows.FlagFIN != 0 && s.Phase != ladder.Teardown {
+			t.Errorf("the FIN before the RST is in phase %d, want teardown", s.Phase)
+		}
+	}
+	steps = phasesOf(t, "../../testdata/midstream/from-bare-ack.pcap")
+	if s := steps[0]; s.Flags != flows.FlagACK || s.Len != 0 || s.Phase != ladder.Data {
+		t.Errorf("mid-stream first packet %s len %d in phase %d, want a bare ACK in data transfer", ladder.FlagNames(s.Flags), s.Len, s.Phase)
+	}
+}
