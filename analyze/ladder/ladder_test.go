@@ -15,19 +15,7 @@ import (
 // truth file: 11 packets, four-way close) follows the textbook: SYN with
 // relative seq 0, SYN-ACK acknowledging 1, the ACK, then the close.
 func TestLadderSteps(t *testing.T) {
-	f, err := os.Open("../../testdata/lab/01_plain_client_close.pcap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec := ladder.NewRecorder(0)
-	if _, err := pipeline.Run("01", f, pipeline.Options{Trace: rec.Trace}, func(*analyze.Record) {}); err != nil {
-		t.Fatal(err)
-	}
-	l := rec.Ladder(0)
-	if l == nil {
-		t.Fatal("no ladder for connection 0")
-	}
+	l := ladderOf(t, "../../testdata/lab/01_plain_client_close.pcap")
 	var flags, phases []string
 	for _, s := range l.Steps {
 		flags = append(flags, ladder.FlagNames(s.Flags))
@@ -60,8 +48,9 @@ func TestLadderSteps(t *testing.T) {
 	}
 }
 
-// phasesOf is connection 0's ladder phases for a capture.
-func phasesOf(t *testing.T, path string) []ladder.Step {
+// ladderOf is connection 0's ladder in a capture.
+func ladderOf(t *testing.T, path string) *ladder.Ladder {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +60,11 @@ func phasesOf(t *testing.T, path string) []ladder.Step {
 	if _, err := pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(*analyze.Record) {}); err != nil {
 		t.Fatal(err)
 	}
-	return rec.Ladder(0).Steps
+	l := rec.Ladder(0)
+	if l == nil {
+		t.Fatalf("%s: no ladder for connection 0", path)
+	}
+	return l
 }
 
 // TestLadderPhaseRules: an RST after a FIN is drawn as the reset it is
@@ -79,7 +72,7 @@ func phasesOf(t *testing.T, path string) []ladder.Step {
 // capture that begins mid-stream with a bare client ACK has no handshake
 // to draw: its first packet is data transfer.
 func TestLadderPhaseRules(t *testing.T) {
-	steps := phasesOf(t, "../../testdata/lab/22_rst_after_fin.pcap")
+	steps := ladderOf(t, "../../testdata/lab/22_rst_after_fin.pcap").Steps
 	last := steps[len(steps)-1]
 	if last.Flags&flows.FlagRST == 0 || last.Phase != ladder.Reset {
 		t.Errorf("RST after FIN: last step flags %s phase %d, want an RST in the reset phase", ladder.FlagNames(last.Flags), last.Phase)
@@ -89,7 +82,7 @@ func TestLadderPhaseRules(t *testing.T) {
 			t.Errorf("the FIN before the RST is in phase %d, want teardown", s.Phase)
 		}
 	}
-	steps = phasesOf(t, "../../testdata/midstream/from-bare-ack.pcap")
+	steps = ladderOf(t, "../../testdata/midstream/from-bare-ack.pcap").Steps
 	if s := steps[0]; s.Flags != flows.FlagACK || s.Len != 0 || s.Phase != ladder.Data {
 		t.Errorf("mid-stream first packet %s len %d in phase %d, want a bare ACK in data transfer", ladder.FlagNames(s.Flags), s.Len, s.Phase)
 	}
