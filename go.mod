@@ -1,4 +1,4 @@
-module synfin
+module github.com/synfin/synfin
 
 go 1.26.0
 

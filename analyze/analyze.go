@@ -5,7 +5,7 @@ import (
 	"math/bits"
 	"slices"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // Analyze turns one finished connection of file into its record, which

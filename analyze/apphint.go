@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // AppHint names the application protocol from the first payload bytes of

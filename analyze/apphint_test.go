@@ -3,7 +3,7 @@ package analyze
 import (
 	"testing"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // appRecords analyses a capture collecting payload bytes, as --app does.

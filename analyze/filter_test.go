@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // labRecords returns the records of every lab capture twice over: as

@@ -1,6 +1,6 @@
 package analyze
 
-import "synfin/flows"
+import "github.com/synfin/synfin/flows"
 
 // HandshakeStatus is how the opening of a connection went (SPEC §3): one
 // of the Handshake constants, written as its value (handshake.status).

@@ -3,7 +3,7 @@ package analyze
 import (
 	"testing"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 func opts(window uint16, mss int, ws int, kinds ...uint8) (flows.Options, flows.SegInfo) {

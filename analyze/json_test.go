@@ -10,8 +10,8 @@ import (
 	"reflect"
 	"testing"
 
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // TestAppendJSONMatchesEncodingJSON: the hand-written encoder writes what

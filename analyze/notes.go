@@ -1,6 +1,6 @@
 package analyze
 
-import "synfin/flows"
+import "github.com/synfin/synfin/flows"
 
 // Option notes: what the options of a connection's handshake and later
 // segments say that a reader should notice. Anomalies come first, then

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // TestOptionNotesOnRealCaptures: lab captures of Linux 6.18 asking for and

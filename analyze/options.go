@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // options renders the options and header fields of a SYN or SYN-ACK.

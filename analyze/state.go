@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // State is Zeek's conn_state (main.zeek): one of the State constants,

@@ -3,7 +3,8 @@ package analyze
 import (
 	"slices"
 	"strings"
-	"synfin/flows"
+
+	"github.com/synfin/synfin/flows"
 )
 
 // Dist is the count, minimum, mean and maximum of a set of values; all are

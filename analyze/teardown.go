@@ -1,6 +1,6 @@
 package analyze
 
-import "synfin/flows"
+import "github.com/synfin/synfin/flows"
 
 // TeardownKind is how a connection closed (SPEC §4): one of the Teardown
 // constants, written as its value (teardown.kind).

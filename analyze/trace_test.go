@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // The traces below are synthetic segments, written by hand to pin the

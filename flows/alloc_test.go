@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 func readPackets(t testing.TB, path string) [][]byte {

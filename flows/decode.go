@@ -8,7 +8,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // Segment is one decoded TCP segment. It holds values only: no slice points

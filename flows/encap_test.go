@@ -7,7 +7,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // labSYN is the IPv4 packet of the first SYN of a lab capture (real

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // FuzzDecode feeds arbitrary frames of every supported link type to the

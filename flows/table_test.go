@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // closeOnce is the packets of one connection's handshake and four-way

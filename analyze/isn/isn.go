@@ -15,7 +15,7 @@ import (
 	"math"
 	"sort"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // Verdicts.

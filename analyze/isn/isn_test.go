@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // gen makes n samples a second apart (plus jitter) from an ISN generator

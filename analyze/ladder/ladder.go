@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // Phase is the part of a connection a packet belongs to.

@@ -4,11 +4,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/analyze/pipeline"
-	"synfin/flows"
 	"testing"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/flows"
 )
 
 // TestLadderSteps: the plain client close of the lab (ground truth in its

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // Field names used in FieldStats.

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"synfin/analyze"
-	"synfin/analyze/oracle"
-	"synfin/analyze/pipeline"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/oracle"
+	"github.com/synfin/synfin/analyze/pipeline"
 )
 
 // TestCorpus runs synfin on every capture of the shared corpus and compares

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/flows"
 )
 
 // flagOracle reads testdata/oracles/analysis-flags.tsv.gz: per capture

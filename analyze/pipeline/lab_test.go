@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
 )
 
 // The lab captures are real Linux TCP made by shared/tools/caplab with

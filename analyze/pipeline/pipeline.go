@@ -9,9 +9,9 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/analyze"
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // TraceFunc sees every segment after its connection took it (flows.Table's

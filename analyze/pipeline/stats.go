@@ -10,8 +10,8 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // Stats counts what one capture held, for the summary and for notes.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"synfin/flows"
+	"github.com/synfin/synfin/flows"
 )
 
 // TestNotes: packets of an encapsulation not decoded to IP are named per

@@ -21,9 +21,9 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/batch"
-	"synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // batchTree builds, from real test captures, what a batch meets: a

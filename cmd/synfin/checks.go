@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // pflagBadValue is how pflag words a value its flag could not take.

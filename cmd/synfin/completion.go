@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // Shell completion (synfin completion bash|zsh|fish), written from the

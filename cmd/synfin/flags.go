@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"synfin/cmd/synfin/internal/lab"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/views"
-	"synfin/flows"
+	"github.com/synfin/synfin/cmd/synfin/internal/lab"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/views"
+	"github.com/synfin/synfin/flows"
 )
 
 // options are the command line: the views' Options, and what main

@@ -3,7 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"synfin/cmd/synfin/internal/views"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/views"
 
 	"github.com/spf13/pflag"
 )

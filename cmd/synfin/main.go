@@ -8,7 +8,8 @@ import (
 	"os"
 	"runtime/pprof"
 	"runtime/trace"
-	"synfin/cmd/synfin/internal/gcfloor"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/gcfloor"
 )
 
 func main() {

@@ -16,8 +16,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // TestMutations damages real captures in every way issue 3 lists —

@@ -14,14 +14,14 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/batch"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/lab"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
-	"synfin/cmd/synfin/internal/views"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/lab"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/cmd/synfin/internal/views"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"synfin/cmd/synfin/internal/tty"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 
 	"github.com/spf13/pflag"
 )

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // FuzzCapture feeds arbitrary bytes to the capture reader, decoder and

@@ -11,7 +11,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"synfin/cmd/synfin/internal/inputs"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // entry is one line of a resume manifest: a capture (a file, or a

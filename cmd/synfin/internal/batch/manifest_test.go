@@ -4,8 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"synfin/cmd/synfin/internal/inputs"
 	"testing"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // TestManifestCutLine: a manifest whose last line a crash cut short still

@@ -6,7 +6,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // rows holds a capture's records for a Parquet batch until their turn, as

@@ -8,8 +8,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
 )
 
 // TestRowsFragment: a capture's Parquet rows held in memory and the same

@@ -11,8 +11,8 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // Format is how a batch writes its records.

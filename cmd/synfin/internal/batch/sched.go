@@ -6,7 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"synfin/cmd/synfin/internal/inputs"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // sched hands a batch's captures to its workers and writes their

@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"io"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/streams"
-	"synfin/cmd/synfin/internal/tty"
-	"synfin/flows"
-	"synfin/flows/capture"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/streams"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // Session analyses the inputs of one run (the table views: conns, -j N),

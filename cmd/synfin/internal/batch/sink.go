@@ -8,7 +8,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // lineEncoder is an output buffer and the line a record is encoded into,

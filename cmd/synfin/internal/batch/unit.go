@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 )
 
 // Window is how many captures, per worker, may be in flight ahead of the

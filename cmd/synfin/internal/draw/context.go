@@ -1,8 +1,8 @@
 package draw
 
 import (
-	"synfin/analyze"
-	"synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
 )
 
 // Context is what a walkthrough may know beyond its own connection.

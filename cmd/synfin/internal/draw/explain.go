@@ -7,12 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/flows"
 )
 
 // Form is how a walkthrough is written.

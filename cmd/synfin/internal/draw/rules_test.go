@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // TestWalkthroughRules reads the walkthrough of every connection of every

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/flows"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/flows"
 )
 
 // SVG geometry of a ladder.

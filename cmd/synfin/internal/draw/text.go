@@ -5,10 +5,10 @@ import (
 	"io"
 	"strings"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/cmd/synfin/internal/tty"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/flows"
 )
 
 // Text draws a ladder for a terminal or a Markdown code block: the title,

@@ -10,7 +10,8 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"synfin/flows/capture"
+
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // A batch reads archives as streams, never unpacking them to disk: a tar

@@ -10,9 +10,10 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"synfin/flows"
 	"syscall"
 	"time"
+
+	"github.com/synfin/synfin/flows"
 
 	"github.com/gopacket/gopacket/pcapgo"
 	"golang.org/x/net/bpf"

@@ -4,7 +4,8 @@ package lab
 
 import (
 	"errors"
-	"synfin/flows"
+
+	"github.com/synfin/synfin/flows"
 )
 
 var errNotLinux = errors.New("synfin lab captures with a Linux AF_PACKET socket; on this system try synfin demo")

@@ -14,11 +14,11 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/flows"
 )
 
 // Variant is the kind of connection a lab run makes.

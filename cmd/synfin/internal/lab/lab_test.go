@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/flows"
 )
 
 // TestVariants runs synfin lab for real where the test runs as root

@@ -6,9 +6,10 @@ import (
 	"html"
 	"math"
 	"strconv"
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/table"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
 
 // barsSVG draws horizontal bars of counts (rows are value, count, …).

@@ -6,9 +6,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/draw"
-	"synfin/cmd/synfin/internal/table"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/draw"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
 
 // HTML writes the report as one self-contained HTML page: no

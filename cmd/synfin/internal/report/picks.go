@@ -2,7 +2,8 @@ package report
 
 import (
 	"sort"
-	"synfin/analyze"
+
+	"github.com/synfin/synfin/analyze"
 )
 
 // pick is a connection chosen for a ladder in a report, and why.

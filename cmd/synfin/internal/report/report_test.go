@@ -6,10 +6,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/msg"
 	"testing"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // TestRepresentatives: the demo capture's three connections are each the

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"synfin/analyze"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
 )
 
 // A direction holds at most streamPending bytes waiting for a gap to

@@ -3,7 +3,7 @@ package table
 import (
 	"strconv"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // CSV is written for spreadsheets and pandas, not for eyes: one value per

@@ -3,8 +3,9 @@ package table
 import (
 	"fmt"
 	"io"
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/msg"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // demoTitles are the demo's table titles in Chinese (the report's words);

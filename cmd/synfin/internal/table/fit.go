@@ -2,7 +2,8 @@ package table
 
 import (
 	"strings"
-	"synfin/cmd/synfin/internal/tty"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // Fitting a table to the terminal: first the long text columns lose the

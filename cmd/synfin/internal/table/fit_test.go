@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // TestFitTable: the demo's connections table (146 cells wide) fitted to an

@@ -8,10 +8,10 @@ import (
 	"sort"
 	"strconv"
 
-	"synfin/analyze"
-	"synfin/analyze/isn"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/isn"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // RenderISN prints the isn view: one row per ISN generator judged (each

@@ -7,8 +7,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/tty"
+
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // CountRows are the rows of a count table (value, count, meaning), in a

@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // Layouts for a terminal narrower than a table whose last column is a

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
-	"synfin/analyze"
+
+	"github.com/synfin/synfin/analyze"
 )
 
 // Packet is one packet carrying tcp.analysis flags (--packets).

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"strings"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // RecordSchema derives the JSON Schema of analyze.Record from its Go type,

@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"synfin/analyze"
+
+	"github.com/synfin/synfin/analyze"
 )
 
 // SortBy orders records by one of the view's columns (numbers compare as

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"synfin/analyze"
+	"github.com/synfin/synfin/analyze"
 )
 
 // TestSortNumbers: pairs sort by their sum, numbers as numbers, and values

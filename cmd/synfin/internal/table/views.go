@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // Column is one column of a view: its machine name (CSV header, --sort

@@ -12,12 +12,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/batch"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
 	"syscall"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // Batch is the batch view: every capture of the inputs (archives read

@@ -7,15 +7,15 @@ import (
 	"io"
 	"slices"
 
-	"synfin/analyze"
-	"synfin/analyze/ladder"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/draw"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/report"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/draw"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/report"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // DrawOptions are the flags of the ladder and report views.

@@ -7,11 +7,11 @@ import (
 	"os"
 	"time"
 
-	"synfin/cmd/synfin/internal/draw"
-	"synfin/cmd/synfin/internal/lab"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/cmd/synfin/internal/draw"
+	"github.com/synfin/synfin/cmd/synfin/internal/lab"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // LabOptions are the flags of the lab view: which connection to make

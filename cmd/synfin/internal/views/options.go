@@ -6,11 +6,11 @@ import (
 	"net/netip"
 	"time"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/batch"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // Options are the command line, parsed: what every view reads.

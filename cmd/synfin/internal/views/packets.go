@@ -5,11 +5,11 @@ import (
 	"io"
 	"slices"
 
-	"synfin/analyze"
-	"synfin/analyze/pipeline"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/flows"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/flows"
 )
 
 // Packets lists every packet that earned one of Wireshark's

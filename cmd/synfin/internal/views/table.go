@@ -3,12 +3,12 @@ package views
 import (
 	"io"
 
-	"synfin/analyze"
-	"synfin/cmd/synfin/internal/batch"
-	"synfin/cmd/synfin/internal/inputs"
-	"synfin/cmd/synfin/internal/msg"
-	"synfin/cmd/synfin/internal/table"
-	"synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // Table is the table views: conns, handshakes, teardowns, options,
