@@ -162,13 +162,16 @@ func (wk *walk) item(s *ladder.Step, text string) {
 		}
 	}
 	from, to := who(wk.lang, s.Dir), who(wk.lang, s.Dir.Other())
+	// The frame number is Wireshark's "No.", so a student can find the
+	// packet in the capture.
+	when := wk.lang.F("explain.frame", s.Frame, wk.ms(s.TS))
 	switch wk.form {
 	case HTML:
-		fmt.Fprintf(wk.w, "<li><b>%s ms, %s → %s, %s</b> — %s</li>\n", wk.ms(s.TS), html.EscapeString(from), html.EscapeString(to), ladder.FlagNames(s.Flags), html.EscapeString(text))
+		fmt.Fprintf(wk.w, "<li><b>%s</b> — %s</li>\n", html.EscapeString(wk.lang.F("explain.head", when, from, to, ladder.FlagNames(s.Flags))), html.EscapeString(text))
 	case Markdown, MarkdownSection:
-		fmt.Fprintf(wk.w, "%d. **%s ms, %s → %s, %s** — %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), text)
+		fmt.Fprintf(wk.w, "%d. **%s** — %s\n", wk.n, wk.lang.F("explain.head", when, from, to, ladder.FlagNames(s.Flags)), text)
 	default:
-		fmt.Fprintf(wk.w, "%2d. [%s ms] %s → %s  %s\n    %s\n", wk.n, wk.ms(s.TS), from, to, ladder.FlagNames(s.Flags), wrapText(text, wk.textWidth(), "    "))
+		fmt.Fprintf(wk.w, "%2d. [%s] %s → %s  %s\n    %s\n", wk.n, when, from, to, ladder.FlagNames(s.Flags), wrapText(text, wk.textWidth(), "    "))
 	}
 }
 
@@ -205,13 +208,17 @@ func (wk *walk) flushData() {
 	if first == last {
 		span = first
 	}
+	when := wk.lang.F("explain.frames", d.first.Frame, d.last.Frame, span)
+	if d.first.Frame == d.last.Frame {
+		when = wk.lang.F("explain.frame", d.first.Frame, span)
+	}
 	switch wk.form {
 	case HTML:
-		fmt.Fprintf(wk.w, "<li><b>%s ms</b> — %s</li>\n", span, html.EscapeString(text))
+		fmt.Fprintf(wk.w, "<li><b>%s</b> — %s</li>\n", when, html.EscapeString(text))
 	case Markdown, MarkdownSection:
-		fmt.Fprintf(wk.w, "%d. **%s ms** — %s\n", wk.n, span, text)
+		fmt.Fprintf(wk.w, "%d. **%s** — %s\n", wk.n, when, text)
 	default:
-		fmt.Fprintf(wk.w, "%2d. [%s ms]\n    %s\n", wk.n, span, wrapText(text, wk.textWidth(), "    "))
+		fmt.Fprintf(wk.w, "%2d. [%s]\n    %s\n", wk.n, when, wrapText(text, wk.textWidth(), "    "))
 	}
 	*d = dataRun{}
 }

@@ -44,7 +44,7 @@ const (
 // ladderRow is one line of a ladder: a packet, a phase heading, or a fold.
 type ladderRow struct {
 	step   *ladder.Step
-	no     int // packet number within the connection, from 1
+	no     int // frame number in the capture, as Wireshark's No. column
 	phase  ladder.Phase
 	head   bool // a phase heading
 	folded int  // a fold of this many packets
@@ -68,17 +68,17 @@ func ladderRows(l *ladder.Ladder, full bool) []ladderRow {
 			}
 			if j-i > foldAfter {
 				for k := i; k < i+foldKeep; k++ {
-					rows = append(rows, ladderRow{step: &l.Steps[k], no: k + 1, phase: s.Phase})
+					rows = append(rows, ladderRow{step: &l.Steps[k], no: l.Steps[k].Frame, phase: s.Phase})
 				}
 				rows = append(rows, ladderRow{folded: j - i - 2*foldKeep, phase: s.Phase})
 				for k := j - foldKeep; k < j; k++ {
-					rows = append(rows, ladderRow{step: &l.Steps[k], no: k + 1, phase: s.Phase})
+					rows = append(rows, ladderRow{step: &l.Steps[k], no: l.Steps[k].Frame, phase: s.Phase})
 				}
 				i = j
 				continue
 			}
 		}
-		rows = append(rows, ladderRow{step: s, no: i + 1, phase: s.Phase})
+		rows = append(rows, ladderRow{step: s, no: s.Frame, phase: s.Phase})
 		i++
 	}
 	return rows

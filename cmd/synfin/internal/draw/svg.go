@@ -7,6 +7,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
 )
 
@@ -17,7 +18,12 @@ const (
 	svgClientX = 210
 	svgServerX = 680
 	svgWidth   = 1000
+	svgTimeEnd = 136 // right of the time column and its heading
+	svgCell    = 7.3 // width of one terminal cell of the 12 px monospace font
 )
+
+// svgTextWidth is about how wide s is drawn, in pixels.
+func svgTextWidth(s string) int { return int(float64(tty.Cells(s)) * svgCell) }
 
 var phaseColour = map[ladder.Phase]string{
 	ladder.Handshake: "#1f5fbf", ladder.Data: "#555555", ladder.Teardown: "#c06000", ladder.Reset: "#c01010",
@@ -39,9 +45,16 @@ func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	fmt.Fprint(w, "</defs>\n")
 	fmt.Fprintf(w, `<rect width="100%%" height="100%%" fill="#ffffff"/>`+"\n")
 	fmt.Fprintf(w, `<text x="10" y="20" font-size="14" font-weight="bold">%s</text>`+"\n", e(lang.F("ladder.title", l.Conn, l.Client, l.Server)))
-	fmt.Fprintf(w, `<text x="10" y="%d" fill="#444">%s</text><text x="50" y="%d" fill="#444">%s</text>`+"\n", svgTop-20, e(lang.T("ladder.no")), svgTop-20, e(lang.T("ladder.time")))
-	fmt.Fprintf(w, `<text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s</text><text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n",
-		svgClientX, svgTop-34, e(lang.T("ladder.client")), svgClientX, svgTop-20, e(l.Client))
+	fmt.Fprintf(w, `<text x="10" y="%d" fill="#444">%s</text><text x="130" y="%d" fill="#444" text-anchor="end">%s</text>`+"\n", svgTop-20, e(lang.T("ladder.no")), svgTop-20, e(lang.T("ladder.time")))
+	// The client's address is centred over its bar unless that would run
+	// it into the time column's heading, as a long IPv6 address would: then
+	// it starts just right of the heading.
+	clientAt := fmt.Sprintf(`x="%d" text-anchor="middle"`, svgClientX)
+	if svgClientX-svgTextWidth(l.Client)/2 < svgTimeEnd {
+		clientAt = fmt.Sprintf(`x="%d"`, svgTimeEnd)
+	}
+	fmt.Fprintf(w, `<text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s</text><text %s y="%d">%s</text>`+"\n",
+		svgClientX, svgTop-34, e(lang.T("ladder.client")), clientAt, svgTop-20, e(l.Client))
 	fmt.Fprintf(w, `<text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s</text><text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n",
 		svgServerX, svgTop-34, e(lang.T("ladder.server")), svgServerX, svgTop-20, e(l.Server))
 	bottom := svgTop + len(rows)*svgRow

@@ -3,6 +3,7 @@ package draw
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
@@ -57,21 +58,26 @@ type textLayout struct {
 }
 
 func newTextLayout(l *ladder.Ladder, st Style) *textLayout {
-	t := &textLayout{st: st, rows: ladderRows(l, st.Full), bar: "│", dash: "─", right: "▶", left: "◀", lead: 20, prefixFmt: "%4d %12s"}
+	t := &textLayout{st: st, rows: ladderRows(l, st.Full), bar: "│", dash: "─", right: "▶", left: "◀"}
 	if st.ASCII {
 		t.bar, t.dash, t.right, t.left = "|", "-", ">", "<"
 	}
-	longest := 0
+	longest, frames := 0, 0
 	for _, r := range t.rows {
 		if r.step != nil {
 			longest = max(longest, len(stepLabel(r.step, st.RawSeq)))
+			frames = max(frames, r.no)
 		}
 	}
+	// Frame numbers of a long capture take more digits than the column's
+	// usual four; the bars move right rather than the numbers run into them.
+	digits := len(strconv.Itoa(frames))
+	t.lead, t.prefixFmt = max(20, digits+15), fmt.Sprintf("%%%dd %%12s", max(4, digits))
 	t.inner = max(36, longest+8)
 	if st.Width > 0 && t.lead+t.inner+2 > st.Width {
 		// A narrow terminal: a tighter time column, then arrows only as
 		// long as their labels need.
-		t.lead, t.prefixFmt = 15, "%3d %10s"
+		t.lead, t.prefixFmt = max(15, digits+12), fmt.Sprintf("%%%dd %%10s", max(3, digits))
 		t.inner = max(longest+4, min(t.inner, st.Width-t.lead-2))
 	}
 	return t

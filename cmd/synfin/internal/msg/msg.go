@@ -130,7 +130,7 @@ var catalogue = map[string]text{
 	"ladder.server":    {"server", "服务器"},
 	"ladder.time":      {"time (ms)", "时间（毫秒）"},
 	"ladder.statecode": {"%s: %s", "%s：%s"},
-	"ladder.no":        {"no.", "编号"}, // not 序号, which a student reads as the sequence number
+	"ladder.no":        {"frame", "帧号"}, // Wireshark's No.; not 序号, which a student reads as the sequence number
 	"ladder.handshake": {"three-way handshake", "三次握手"},
 	"ladder.data":      {"data transfer", "数据传输"},
 	"ladder.teardown":  {"connection teardown", "连接释放"},
@@ -361,6 +361,9 @@ var catalogue = map[string]text{
 	"explain.neg.ws":            {"window scale %d (client) and %d (server)", "窗口扩大因子 %d（客户端）和 %d（服务器）"},
 	"explain.neg.nows":          {"no window scaling", "不使用窗口扩大"},
 	"explain.yes":               {"on", "启用"},
+	"explain.frame":             {"frame %d, %s ms", "第 %d 帧，%s 毫秒"},
+	"explain.head":              {"%s, %s → %s, %s", "%s，%s → %s，%s"}, // when, from, to, flags
+	"explain.frames":            {"frames %d–%d, %s ms", "第 %d–%d 帧，%s 毫秒"},
 	"explain.no":                {"off", "不启用"},
 	"explain.refused":           {"The server answers RST with ack=%d: no socket accepted the SYN for port %s (most often nothing listens there; a firewall or the host may also refuse), and the client's connect() fails (ECONNREFUSED).", "服务器回复 RST，ack=%d：没有套接字接受发往端口 %s 的 SYN（最常见的是没有程序在监听；也可能是防火墙或主机拒绝），客户端的 connect() 失败（ECONNREFUSED）。"},
 	"explain.refused.listened":  {"The server answers RST with ack=%d: no socket accepted this SYN, though a connection to port %s completed earlier in this capture, so the listener has gone away since, or a firewall or the host refused this one. The client's connect() fails (ECONNREFUSED).", "服务器回复 RST，ack=%d：没有套接字接受这个 SYN。但本抓包中更早有连接到端口 %s 成功建立过，因此要么监听程序此后已退出，要么是防火墙或主机拒绝了这一个。客户端的 connect() 失败（ECONNREFUSED）。"},
