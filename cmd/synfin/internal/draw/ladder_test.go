@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,4 +122,37 @@ func firstLadder(t *testing.T, path string) (*ladder.Ladder, *analyze.Record) {
 // text is what a ladder says, without its drawing and spacing.
 func text(s string) string {
 	return strings.Join(strings.Fields(strings.NewReplacer("│", "", "─", "", "▶", "", "◀", "", "↳", "", "|", "", "-", "", ">", "", "<", "").Replace(s)), "")
+}
+
+// TestSVGHeadingsApart: in an SVG ladder the client's address, centred
+// over its bar, must not run into the frame and time headings on its left;
+// the longest IPv6 address with a port (the case that once overprinted
+// "time (ms)") starts right of them instead.
+func TestSVGHeadingsApart(t *testing.T) {
+	l, r := firstLadder(t, "../../../../testdata/lab/07_ipv6.pcap")
+	addr := regexp.MustCompile(`<text (x="(\d+)"(?: text-anchor="middle")?) y="58">\[`)
+	for _, client := range []string{
+		l.Client,
+		"[2001:470:1f05:17a6:213:72ff:fe0d:a566]:16730",
+		"[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535",
+	} {
+		ll := *l
+		ll.Client = client
+		var b bytes.Buffer
+		SVG(&b, &ll, r, Style{Lang: msg.EN})
+		m := addr.FindStringSubmatch(b.String())
+		if m == nil {
+			t.Fatalf("%s: no client address heading in\n%.1500s", client, b.String())
+		}
+		left, _ := strconv.Atoi(m[2])
+		if strings.Contains(m[1], "middle") {
+			left -= svgTextWidth(client) / 2
+		}
+		if left < svgTimeEnd {
+			t.Errorf("%s: label starts at x=%d (%s), into the headings that end at %d", client, left, m[1], svgTimeEnd)
+		}
+		if right := left + svgTextWidth(client); right > svgServerX-svgTextWidth(ll.Server)/2 {
+			t.Errorf("%s: label ends at x=%d, into the server's", client, right)
+		}
+	}
 }
