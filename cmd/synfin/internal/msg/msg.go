@@ -83,6 +83,8 @@ type text struct{ en, zh string }
 var catalogue = map[string]text{
 	// Report structure.
 	"report.title":             {"TCP connection report", "TCP 连接分析报告"},
+	"report.list.sep":          {", ", "、"},
+	"report.generated.dir":     {"Made by synfin %s from these captures in %s: %s.", "由 synfin %s 根据 %s 中的以下抓包生成：%s。"},
 	"report.generated":         {"Made by synfin %s from %s.", "由 synfin %s 根据 %s 生成。"},
 	"report.summary":           {"Summary", "概要"},
 	"report.files":             {"Captures", "抓包文件"},
@@ -121,6 +123,7 @@ var catalogue = map[string]text{
 	"report.svgtitle.rtt":      {"Histogram of handshake RTT", "握手往返时延直方图"},
 	"report.svgtitle.timeline": {"Each connection from its first to its last packet", "每个连接从第一个到最后一个报文的时间段"},
 	"report.svgtitle.states":   {"Connections per state", "各状态的连接数"},
+	"report.axis.conns":        {"connections", "连接数"},
 	"report.axis.ms":           {"ms", "毫秒"},
 	"report.axis.s":            {"seconds since the first packet", "自第一个报文起的秒数"},
 

@@ -25,11 +25,14 @@ func HTML(w io.Writer, d *Data) error {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>%s</title>
 <style>
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 1040px; color: #1a1a1a; line-height: 1.45; padding: 0 1em; }
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 1160px; color: #1a1a1a; line-height: 1.45; padding: 0 1em; }
 h1 { border-bottom: 2px solid #1f5fbf; padding-bottom: .2em; }
 h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 13px; display: block; max-width: 100%%; overflow-x: auto; }
-th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top; }
+p, ol, ul { max-width: 64em; }
+table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 12px; display: block; max-width: 100%%; overflow-x: auto; }
+th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-align: top; }
+td { white-space: nowrap; }
+td.w { white-space: normal; }
 th { background: #eef2f8; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .meta { color: #555; }
@@ -41,7 +44,7 @@ svg { max-width: 100%%; height: auto; }
 </head>
 <body>
 `, lang.Code(), e(lang.T("report.title")))
-	fmt.Fprintf(w, "<h1>%s</h1>\n<p class=\"meta\">%s</p>\n", e(lang.T("report.title")), e(lang.F("report.generated", d.Version, strings.Join(d.Files, ", "))))
+	fmt.Fprintf(w, "<h1>%s</h1>\n<p class=\"meta\">%s</p>\n", e(lang.T("report.title")), e(d.generated()))
 	fmt.Fprintf(w, "<h2>%s</h2>\n", e(lang.T("report.summary")))
 	htmlTable(w, []string{lang.T("report.item"), lang.T("report.value")}, [][]string{
 		{lang.T("report.files"), strconv.Itoa(len(d.Files))},
@@ -79,13 +82,8 @@ svg { max-width: 100%%; height: auto; }
 		{"report.conns.tbl", "conns"}, {"report.handshakes", "handshakes"}, {"report.teardowns", "teardowns"}, {"report.options", "options"},
 	} {
 		fmt.Fprintf(w, "<h2>%s</h2>\n", e(lang.T(sec.title)))
-		cols, names := table.ViewColumns(table.Views[sec.view], len(d.Files) > 1)
-		rows := make([][]string, len(shown))
-		for i := range shown {
-			rows[i] = table.RowOf(cols, &shown[i], table.Text)
-			table.Localize(cols, rows[i], lang)
-		}
-		htmlTable(w, table.TranslateHeaders(lang, names), rows)
+		header, rows := d.tableOf(sec.view, shown, table.Text)
+		htmlTable(w, header, rows)
 		if more := len(d.Recs) - len(shown); more > 0 {
 			fmt.Fprintf(w, "<p>%s</p>\n", e(lang.F("report.more", more)))
 		}
@@ -109,15 +107,21 @@ func htmlTable(w io.Writer, header []string, rows [][]string) {
 	e := html.EscapeString
 	fmt.Fprint(w, "<table>\n<tr>")
 	for _, h := range header {
-		fmt.Fprintf(w, "<th>%s</th>", e(h))
+		// A heading may break after an underscore (duration_ms): its
+		// column is then as wide as its values, not as its name.
+		fmt.Fprintf(w, "<th>%s</th>", strings.ReplaceAll(e(h), "_", "_<wbr>"))
 	}
 	fmt.Fprint(w, "</tr>\n")
 	for _, r := range rows {
 		fmt.Fprint(w, "<tr>")
 		for _, c := range r {
-			if isNumber(c) {
+			switch {
+			case isNumber(c):
 				fmt.Fprintf(w, `<td class="n">%s</td>`, e(c))
-			} else {
+			case len(c) > 40 && strings.Contains(c, " "):
+				// A sentence (a meaning, a problem) wraps; values do not.
+				fmt.Fprintf(w, `<td class="w">%s</td>`, e(c))
+			default:
 				fmt.Fprintf(w, "<td>%s</td>", e(c))
 			}
 		}

@@ -52,7 +52,7 @@ func rttStats(recs []analyze.Record) []float64 {
 // and in Typora: pipe tables, and ladders in text code blocks.
 func Markdown(w io.Writer, d *Data) error {
 	lang := d.Lang
-	fmt.Fprintf(w, "# %s\n\n%s\n\n", lang.T("report.title"), lang.F("report.generated", d.Version, tty.MarkdownSafe(strings.Join(d.Files, ", "))))
+	fmt.Fprintf(w, "# %s\n\n%s\n\n", lang.T("report.title"), tty.MarkdownSafe(d.generated()))
 	fmt.Fprintf(w, "## %s\n\n", lang.T("report.summary"))
 	table.MarkdownTable(w, []string{lang.T("report.item"), lang.T("report.value")}, [][]string{
 		{lang.T("report.files"), strconv.Itoa(len(d.Files))},
@@ -85,13 +85,8 @@ func Markdown(w io.Writer, d *Data) error {
 		{"report.conns.tbl", "conns"}, {"report.handshakes", "handshakes"}, {"report.teardowns", "teardowns"}, {"report.options", "options"},
 	} {
 		fmt.Fprintf(w, "## %s\n\n", lang.T(sec.title))
-		cols, names := table.ViewColumns(table.Views[sec.view], len(d.Files) > 1)
-		rows := make([][]string, len(shown))
-		for i := range shown {
-			rows[i] = table.RowOf(cols, &shown[i], table.Raw)
-			table.Localize(cols, rows[i], lang)
-		}
-		table.MarkdownTable(w, table.TranslateHeaders(lang, names), rows)
+		header, rows := d.tableOf(sec.view, shown, table.Raw)
+		table.MarkdownTable(w, header, rows)
 		if more := len(d.Recs) - len(shown); more > 0 {
 			fmt.Fprintf(w, "%s\n\n", lang.F("report.more", more))
 		}
@@ -111,6 +106,52 @@ func Markdown(w io.Writer, d *Data) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// tableOf is a view's table of the connections shown, its headers and
+// values in the report's language. With several captures, the file column
+// names each relative to the directory they all share (Dir), so that the
+// column is not mostly one repeated path.
+func (d *Data) tableOf(view string, shown []analyze.Record, format table.Format) (header []string, rows [][]string) {
+	cols, names := table.ViewColumns(table.Views[view], len(d.Files) > 1)
+	dir := d.Dir()
+	rows = make([][]string, len(shown))
+	for i := range shown {
+		rows[i] = table.RowOf(cols, &shown[i], format)
+		table.Localize(cols, rows[i], d.Lang)
+		if len(d.Files) > 1 {
+			rows[i][0] = strings.TrimPrefix(rows[i][0], dir)
+		}
+	}
+	return table.TranslateHeaders(d.Lang, names), rows
+}
+
+// Dir is the directory all the report's captures are in, with its final
+// slash, or "" when they share none (or there is only one).
+func (d *Data) Dir() string {
+	if len(d.Files) < 2 {
+		return ""
+	}
+	const seps = `/\` // Windows paths too
+	dir := d.Files[0][:strings.LastIndexAny(d.Files[0], seps)+1]
+	for _, f := range d.Files[1:] {
+		for !strings.HasPrefix(f, dir) {
+			dir = dir[:strings.LastIndexAny(dir[:len(dir)-1], seps)+1]
+		}
+	}
+	return dir
+}
+
+// generated is the line under the report's title: who made it, from what.
+func (d *Data) generated() string {
+	if dir := d.Dir(); dir != "" {
+		names := make([]string, len(d.Files))
+		for i, f := range d.Files {
+			names[i] = strings.TrimPrefix(f, dir)
+		}
+		return d.Lang.F("report.generated.dir", d.Version, dir, strings.Join(names, d.Lang.T("report.list.sep")))
+	}
+	return d.Lang.F("report.generated", d.Version, strings.Join(d.Files, d.Lang.T("report.list.sep")))
 }
 
 // ladderHeading titles a ladder in a report; with several captures,
