@@ -38,8 +38,13 @@ const (
 // which must not keep the *Conn: the table reuses it.
 type Table struct {
 	IdleTimeout time.Duration
-	Linger      time.Duration
-	MaxLinger   int // closed connections held at once; beyond, the longest closed is finished early
+	// Linger is how long a closed connection waits, in capture time, for
+	// late segments before it is finished. Zero or less finishes it as it
+	// closes (a live capture read through a pipe, where its record should
+	// come out now); late segments within DefaultLinger are then counted
+	// in Late rather than starting a connection of their own.
+	Linger    time.Duration
+	MaxLinger int // closed connections held at once; beyond, the longest closed is finished early
 	MaxConns    int // connections held at once; beyond, the longest idle is finished early
 	Finish      func(*Conn)
 	// Trace, when set, sees every segment after its connection took it
@@ -152,7 +157,11 @@ func (t *Table) Observe(seg *Segment) {
 	}
 	if c.Closed && !wasClosed {
 		t.pushClosing(c)
-		if t.nclosing > t.MaxLinger {
+		switch {
+		case t.Linger <= 0:
+			t.bury(c)
+			t.finish(c)
+		case t.nclosing > t.MaxLinger:
 			t.bury(t.chead)
 			t.finish(t.chead)
 		}
@@ -277,7 +286,11 @@ func (t *Table) expire() {
 // bury remembers a closed connection finished early for the rest of its
 // linger.
 func (t *Table) bury(c *Conn) {
-	until := c.ClosedTS + t.Linger.Nanoseconds()
+	linger := t.Linger
+	if linger <= 0 {
+		linger = DefaultLinger
+	}
+	until := c.ClosedTS + linger.Nanoseconds()
 	if until < t.now {
 		return
 	}

@@ -36,6 +36,10 @@ const (
 // Options bound and shape the analysis of one capture.
 type Options struct {
 	IdleTimeout time.Duration // finish connections idle this long (capture time); 0: flows' default
+	// Linger is how long a closed connection waits for late segments
+	// (capture time) before its record is made; 0: flows' default;
+	// negative: not at all, the record is made as the connection closes.
+	Linger time.Duration
 	MaxConns    int           // connections open at once; 0: flows' default
 	JA4T        bool          // add FoxIO JA4T/JA4TS fingerprints
 	// App collects the first payload bytes of each direction for
@@ -67,6 +71,19 @@ func isSmall(r io.Reader) bool {
 		return x.Size() < smallInput
 	}
 	return false
+}
+
+// IsStream reports whether r is a pipe, a socket or a terminal: a capture
+// being written while it is read (tcpdump -w - | synfin -). It is read in
+// one goroutine, so that each record is made as soon as its connection
+// finishes, not when a batch of segments between stages fills.
+func IsStream(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
 
 // Batch sizes of the stages: large enough that a channel operation costs
@@ -120,7 +137,7 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	if opt.Stages == InOne || opt.App || isSmall(r) {
+	if opt.Stages == InOne || opt.App || isSmall(r) || IsStream(r) {
 		err = runInOne(name, capt, &opt, emit, &st)
 	} else {
 		err = runStages(name, capt, &opt, emit, &st)
@@ -138,6 +155,9 @@ func configure(t *flows.Table, opt *Options) {
 	}
 	if opt.MaxConns > 0 {
 		t.MaxConns = opt.MaxConns
+	}
+	if opt.Linger != 0 {
+		t.Linger = max(0, opt.Linger)
 	}
 	t.Trace = opt.Trace
 	t.CollectApp = opt.App

@@ -48,6 +48,8 @@ func (o *options) checkValues() error {
 		return fmt.Errorf("--jobs %d: at least one capture must be analysed at a time", o.Jobs)
 	case o.IdleTimeout <= 0:
 		return fmt.Errorf("--idle-timeout %s: want a positive duration, such as 2h", o.IdleTimeout)
+	case o.Linger < 0:
+		return fmt.Errorf("--linger %s: want 0 (write each record as its connection closes) or a positive duration, such as 60s", o.Linger)
 	case o.MaxConns < 1:
 		return errors.New("--max-conns must be at least 1")
 	}

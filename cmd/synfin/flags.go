@@ -78,6 +78,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.Draw.Full, "full", false, "ladder: every packet, without folding long data phases")
 	fs.IntVarP(&o.Jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given); one capture already uses both cores of a small machine")
 	fs.DurationVar(&o.IdleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
+	fs.DurationVar(&o.Linger, "linger", flows.DefaultLinger, "keep a closed connection this long in capture time for late packets before writing its record; 0: write it as it closes (live captures through a pipe)")
 	fs.IntVar(&o.MaxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once; beyond, the longest idle are finished early")
 	fs.BoolVar(&o.NoProgress, "no-progress", false, "never show progress on standard error")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no notes on standard error, only errors")

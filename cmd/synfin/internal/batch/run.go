@@ -277,7 +277,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 		out = newSpill(&ses.held)
 		write, flush = JSONLines(out)
 	}
-	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) })
+	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) }, false)
 	ferr := flush()
 	r := result{res: res, conns: conns, packets: res.st.Packets, out: out, rows: held, elapsed: time.Since(start)}
 	if err := ferr; err != nil {

@@ -66,13 +66,24 @@ type fileResult struct {
 }
 
 // analyzeOne reads one input, passing the records that pass the filter to
-// emit.
-func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record)) fileResult {
+// emit. When emit is Keep and the input is a stream (a pipe from a live
+// tcpdump), each record is flushed to Out as it is made, so that whoever
+// reads the output sees a connection as soon as it is finished.
+func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep bool) fileResult {
 	r, done, err := in.Open()
 	if err != nil {
 		return fileResult{err: errors.New(inputs.PathError(in.Name, err))}
 	}
 	defer done()
+	if toKeep && s.Flush != nil && pipeline.IsStream(r) {
+		write := emit
+		emit = func(rec *analyze.Record) {
+			write(rec)
+			if err := s.Flush(); err != nil {
+				tty.Say(s.Stderr, "synfin: error: writing output: %v", err)
+			}
+		}
+	}
 	opt := s.Pipeline
 	if s.Trace != nil {
 		opt.Trace = s.Trace(in.Name)
@@ -151,7 +162,7 @@ func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map
 			return result{skipped: true}
 		}
 		if jobs == 1 {
-			return result{res: s.analyzeOne(u.in, s.Keep)}
+			return result{res: s.analyzeOne(u.in, s.Keep, true)}
 		}
 		return s.analyzeHeld(u.in)
 	}
@@ -164,7 +175,7 @@ func (s *Session) analyzeHeld(in inputs.Input) result {
 	if s.Hold != nil {
 		sp := newSpill(&s.held)
 		emit, flush := s.Hold(sp)
-		r := result{res: s.analyzeOne(in, emit), out: sp}
+		r := result{res: s.analyzeOne(in, emit, false), out: sp}
 		if err := flush(); err != nil && r.res.err == nil {
 			// The output could not be held (a full disk under the
 			// temporary file): say so rather than write part of it.
@@ -174,11 +185,11 @@ func (s *Session) analyzeHeld(in inputs.Input) result {
 	}
 	if s.Summarize != nil {
 		var r result
-		r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.items = append(r.items, analyze.ItemOf(rec)) })
+		r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.items = append(r.items, analyze.ItemOf(rec)) }, false)
 		return r
 	}
 	var r result
-	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.recs = append(r.recs, rec.Clone()) })
+	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.recs = append(r.recs, rec.Clone()) }, false)
 	return r
 }
 

@@ -27,6 +27,7 @@ type Options struct {
 	Lang        string
 	Jobs        int
 	IdleTimeout time.Duration
+	Linger      time.Duration // --linger; 0: a record as its connection closes
 	MaxConns    int
 	NoProgress  bool
 	Quiet       bool
@@ -79,8 +80,12 @@ func (o *Options) filter() func(*analyze.Record) bool {
 // session is a run over inputs as the flags set it, keeping what filter
 // lets through (nil: everything).
 func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *batch.Session {
+	linger := o.Linger
+	if linger == 0 {
+		linger = -1 // pipeline's "not at all"; its 0 is the default
+	}
 	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs,
-		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, MaxConns: o.MaxConns, JA4T: o.JA4T, App: o.App}}
+		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, JA4T: o.JA4T, App: o.App}}
 }
 
 // exitStatus ends a run: an error writing the output is reported and
