@@ -251,7 +251,11 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 			tty.Say(s.Stderr, "synfin: note: %s", l)
 		}
 	}
-	if st.Late > 0 && !s.Quiet {
+	switch {
+	case st.Late == 0 || s.Quiet:
+	case s.Pipeline.Linger < 0:
+		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (--linger 0)", in.Name, st.Late)
+	default:
 		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.Name, st.Late, flows.DefaultMaxLinger)
 	}
 	return true, damaged || bad
