@@ -373,7 +373,7 @@ func TestBatchManyArchives(t *testing.T) {
 		out := filepath.Join(dir, "stopped.jsonl")
 		code, stderr, cfg := runBatchWith(ctx, func(c *batch.Config) { c.AfterWrite = afterWrite }, "batch", "-q", "-j", "3", "-o", out, many)
 		cancel()
-		if code != exitInterrupted || !strings.Contains(stderr, "synfin: batch: "+strconv.Itoa(stopAt)+" captures") {
+		if code != exitInterrupted || !strings.Contains(stderr, "synfin: batch: "+strconv.Itoa(stopAt)+" capture") {
 			t.Fatalf("stopped after %d captures: exit %d, stderr:\n%s", stopAt, code, stderr)
 		}
 		b, _ := os.ReadFile(out)

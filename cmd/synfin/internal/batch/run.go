@@ -63,7 +63,10 @@ type Row struct {
 
 // Totals are a batch's counts.
 type Totals struct {
-	Captures, Read, Problems, Skipped int
+	// Captures counts the inputs analysed; Read those read, Problems
+	// those damaged or unreadable, NotCaptures the files found in a
+	// directory that were no capture, Skipped those --resume found done.
+	Captures, Read, Problems, NotCaptures, Skipped int
 	Packets, Conns                    int
 	Elapsed                           time.Duration
 	Interrupted                       bool
@@ -160,8 +163,11 @@ func (w *writer) write(u *unit, r result) {
 	if r.res.err != nil {
 		lines = append([]string{r.res.err.Error()}, lines...)
 	}
-	if bad {
+	switch {
+	case bad:
 		w.tot.Problems++
+	case !ok:
+		w.tot.NotCaptures++ // found in a directory, noted, not a problem
 	}
 	w.tot.Packets += r.packets
 	w.tot.Conns += r.conns

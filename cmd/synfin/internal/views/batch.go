@@ -82,8 +82,7 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 		if st.Interrupted {
 			stopped = "; interrupted: the output holds every capture finished before, and --resume continues"
 		}
-		tty.Say(stderr, "synfin: batch: %d captures in %d inputs%s: %d read, %d with problems, %d skipped as done; %d packets, %d connections; %.1f s%s",
-			st.Captures, len(mine), cfg.Shard, st.Read, st.Problems, st.Skipped, st.Packets, st.Conns, st.Elapsed.Seconds(), stopped)
+		tty.Say(stderr, "synfin: batch: %s; %s, %s; %.1f s%s", batchCounts(st, len(mine), cfg.Shard), count(st.Packets, "packet"), count(st.Conns, "connection"), st.Elapsed.Seconds(), stopped)
 	}
 	switch {
 	case st.Interrupted:
@@ -199,4 +198,23 @@ func writeBatchRows(w io.Writer, format table.Format, rows []batch.Row) error {
 		cells[i] = []string{r.File, strconv.Itoa(r.Packets), strconv.Itoa(r.Conns), tty.Safe(r.Problems), table.F3(r.Millis)}
 	}
 	return table.WriteGrid(w, format, header, cells, 0)
+}
+
+// batchCounts says what a batch did with its inputs. Files found in a
+// directory that are not captures are not counted as captures; captures
+// --resume found done are.
+func batchCounts(st batch.Totals, inputs int, shard batch.Shard) string {
+	s := fmt.Sprintf("%s in %s%s", count(st.Captures-st.NotCaptures+st.Skipped, "capture"), count(inputs, "input"), shard)
+	if st.NotCaptures > 0 {
+		s += fmt.Sprintf(" (%s skipped, not captures)", count(st.NotCaptures, "other file"))
+	}
+	return s + fmt.Sprintf(": %d read, %d with problems, %d skipped as done", st.Read, st.Problems, st.Skipped)
+}
+
+// count is n and a noun, plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
