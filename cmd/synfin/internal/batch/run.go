@@ -67,9 +67,9 @@ type Totals struct {
 	// those damaged or unreadable, NotCaptures the files found in a
 	// directory that were no capture, Skipped those --resume found done.
 	Captures, Read, Problems, NotCaptures, Skipped int
-	Packets, Conns                    int
-	Elapsed                           time.Duration
-	Interrupted                       bool
+	Packets, Conns                                 int
+	Elapsed                                        time.Duration
+	Interrupted                                    bool
 }
 
 // Takes says whether the batch's shard takes the file at path.
