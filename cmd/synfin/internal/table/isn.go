@@ -165,7 +165,9 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 	}
 	noteRows := CountRows(lang, "note.", notes)
 	for _, r := range noteRows {
-		if analyze.Note(r[0]).Anomaly() {
+		anomaly := analyze.Note(r[0]).Anomaly()
+		r[0] = lang.Name("note", r[0])
+		if anomaly {
 			r[0] += " (!)"
 		}
 	}

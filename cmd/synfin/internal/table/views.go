@@ -39,6 +39,14 @@ func Localize(cols []Column, row []string, lang msg.Lang) {
 		if topic, ok := valueNames[c.Name]; ok {
 			row[j] = lang.Name(topic, row[j])
 		}
+		if c.Name == "notes" && row[j] != "-" {
+			// A list of option notes, each named.
+			notes := strings.Split(row[j], ",")
+			for i, n := range notes {
+				notes[i] = lang.Name("note", n)
+			}
+			row[j] = strings.Join(notes, lang.T("report.list.sep"))
+		}
 	}
 }
 
