@@ -120,7 +120,7 @@ func (wk *walk) heading() {
 		fmt.Fprintf(wk.w, "### %s\n\n", tty.MarkdownSafe(head))
 	case MarkdownSection:
 	default:
-		fmt.Fprintf(wk.w, "%s\n\n", head)
+		fmt.Fprintf(wk.w, "%s\n\n", titleLines(wk.lang, wk.l, wk.ctx.Width))
 	}
 }
 

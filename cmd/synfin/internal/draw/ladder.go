@@ -189,3 +189,18 @@ func teardownText(rec *analyze.Record, lang msg.Lang) string {
 	}
 	return lang.T("teardown." + string(t.Kind))
 }
+
+// titleLines is a connection's title within width cells (0: no limit):
+// when it is wider, as two IPv6 endpoints make it, the server goes on a
+// line of its own, under the arrow.
+func titleLines(lang msg.Lang, l *ladder.Ladder, width int) string {
+	title := lang.F("ladder.title", l.Conn, l.Client, l.Server)
+	if width <= 0 || tty.Cells(title) <= width {
+		return title
+	}
+	head, server, ok := strings.Cut(title, " → ")
+	if !ok {
+		return title
+	}
+	return head + "\n  → " + server
+}

@@ -18,7 +18,7 @@ import (
 func Text(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	t := newTextLayout(l, st)
 	if !st.Embedded {
-		fmt.Fprintln(w, st.Lang.F("ladder.title", l.Conn, l.Client, l.Server))
+		fmt.Fprintln(w, titleLines(st.Lang, l, st.Width))
 		fmt.Fprintln(w)
 	}
 	t.heads(w, l)

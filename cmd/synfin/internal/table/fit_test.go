@@ -2,6 +2,8 @@ package table
 
 import (
 	"bytes"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,5 +144,60 @@ func TestNarrowSummary(t *testing.T) {
 	}
 	if w := lineWidth(out.String()); w > 60 {
 		t.Errorf("isn at 60: %d wide:\n%s", w, out.String())
+	}
+}
+
+// TestNarrowIPv6AndNotes: with IPv4 and IPv6 connections together (lab
+// 01–10), the isn view at 80 columns cuts an IPv6 4-tuple inside each
+// address, keeping both ports and the arrow, never an IPv4 one; the
+// options view's count of notes puts each meaning under its row.
+func TestNarrowIPv6AndNotes(t *testing.T) {
+	paths, _ := filepath.Glob("../../../../testdata/lab/0*.pcap")
+	paths = append(paths, "../../../../testdata/lab/10_tfo.pcap")
+	var recs []analyze.Record
+	for _, p := range paths {
+		r, _, err := pipeline.ReadFile(p, pipeline.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r...)
+	}
+	var out bytes.Buffer
+	if err := RenderISN(&out, Text, msg.EN, recs, 80); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if w := lineWidth(text); w > 80 {
+		t.Errorf("isn at 80: %d wide:\n%s", w, text)
+	}
+	if !regexp.MustCompile(`\[fd00:[^ ]*…[^ ]*\]:\d+ → \[fd00:[^ ]*\]:5001 `).MatchString(text) {
+		t.Errorf("isn at 80: no IPv6 4-tuple cut inside its addresses, ports and arrow kept:\n%s", text)
+	}
+	if !strings.Contains(text, "10.77.0.1:40000 → 10.77.0.2:5001") {
+		t.Errorf("isn at 80: an IPv4 4-tuple was cut:\n%s", text)
+	}
+	out.Reset()
+	if err := RenderOptionCounts(&out, Text, msg.EN, recs, 80); err != nil {
+		t.Fatal(err)
+	}
+	if w := lineWidth(out.String()); w > 80 || !strings.Contains(out.String(), "\n    The client asks for a TCP Fast Open cookie.") {
+		t.Errorf("option notes at 80: %d wide, or a meaning not under its row:\n%s", w, out.String())
+	}
+}
+
+// TestCutEndpoints: a 4-tuple is cut in each endpoint, the longer first.
+func TestCutEndpoints(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001", 39, "[fd00:ca…:1]:45718 → [fd00:ca…::2]:5001"},
+		{"[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001", 60, "[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001"},
+		{"[2001:db8::1234:5678]:80", 16, "[2001:d…5678]:80"},
+	} {
+		if got := cutEndpoints(c.in, c.width); got != c.want || tty.Cells(got) > c.width {
+			t.Errorf("cutEndpoints(%q, %d) = %q (%d cells), want %q", c.in, c.width, got, tty.Cells(got), c.want)
+		}
 	}
 }

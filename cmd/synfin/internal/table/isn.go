@@ -126,8 +126,9 @@ func groupDigits(n int64) string {
 }
 
 // RenderOptionCounts prints, under the options view, how often each
-// signature and each option note occurs in the capture.
-func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record) error {
+// signature and each option note occurs in the capture; a terminal table
+// wider than fit cells (0: no limit) gets each meaning under its row.
+func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record, fit int) error {
 	sigs := map[[2]string]int{}
 	notes := map[string]int{}
 	for i := range recs {
@@ -172,12 +173,13 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 		}
 	}
 	for _, t := range []struct {
-		title  string
-		header []string
-		rows   [][]string
+		title   string
+		header  []string
+		rows    [][]string
+		meaning bool // the last column is a sentence, which may go under its row
 	}{
-		{lang.T("report.signatures"), []string{lang.T("col.side"), lang.T("col.signature"), lang.T("report.count")}, sigRows},
-		{lang.T("report.notes"), []string{lang.T("col.note"), lang.T("report.count"), lang.T("col.meaning")}, noteRows},
+		{lang.T("report.signatures"), []string{lang.T("col.side"), lang.T("col.signature"), lang.T("report.count")}, sigRows, false},
+		{lang.T("report.notes"), []string{lang.T("col.note"), lang.T("report.count"), lang.T("col.meaning")}, noteRows, true},
 	} {
 		if len(t.rows) == 0 {
 			continue
@@ -188,6 +190,12 @@ func RenderOptionCounts(w io.Writer, format Format, lang msg.Lang, recs []analyz
 			continue
 		}
 		fmt.Fprintf(w, "\n%s\n", t.title)
+		if t.meaning && fit > 0 && boxedWidth(t.header, t.rows) > fit {
+			if err := MeaningBelow(w, t.header, t.rows, fit); err != nil {
+				return err
+			}
+			continue
+		}
 		tb := New(w, Text)
 		tb.Header(t.header)
 		if err := tb.Bulk(t.rows); err != nil {

@@ -41,6 +41,9 @@ func MeaningBelow(w io.Writer, header []string, rows [][]string, width int) erro
 	for _, wd := range widths[:last-1] {
 		lead += wd + 2
 	}
+	if over := lead + min(8, widths[last-1]) - width; over > 0 {
+		lead -= cutIPv6(rows, widths, last-1, over)
+	}
 	widths[last-1] = max(8, min(widths[last-1], width-lead))
 	var b strings.Builder
 	line := func(cells []string) {
@@ -73,4 +76,54 @@ func MeaningBelow(w io.Writer, header []string, rows [][]string, width int) erro
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// cutIPv6 narrows the widest of the first n columns by up to over cells
+// by cutting the middle of its IPv6 cells (those with a "[": addresses,
+// 4-tuples), never below its widest other cell, so an IPv4 address stays
+// whole. It returns the cells saved.
+func cutIPv6(rows [][]string, widths []int, n, over int) int {
+	col := 0
+	for j := range n {
+		if widths[j] > widths[col] {
+			col = j
+		}
+	}
+	floor := 0
+	for _, r := range rows {
+		if !strings.Contains(r[col], "[") {
+			floor = max(floor, tty.Cells(r[col]))
+		}
+	}
+	target := max(floor, widths[col]-over, 12)
+	if target >= widths[col] {
+		return 0
+	}
+	for _, r := range rows {
+		if tty.Cells(r[col]) > target {
+			r[col] = cutEndpoints(r[col], target)
+		}
+	}
+	saved := widths[col] - target
+	widths[col] = target
+	return saved
+}
+
+// cutEndpoints cuts s to width cells by its middle, or, for a 4-tuple
+// "A → B", each endpoint by its own middle, the longer first, so that
+// both ports and the arrow stay.
+func cutEndpoints(s string, width int) string {
+	a, b, ok := strings.Cut(s, " → ")
+	if !ok {
+		return tty.CutMiddle(s, width)
+	}
+	wa, wb := tty.Cells(a), tty.Cells(b)
+	for wa+wb+3 > width && wa+wb > 2 {
+		if wa >= wb {
+			wa--
+		} else {
+			wb--
+		}
+	}
+	return tty.CutMiddle(a, wa) + " → " + tty.CutMiddle(b, wb)
 }

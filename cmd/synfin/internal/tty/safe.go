@@ -12,10 +12,16 @@ import (
 // later application hints and pcapng comments) are made safe before they
 // reach a terminal, a Markdown table or a spreadsheet.
 
-// Say prints one message line on standard error, terminal-safe: messages
-// carry file names, which an archive may have made hostile.
+// Say prints one message on standard error, terminal-safe: messages
+// carry file names, which an archive may have made hostile. On a terminal
+// a message wider than it is wrapped, its later lines indented; a file or
+// a pipe gets it on one line, for grep.
 func Say(w io.Writer, format string, args ...any) {
-	fmt.Fprintln(w, Safe(fmt.Sprintf(format, args...)))
+	line := Safe(fmt.Sprintf(format, args...))
+	if width := Width(w); width > 20 && Cells(line) > width {
+		line = strings.Join(Wrap(line, width-2), "\n  ")
+	}
+	fmt.Fprintln(w, line)
 }
 
 // Safe escapes control characters (C0, DEL, C1), the Unicode bidi

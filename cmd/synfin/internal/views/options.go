@@ -58,7 +58,7 @@ const (
 )
 
 // UsageLine is printed under every usage error.
-const UsageLine = "Usage: synfin [VIEW] [flags] INPUT...   (synfin --help for more, synfin demo for an example)"
+const UsageLine = "Usage: synfin [VIEW] [flags] INPUT...   (more: synfin --help; try: synfin demo)"
 
 // UsageError reports a mistake on the command line: exit status 2.
 func UsageError(stderr io.Writer, msg string) int {

@@ -75,7 +75,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	default:
 		note, err = table.Render(out, o.Format, view, recs, multi, lang, fit)
 		if err == nil && o.View == "options" && (o.Format == table.Text || o.Format == table.Markdown) {
-			err = table.RenderOptionCounts(out, o.Format, lang, recs)
+			err = table.RenderOptionCounts(out, o.Format, lang, recs, fit)
 		}
 	}
 	if note != "" && !o.Quiet {
