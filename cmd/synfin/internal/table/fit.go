@@ -26,7 +26,7 @@ const comfortable = 21
 // view's main verdicts are never dropped.
 var dropOrder = map[string][]string{
 	"conns":      {"sf", "history", "duration_ms", "bytes", "pkts", "closer"},
-	"handshakes": {"ack_ok", "server_isn", "client_isn", "setup_ms", "synacks", "syns", "capture_point", "synack_ack_ms", "syn_synack_ms"},
+	"handshakes": {"setup_ms", "ack_ok", "synacks", "capture_point", "syns", "server_isn", "client_isn", "synack_ack_ms", "syn_synack_ms"},
 	"teardowns":  {"data_after_fin", "fins", "rst_by", "fin2_ack", "fin1_ack", "close_ms", "fin2", "fin1"},
 	"options":    {"synack_layout", "syn_layout", "tfo", "ecn", "ts", "sack", "notes", "synack_wscale", "syn_wscale", "synack_mss", "syn_mss"},
 }
