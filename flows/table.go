@@ -45,8 +45,8 @@ type Table struct {
 	// in Late rather than starting a connection of their own.
 	Linger    time.Duration
 	MaxLinger int // closed connections held at once; beyond, the longest closed is finished early
-	MaxConns    int // connections held at once; beyond, the longest idle is finished early
-	Finish      func(*Conn)
+	MaxConns  int // connections held at once; beyond, the longest idle is finished early
+	Finish    func(*Conn)
 	// Trace, when set, sees every segment after its connection took it
 	// in, with what it did to the sequence space: ladder diagrams and
 	// walkthroughs follow one connection packet by packet with it.

@@ -39,9 +39,9 @@ type Options struct {
 	// Linger is how long a closed connection waits for late segments
 	// (capture time) before its record is made; 0: flows' default;
 	// negative: not at all, the record is made as the connection closes.
-	Linger time.Duration
-	MaxConns    int           // connections open at once; 0: flows' default
-	JA4T        bool          // add FoxIO JA4T/JA4TS fingerprints
+	Linger   time.Duration
+	MaxConns int  // connections open at once; 0: flows' default
+	JA4T     bool // add FoxIO JA4T/JA4TS fingerprints
 	// App collects the first payload bytes of each direction for
 	// application hints; the table then reads payloads, so the capture
 	// runs in one goroutine.
