@@ -109,6 +109,8 @@ type Decoder struct {
 	pppoe    pppoeLayer
 	mpls     mplsLayer
 	tcp      tcpLayer
+
+	slowOnly bool // no fast path (tests, benchmarks)
 }
 
 // NewDecoder returns a Decoder.
@@ -176,6 +178,15 @@ func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
 // link type without decoder, and another error when the packet holds no
 // analysable TCP segment (not TCP, a later IP fragment, a cut header).
 func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
+	if !d.slowOnly && d.fast(pkt, seg) {
+		return nil
+	}
+	return d.slow(pkt, seg)
+}
+
+// slow decodes through gopacket's DecodingLayerParser: every link type,
+// tunnel and damage synfin knows.
+func (d *Decoder) slow(pkt *capture.Packet, seg *Segment) error {
 	p := d.parser(pkt.Link)
 	if p == nil {
 		return ErrUnsupportedLink
@@ -200,34 +211,51 @@ func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
 			ipType = t
 		}
 	}
-	t := &d.tcp
-	*seg = Segment{TS: pkt.TS, Index: pkt.Index, Seq: Seq(t.seq), Ack: Seq(t.ack), Flags: t.flags,
-		Window: t.window, HeaderLen: t.hdrLen}
-	// declared is the length of the IP payload as the IP header states it,
-	// and below how far into that payload the TCP header starts (IPv6
-	// extension headers sit between).
-	var declared, ipPayload int
+	var ip ipFacts
 	switch ipType {
 	case layers.LayerTypeIPv4:
-		ip := &d.ip4
-		a, _ := netip.AddrFromSlice(ip.SrcIP.To4())
-		b, _ := netip.AddrFromSlice(ip.DstIP.To4())
-		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
-		seg.TTL, seg.DF, seg.IPID = ip.TTL, ip.Flags&layers.IPv4DontFragment != 0, ip.Id
-		declared, ipPayload = int(ip.Length)-int(ip.IHL)*4, len(ip.Payload)
+		h := &d.ip4
+		ip = ipFacts{src: addrOf(h.SrcIP.To4()), dst: addrOf(h.DstIP.To4()), ttl: h.TTL, df: h.Flags&layers.IPv4DontFragment != 0, id: h.Id,
+			declared: int(h.Length) - int(h.IHL)*4, payload: len(h.Payload)}
 	case layers.LayerTypeIPv6:
-		ip := &d.ip6
-		a, _ := netip.AddrFromSlice(ip.SrcIP)
-		b, _ := netip.AddrFromSlice(ip.DstIP)
-		seg.Src, seg.Dst = netip.AddrPortFrom(a, t.srcPort), netip.AddrPortFrom(b, t.dstPort)
-		seg.TTL, seg.IPID = ip.HopLimit, 0
-		declared, ipPayload = int(ip.Length), len(ip.Payload)
-		if ip.Length == 0 { // jumbogram or TSO: trust the captured bytes
-			declared = ipPayload
+		h := &d.ip6
+		ip = ipFacts{src: addrOf(h.SrcIP), dst: addrOf(h.DstIP), ttl: h.HopLimit, declared: int(h.Length), payload: len(h.Payload)}
+		if h.Length == 0 { // jumbogram or TSO: trust the captured bytes
+			ip.declared = ip.payload
 		}
 	default:
 		return errNoTCP
 	}
+	d.segment(pkt, &ip, seg)
+	return nil
+}
+
+func addrOf(b []byte) netip.Addr {
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}
+
+// ipFacts are what a segment takes from the IP header that carried it.
+// declared is the length of the IP payload as the header states it,
+// payload how many bytes of it the capture holds (both counting any IPv6
+// extension headers before TCP).
+type ipFacts struct {
+	src, dst          netip.Addr
+	ttl               uint8
+	df                bool
+	id                uint16
+	declared, payload int
+}
+
+// segment fills seg from the decoded TCP header (d.tcp) and the IP
+// header's facts; both decoders end here, so they agree on every field.
+func (d *Decoder) segment(pkt *capture.Packet, ip *ipFacts, seg *Segment) {
+	t := &d.tcp
+	*seg = Segment{TS: pkt.TS, Index: pkt.Index, Seq: Seq(t.seq), Ack: Seq(t.ack), Flags: t.flags,
+		Window: t.window, HeaderLen: t.hdrLen,
+		Src: netip.AddrPortFrom(ip.src, t.srcPort), Dst: netip.AddrPortFrom(ip.dst, t.dstPort),
+		TTL: ip.ttl, DF: ip.df, IPID: ip.id}
+	declared, ipPayload := ip.declared, ip.payload
 	// An IP length beyond what the wire carried (the frame's original
 	// length, not what the snaplen kept) is believed only as far as the
 	// wire goes, as Wireshark does: the header is wrong, not the frame.
@@ -254,7 +282,6 @@ func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
 	if len(seg.Payload) > seg.PayloadLen {
 		seg.Payload = seg.Payload[:seg.PayloadLen] // Ethernet padding
 	}
-	return nil
 }
 
 // tcpLayer decodes the TCP header itself. gopacket's layers.TCP fails the
