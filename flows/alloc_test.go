@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/synfin/synfin/flows/capture"
 )
 
@@ -84,4 +85,47 @@ func BenchmarkDecodeObserve(b *testing.B) {
 		n += len(pkts)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "pkts/s")
+}
+
+// BenchmarkDecode measures decoding alone, by the fast path and by the
+// gopacket path, over the TCP packets of lab captures (Ethernet, VLAN,
+// SLL, SLL2; IPv4 and IPv6).
+func BenchmarkDecode(b *testing.B) {
+	var pkts []capture.Packet
+	for _, f := range []string{"27_bidir_loss", "14_load_200", "07_ipv6", "16_vlan", "17a_any_sll2", "17b_any_sll"} {
+		link := layers.LinkTypeEthernet
+		switch f {
+		case "17a_any_sll2":
+			link = layers.LinkTypeLinuxSLL2
+		case "17b_any_sll":
+			link = layers.LinkTypeLinuxSLL
+		}
+		var seg Segment
+		for _, d := range readPackets(b, "../testdata/lab/"+f+".pcap") {
+			if p := (capture.Packet{Data: d, Link: link}); NewDecoder().Decode(&p, &seg) == nil {
+				pkts = append(pkts, p) // TCP only
+			}
+		}
+	}
+	for _, path := range []struct {
+		name string
+		slow bool
+	}{{"fast", false}, {"gopacket", true}} {
+		b.Run(path.name, func(b *testing.B) {
+			dec := NewDecoder()
+			dec.slowOnly = path.slow
+			var seg Segment
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for i := range pkts {
+					if dec.Decode(&pkts[i], &seg) != nil {
+						b.Fatal("a lab packet does not decode")
+					}
+				}
+				n += len(pkts)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/pkt")
+		})
+	}
 }
