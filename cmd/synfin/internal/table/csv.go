@@ -68,18 +68,19 @@ func CSVColumns(v View) (cols []Column, header []string) {
 // csvCell wraps a column's value in its CSV form.
 func csvCell(c Column) Column {
 	value := c.Value
-	name := c.Name
-	return Column{name, func(r *analyze.Record) string {
+	// Decided once for the column, not for every cell.
+	isBool, isSince := csvBool[c.Name], csvSince[c.Name]
+	return Column{c.Name, func(r *analyze.Record) string {
 		s := value(r)
 		switch {
 		case s == "-":
 			return ""
-		case csvBool[name]:
+		case isBool:
 			if s == "yes" {
 				return "true"
 			}
 			return "false"
-		case csvSince[name] && len(s) > 0 && s[0] == '+':
+		case isSince && len(s) > 0 && s[0] == '+':
 			return s[1:]
 		}
 		return s

@@ -93,10 +93,26 @@ func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func
 	if header {
 		_ = cw.Write(names)
 	}
-	return func(r *analyze.Record) { _ = cw.Write(RowOf(cols, r, format)) }, func() error {
-		cw.Flush()
-		return cw.Error()
+	// One row reused for every record, and which cells carry text from
+	// the input (file names) decided once: a stream writes a row per
+	// connection, hundreds of thousands of them.
+	row := make([]string, len(cols))
+	text := make([]bool, len(cols))
+	for j, c := range cols {
+		text[j] = textColumns[c.Name]
 	}
+	return func(r *analyze.Record) {
+			for j, c := range cols {
+				row[j] = c.Value(r)
+				if text[j] {
+					row[j] = tty.CSVSafe(tty.Safe(row[j]))
+				}
+			}
+			_ = cw.Write(row)
+		}, func() error {
+			cw.Flush()
+			return cw.Error()
+		}
 }
 
 // Render prints records through a view's columns. Tables a person
