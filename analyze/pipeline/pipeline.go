@@ -31,6 +31,9 @@ const (
 	// each segment while its payload is still there (Segment.Payload
 	// points into the reader's buffer).
 	InOne
+	// Staged always runs in stages, whatever the input's size: for tests
+	// of the staged path on small captures.
+	Staged
 )
 
 // Options bound and shape the analysis of one capture.
@@ -50,6 +53,26 @@ type Options struct {
 	// goroutine and is done when Run returns.
 	Trace  TraceFunc
 	Stages Stages
+	// Encoding, when set, has records encoded to bytes by workers at
+	// once instead of handed to emit (see Encoding).
+	Encoding *Encoding
+}
+
+// Encoding turns records into bytes in several goroutines: on a large
+// capture the table hands batches of finished connections to Workers
+// workers, each analysing and encoding its own batches (NewEncoder gives
+// each worker its encoder), and Write receives the batches' bytes in the
+// order the connections finished, so the output is byte for byte what one
+// goroutine writes, whatever Workers is. On a small capture, or in one
+// goroutine, a single encoder does it all. emit is not called.
+type Encoding struct {
+	// NewEncoder returns an encoder for one goroutine: it appends the
+	// record's bytes to dst (or nothing, to leave the record out).
+	NewEncoder func() func(dst []byte, r *analyze.Record) []byte
+	// Write takes the bytes of consecutive records; an error stops
+	// nothing, and the first is returned by Run.
+	Write   func(p []byte) error
+	Workers int
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -101,6 +124,74 @@ type segBatch struct {
 type connBatch struct {
 	conn [connBatchLen]flows.Conn
 	n    int
+	seq  int // its place in the order batches are written
+}
+
+// encoded is one batch's bytes, on their way to be written in order.
+type encoded struct {
+	seq int
+	buf []byte
+}
+
+// encodeInWorkers analyses and encodes batches of connections in workers
+// at once and writes their bytes in batch order: a batch that is done
+// before the ones ahead of it waits (at most one per worker, as a worker
+// takes no new batch until its bytes are taken). It returns Write's first
+// error.
+func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connBatch, freeConns chan<- *connBatch) error {
+	enc := opt.Encoding
+	done := make(chan encoded, workers)
+	bufs := make(chan []byte, 2*workers)
+	for range 2 * workers {
+		bufs <- make([]byte, 0, 256<<10)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			z := analyzers.Get().(*analyze.Analyzer)
+			defer analyzers.Put(z)
+			z.JA4T = opt.JA4T
+			encode := enc.NewEncoder()
+			for {
+				// A buffer first, then a batch: a worker holding a batch
+				// must never wait for a buffer, which the batches after
+				// it may hold until it is written. Batches are taken in
+				// order, so the next to write always has its buffer.
+				buf := <-bufs
+				b, ok := <-conns
+				if !ok {
+					bufs <- buf
+					return
+				}
+				for i := range b.conn[:b.n] {
+					buf = encode(buf, z.Analyze(name, &b.conn[i]))
+				}
+				seq := b.seq
+				freeConns <- b
+				done <- encoded{seq, buf}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	var err error
+	next := 0
+	waiting := map[int][]byte{}
+	for e := range done {
+		waiting[e.seq] = e.buf
+		for buf, ok := waiting[next]; ok; buf, ok = waiting[next] {
+			delete(waiting, next)
+			if len(buf) > 0 {
+				if werr := enc.Write(buf); werr != nil && err == nil {
+					err = werr
+				}
+			}
+			bufs <- buf[:0]
+			next++
+		}
+	}
+	return err
 }
 
 // The pools keep what a capture needs (about 570 KiB of batches, a decoder,
@@ -137,15 +228,28 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	if opt.Stages == InOne || opt.App || isSmall(r) || IsStream(r) {
+	var werr error
+	if enc := opt.Encoding; enc != nil && (opt.Stages == InOne || opt.App || opt.Stages != Staged && (isSmall(r) || IsStream(r))) {
+		// One goroutine: one encoder, each record written as it is made.
+		encode := enc.NewEncoder()
+		var buf []byte
+		emit = func(rec *analyze.Record) {
+			if buf = encode(buf[:0], rec); len(buf) > 0 {
+				if err := enc.Write(buf); err != nil && werr == nil {
+					werr = err
+				}
+			}
+		}
+	}
+	if opt.Stages == InOne || opt.App || opt.Stages != Staged && (isSmall(r) || IsStream(r)) {
 		err = runInOne(name, capt, &opt, emit, &st)
 	} else {
-		err = runStages(name, capt, &opt, emit, &st)
+		err = runStages(name, capt, &opt, emit, &st, &werr)
 	}
 	if err != io.EOF {
 		return st, err
 	}
-	return st, nil
+	return st, werr
 }
 
 // configure applies the options to a table.
@@ -213,17 +317,26 @@ func runInOne(name string, capt *capture.Capture, opt *Options, emit func(*analy
 // and come back to be reused, so nothing is allocated per packet; the
 // table is a single goroutine, so records come out in the same order on
 // every run. It returns the error that ended the input.
-func runStages(name string, capt *capture.Capture, opt *Options, emit func(*analyze.Record), st *Stats) error {
+func runStages(name string, capt *capture.Capture, opt *Options, emit func(*analyze.Record), st *Stats, werr *error) error {
+	workers := 1
+	if opt.Encoding != nil {
+		workers = max(1, opt.Encoding.Workers)
+	}
+	nconns := 2 + 2*workers // batches in flight: each worker's, and one filling and one waiting
 	segs, freeSegs := make(chan *segBatch, 2), make(chan *segBatch, 4)
-	conns, freeConns := make(chan *connBatch, 2), make(chan *connBatch, 4)
+	conns, freeConns := make(chan *connBatch, 2), make(chan *connBatch, nconns)
 	for range 4 {
 		freeSegs <- segBatches.Get().(*segBatch)
+	}
+	for range nconns {
 		freeConns <- connBatches.Get().(*connBatch)
 	}
 	// Every batch is back in its free channel once the stages are done.
 	defer func() {
 		for range 4 {
 			segBatches.Put(<-freeSegs)
+		}
+		for range nconns {
 			connBatches.Put(<-freeConns)
 		}
 	}()
@@ -252,30 +365,40 @@ func runStages(name string, capt *capture.Capture, opt *Options, emit func(*anal
 		}
 	}()
 
-	// Stage 3: analyse and emit.
+	// Stage 3: analyse and emit, or analyse and encode in workers.
 	written := make(chan struct{})
-	go func() {
-		defer close(written)
-		z := analyzers.Get().(*analyze.Analyzer)
-		defer analyzers.Put(z)
-		z.JA4T = opt.JA4T
-		for b := range conns {
-			for i := range b.conn[:b.n] {
-				emit(z.Analyze(name, &b.conn[i]))
+	if opt.Encoding == nil {
+		go func() {
+			defer close(written)
+			z := analyzers.Get().(*analyze.Analyzer)
+			defer analyzers.Put(z)
+			z.JA4T = opt.JA4T
+			for b := range conns {
+				for i := range b.conn[:b.n] {
+					emit(z.Analyze(name, &b.conn[i]))
+				}
+				freeConns <- b
 			}
-			freeConns <- b
-		}
-	}()
+		}()
+	} else {
+		go func() {
+			defer close(written)
+			*werr = encodeInWorkers(name, opt, workers, conns, freeConns)
+		}()
+	}
 
-	// Stage 2: the connection table.
+	// Stage 2: the connection table. Batches are numbered in the order
+	// they fill, which is the order the connections finished.
+	seq := 0
 	cur := <-freeConns
-	cur.n = 0
+	cur.n, cur.seq = 0, seq
 	table := flows.NewTable(func(c *flows.Conn) {
 		c.CopyTo(&cur.conn[cur.n])
 		if cur.n++; cur.n == len(cur.conn) {
 			conns <- cur
+			seq++
 			cur = <-freeConns
-			cur.n = 0
+			cur.n, cur.seq = 0, seq
 		}
 	})
 	configure(table, opt)

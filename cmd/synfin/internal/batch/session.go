@@ -42,6 +42,12 @@ type Session struct {
 	// Flush is called before each held input's records are copied to Out,
 	// so it must be safe to call more than once.
 	Flush func() error
+	// Encode, when set, encodes the records of an input read while no
+	// other is (one job) in the pipeline's workers, instead of through
+	// Keep: its encoders apply Filter themselves, and its Write goes
+	// where Keep writes. Not for live streams, whose records are flushed
+	// one by one, nor with Trace or StreamsDir, which need one goroutine.
+	Encode *pipeline.Encoding
 	// Trace, when set, gives each input's segment hook (ladders, packet
 	// lists). The hooks of one run share what they record, so a run with
 	// Trace reads one input at a time, whatever Jobs says.
@@ -75,7 +81,8 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 		return fileResult{err: errors.New(inputs.PathError(in.Name, err))}
 	}
 	defer done()
-	if toKeep && s.Flush != nil && pipeline.IsStream(r) {
+	live := pipeline.IsStream(r)
+	if toKeep && s.Flush != nil && live {
 		write := emit
 		emit = func(rec *analyze.Record) {
 			write(rec)
@@ -87,6 +94,9 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	opt := s.Pipeline
 	if s.Trace != nil {
 		opt.Trace = s.Trace(in.Name)
+	}
+	if toKeep && s.Encode != nil && !live && s.Trace == nil && s.StreamsDir == "" {
+		opt.Encoding = s.Encode
 	}
 	keep := emit
 	if s.Filter != nil {

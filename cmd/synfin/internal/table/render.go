@@ -67,53 +67,105 @@ func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 	return row
 }
 
-// NewStream returns a record writer for JSON Lines (full records) or CSV
-// (the view's columns) that writes each record at once, and its flush.
-// header says whether a CSV header line starts the stream. CSV has the same
-// columns whatever multiFile says (CSVColumns); multiFile is for tables.
-func NewStream(w io.Writer, format Format, v View, multiFile, header bool) (func(*analyze.Record), func() error) {
+// Stream writes records as JSON Lines (full records) or CSV (the view's
+// columns) through one buffer: Emit encodes and writes a record, Write
+// writes bytes already encoded (by NewEncoder's encoders, in several
+// goroutines), Flush empties the buffer and returns the first error.
+type Stream struct {
+	Emit  func(*analyze.Record)
+	Write func([]byte) error
+	Flush func() error
+}
+
+// NewStream returns a Stream to w. header says whether a CSV header line
+// starts it. CSV has the same columns whatever the inputs (CSVColumns).
+func NewStream(w io.Writer, format Format, v View, header bool) Stream {
 	var err error
-	if format == JSONL {
-		bw := bufio.NewWriterSize(w, 64<<10)
-		var line []byte
-		return func(r *analyze.Record) {
-				line = append(r.AppendJSON(line[:0]), '\n')
-				if _, werr := bw.Write(line); werr != nil && err == nil {
-					err = werr
-				}
-			}, func() error {
-				if ferr := bw.Flush(); err == nil {
-					err = ferr
-				}
-				return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if format == CSV && header {
+		_, names := CSVColumns(v)
+		err = writeCSVHeader(bw, names)
+	}
+	write := func(p []byte) error {
+		if _, werr := bw.Write(p); werr != nil && err == nil {
+			err = werr
+		}
+		return err
+	}
+	encode := NewEncoder(format, v, nil)()
+	var line []byte
+	return Stream{
+		Emit: func(r *analyze.Record) {
+			line = encode(line[:0], r)
+			write(line)
+		},
+		Write: write,
+		Flush: func() error {
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
 			}
+			return err
+		},
 	}
-	cols, names := CSVColumns(v)
+}
+
+// writeCSVHeader writes a CSV header line.
+func writeCSVHeader(w io.Writer, names []string) error {
 	cw := csv.NewWriter(w)
-	if header {
-		_ = cw.Write(names)
+	_ = cw.Write(names)
+	cw.Flush()
+	return cw.Error()
+}
+
+// NewEncoder returns, for JSON Lines or CSV, a maker of record encoders,
+// one for each goroutine that encodes (pipeline.Encoding): an encoder
+// appends a record's line to dst (JSON Lines: the full record; CSV: the
+// view's columns, as NewStream writes them), or nothing when keep (nil:
+// every record) leaves the record out.
+func NewEncoder(format Format, v View, keep func(*analyze.Record) bool) func() func([]byte, *analyze.Record) []byte {
+	if format == JSONL {
+		return func() func([]byte, *analyze.Record) []byte {
+			return func(dst []byte, r *analyze.Record) []byte {
+				if keep != nil && !keep(r) {
+					return dst
+				}
+				return append(r.AppendJSON(dst), '\n')
+			}
+		}
 	}
-	// One row reused for every record, and which cells carry text from
-	// the input (file names) decided once: a stream writes a row per
-	// connection, hundreds of thousands of them.
-	row := make([]string, len(cols))
+	cols, _ := CSVColumns(v)
+	// Which cells carry text from the input (file names) is decided once:
+	// an encoder writes a row per connection, hundreds of thousands.
 	text := make([]bool, len(cols))
 	for j, c := range cols {
 		text[j] = textColumns[c.Name]
 	}
-	return func(r *analyze.Record) {
+	return func() func([]byte, *analyze.Record) []byte {
+		row := make([]string, len(cols)) // one row reused for every record
+		out := &appender{}
+		cw := csv.NewWriter(out)
+		return func(dst []byte, r *analyze.Record) []byte {
+			if keep != nil && !keep(r) {
+				return dst
+			}
 			for j, c := range cols {
 				row[j] = c.Value(r)
 				if text[j] {
 					row[j] = tty.CSVSafe(tty.Safe(row[j]))
 				}
 			}
+			out.b = dst
 			_ = cw.Write(row)
-		}, func() error {
 			cw.Flush()
-			return cw.Error()
+			return out.b
 		}
+	}
 }
+
+// appender is an io.Writer that appends to a byte slice.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) { a.b = append(a.b, p...); return len(p), nil }
 
 // Render prints records through a view's columns. Tables a person
 // reads get their headers in lang; CSV keeps the machine names, which are

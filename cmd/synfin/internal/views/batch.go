@@ -131,7 +131,8 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 		cfg.Format = batch.CSV
 		_, cfg.CSVHeader = table.CSVColumns(table.Views["conns"])
 		cfg.CSV = func(w io.Writer) (func(*analyze.Record), func() error) {
-			return table.NewStream(w, table.CSV, table.Views["conns"], true, false)
+			st := table.NewStream(w, table.CSV, table.Views["conns"], false)
+			return st.Emit, st.Flush
 		}
 	case table.Parquet:
 		cfg.Format = batch.Parquet

@@ -2,8 +2,10 @@ package views
 
 import (
 	"io"
+	"runtime"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
@@ -28,12 +30,17 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()) }
 	streaming := (o.Format == table.JSONL || o.Format == table.CSV) && view.Columns != nil && o.SortBy == "conn" && o.Limit == 0
 	if streaming {
-		ses.Keep, ses.Flush = table.NewStream(out, o.Format, view, multi, true)
+		st := table.NewStream(out, o.Format, view, true)
+		ses.Keep, ses.Flush = st.Emit, st.Flush
+		// One capture at a time: a large one is analysed and encoded by
+		// a worker per core (pipeline.Encoding), its bytes in order.
+		ses.Encode = &pipeline.Encoding{NewEncoder: table.NewEncoder(o.Format, view, ses.Filter), Write: st.Write, Workers: runtime.GOMAXPROCS(0)}
 		ses.Hold = func(w io.Writer) (func(*analyze.Record), func() error) {
 			if o.Format == table.JSONL {
 				return batch.JSONLines(w)
 			}
-			return table.NewStream(w, o.Format, view, multi, false)
+			st := table.NewStream(w, o.Format, view, false)
+			return st.Emit, st.Flush
 		}
 	}
 	summary := analyze.NewSummary()
