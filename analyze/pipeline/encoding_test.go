@@ -6,7 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/synfin/synfin/analyze"
 )
 
@@ -69,4 +73,95 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 		t.Fatalf("only %d runs over %d records", runs, records)
 	}
 	t.Logf("%d runs over %d captures' %d records", runs, len(paths), records)
+}
+
+// TestEncodingWorkersNoDeadlock runs two and eight workers over a capture
+// of some forty batches again and again, the writer slow now and then, so that batches
+// finish out of order: the run must end (a worker holding the next batch
+// to write once waited for a buffer that later batches held) with the same
+// bytes every time.
+func TestEncodingWorkersNoDeadlock(t *testing.T) {
+	b := manyCopies(t, "../../testdata/scan/nmap-syn.pcap", 12)
+	encoder := func() func([]byte, *analyze.Record) []byte {
+		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
+	}
+	var want []byte
+	for i := range 200 {
+		workers := 2 + 6*(i%2)
+		var got bytes.Buffer
+		writes := 0
+		ran := make(chan struct{})
+		go func() {
+			defer close(ran)
+			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Encoding: &Encoding{NewEncoder: encoder, Workers: workers,
+				Write: func(p []byte) error {
+					if writes++; (writes+i)%3 == 0 {
+						time.Sleep(50 * time.Microsecond)
+					}
+					got.Write(p)
+					return nil
+				}}}, nil)
+		}()
+		select {
+		case <-ran:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("run %d with %d workers has not ended after 20 s: a deadlock", i, workers)
+		}
+		if i == 0 {
+			want = bytes.Clone(got.Bytes())
+			if n := bytes.Count(want, []byte("\n")); n < 2000 {
+				t.Fatalf("%d records, want over 2,000", n)
+			}
+		} else if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("run %d: %d bytes, the first run %d", i, got.Len(), len(want))
+		}
+	}
+}
+
+// manyCopies is the capture at path repeated n times, each copy between
+// other IPv4 addresses (the last byte of both) and a second later,
+// so that it holds n times the connections: synthetic, for tests that
+// need many batches of them. It keeps Ethernet frames of IPv4 only.
+func manyCopies(t *testing.T, path string, n int) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type packet struct {
+		ci   gopacket.CaptureInfo
+		data []byte
+	}
+	var pkts []packet
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if len(data) >= 34 && data[12] == 0x08 && data[13] == 0x00 {
+			pkts = append(pkts, packet{ci, data})
+		}
+	}
+	var out bytes.Buffer
+	w := pcapgo.NewWriter(&out)
+	if err := w.WriteFileHeader(65536, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for k := range n {
+		for _, p := range pkts {
+			d := bytes.Clone(p.data)
+			d[29] += byte(k) // the last byte of both addresses
+			d[33] += byte(k)
+			ci := p.ci
+			ci.Timestamp = ci.Timestamp.Add(time.Duration(k) * time.Second)
+			if err := w.WritePacket(ci, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return out.Bytes()
 }

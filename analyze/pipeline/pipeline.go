@@ -228,8 +228,9 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 	}
 	defer capt.Close()
 	st.Format, st.Compression = capt.Format, capt.Compression
-	var werr error
-	if enc := opt.Encoding; enc != nil && (opt.Stages == InOne || opt.App || opt.Stages != Staged && (isSmall(r) || IsStream(r))) {
+	inOne := opt.Stages == InOne || opt.App || opt.Stages != Staged && (isSmall(r) || IsStream(r))
+	var werr error // Encoding.Write's first error
+	if enc := opt.Encoding; enc != nil && inOne {
 		// One goroutine: one encoder, each record written as it is made.
 		encode := enc.NewEncoder()
 		var buf []byte
@@ -241,7 +242,7 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 			}
 		}
 	}
-	if opt.Stages == InOne || opt.App || opt.Stages != Staged && (isSmall(r) || IsStream(r)) {
+	if inOne {
 		err = runInOne(name, capt, &opt, emit, &st)
 	} else {
 		err = runStages(name, capt, &opt, emit, &st, &werr)
