@@ -30,6 +30,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"--port", "70000", lab}, 2, "--port 70000: want 0 to 65535"},
 		{[]string{"--state", "XYZ", lab}, 2, "--state XYZ: want one of Zeek's states: S0, S1, SF"},
 		{[]string{"--idle-timeout", "0s", lab}, 2, "--idle-timeout 0s: want a positive duration"},
+		{[]string{"--linger", "-1s", lab}, 2, "--linger -1s: want 0 (write each record as its connection closes) or a positive duration"},
 		{[]string{"-c", "abc", lab}, 2, `--conn "abc": want a whole number`},
 		{[]string{"--limit", "99999999999999999999", lab}, 2, `--limit "99999999999999999999": want a whole number`},
 		{[]string{"--idle-timeout", "soon", lab}, 2, `--idle-timeout "soon": want a duration`},
