@@ -48,7 +48,7 @@ func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, der
 	case flows.IsDamage(derr):
 		st.Damaged++
 		if len(st.Examples) < maxExamples {
-			st.Examples = append(st.Examples, &capture.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: derr})
+			st.Examples = append(st.Examples, &capture.PacketError{File: name, Index: pkt.Index, Offset: pkt.Offset, Err: flows.InWords(derr)})
 		}
 	default:
 		st.NotTCP++
@@ -142,6 +142,9 @@ func (st *Stats) Unusable(name string) error {
 	}
 	for lt, n := range st.Unsupported {
 		if len(st.Unsupported) == 1 {
+			if n == 1 {
+				return fmt.Errorf("%s: nothing synfin can read: its one packet has link type %s, which it cannot decode", name, linkName(lt))
+			}
 			return fmt.Errorf("%s: nothing synfin can read: all %d packets have link type %s, which it cannot decode", name, n, linkName(lt))
 		}
 	}

@@ -101,7 +101,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		// copies.
 		c.pcap, err = pcapgo.NewReader(c.pooled(&bigReaders, c.guard))
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcap file header is damaged: %w", err)}
+			return nil, &OpenError{name, fmt.Errorf("pcap file header is damaged: %w", plain(err))}
 		}
 		c.link = c.pcap.LinkType()
 		c.next = 24
@@ -112,7 +112,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		// of every interface whose link type differs from the first one.
 		c.ng, err = pcapgo.NewNgReader(c.pooled(&bigReaders, c.guard), pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcapng section header is damaged: %w", err)}
+			return nil, &OpenError{name, fmt.Errorf("pcapng section header is damaged: %w", plain(err))}
 		}
 	case magicModified, magicModifiedBE:
 		return nil, &OpenError{name, fmt.Errorf("%w: modified (Kuznetsov) pcap; convert it with editcap -F pcap", ErrUnsupportedFormat)}
@@ -283,7 +283,10 @@ func (c *Capture) fail(err error, off int64) error {
 		off = c.guard.start
 	}
 	var le *lengthError
+	worded, known := inWords(err)
 	switch {
+	case known:
+		err = worded
 	case errors.As(err, &le):
 		err = le
 	case c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF):

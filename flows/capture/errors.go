@@ -46,3 +46,32 @@ func (e *OpenError) Error() string { return fmt.Sprintf("%s: %v", e.File, e.Err)
 
 // Unwrap returns the cause.
 func (e *OpenError) Unwrap() error { return e.Err }
+
+// inWords gives an error of pcapgo's reader in synfin's words where it
+// knows it (ok), and returns err itself where it does not.
+func inWords(err error) (_ error, ok bool) {
+	msg := err.Error()
+	var v int
+	switch {
+	case msg == "Unknown pcapng Version in Section Header":
+		return errors.New("a pcapng section header of a version other than 1.0"), true
+	case msg == "Wrong byte order value in Section Header":
+		return errors.New("a pcapng section header whose byte-order mark is neither order"), true
+	case scanInt(msg, "Unknown major version %d", &v):
+		return fmt.Errorf("pcap version %d, where pcap has version 2", v), true
+	case scanInt(msg, "Unknown minor version %d", &v):
+		return fmt.Errorf("pcap minor version %d, where pcap has 4", v), true
+	}
+	return err, false
+}
+
+func scanInt(msg, format string, v *int) bool {
+	n, err := fmt.Sscanf(msg, format, v)
+	return err == nil && n == 1
+}
+
+// plain is err in synfin's words where inWords knows it.
+func plain(err error) error {
+	w, _ := inWords(err)
+	return w
+}
