@@ -74,6 +74,9 @@ bench:
 	@[ -f $(BENCH_CAPTURE) ] || $(GO) run ./cmd/gencap -o $(BENCH_CAPTURE) -conns 300000
 	$(GO) build -o .bench/synfin ./cmd/synfin
 	bash .ci/bench.sh .bench/synfin $(BENCH_CAPTURE)
+	@[ -f .bench/hold.synthetic.pcap ] || $(GO) run ./cmd/gencap -o .bench/hold.synthetic.pcap -conns 50000 -concurrent 50000
+	@/usr/bin/time -f "%M" -o .bench/hold.rss .bench/synfin -f jsonl .bench/hold.synthetic.pcap > /dev/null
+	@awk '{ printf "memory: 50,000 connections open at once (cmd/gencap -conns 50000 -concurrent 50000): peak %d MiB, %.2f KiB per open connection\n", $$1/1024, $$1/50000 }' .bench/hold.rss
 
 # synfin batch over the corpus with --jobs 1 and --jobs 2, alternating
 # (issue 6's ratio), and what two independent processes get from two cores.
