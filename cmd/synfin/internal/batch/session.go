@@ -83,10 +83,11 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	defer done()
 	live := pipeline.IsStream(r)
 	if toKeep && s.Flush != nil && live {
-		write := emit
+		write, failed := emit, false
 		emit = func(rec *analyze.Record) {
 			write(rec)
-			if err := s.Flush(); err != nil {
+			if err := s.Flush(); err != nil && !failed {
+				failed = true // said once, not for every record after
 				tty.Say(s.Stderr, "synfin: error: writing output: %v", err)
 			}
 		}
