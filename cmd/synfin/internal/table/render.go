@@ -49,7 +49,8 @@ func ViewColumns(v View, multiFile bool) (cols []Column, header []string) {
 	return cols, header
 }
 
-// RowOf prints one record through the columns, made safe for format.
+// RowOf prints one record through the columns, made safe for format
+// (tables and Markdown; CSV rows come from NewEncoder).
 func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 	row := make([]string, len(cols))
 	for j, c := range cols {
@@ -57,8 +58,6 @@ func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 		switch {
 		case format == Markdown:
 			v = tty.MarkdownSafe(v)
-		case format == CSV && textColumns[c.Name]:
-			v = tty.CSVSafe(tty.Safe(v))
 		case format == Text:
 			v = tty.Safe(v)
 		}
@@ -176,20 +175,20 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 	if format == Text && fit > 0 && multiFile && !fitsWhole(v, recs, lang, fit) {
 		return renderByFile(w, v, recs, lang, fit)
 	}
-	cols, names := ViewColumns(v, multiFile)
 	if format == CSV {
-		cols, names = CSVColumns(v)
+		// The same rows a stream writes: one CSV encoding.
+		st := NewStream(w, CSV, v, true)
+		for i := range recs {
+			st.Emit(&recs[i])
+		}
+		return "", st.Flush()
 	}
-	header := names
-	if format != CSV {
-		header = TranslateHeaders(lang, names)
-	}
+	cols, names := ViewColumns(v, multiFile)
+	header := TranslateHeaders(lang, names)
 	rows := make([][]string, len(recs))
 	for i := range recs {
 		rows[i] = RowOf(cols, &recs[i], format)
-		if format != CSV {
-			Localize(cols, rows[i], lang)
-		}
+		Localize(cols, rows[i], lang)
 	}
 	compact := false
 	if format == Text && fit > 0 {
@@ -200,13 +199,7 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 			header, rows = selectColumns(f.keep, header, rows)
 		}
 	}
-	switch format {
-	case CSV:
-		cw := csv.NewWriter(w)
-		_ = cw.Write(header)
-		_ = cw.WriteAll(rows)
-		return "", cw.Error()
-	case Markdown:
+	if format == Markdown {
 		fmt.Fprintf(w, "### %s\n\n", v.Title)
 	}
 	t := New(w, format)
