@@ -1,6 +1,9 @@
 package flows
 
-import "net/netip"
+import (
+	"encoding/binary"
+	"net/netip"
+)
 
 // Key identifies a TCP endpoint pair independent of direction: lo is the
 // smaller endpoint, so both directions of a connection map to one key and a
@@ -32,6 +35,25 @@ func less(a [16]byte, ap uint16, b [16]byte, bp uint16) bool {
 		}
 	}
 	return ap <= bp
+}
+
+// MaxShards is the most virtual shards connections are split into (Shard).
+const MaxShards = 64
+
+// Shard returns which of n virtual shards (1 to MaxShards) the connection
+// belongs to: a fixed hash of the key, the same on every run and machine,
+// so that what a shard holds, and so every record, never depends on how
+// many workers share the shards out.
+func (k Key) Shard(n int) int {
+	h := uint64(k.loPort)<<16 | uint64(k.hiPort)
+	for _, w := range [4]uint64{
+		binary.LittleEndian.Uint64(k.lo[:8]), binary.LittleEndian.Uint64(k.lo[8:]),
+		binary.LittleEndian.Uint64(k.hi[:8]), binary.LittleEndian.Uint64(k.hi[8:]),
+	} {
+		h = (h ^ w) * 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	return int(h % uint64(n))
 }
 
 // Lo returns the smaller endpoint.

@@ -21,13 +21,13 @@ const (
 	// of a few bytes stays for the rest of its TIME-WAIT, so that a capture
 	// of thousands of connections a second keeps flat memory.
 	DefaultMaxLinger = 10_000
-	// tombSlots is the size of the tombstone table (2 MiB, allocated when
+	// DefaultTombSlots is the size of the tombstone table (2 MiB, allocated when
 	// first needed): pairs of slots chosen by a hash of the key, the
 	// sooner-expiring of a full pair giving way. A segment arriving after
 	// more than DefaultMaxLinger later closes and after its tombstone gave
 	// way is rare; a table this size stays in cache, which a map holding a
 	// tombstone per connection of a busy capture's last minute did not.
-	tombSlots = 1 << 16
+	DefaultTombSlots = 1 << 16
 	// DefaultMaxConns bounds the connections held at once. A Conn is about
 	// 1.5 KiB with its map entry, so the default stays near 3 GiB.
 	DefaultMaxConns = 2_000_000
@@ -58,6 +58,19 @@ type Table struct {
 	// EarlyFinished counts connections finished before their time because
 	// of MaxConns.
 	EarlyFinished int
+	// Numbers, when set, is the counter connection numbers come from, so
+	// that the tables of several shards number their connections as one
+	// table would; nil: the table counts its own.
+	Numbers *int
+	// Started, when set, sees each connection as it begins.
+	Started func(*Conn)
+	// Hold keeps finished connections from being reused until Release
+	// gives them back: their records may then be made after Finish
+	// returns, in another goroutine, without copying them.
+	Hold bool
+	// TombSlots is the size of the tombstone table, a power of two; 0:
+	// DefaultTombSlots.
+	TombSlots int
 
 	conns map[Key]*Conn
 	// active is a list of live connections ordered by last activity (head
@@ -92,7 +105,7 @@ func (t *Table) tombHash(k Key) uint64 { return maphash.Comparable(t.seed, k) | 
 
 // tombPair returns the two slots a key hash may occupy.
 func (t *Table) tombPair(h uint64) (*tombstone, *tombstone) {
-	i := h & (tombSlots - 2)
+	i := h & uint64(len(t.tombs)-2)
 	return &t.tombs[i], &t.tombs[i+1]
 }
 
@@ -121,14 +134,29 @@ func (t *Table) Spare() int { return len(t.free) }
 // Len returns the number of connections held.
 func (t *Table) Len() int { return len(t.conns) }
 
-// Observe adds one segment.
-func (t *Table) Observe(seg *Segment) {
-	t.Segments++
-	if seg.TS > t.now {
-		t.now = seg.TS
+// Advance moves the table's clock to now, capture time, if that is later,
+// and finishes what has been idle or lingering too long by then. The
+// tables of several shards advance to the capture's clock, the latest
+// time of any segment so far, before each of their segments, so that each
+// connection expires exactly as it would in one table.
+func (t *Table) Advance(now int64) {
+	if now > t.now {
+		t.now = now
 		t.expire()
 	}
+}
+
+// Observe adds one segment.
+func (t *Table) Observe(seg *Segment) {
 	key, srcHi := KeyOf(seg.Src, seg.Dst)
+	t.ObserveKeyed(seg, key, srcHi)
+}
+
+// ObserveKeyed adds one segment whose key (KeyOf) is known already: the
+// reader that routes segments to shards computed it.
+func (t *Table) ObserveKeyed(seg *Segment, key Key, srcHi bool) {
+	t.Segments++
+	t.Advance(seg.TS)
 	c := t.conns[key]
 	if c != nil && t.startsNew(c, seg, srcHi) {
 		t.finish(c)
@@ -249,8 +277,14 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	} else {
 		c = new(Conn)
 	}
-	c.Key, c.Index = key, t.nextIndex
-	t.nextIndex++
+	c.Key = key
+	if t.Numbers != nil {
+		c.Index = *t.Numbers
+		*t.Numbers++
+	} else {
+		c.Index = t.nextIndex
+		t.nextIndex++
+	}
 	c.FirstTS, c.FirstIndex = seg.TS, seg.Index
 	clientIsSrc := true
 	switch {
@@ -267,6 +301,9 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	}
 	c.clientHi = clientIsSrc == srcHi
 	t.conns[key] = c
+	if t.Started != nil {
+		t.Started(c)
+	}
 	return c
 }
 
@@ -295,7 +332,11 @@ func (t *Table) bury(c *Conn) {
 		return
 	}
 	if t.tombs == nil {
-		t.tombs = make([]tombstone, tombSlots)
+		n := t.TombSlots
+		if n < 2 || n&(n-1) != 0 {
+			n = DefaultTombSlots
+		}
+		t.tombs = make([]tombstone, n)
 	}
 	h := t.tombHash(c.Key)
 	a, b := t.tombPair(h)
@@ -313,15 +354,27 @@ func (t *Table) bury(c *Conn) {
 // Flush finishes every connection still held, in order of connection
 // number, at the end of the input.
 func (t *Table) Flush() {
-	rest := make([]*Conn, 0, len(t.conns))
-	for _, c := range t.conns {
-		rest = append(rest, c)
-	}
+	rest := t.Open(nil)
 	sort.Slice(rest, func(i, j int) bool { return rest[i].Index < rest[j].Index })
 	for _, c := range rest {
 		t.finish(c)
 	}
 }
+
+// Open appends the connections held to dst, in no order.
+func (t *Table) Open(dst []*Conn) []*Conn {
+	for _, c := range t.conns {
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// Done finishes a connection the table holds now (Open): shards flushed
+// together finish theirs in one order of connection numbers.
+func (t *Table) Done(c *Conn) { t.finish(c) }
+
+// Release gives back a connection finished while Hold was set, for reuse.
+func (t *Table) Release(c *Conn) { t.free = append(t.free, c) }
 
 func (t *Table) finish(c *Conn) {
 	t.unlink(c)
@@ -332,7 +385,9 @@ func (t *Table) finish(c *Conn) {
 	if t.Finish != nil {
 		t.Finish(c)
 	}
-	t.free = append(t.free, c)
+	if !t.Hold {
+		t.free = append(t.free, c)
+	}
 }
 
 func (t *Table) pushBack(c *Conn) {

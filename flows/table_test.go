@@ -93,7 +93,7 @@ func TestRetriedSYNAfterClose(t *testing.T) {
 // and a third gives way to the one expiring sooner.
 func TestTombstonePairs(t *testing.T) {
 	tab := NewTable(nil)
-	tab.tombs = make([]tombstone, tombSlots)
+	tab.tombs = make([]tombstone, DefaultTombSlots)
 	var keys []Key
 	for i := uint32(1); len(keys) < 3; i++ { // about 65,536 tries per match
 		addr := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})

@@ -220,3 +220,38 @@ func checkStreams(t *testing.T, s oracle.FieldStats) {
 		t.Errorf("conn = tcp.stream for %.2f%% of the streams with a SYN outside the exceptions, want at least 99.9%%", pct)
 	}
 }
+
+// TestCorpusWorkersSameBytes: every capture of the shared corpus gives
+// byte for byte the same JSON Lines whether one goroutine owns every
+// shard or three workers share them (make corpus); the workers'
+// order is the one goroutine's.
+func TestCorpusWorkersSameBytes(t *testing.T) {
+	dir := corpusDir()
+	if dir == "" {
+		t.Skip("SYNFIN_CORPUS not set; run make corpus")
+	}
+	captures, _ := filepath.Glob(filepath.Join(dir, "captures", "*"))
+	jsonl := func(path string, opt pipeline.Options) []byte {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var b bytes.Buffer
+		pipeline.Run(filepath.Base(path), f, opt, func(r *analyze.Record) { b.Write(append(r.AppendJSON(nil), '\n')) })
+		return b.Bytes()
+	}
+	records := 0
+	for _, path := range captures {
+		want := jsonl(path, pipeline.Options{Stages: pipeline.InOne})
+		got := jsonl(path, pipeline.Options{Stages: pipeline.Staged, Workers: 3})
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: three workers give %d bytes, one goroutine %d", filepath.Base(path), len(got), len(want))
+		}
+		records += bytes.Count(want, []byte("\n"))
+	}
+	if records < 3000 {
+		t.Fatalf("only %d records over %d captures", records, len(captures))
+	}
+	t.Logf("%d captures, %d records", len(captures), records)
+}

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"bytes"
+	"fmt"
+	"net/netip"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,13 +14,15 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
 )
 
-// TestEncodingWorkersSameBytes: analysed and encoded by 1, 2, 4 or 8
-// workers, in stages, every capture of testdata gives byte for byte the
-// JSON Lines that one goroutine emitting each record gives; a filter
-// applied in the encoders leaves out the same records. The captures of
-// hundreds of connections (the scan, the lab's 200) fill several batches.
+// TestEncodingWorkersSameBytes: with its shards shared out to 1, 2, 4 or
+// 8 workers, every capture of testdata gives byte for byte the JSON Lines
+// that one goroutine owning every shard gives, whether the workers encode
+// the records (with a filter applied in the encoders leaving out the same
+// ones) or the merger analyses and emits them. The captures of hundreds
+// of connections (the scan, the lab's 200) fill several rounds.
 func TestEncodingWorkersSameBytes(t *testing.T) {
 	var paths []string
 	filepath.WalkDir("../../testdata", func(path string, e fs.DirEntry, err error) error {
@@ -60,12 +64,21 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 			}
 			for _, workers := range []int{1, 2, 4, 8} {
 				var got bytes.Buffer
-				Run(path, bytes.NewReader(b), Options{Stages: Staged, Encoding: &Encoding{NewEncoder: newEncoder(keep),
-					Write: func(p []byte) error { got.Write(p); return nil }, Workers: workers}}, nil)
+				Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: newEncoder(keep),
+					Write: func(p []byte) error { got.Write(p); return nil }}}, nil)
 				if !bytes.Equal(got.Bytes(), wantKept.Bytes()) {
 					t.Errorf("%s, %d workers, filter %v: %d bytes, one goroutine %d", path, workers, keep != nil, got.Len(), wantKept.Len())
 				}
 				runs++
+			}
+		}
+		for _, workers := range []int{1, 3} {
+			var got bytes.Buffer
+			Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers}, func(r *analyze.Record) {
+				got.Write(append(r.AppendJSON(nil), '\n'))
+			})
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s, %d workers emitting: %d bytes, one goroutine %d", path, workers, got.Len(), want.Len())
 			}
 		}
 	}
@@ -76,10 +89,10 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 }
 
 // TestEncodingWorkersNoDeadlock runs two and eight workers over a capture
-// of some forty batches again and again, the writer slow now and then, so that batches
-// finish out of order: the run must end (a worker holding the next batch
-// to write once waited for a buffer that later batches held) with the same
-// bytes every time.
+// of some forty rounds again and again, the writer slow now and then, so
+// that workers drift apart: the run must end (the reader, the numberer,
+// the workers and the merger each wait on another) with the same bytes
+// every time.
 func TestEncodingWorkersNoDeadlock(t *testing.T) {
 	b := manyCopies(t, "../../testdata/scan/nmap-syn.pcap", 12)
 	encoder := func() func([]byte, *analyze.Record) []byte {
@@ -93,7 +106,7 @@ func TestEncodingWorkersNoDeadlock(t *testing.T) {
 		ran := make(chan struct{})
 		go func() {
 			defer close(ran)
-			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Encoding: &Encoding{NewEncoder: encoder, Workers: workers,
+			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: encoder,
 				Write: func(p []byte) error {
 					if writes++; (writes+i)%3 == 0 {
 						time.Sleep(50 * time.Microsecond)
@@ -164,4 +177,122 @@ func manyCopies(t *testing.T, path string, n int) []byte {
 		}
 	}
 	return out.Bytes()
+}
+
+// TestWorkersOneSided: every connection of a synthetic capture falls in
+// the shards of one of two workers, each closed by an RST (with Linger
+// below zero, its record is made at once), so the other worker sends an
+// empty output every round while this one's fill the merger. The merger
+// once waited on the idle worker while the busy one's outputs filled
+// their channel, and the busy one waited for room: a deadlock. The run
+// must end, with the records in the order one goroutine gives.
+func TestWorkersOneSided(t *testing.T) {
+	var out bytes.Buffer
+	w := pcapgo.NewWriter(&out)
+	if err := w.WriteFileHeader(65536, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Unix(1_700_000_000, 0)
+	write := func(srcPort, dstPort uint16, syn, ack, rst bool, seq uint32) {
+		eth := &layers.Ethernet{SrcMAC: []byte{2, 0, 0, 0, 0, 1}, DstMAC: []byte{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: []byte{10, 0, 0, 1}, DstIP: []byte{10, 0, 0, 2}}
+		if srcPort == 80 {
+			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
+		}
+		tcp := &layers.TCP{SrcPort: layers.TCPPort(srcPort), DstPort: layers.TCPPort(dstPort), SYN: syn, ACK: ack, RST: rst, Seq: seq, Ack: seq + 1, Window: 1000}
+		tcp.SetNetworkLayerForChecksum(ip)
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, tcp); err != nil {
+			t.Fatal(err)
+		}
+		ts = ts.Add(time.Millisecond)
+		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(buf.Bytes()), Length: len(buf.Bytes())}, buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conns := 0
+	for port := uint16(1024); conns < 6000; port++ {
+		k, _ := flows.KeyOf(netip.MustParseAddrPort(fmt.Sprintf("10.0.0.1:%d", port)), netip.MustParseAddrPort("10.0.0.2:80"))
+		if k.Shard(flows.MaxShards)%2 != 1 {
+			continue
+		}
+		write(port, 80, true, false, false, 1000)
+		write(80, port, false, true, true, 0)
+		conns++
+	}
+	b := out.Bytes()
+	encoder := func() func([]byte, *analyze.Record) []byte {
+		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
+	}
+	run := func(opt Options) []byte {
+		var got bytes.Buffer
+		opt.Linger = -1
+		opt.Encoding = &Encoding{NewEncoder: encoder, Write: func(p []byte) error { got.Write(p); return nil }}
+		ran := make(chan struct{})
+		go func() { defer close(ran); Run("one-sided", bytes.NewReader(b), opt, nil) }()
+		select {
+		case <-ran:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%d workers: not ended after 20 s, a deadlock", opt.Workers)
+		}
+		return got.Bytes()
+	}
+	want := run(Options{Stages: InOne})
+	if n := bytes.Count(want, []byte("\n")); n != conns {
+		t.Fatalf("%d records, want %d", n, conns)
+	}
+	for _, workers := range []int{2, 4} {
+		if got := run(Options{Stages: Staged, Workers: workers}); !bytes.Equal(got, want) {
+			t.Errorf("%d workers: %d bytes, one goroutine %d", workers, len(got), len(want))
+		}
+	}
+}
+
+// TestWorkersDoNotAllocatePerPacket: the reader, the workers and the
+// merger allocate per capture (workers, channels) and per connection,
+// never per packet: a one-connection capture of thousands of packets
+// costs as many allocations as its first fifth.
+func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
+	f, err := os.Open("../../testdata/lab/27_bidir_loss.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all, part bytes.Buffer
+	wa, wp := pcapgo.NewWriter(&all), pcapgo.NewWriter(&part)
+	wa.WriteFileHeader(65536, r.LinkType())
+	wp.WriteFileHeader(65536, r.LinkType())
+	n := 0
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		wa.WritePacket(ci, data)
+		if n < 600 {
+			wp.WritePacket(ci, data)
+		}
+		n++
+	}
+	if n < 3000 {
+		t.Fatalf("%d packets, want thousands", n)
+	}
+	encoder := func() func([]byte, *analyze.Record) []byte {
+		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
+	}
+	allocs := func(b []byte) float64 {
+		return testing.AllocsPerRun(20, func() {
+			Run("lab", bytes.NewReader(b), Options{Stages: Staged, Workers: 2,
+				Encoding: &Encoding{NewEncoder: encoder, Write: func([]byte) error { return nil }}}, nil)
+		})
+	}
+	whole, fifth := allocs(all.Bytes()), allocs(part.Bytes())
+	if whole-fifth > 8 {
+		t.Errorf("%d packets: %.0f allocations, its first 600: %.0f", n, whole, fifth)
+	}
+	t.Logf("%d packets: %.0f allocations a run, its first 600: %.0f", n, whole, fifth)
 }

@@ -53,26 +53,29 @@ type Options struct {
 	// goroutine and is done when Run returns.
 	Trace  TraceFunc
 	Stages Stages
-	// Encoding, when set, has records encoded to bytes by workers at
-	// once instead of handed to emit (see Encoding).
+	// Workers is how many goroutines track connections at once on a large
+	// capture, each owning some of the virtual shards (shards.go); 0 or
+	// 1: one. The records are the same, in the same order, for any number.
+	Workers int
+	// Encoding, when set, has records encoded to bytes by the workers
+	// instead of handed to emit (see Encoding).
 	Encoding *Encoding
 }
 
 // Encoding turns records into bytes in several goroutines: on a large
-// capture the table hands batches of finished connections to Workers
-// workers, each analysing and encoding its own batches (NewEncoder gives
-// each worker its encoder), and Write receives the batches' bytes in the
-// order the connections finished, so the output is byte for byte what one
-// goroutine writes, whatever Workers is. On a small capture, or in one
-// goroutine, a single encoder does it all. emit is not called.
+// capture each worker analyses and encodes the connections of its shards
+// (NewEncoder gives each worker its encoder), and Write receives their
+// bytes merged in the order the connections finished, so the output is
+// byte for byte what one goroutine writes, whatever Options.Workers is. On
+// a small capture, or in one goroutine, a single encoder does it all. emit
+// is not called.
 type Encoding struct {
 	// NewEncoder returns an encoder for one goroutine: it appends the
 	// record's bytes to dst (or nothing, to leave the record out).
 	NewEncoder func() func(dst []byte, r *analyze.Record) []byte
 	// Write takes the bytes of consecutive records; an error stops
 	// nothing, and the first is returned by Run.
-	Write   func(p []byte) error
-	Workers int
+	Write func(p []byte) error
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -109,105 +112,18 @@ func IsStream(r io.Reader) bool {
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
 
-// Batch sizes of the stages: large enough that a channel operation costs
-// nothing per packet, small enough to stay in cache.
-const (
-	segBatchLen  = 256
-	connBatchLen = 64
-)
-
-type segBatch struct {
-	seg [segBatchLen]flows.Segment
-	n   int
-}
-
-type connBatch struct {
-	conn [connBatchLen]flows.Conn
-	n    int
-	seq  int // its place in the order batches are written
-}
-
-// encoded is one batch's bytes, on their way to be written in order.
-type encoded struct {
-	seq int
-	buf []byte
-}
-
-// encodeInWorkers analyses and encodes batches of connections in workers
-// at once and writes their bytes in batch order: a batch that is done
-// before the ones ahead of it waits (at most one per worker, as a worker
-// takes no new batch until its bytes are taken). It returns Write's first
-// error.
-func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connBatch, freeConns chan<- *connBatch) error {
-	enc := opt.Encoding
-	done := make(chan encoded, workers)
-	bufs := make(chan []byte, 2*workers)
-	for range 2 * workers {
-		bufs <- make([]byte, 0, 256<<10)
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			z := analyzers.Get().(*analyze.Analyzer)
-			defer analyzers.Put(z)
-			z.JA4T = opt.JA4T
-			encode := enc.NewEncoder()
-			for {
-				// A buffer first, then a batch: a worker holding a batch
-				// must never wait for a buffer, which the batches after
-				// it may hold until it is written. Batches are taken in
-				// order, so the next to write always has its buffer.
-				buf := <-bufs
-				b, ok := <-conns
-				if !ok {
-					bufs <- buf
-					return
-				}
-				for i := range b.conn[:b.n] {
-					buf = encode(buf, z.Analyze(name, &b.conn[i]))
-				}
-				seq := b.seq
-				freeConns <- b
-				done <- encoded{seq, buf}
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(done) }()
-	var err error
-	next := 0
-	waiting := map[int][]byte{}
-	for e := range done {
-		waiting[e.seq] = e.buf
-		for buf, ok := waiting[next]; ok; buf, ok = waiting[next] {
-			delete(waiting, next)
-			if len(buf) > 0 {
-				if werr := enc.Write(buf); werr != nil && err == nil {
-					err = werr
-				}
-			}
-			bufs <- buf[:0]
-			next++
-		}
-	}
-	return err
-}
-
-// The pools keep what a capture needs (about 570 KiB of batches, a decoder,
-// an analyzer, a table) from one capture to the next: a batch over
-// thousands of small captures would otherwise spend half its time
-// allocating, clearing and scanning them.
+// The pools keep what a capture needs (a decoder, an analyzer, the tables
+// of its shards, and the rounds of workers.go) from one capture to the
+// next: a batch over thousands of small captures would otherwise spend
+// half its time allocating, clearing and scanning them.
 var (
-	segBatches  = sync.Pool{New: func() any { return new(segBatch) }}
-	connBatches = sync.Pool{New: func() any { return new(connBatch) }}
 	// Decoders hold a parser per link type, each with all its layers.
 	decoders = sync.Pool{New: func() any { return flows.NewDecoder() }}
 	// Analyzers keep their record and string arena between captures
 	// (records are valid only during emit, so nothing refers to them).
 	analyzers = sync.Pool{New: func() any { return new(analyze.Analyzer) }}
 	// Tables keep their connections' memory between small captures (up
-	// to pooledConns of them, about 6 MiB).
+	// to pooledConns of them in a capture's shards, about 6 MiB).
 	tables = sync.Pool{New: func() any { return flows.NewTable(nil) }}
 )
 
@@ -242,10 +158,11 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 			}
 		}
 	}
+	n := shardsFor(opt.MaxConns)
 	if inOne {
-		err = runInOne(name, capt, &opt, emit, &st)
+		err = runInOne(name, capt, &opt, n, emit, &st)
 	} else {
-		err = runStages(name, capt, &opt, emit, &st, &werr)
+		err = runShards(name, capt, &opt, n, emit, &st, &werr)
 	}
 	if err != io.EOF {
 		return st, err
@@ -268,30 +185,19 @@ func configure(t *flows.Table, opt *Options) {
 	t.CollectApp = opt.App
 }
 
-// finished records the table's counts once the input is read.
-func (st *Stats) finished(t *flows.Table) {
-	st.EarlyFinish, st.MaxConns, st.Late = t.EarlyFinished, t.MaxConns, t.Late
-}
-
-// runInOne analyses in the caller's goroutine: each finished connection is
-// analysed straight from the table, without a copy. It returns the error
-// that ended the input (io.EOF at its end).
-func runInOne(name string, capt *capture.Capture, opt *Options, emit func(*analyze.Record), st *Stats) error {
+// runInOne analyses in the caller's goroutine, which owns every shard:
+// each finished connection is analysed straight from its table, without a
+// copy, in the order runShards merges them into. It returns the error that
+// ended the input (io.EOF at its end).
+func runInOne(name string, capt *capture.Capture, opt *Options, n int, emit func(*analyze.Record), st *Stats) error {
 	z := analyzers.Get().(*analyze.Analyzer)
 	defer analyzers.Put(z)
 	z.JA4T = opt.JA4T
-	table := tables.Get().(*flows.Table)
-	table.Reset(func(c *flows.Conn) { emit(z.Analyze(name, c)) })
-	defer func() {
-		// Back to the pool without this capture's callbacks, and only if
-		// it held few connections: the pool would keep a large one's for
-		// the rest of the run.
-		table.Reset(nil)
-		if table.Spare() <= pooledConns {
-			tables.Put(table)
-		}
-	}()
-	configure(table, opt)
+	var ss shardSet
+	ss.open(n, func(int) bool { return true }, opt, func(c *flows.Conn) { emit(z.Analyze(name, c)) })
+	defer ss.close()
+	numbers := 0
+	ss.each(func(t *flows.Table) { t.Numbers = &numbers })
 	dec := decoders.Get().(*flows.Decoder)
 	defer decoders.Put(dec)
 	var pkt capture.Packet
@@ -303,119 +209,13 @@ func runInOne(name string, capt *capture.Capture, opt *Options, emit func(*analy
 		}
 		st.Packets++
 		if st.count(name, &pkt, dec, dec.Decode(&pkt, &seg)) {
-			table.Observe(&seg)
+			ss.add(&seg)
 			st.Segments++
 		}
 	}
-	table.Flush()
-	st.finished(table)
+	ss.flush(nil)
+	ss.addStats(st, opt)
 	return err
-}
-
-// runStages analyses in three stages at once, so that a single file uses
-// several cores: reading and decoding (with decompression), the connection
-// table, and analysis with output. Batches pass between them over channels
-// and come back to be reused, so nothing is allocated per packet; the
-// table is a single goroutine, so records come out in the same order on
-// every run. It returns the error that ended the input.
-func runStages(name string, capt *capture.Capture, opt *Options, emit func(*analyze.Record), st *Stats, werr *error) error {
-	workers := 1
-	if opt.Encoding != nil {
-		workers = max(1, opt.Encoding.Workers)
-	}
-	nconns := 2 + 2*workers // batches in flight: each worker's, and one filling and one waiting
-	segs, freeSegs := make(chan *segBatch, 2), make(chan *segBatch, 4)
-	conns, freeConns := make(chan *connBatch, 2), make(chan *connBatch, nconns)
-	for range 4 {
-		freeSegs <- segBatches.Get().(*segBatch)
-	}
-	for range nconns {
-		freeConns <- connBatches.Get().(*connBatch)
-	}
-	// Every batch is back in its free channel once the stages are done.
-	defer func() {
-		for range 4 {
-			segBatches.Put(<-freeSegs)
-		}
-		for range nconns {
-			connBatches.Put(<-freeConns)
-		}
-	}()
-
-	// Stage 1: read and decode.
-	var readErr error
-	go func() {
-		defer close(segs)
-		dec := decoders.Get().(*flows.Decoder)
-		defer decoders.Put(dec)
-		var pkt capture.Packet
-		for {
-			b := <-freeSegs
-			b.n = 0
-			for b.n < len(b.seg) {
-				if readErr = capt.Next(&pkt); readErr != nil {
-					segs <- b
-					return
-				}
-				st.Packets++
-				if st.count(name, &pkt, dec, dec.Decode(&pkt, &b.seg[b.n])) {
-					b.n++
-				}
-			}
-			segs <- b
-		}
-	}()
-
-	// Stage 3: analyse and emit, or analyse and encode in workers.
-	written := make(chan struct{})
-	if opt.Encoding == nil {
-		go func() {
-			defer close(written)
-			z := analyzers.Get().(*analyze.Analyzer)
-			defer analyzers.Put(z)
-			z.JA4T = opt.JA4T
-			for b := range conns {
-				for i := range b.conn[:b.n] {
-					emit(z.Analyze(name, &b.conn[i]))
-				}
-				freeConns <- b
-			}
-		}()
-	} else {
-		go func() {
-			defer close(written)
-			*werr = encodeInWorkers(name, opt, workers, conns, freeConns)
-		}()
-	}
-
-	// Stage 2: the connection table. Batches are numbered in the order
-	// they fill, which is the order the connections finished.
-	seq := 0
-	cur := <-freeConns
-	cur.n, cur.seq = 0, seq
-	table := flows.NewTable(func(c *flows.Conn) {
-		c.CopyTo(&cur.conn[cur.n])
-		if cur.n++; cur.n == len(cur.conn) {
-			conns <- cur
-			seq++
-			cur = <-freeConns
-			cur.n, cur.seq = 0, seq
-		}
-	})
-	configure(table, opt)
-	for b := range segs {
-		for i := range b.seg[:b.n] {
-			table.Observe(&b.seg[i])
-		}
-		st.Segments += b.n
-		freeSegs <- b
-	}
-	table.Flush()
-	conns <- cur
-	close(conns)
-	<-written
-	st.finished(table)
-	return readErr
 }
 
 // ReadFile runs the capture at path and returns all its records (cloned,

@@ -30,7 +30,10 @@ type Stats struct {
 	Compression string
 	EarlyFinish int // connections finished early because of Options.MaxConns
 	MaxConns    int
-	Late        int // segments of connections finished early, absorbed by their tombstones
+	// Shards is how many virtual shards the connections were split over;
+	// the caps were kept in each.
+	Shards int
+	Late   int // segments of connections finished early, absorbed by their tombstones
 }
 
 // maxExamples is how many damaged packets of one file are named; the rest
@@ -57,6 +60,15 @@ func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, der
 	return false
 }
 
+// LingerCap says why closed connections were reported before their
+// linger ended: too many lingered at once.
+func (st *Stats) LingerCap() string {
+	if st.Shards > 1 {
+		return fmt.Sprintf("more than %d closed connections lingered at once in one of its %d shards, by address; %d in all", perShard(flows.DefaultMaxLinger, st.Shards), st.Shards, flows.DefaultMaxLinger)
+	}
+	return fmt.Sprintf("more than %d closed connections lingered at once", flows.DefaultMaxLinger)
+}
+
 // Problems lists what went wrong in one file, each line naming the file,
 // and whether it counts as damage (exit status 1).
 func (st *Stats) Problems(name string) (lines []string, damaged bool) {
@@ -73,7 +85,11 @@ func (st *Stats) Problems(name string) (lines []string, damaged bool) {
 	sort.Strings(kinds)
 	lines = append(lines, kinds...)
 	if st.EarlyFinish > 0 {
-		lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once", name, st.EarlyFinish, st.MaxConns))
+		if st.Shards > 1 {
+			lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once (kept as %d in each of %d shards, by address hash)", name, st.EarlyFinish, st.MaxConns, perShard(st.MaxConns, st.Shards), st.Shards))
+		} else {
+			lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once", name, st.EarlyFinish, st.MaxConns))
+		}
 	}
 	return lines, st.Damaged > 0 || len(st.Unsupported) > 0
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/flows"
 )
 
 // pflagBadValue is how pflag words a value its flag could not take.
@@ -50,6 +51,8 @@ func (o *options) checkValues() error {
 		return fmt.Errorf("--idle-timeout %s: want a positive duration, such as 2h", o.IdleTimeout)
 	case o.Linger < 0:
 		return fmt.Errorf("--linger %s: want 0 (write each record as its connection closes) or a positive duration, such as 60s", o.Linger)
+	case o.Workers < 0 || o.Workers > flows.MaxShards:
+		return fmt.Errorf("--workers %d: want 1 to %d (the shards a capture's connections are split into), or 0 for one a core", o.Workers, flows.MaxShards)
 	case o.MaxConns < 1:
 		return errors.New("--max-conns must be at least 1")
 	}

@@ -30,7 +30,7 @@ var viewFlags = map[string][]string{
 }
 
 // commonFlags are read by every view that reads captures.
-var commonFlags = []string{"output", "host", "port", "conn", "state", "lang", "idle-timeout", "linger", "max-conns", "quiet"}
+var commonFlags = []string{"output", "host", "port", "conn", "state", "lang", "idle-timeout", "linger", "max-conns", "workers", "quiet"}
 
 // viewExamples is one command line per view, for its --help.
 var viewExamples = map[string]string{

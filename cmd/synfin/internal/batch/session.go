@@ -12,7 +12,6 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/streams"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
-	"github.com/synfin/synfin/flows"
 	"github.com/synfin/synfin/flows/capture"
 )
 
@@ -267,7 +266,7 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 	case s.Pipeline.Linger < 0:
 		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (--linger 0)", in.Name, st.Late)
 	default:
-		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (more than %d closed connections lingered at once)", in.Name, st.Late, flows.DefaultMaxLinger)
+		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (%s)", in.Name, st.Late, st.LingerCap())
 	}
 	return true, damaged || bad
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/synfin/synfin/analyze"
@@ -29,6 +30,7 @@ type Options struct {
 	IdleTimeout time.Duration
 	Linger      time.Duration // --linger; 0: a record as its connection closes
 	MaxConns    int
+	Workers     int // --workers; 0: the cores, shared among Jobs
 	NoProgress  bool
 	Quiet       bool
 	JA4T        bool
@@ -84,8 +86,12 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 	if linger == 0 {
 		linger = -1 // pipeline's "not at all"; its 0 is the default
 	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = max(1, runtime.GOMAXPROCS(0)/max(1, o.Jobs))
+	}
 	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs,
-		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, JA4T: o.JA4T, App: o.App}}
+		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, Workers: workers, JA4T: o.JA4T, App: o.App}}
 }
 
 // exitStatus ends a run: an error writing the output is reported and

@@ -2,7 +2,6 @@ package views
 
 import (
 	"io"
-	"runtime"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/pipeline"
@@ -33,8 +32,8 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 		st := table.NewStream(out, o.Format, view, true)
 		ses.Keep, ses.Flush = st.Emit, st.Flush
 		// One capture at a time: a large one is analysed and encoded by
-		// a worker per core (pipeline.Encoding), its bytes in order.
-		ses.Encode = &pipeline.Encoding{NewEncoder: table.NewEncoder(o.Format, view, ses.Filter), Write: st.Write, Workers: runtime.GOMAXPROCS(0)}
+		// its workers (pipeline.Encoding), its bytes merged in order.
+		ses.Encode = &pipeline.Encoding{NewEncoder: table.NewEncoder(o.Format, view, ses.Filter), Write: st.Write}
 		ses.Hold = func(w io.Writer) (func(*analyze.Record), func() error) {
 			if o.Format == table.JSONL {
 				return batch.JSONLines(w)
