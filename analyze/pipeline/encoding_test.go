@@ -3,8 +3,8 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
-	"net/netip"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
