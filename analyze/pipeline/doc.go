@@ -4,11 +4,13 @@
 // connection into a record (analyze.Analyzer), handing it to the caller as
 // the connection finishes.
 //
-// A large capture runs as three stages on three goroutines (read and
-// decode, the connection table, analysis and output), so that one file
-// uses several cores; a small one, or one whose hooks read payloads, runs
-// in the caller's goroutine. Batches and tables are pooled between
-// captures, so that nothing is allocated per packet.
+// Connections are split over virtual shards, each a table of its own
+// (shards.go). A large capture runs on a reader and workers that each own
+// some shards, their records merged into one order (workers.go), so that
+// one file uses every core; a small one, or one whose hooks read
+// payloads, runs every shard in the caller's goroutine, in the same order.
+// Rounds and tables are pooled between captures, so that nothing is
+// allocated per packet.
 //
 // It imports analyze, flows and flows/capture, and nothing above them: no
 // flags, no output formats, no terminal.

@@ -22,17 +22,17 @@ type TraceFunc func(c *flows.Conn, seg *flows.Segment, d flows.Dir, class flows.
 type Stages uint8
 
 const (
-	// BySize runs a large capture as three stages at once and a small one
-	// (under smallInput, or of unknown size never) in the caller's
-	// goroutine, where starting and stopping goroutines would cost more
-	// than its packets.
+	// BySize runs a large capture in stages (runStages) or on the
+	// reader and workers of runShards, and a small one (under smallInput, or of unknown size
+	// never) in the caller's goroutine, where starting and stopping
+	// goroutines would cost more than its packets.
 	BySize Stages = iota
 	// InOne always runs in the caller's goroutine: a Trace hook then sees
 	// each segment while its payload is still there (Segment.Payload
 	// points into the reader's buffer).
 	InOne
-	// Staged always runs in stages, whatever the input's size: for tests
-	// of the staged path on small captures.
+	// Staged always runs in stages or on workers, whatever the input's
+	// size: for tests of those paths on small captures.
 	Staged
 )
 
@@ -54,8 +54,9 @@ type Options struct {
 	Trace  TraceFunc
 	Stages Stages
 	// Workers is how many goroutines track connections at once on a large
-	// capture, each owning some of the virtual shards (shards.go); 0 or
-	// 1: one. The records are the same, in the same order, for any number.
+	// capture, each owning some of the virtual shards (runShards); 0 or
+	// 1: one, in stages (runStages), the faster on one or two cores. The
+	// records are the same, in the same order, for any number.
 	Workers int
 	// Encoding, when set, has records encoded to bytes by the workers
 	// instead of handed to emit (see Encoding).
@@ -161,6 +162,8 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 	n := shardsFor(opt.MaxConns)
 	if inOne {
 		err = runInOne(name, capt, &opt, n, emit, &st)
+	} else if opt.Workers <= 1 || n == 1 {
+		err = runStages(name, capt, &opt, n, emit, &st, &werr)
 	} else {
 		err = runShards(name, capt, &opt, n, emit, &st, &werr)
 	}

@@ -125,17 +125,28 @@ func (ss *shardSet) observe(seg *flows.Segment, key *flows.Key, srcHi bool, shar
 // add is runInOne's step: a round starts every roundLen segments, then
 // the segment is observed.
 func (ss *shardSet) add(seg *flows.Segment) {
+	k, hi, shard := route(seg, ss.n)
+	ss.addRouted(seg, &k, hi, shard)
+}
+
+// addRouted is add for a segment whose key and shard are known (route).
+func (ss *shardSet) addRouted(seg *flows.Segment, k *flows.Key, hi bool, shard int) {
 	if ss.seen > 0 && ss.seen%roundLen == 0 {
 		ss.tick(ss.clock)
 	}
 	ss.seen++
 	ss.clock = max(ss.clock, seg.TS)
+	ss.observe(seg, k, hi, shard, ss.clock)
+}
+
+// route returns a segment's key, whether its source is the key's Hi
+// endpoint, and its shard of n.
+func route(seg *flows.Segment, n int) (flows.Key, bool, int) {
 	k, hi := flows.KeyOf(seg.Src, seg.Dst)
-	shard := 0
-	if ss.n > 1 {
-		shard = k.Shard(ss.n)
+	if n == 1 {
+		return k, hi, 0
 	}
-	ss.observe(seg, &k, hi, shard, ss.clock)
+	return k, hi, k.Shard(n)
 }
 
 // flush finishes every connection still open in the shards owned, in

@@ -120,11 +120,7 @@ func readRounds(name string, capt *capture.Capture, ws []*worker, free chan *rou
 			if r.n == 0 && routed > 0 {
 				r.tick, r.tickPos, r.tickClock = true, 2*int64(seg.Index), clock
 			}
-			k, hi := flows.KeyOf(seg.Src, seg.Dst)
-			shard := 0
-			if n > 1 {
-				shard = k.Shard(n)
-			}
+			k, hi, shard := route(seg, n)
 			clock = max(clock, seg.TS)
 			r.key[r.n], r.srcHi[r.n], r.shard[r.n], r.owner[r.n], r.clock[r.n] = k, hi, uint8(shard), uint8(shard%nw), clock
 			r.end = 2*int64(seg.Index) + 1

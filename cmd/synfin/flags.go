@@ -77,7 +77,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.Draw.RawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
 	fs.BoolVar(&o.Draw.Full, "full", false, "ladder: every packet, without folding long data phases")
 	fs.IntVarP(&o.Jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given)")
-	fs.IntVar(&o.Workers, "workers", 0, "`N` goroutines tracking one large capture's connections, each owning some of its 64 shards (1 to 64; 0, the default: one a core, shared among --jobs); any N gives the same output")
+	fs.IntVar(&o.Workers, "workers", 0, "`N` goroutines tracking one large capture's connections, each owning some of its 64 shards (1 to 64; 0, the default: one a core shared among --jobs, or 1, in stages, on one or two cores); any N gives the same output")
 	fs.DurationVar(&o.IdleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
 	fs.DurationVar(&o.Linger, "linger", flows.DefaultLinger, "keep a closed connection this long in capture time for late packets before writing its record; 0: write it as it closes (live captures through a pipe)")
 	fs.IntVar(&o.MaxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once (from 65536 up, N/64 in each of 64 shards, by address); beyond, the longest idle are finished early")

@@ -88,7 +88,11 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 	}
 	workers := o.Workers
 	if workers == 0 {
-		workers = max(1, runtime.GOMAXPROCS(0)/max(1, o.Jobs))
+		// One a core, but on one or two cores the stages of one table
+		// are faster than workers (pipeline.Options.Workers).
+		if workers = runtime.GOMAXPROCS(0) / max(1, o.Jobs); workers <= 2 {
+			workers = 1
+		}
 	}
 	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs,
 		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, Workers: workers, JA4T: o.JA4T, App: o.App}}
