@@ -52,7 +52,7 @@ func (o *options) checkValues() error {
 	case o.Linger < 0:
 		return fmt.Errorf("--linger %s: want 0 (write each record as its connection closes) or a positive duration, such as 60s", o.Linger)
 	case o.Workers < 0 || o.Workers > flows.MaxShards:
-		return fmt.Errorf("--workers %d: want 1 to %d (the shards a capture's connections are split into), or 0 for one a core", o.Workers, flows.MaxShards)
+		return fmt.Errorf("--workers %d: want 1 to %d (the shards a capture's connections are split into), or 0 for the default (one a core; 1 on one or two cores)", o.Workers, flows.MaxShards)
 	case o.MaxConns < 1:
 		return errors.New("--max-conns must be at least 1")
 	}

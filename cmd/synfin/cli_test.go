@@ -26,6 +26,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{empty}, 2, "no captures found"},
 		{[]string{"--limit", "-1", lab}, 2, "--limit -1: want 0 (all) or more"},
 		{[]string{"-j", "0", lab}, 2, "--jobs 0: at least one"},
+		{[]string{"--workers", "65", lab}, 2, "--workers 65: want 1 to 64"},
+		{[]string{"--workers", "-1", lab}, 2, "--workers -1: want 1 to 64"},
 		{[]string{"-j", "-3", lab}, 2, "--jobs -3"},
 		{[]string{"--port", "70000", lab}, 2, "--port 70000: want 0 to 65535"},
 		{[]string{"--state", "XYZ", lab}, 2, "--state XYZ: want one of Zeek's states: S0, S1, SF"},
