@@ -211,7 +211,7 @@ func TestWorkersOneSided(t *testing.T) {
 		}
 	}
 	conns := 0
-	for port := uint16(1024); conns < 6000; port++ {
+	for port := uint16(1024); conns < 20000; port++ {
 		k, _ := flows.KeyOf(netip.MustParseAddrPort(fmt.Sprintf("10.0.0.1:%d", port)), netip.MustParseAddrPort("10.0.0.2:80"))
 		if k.Shard(flows.MaxShards)%2 != 1 {
 			continue

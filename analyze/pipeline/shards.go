@@ -29,7 +29,7 @@ import (
 // roundLen is how many segments a round holds: the reader hands each
 // worker its share of a round at once, and the shards are advanced to the
 // capture's clock at the start of each.
-const roundLen = 512
+const roundLen = 2048
 
 // shardsFor returns the number of virtual shards for a cap of maxConns
 // open connections: MaxShards, unless the cap is under minShardedCap,

@@ -82,7 +82,7 @@ type round struct {
 	left      atomic.Int32 // workers not done with it
 }
 
-// rounds keep the reader's rounds (about 310 KiB each) between captures.
+// rounds keep the reader's rounds (about 620 KiB each) between captures.
 var rounds = sync.Pool{New: func() any { return new(round) }}
 
 // roundsInFlight is how many rounds the reader may fill ahead of the
