@@ -248,9 +248,9 @@ func TestWorkersOneSided(t *testing.T) {
 	}
 }
 
-// TestWorkersDoNotAllocatePerPacket: the reader, the workers and the
-// merger allocate per capture (workers, channels) and per connection,
-// never per packet: a one-connection capture of thousands of packets
+// TestWorkersDoNotAllocatePerPacket: the stages, and the reader, the
+// workers and the merger, allocate per capture (goroutines, channels) and
+// per connection, never per packet: a one-connection capture of thousands of packets
 // costs as many allocations as its first fifth.
 func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 	f, err := os.Open("../../testdata/lab/27_bidir_loss.pcap")
@@ -284,15 +284,17 @@ func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 	encoder := func() func([]byte, *analyze.Record) []byte {
 		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
 	}
-	allocs := func(b []byte) float64 {
-		return testing.AllocsPerRun(20, func() {
-			Run("lab", bytes.NewReader(b), Options{Stages: Staged, Workers: 2,
-				Encoding: &Encoding{NewEncoder: encoder, Write: func([]byte) error { return nil }}}, nil)
-		})
+	for _, workers := range []int{1, 2} { // in stages, and sharded
+		allocs := func(b []byte) float64 {
+			return testing.AllocsPerRun(20, func() {
+				Run("lab", bytes.NewReader(b), Options{Stages: Staged, Workers: workers,
+					Encoding: &Encoding{NewEncoder: encoder, Write: func([]byte) error { return nil }}}, nil)
+			})
+		}
+		whole, fifth := allocs(all.Bytes()), allocs(part.Bytes())
+		if whole-fifth > 8 {
+			t.Errorf("%d workers, %d packets: %.0f allocations, its first 600: %.0f", workers, n, whole, fifth)
+		}
+		t.Logf("%d workers, %d packets: %.0f allocations a run, its first 600: %.0f", workers, n, whole, fifth)
 	}
-	whole, fifth := allocs(all.Bytes()), allocs(part.Bytes())
-	if whole-fifth > 8 {
-		t.Errorf("%d packets: %.0f allocations, its first 600: %.0f", n, whole, fifth)
-	}
-	t.Logf("%d packets: %.0f allocations a run, its first 600: %.0f", n, whole, fifth)
 }
