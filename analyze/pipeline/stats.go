@@ -60,11 +60,19 @@ func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, der
 	return false
 }
 
+// connections counts connections in words: "1 connection", "3 connections".
+func connections(n int) string {
+	if n == 1 {
+		return "1 connection"
+	}
+	return strconv.Itoa(n) + " connections"
+}
+
 // LingerCap says why closed connections were reported before their
 // linger ended: too many lingered at once.
 func (st *Stats) LingerCap() string {
 	if st.Shards > 1 {
-		return fmt.Sprintf("more than %d closed connections lingered at once in one of its %d shards, by address; %d in all", perShard(flows.DefaultMaxLinger, st.Shards), st.Shards, flows.DefaultMaxLinger)
+		return fmt.Sprintf("more than %d closed connections lingered at once in one of the capture's %d shards, %d in all", perShard(flows.DefaultMaxLinger, st.Shards), st.Shards, flows.DefaultMaxLinger)
 	}
 	return fmt.Sprintf("more than %d closed connections lingered at once", flows.DefaultMaxLinger)
 }
@@ -86,9 +94,9 @@ func (st *Stats) Problems(name string) (lines []string, damaged bool) {
 	lines = append(lines, kinds...)
 	if st.EarlyFinish > 0 {
 		if st.Shards > 1 {
-			lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once (kept as %d in each of %d shards, by address hash)", name, st.EarlyFinish, st.MaxConns, perShard(st.MaxConns, st.Shards), st.Shards))
+			lines = append(lines, fmt.Sprintf("%s: %s finished early: more than %d (--max-conns) were open at once (kept as %d in each of %d shards, by address hash)", name, connections(st.EarlyFinish), st.MaxConns, perShard(st.MaxConns, st.Shards), st.Shards))
 		} else {
-			lines = append(lines, fmt.Sprintf("%s: %d connections finished early: more than %d (--max-conns) were open at once", name, st.EarlyFinish, st.MaxConns))
+			lines = append(lines, fmt.Sprintf("%s: %s finished early: more than %d (--max-conns) were open at once", name, connections(st.EarlyFinish), st.MaxConns))
 		}
 	}
 	return lines, st.Damaged > 0 || len(st.Unsupported) > 0
