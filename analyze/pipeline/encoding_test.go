@@ -49,10 +49,11 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
-		if _, err := Run(path, bytes.NewReader(b), Options{Stages: InOne}, func(r *analyze.Record) {
+		wantSt, wantErr := Run(path, bytes.NewReader(b), Options{Stages: InOne}, func(r *analyze.Record) {
 			want.Write(append(r.AppendJSON(nil), '\n'))
 			records++
-		}); err != nil && want.Len() == 0 {
+		})
+		if wantErr != nil && want.Len() == 0 {
 			continue // not a capture, or nothing read
 		}
 		for _, keep := range []func(*analyze.Record) bool{nil, odd} {
@@ -64,10 +65,14 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 			}
 			for _, workers := range []int{1, 2, 4, 8} {
 				var got bytes.Buffer
-				Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: newEncoder(keep),
+				st, err := Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: newEncoder(keep),
 					Write: func(p []byte) error { got.Write(p); return nil }}}, nil)
 				if !bytes.Equal(got.Bytes(), wantKept.Bytes()) {
 					t.Errorf("%s, %d workers, filter %v: %d bytes, one goroutine %d", path, workers, keep != nil, got.Len(), wantKept.Len())
+				}
+				// The damage that ended a file, and the counts, are the same too.
+				if fmt.Sprint(err) != fmt.Sprint(wantErr) || st.Packets != wantSt.Packets || st.Segments != wantSt.Segments || st.Damaged != wantSt.Damaged || st.Late != wantSt.Late {
+					t.Errorf("%s, %d workers: %v, %+v; one goroutine %v, %+v", path, workers, err, st, wantErr, wantSt)
 				}
 				runs++
 			}
@@ -95,9 +100,6 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 // every time.
 func TestEncodingWorkersNoDeadlock(t *testing.T) {
 	b := manyCopies(t, "../../testdata/scan/nmap-syn.pcap", 12)
-	encoder := func() func([]byte, *analyze.Record) []byte {
-		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
-	}
 	var want []byte
 	for i := range 200 {
 		workers := 2 + 6*(i%2)
@@ -106,7 +108,7 @@ func TestEncodingWorkersNoDeadlock(t *testing.T) {
 		ran := make(chan struct{})
 		go func() {
 			defer close(ran)
-			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: encoder,
+			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: jsonLines,
 				Write: func(p []byte) error {
 					if writes++; (writes+i)%3 == 0 {
 						time.Sleep(50 * time.Microsecond)
@@ -136,15 +138,7 @@ func TestEncodingWorkersNoDeadlock(t *testing.T) {
 // so that it holds n times the connections: synthetic, for tests that
 // need many batches of them. It keeps Ethernet frames of IPv4 only.
 func manyCopies(t *testing.T, path string, n int) []byte {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, path)
 	type packet struct {
 		ci   gopacket.CaptureInfo
 		data []byte
@@ -221,13 +215,10 @@ func TestWorkersOneSided(t *testing.T) {
 		conns++
 	}
 	b := out.Bytes()
-	encoder := func() func([]byte, *analyze.Record) []byte {
-		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
-	}
 	run := func(opt Options) []byte {
 		var got bytes.Buffer
 		opt.Linger = -1
-		opt.Encoding = &Encoding{NewEncoder: encoder, Write: func(p []byte) error { got.Write(p); return nil }}
+		opt.Encoding = &Encoding{NewEncoder: jsonLines, Write: func(p []byte) error { got.Write(p); return nil }}
 		ran := make(chan struct{})
 		go func() { defer close(ran); Run("one-sided", bytes.NewReader(b), opt, nil) }()
 		select {
@@ -253,15 +244,7 @@ func TestWorkersOneSided(t *testing.T) {
 // per connection, never per packet: a one-connection capture of thousands of packets
 // costs as many allocations as its first fifth.
 func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
-	f, err := os.Open("../../testdata/lab/27_bidir_loss.pcap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, "../../testdata/lab/27_bidir_loss.pcap")
 	var all, part bytes.Buffer
 	wa, wp := pcapgo.NewWriter(&all), pcapgo.NewWriter(&part)
 	wa.WriteFileHeader(65536, r.LinkType())
@@ -281,14 +264,11 @@ func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 	if n < 3000 {
 		t.Fatalf("%d packets, want thousands", n)
 	}
-	encoder := func() func([]byte, *analyze.Record) []byte {
-		return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
-	}
 	for _, workers := range []int{1, 2} { // in stages, and sharded
 		allocs := func(b []byte) float64 {
 			return testing.AllocsPerRun(20, func() {
 				Run("lab", bytes.NewReader(b), Options{Stages: Staged, Workers: workers,
-					Encoding: &Encoding{NewEncoder: encoder, Write: func([]byte) error { return nil }}}, nil)
+					Encoding: &Encoding{NewEncoder: jsonLines, Write: func([]byte) error { return nil }}}, nil)
 			})
 		}
 		whole, fifth := allocs(all.Bytes()), allocs(part.Bytes())
@@ -297,4 +277,24 @@ func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 		}
 		t.Logf("%d workers, %d packets: %.0f allocations a run, its first 600: %.0f", workers, n, whole, fifth)
 	}
+}
+
+// jsonLines is an Encoding.NewEncoder of JSON Lines.
+func jsonLines() func([]byte, *analyze.Record) []byte {
+	return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
+}
+
+// openPcap opens a classic pcap file for reading; it is closed when the
+// test ends.
+func openPcap(t *testing.T, path string) *pcapgo.Reader {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -40,7 +40,16 @@ func runShards(name string, capt *capture.Capture, opt *Options, n int, emit fun
 		ws[i] = newWorker(name, opt, i, nw, n, free)
 	}
 	var readErr error
-	go func() { readErr = readRounds(name, capt, ws, free, n, st) }()
+	go func() {
+		// The error is set before the workers see the end of input, so
+		// that it is there when they are done.
+		defer func() {
+			for _, w := range ws {
+				close(w.in)
+			}
+		}()
+		readErr = readRounds(name, capt, ws, free, n, st)
+	}()
 	go numberConns(ws)
 	var wg sync.WaitGroup
 	for _, w := range ws {
@@ -90,13 +99,9 @@ var rounds = sync.Pool{New: func() any { return new(round) }}
 const roundsInFlight = 4
 
 // readRounds reads and decodes the capture into rounds for the workers.
-// It returns the error that ended the input.
+// It returns the error that ended the input; the caller then closes the
+// workers' inputs.
 func readRounds(name string, capt *capture.Capture, ws []*worker, free chan *round, n int, st *Stats) error {
-	defer func() {
-		for _, w := range ws {
-			close(w.in)
-		}
-	}()
 	dec := decoders.Get().(*flows.Decoder)
 	defer decoders.Put(dec)
 	var pkt capture.Packet
