@@ -14,16 +14,17 @@ import (
 // the shards s with s mod W = w (see shards.go), so that one file uses
 // every core:
 //
-//   - the reader reads and decodes, and hands each worker its segments of
-//     each round, with the capture's clock at each;
+//   - the reader reads and decodes rounds of segments, with each one's key,
+//     shard and the capture's clock at it; every worker reads every round
+//     and takes the segments of its shards;
 //   - each worker tracks its shards' connections and holds the ones that
 //     finish; connection numbers go by first packet across all shards, so
 //     after each round the workers send the numbers of the frames that
 //     began connections to the numberer, which merges them and sends back
 //     the connection numbers; a worker then analyses and encodes its
 //     finished connections (with Encoding), or hands them on;
-//   - the merger (the caller's goroutine) takes each worker's output of a
-//     round, merges them in the order of one table, and writes them (or
+//   - the merger (the caller's goroutine) merges the workers' outputs into
+//     the order one goroutine gives (shards.go) and writes them (or
 //     analyses and emits them, without Encoding).
 //
 // Rounds pass over channels and come back to be reused, so nothing is
