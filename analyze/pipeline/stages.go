@@ -34,7 +34,10 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 			segBatches.Put(<-freeSegs)
 		}
 		for range nconns {
-			connBatches.Put(<-freeConns)
+			b := <-freeConns
+			clear(b.conn[:b.n]) // this capture's tables are gone
+			b.n = 0
+			connBatches.Put(b)
 		}
 	}()
 
@@ -75,7 +78,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 			z.JA4T = opt.JA4T
 			for b := range conns {
 				for i := range b.conn[:b.n] {
-					emit(z.Analyze(name, &b.conn[i]))
+					emit(z.Analyze(name, b.conn[i]))
 				}
 				freeConns <- b
 			}
@@ -88,23 +91,32 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 	}
 
 	// Stage 2: the shards' tables. Batches are numbered in the order
-	// they fill, which is the order the connections finished.
-	seq := 0
-	cur := <-freeConns
-	cur.n, cur.seq = 0, seq
+	// they fill, which is the order the connections finished. The tables
+	// hold finished connections, so that stage 3 analyses them where they
+	// are; a batch coming back gives its connections back for reuse.
 	var ss shardSet
+	seq := 0
+	var cur *connBatch
+	next := func() {
+		cur = <-freeConns
+		for _, c := range cur.conn[:cur.n] {
+			ss.tables[c.Key.Shard(n)].Release(c)
+		}
+		clear(cur.conn[:cur.n])
+		cur.n, cur.seq = 0, seq
+	}
+	next()
 	ss.open(n, func(int) bool { return true }, opt, func(c *flows.Conn) {
-		c.CopyTo(&cur.conn[cur.n])
+		cur.conn[cur.n] = c
 		if cur.n++; cur.n == len(cur.conn) {
 			conns <- cur
 			seq++
-			cur = <-freeConns
-			cur.n, cur.seq = 0, seq
+			next()
 		}
 	})
 	defer ss.close()
 	numbers := 0
-	ss.each(func(t *flows.Table) { t.Numbers = &numbers })
+	ss.each(func(t *flows.Table) { t.Numbers, t.Hold = &numbers, true })
 	for b := range segs {
 		for i := range b.seg[:b.n] {
 			ss.addRouted(&b.seg[i], &b.key[i], b.srcHi[i], int(b.shard[i]))
@@ -136,7 +148,7 @@ type segBatch struct {
 }
 
 type connBatch struct {
-	conn [connBatchLen]flows.Conn
+	conn [connBatchLen]*flows.Conn // held by their tables until the batch comes back
 	n    int
 	seq  int // its place in the order batches are written
 }
@@ -180,7 +192,7 @@ func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connB
 					return
 				}
 				for i := range b.conn[:b.n] {
-					buf = encode(buf, z.Analyze(name, &b.conn[i]))
+					buf = encode(buf, z.Analyze(name, b.conn[i]))
 				}
 				seq := b.seq
 				freeConns <- b
@@ -208,7 +220,7 @@ func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connB
 	return err
 }
 
-// The stages' batches, kept between captures (about 570 KiB).
+// The stages' batches, kept between captures (about 440 KiB).
 var (
 	segBatches  = sync.Pool{New: func() any { return new(segBatch) }}
 	connBatches = sync.Pool{New: func() any { return new(connBatch) }}
