@@ -197,10 +197,8 @@ func runInOne(name string, capt *capture.Capture, opt *Options, n int, emit func
 	defer analyzers.Put(z)
 	z.JA4T = opt.JA4T
 	var ss shardSet
-	ss.open(n, func(int) bool { return true }, opt, func(c *flows.Conn) { emit(z.Analyze(name, c)) })
+	ss.openAll(n, opt, func(c *flows.Conn) { emit(z.Analyze(name, c)) })
 	defer ss.close()
-	numbers := 0
-	ss.each(func(t *flows.Table) { t.Numbers = &numbers })
 	dec := decoders.Get().(*flows.Decoder)
 	defer decoders.Put(dec)
 	var pkt capture.Packet

@@ -57,7 +57,10 @@ type shardSet struct {
 	shard  int                           // the shard being advanced or observed
 	clock  int64                         // the capture's clock (the latest segment time)
 	seen   int                           // segments observed, to start rounds in runInOne
-	rest   []*flows.Conn                 // scratch for flush
+	// numbers counts connections across the shards when the set owns
+	// them all (openAll).
+	numbers int
+	rest    []*flows.Conn // scratch for flush
 }
 
 // open takes a table from the pool for each shard s of n for which own(s)
@@ -81,6 +84,13 @@ func (ss *shardSet) open(n int, own func(int) bool, opt *Options, finish func(*f
 		ss.tables[s] = t
 		ss.owned = append(ss.owned, s)
 	}
+}
+
+// openAll opens every shard for one goroutine, its tables numbering
+// connections as one table would.
+func (ss *shardSet) openAll(n int, opt *Options, finish func(*flows.Conn)) {
+	ss.open(n, func(int) bool { return true }, opt, finish)
+	ss.each(func(t *flows.Table) { t.Numbers = &ss.numbers })
 }
 
 // close puts the tables back in the pool: without this capture's

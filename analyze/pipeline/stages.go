@@ -106,7 +106,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 		cur.n, cur.seq = 0, seq
 	}
 	next()
-	ss.open(n, func(int) bool { return true }, opt, func(c *flows.Conn) {
+	ss.openAll(n, opt, func(c *flows.Conn) {
 		cur.conn[cur.n] = c
 		if cur.n++; cur.n == len(cur.conn) {
 			conns <- cur
@@ -115,8 +115,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 		}
 	})
 	defer ss.close()
-	numbers := 0
-	ss.each(func(t *flows.Table) { t.Numbers, t.Hold = &numbers, true })
+	ss.each(func(t *flows.Table) { t.Hold = true })
 	for b := range segs {
 		for i := range b.seg[:b.n] {
 			ss.addRouted(&b.seg[i], &b.key[i], b.srcHi[i], int(b.shard[i]))
