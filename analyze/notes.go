@@ -69,7 +69,7 @@ func optionNotes(c *flows.Conn, dst []Note) []Note {
 		if o.HasWScale && o.WScale > 14 {
 			add(NoteWScaleOver14)
 		}
-		if o.Malformed != "" {
+		if o.Malformed != flows.OptOK {
 			add(NoteMalformed)
 		}
 	}

@@ -57,7 +57,7 @@ func TestOptionNoteAnomalies(t *testing.T) {
 		{"MSS later", func(c *flows.Conn) { c.LateSYNOptions = true }, NoteSYNOptionLater},
 		{"SACK unpermitted", func(c *flows.Conn) { c.SACKBlocks = true; c.HS.SYNACKOpts.SACKPerm = false }, NoteSACKUnpermitted},
 		{"echo mismatch", func(c *flows.Conn) { c.HS.SYNACKOpts.TSEcr++ }, NoteTSEchoMismatch},
-		{"malformed", func(c *flows.Conn) { c.HS.SYNOpts.Malformed = "option 8 length 3" }, NoteMalformed},
+		{"malformed", func(c *flows.Conn) { c.HS.SYNOpts.Malformed = flows.OptTSLength }, NoteMalformed},
 	}
 	for _, tc := range cases {
 		c := new(flows.Conn)

@@ -46,8 +46,8 @@ func options(o *flows.Options, seg *flows.SegInfo, a *arena) *Options {
 	for _, k := range o.Unknown[:o.NUnknown] {
 		r.Unknown = append(r.Unknown, int(k))
 	}
-	if o.Malformed != "" {
-		r.Malformed = a.str(o.Malformed)
+	if o.Malformed != flows.OptOK {
+		r.Malformed = a.str(o.Malformed.String())
 	}
 	return r
 }

@@ -1,6 +1,9 @@
 package flows
 
-import "net/netip"
+import (
+	"math/bits"
+	"net/netip"
+)
 
 // ClientRule says how the client of a connection was decided (SPEC §2).
 type ClientRule uint8
@@ -20,65 +23,74 @@ func (r ClientRule) String() string {
 
 // Handshake holds the raw facts of the opening of a connection, as seen.
 // The timing facts are kept as they happen, so no per-transmission list is
-// needed (SPEC §3, handshake.go in package analyze).
+// needed (SPEC §3, handshake.go in package analyze). Fields are grouped by
+// size so that none pads another: times, then sequence numbers and counts,
+// then options, then flags.
 type Handshake struct {
-	// SYNs from the client carrying the client ISN.
-	SYNN         int32 // all of them, retransmissions and capture duplicates included (as tshark counts)
-	SYNDups      int32 // of them, capture duplicates
-	FirstSYNTS   int64
-	LastSYNTS    int64  // the latest so far
-	LastSYNTSVal uint32 // its timestamp option value, when HasLastSYNTS
-	HasLastTSVal bool
-	SYNOpts      Options
-	SYNSeg       SegInfo
-	HasSYN       bool
-	ISN          Seq // client ISN
-	// SYN-ACKs from the server acknowledging the client's SYN.
-	SYNACKN       int32
-	SYNACKDups    int32 // of them, capture duplicates
+	// Times (ns) of SYNs from the client carrying the client ISN.
+	FirstSYNTS int64
+	LastSYNTS  int64 // the latest so far
+	// Of SYN-ACKs from the server acknowledging the client's SYN.
 	FirstSYNACKTS int64
 	LastSYNACKTS  int64 // the latest SYN-ACK before the handshake ACK
-	// The SYN it answers, taken to be the latest SYN sent before it, and
-	// whether that pairing is a guess (a SYN was retransmitted and the
-	// SYN-ACK's timestamp echo does not name this one).
-	PairedSYNTS     int64
-	HasPaired       bool
-	PairedAmbiguous bool
-	lastSYNACKTSVal uint32 // the latest SYN-ACK's TSval, for the ACK's echo
-	lastSYNACKHasTS bool
-	SYNACKOpts      Options
-	SYNACKSeg       SegInfo
-	HasSYNACK       bool
+	// The SYN the latest SYN-ACK answers, taken to be the latest SYN sent
+	// before it (HasPaired, PairedAmbiguous).
+	PairedSYNTS int64
 	// At the first SYN-ACK: the SYN it answers, taken to be the last SYN
-	// sent before it, and whether its timestamp echo names another SYN
-	// (the sample is then ambiguous in Karn's sense).
+	// sent before it (HasAnswered, Ambiguous).
 	AnsweredSYNTS int64
-	HasAnswered   bool
-	Ambiguous     bool
-	ServerISN     Seq
-	SYNACKAck     Seq // acknowledgment number of the first SYN-ACK
-	// The client's first ACK of the server's SYN (ack = server ISN + 1),
-	// pure or with data.
-	HasACK bool
-	ACKTS  int64
-	ACKAck Seq
-	// A SYN without ACK from the server side: simultaneous open (RFC 9293
-	// §3.5, figure 8).
-	ServerSYN   bool
-	ServerSYNTS int64
-	// An RST answering the client's SYN before any SYN-ACK: a refusal.
-	Rejected bool
-	RejectTS int64
+	ACKTS         int64 // the handshake's ACK (HasACK)
+	ServerSYNTS   int64 // a SYN without ACK from the server (ServerSYN)
+	RejectTS      int64 // an RST refusing the SYN (Rejected)
 	// Wireshark's iRTT (packet-tcp.c): the first segment with ACK and
 	// without SYN, from either side, minus the most recent SYN without
 	// ACK. A zero result counts as not measured, so the next such segment
 	// measures again, as in Wireshark.
-	mruSYN    int64
-	hasMRUSYN bool
-	IRTT      int64
-	HasIRTT   bool
+	mruSYN int64
+	IRTT   int64
+
+	ISN          Seq    // client ISN
+	ServerISN    Seq    // server ISN
+	SYNACKAck    Seq    // acknowledgment number of the first SYN-ACK
+	ACKAck       Seq    // acknowledgment number of the handshake's ACK
+	LastSYNTSVal uint32 // the latest SYN's timestamp option value, when HasLastTSVal
+	// the latest SYN-ACK's TSval, for the ACK's echo
+	lastSYNACKTSVal uint32
+	SYNN            int32 // SYNs, retransmissions and capture duplicates included (as tshark counts)
+	SYNDups         int32 // of them, capture duplicates
+	SYNACKN         int32 // SYN-ACKs, likewise
+	SYNACKDups      int32 // of them, capture duplicates
 	// TFO: payload carried on the client's SYN.
 	SYNPayload int
+
+	SYNOpts    Options
+	SYNACKOpts Options
+	SYNSeg     SegInfo
+	SYNACKSeg  SegInfo
+
+	HasSYN          bool
+	HasLastTSVal    bool
+	HasSYNACK       bool
+	lastSYNACKHasTS bool
+	// The pairing of the latest SYN-ACK (PairedSYNTS) is a guess: a SYN
+	// was retransmitted and the SYN-ACK's timestamp echo does not name
+	// this one.
+	HasPaired       bool
+	PairedAmbiguous bool
+	// The first SYN-ACK's echo names another SYN than AnsweredSYNTS (the
+	// sample is then ambiguous in Karn's sense).
+	HasAnswered bool
+	Ambiguous   bool
+	// The client's first ACK of the server's SYN (ack = server ISN + 1),
+	// pure or with data.
+	HasACK bool
+	// A SYN without ACK from the server side: simultaneous open (RFC 9293
+	// §3.5, figure 8).
+	ServerSYN bool
+	// An RST answering the client's SYN before any SYN-ACK: a refusal.
+	Rejected  bool
+	hasMRUSYN bool
+	HasIRTT   bool
 }
 
 // SegInfo is the IP and TCP header fields of a SYN or SYN-ACK that records show.
@@ -92,52 +104,54 @@ type SegInfo struct {
 
 // Conn is one TCP connection: the facts package analyze turns into a
 // record. The table owns it; a callback must not keep it after returning.
+// Fields are grouped by size, so that none pads another.
 type Conn struct {
-	Key      Key
-	ClientBy ClientRule
-	clientHi bool // the client is Key.Hi
-	Index    int  // connection number in its file, from 0 in order of first packet
-
-	FirstTS, LastTS int64
+	Index           int // connection number in its file, from 0 in order of first packet
 	FirstIndex      int // frame number of the first packet
-
-	HS  Handshake
-	Dir [2]Stream // indexed by Dir
+	FirstTS, LastTS int64
+	DataAfterFin    int64 // payload bytes sent after the other side's FIN
+	ClosedTS        int64
 
 	// App holds the first payload bytes of each direction when the table
 	// collects them (Table.CollectApp); nil otherwise.
 	App *AppBytes
+
+	// table bookkeeping: the activity list and the closing list.
+	prev, next *Conn
+	cprev      *Conn
+	cnext      *Conn
+
+	HS  Handshake
+	Dir [2]Stream // indexed by Dir
+
+	// Flagged counts the segments that earned each flag (by bit); Last is
+	// the analysis flags of the latest segment (for Trace hooks).
+	Flagged [NumAnalysis]uint32
+	Last    Analysis
+
+	Zeek ZeekState
+
+	Key      Key
+	ClientBy ClientRule
+	clientHi bool // the client is Key.Hi
 
 	// LateSYNOptions: a segment without SYN carried an option only valid
 	// on SYN (MSS, window scale, SACK permitted); SACKBlocks: some segment
 	// carried SACK blocks.
 	LateSYNOptions, SACKBlocks bool
 
-	// Last is the analysis flags of the latest segment (for Trace hooks);
-	// Flagged counts the segments that earned each flag (by bit).
-	Last    Analysis
-	Flagged [NumAnalysis]uint32
-
 	// FirstFin is the side whose FIN came first; SimultaneousClose is set
 	// when the second FIN did not acknowledge the first.
 	FirstFin          Dir
 	SimultaneousClose bool
 	FinAckedBySecond  bool // the second FIN segment was the first to acknowledge the first FIN
-	DataAfterFin      int64
 	FirstRst          Dir
 	RstBeforeClose    bool // an RST came before both FINs were acknowledged
 	Closed            bool
-	ClosedTS          int64
 
 	Completeness uint8 // Wireshark's tcp.completeness bits after one pass
 	firstBits    uint8 // bits the first packet adds in tshark's second pass
-	Zeek         ZeekState
-
-	// table bookkeeping: the activity list and the closing list.
-	prev, next *Conn
-	cprev      *Conn
-	cnext      *Conn
-	inClosing  bool
+	inClosing    bool
 }
 
 // Wireshark tcp.completeness bits.
@@ -250,10 +264,9 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	}
 	c.observeTeardown(seg, d, s, o)
 	c.Last = an
-	for i := range NumAnalysis {
-		if an&(1<<i) != 0 {
-			c.Flagged[i]++
-		}
+	// Most segments earn no flag: visit only the bits set.
+	for a := an; a != 0; a &= a - 1 {
+		c.Flagged[bits.TrailingZeros16(uint16(a))]++
 	}
 	return class
 }
@@ -512,19 +525,15 @@ func (c *Conn) WiresharkCompleteness() uint8 {
 }
 
 // CopyTo copies c into dst so that dst stays valid after the table reuses
-// c: the sequence gaps are folded into the missed-byte counts and the
-// table's bookkeeping is dropped.
+// c: the sequence gaps are folded into the missed-byte counts, the RTT
+// samples get a buffer of their own and the table's bookkeeping is dropped.
 func (c *Conn) CopyTo(dst *Conn) {
 	*dst = *c
 	for d := range dst.Dir {
 		dst.Dir[d].MissedBytes = c.Dir[d].missed()
-		dst.Dir[d].holes = nil
-		// The samples may live in the source's own buffer, which the
-		// table reuses: the copy gets its own.
-		if k := c.Dir[d].rttKept; len(k) <= len(dst.Dir[d].rttBuf) {
-			dst.Dir[d].rttKept = append(dst.Dir[d].rttBuf[:0], k...)
-		} else {
-			dst.Dir[d].rttKept = append([]uint32(nil), k...)
+		dst.Dir[d].cold = nil
+		if k := c.Dir[d].RTTKept(); len(k) > len(dst.Dir[d].rttBuf) {
+			dst.Dir[d].coldPart().rtt = append([]uint32(nil), k...)
 		}
 	}
 	dst.prev, dst.next, dst.cprev, dst.cnext, dst.inClosing = nil, nil, nil, nil, false

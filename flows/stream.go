@@ -7,35 +7,35 @@ type hole struct{ from, to Seq }
 // Stream is what one direction of a connection sent, with the sequence
 // state needed to classify each segment (RFC 9293 §3.4). Counters are
 // exported for package analyze.
+//
+// Every segment touches it, so it is kept small: fields are grouped by
+// size (no padding between them), and what few directions need, sequence
+// gaps and RTT samples past the second, lives in a part of its own
+// (streamCold) made on first use.
 type Stream struct {
 	// Sequence state.
-	baseSet       bool
 	base          Seq   // first sequence number seen from this side
 	nxt           Seq   // one past the highest sequence number seen (SYN and FIN count one)
+	maxAck        Seq   // highest acknowledgment number this side sent
+	dupAcks       int32 // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
 	lastAdvanceTS int64 // time of the last segment that moved nxt forward
-	// holes are the gaps in the sequence space, oldest first. Most
-	// directions have none; the first few live in holeBuf, and a lossy bulk
-	// transfer grows the slice up to maxHoles.
-	holes     []hole
-	holeBuf   [4]hole
-	ackSet    bool
-	maxAck    Seq   // highest acknowledgment number this side sent
-	ctlOctets int64 // SYN and FIN octets inside [base, nxt)
-	dupAcks   int32 // duplicate ACKs in a row (same ack, no data, no SYN/FIN/RST)
-	lastAckTS int64 // time of the last segment with ACK from this side
-	lastWin   uint16
-	last      lastSeg // the last segment, for capture duplicates
-
+	ctlOctets     int64 // SYN and FIN octets inside [base, nxt)
+	lastAckTS     int64 // time of the last segment with ACK from this side
+	lastWin       uint16
+	baseSet       bool
+	ackSet        bool
 	// Data-phase RTT: one segment timed at a time, as classic TCP does
 	// (RFC 6298 §3); a retransmission of it cancels the sample (Karn).
-	timing   bool
-	timedEnd Seq
-	timedTS  int64
 	// With timestamps, the TSval of the first data segment not yet echoed
 	// and when it was sent (RFC 7323 round-trip time measurement).
+	timing   bool
 	tsTiming bool
+	timedEnd Seq
 	tsVal    uint32
+	timedTS  int64
 	tsSent   int64
+
+	last lastSeg // the last segment, for capture duplicates
 
 	// Wireshark's analysis state (tcp_analyze_seq_info), kept apart from
 	// the byte accounting above because its rules differ in places: its
@@ -44,17 +44,19 @@ type Stream struct {
 	an anState
 
 	// FIN and RST.
-	FinSeen  bool
-	FinSeq   Seq   // sequence number of the FIN itself
 	FinTS    int64 // first FIN from this side
-	FinAcked bool
 	FinAckTS int64 // first ACK from the other side covering this FIN
-	FinCount int32 // segments with FIN set, retransmissions included
-	RstSeen  bool
 	RstTS    int64
+	FinSeq   Seq   // sequence number of the FIN itself
+	FinCount int32 // segments with FIN set, retransmissions included
 	SynFlags int32 // segments with SYN set (with or without ACK)
+	FinSeen  bool
+	FinAcked bool
+	RstSeen  bool
 
 	// Statistics.
+	WinMin       uint16
+	WinMax       uint16
 	Pkts         int32
 	RetxPkts     int32
 	Duplicates   int32 // capture duplicates (SegDuplicate), not counted as retransmissions
@@ -63,21 +65,61 @@ type Stream struct {
 	KeepAlives   int32
 	WinN         int32
 	RTTSamples   int32
-	WinMin       uint16
-	WinMax       uint16
 	WinScaledMin uint32
 	WinScaledMax uint32
 	Bytes        int64 // payload bytes, from IP lengths, retransmissions included
 	RetxBytes    int64
-	MissedBytes  int64
+	MissedBytes  int64 // gaps given up on (past maxHoles); missed() adds the open ones
 	WinSum       float64
 	RTTMin       int64
 	RTTMax       int64
 	RTTSum       int64
-	// The samples themselves, in microseconds, for medians: the first two
-	// live in rttBuf; past maxRTTKept a uniform sample of them is kept.
-	rttKept []uint32
-	rttBuf  [2]uint32
+	// The first two RTT samples, in microseconds, for medians; from the
+	// third on all kept samples are in cold.rtt.
+	rttBuf [2]uint32
+
+	cold *streamCold
+}
+
+// streamCold is the part of a Stream that most directions never need,
+// made when a direction first has a gap in its sequence space or a third
+// RTT sample. The table keeps it when it reuses the connection.
+type streamCold struct {
+	// holes are the gaps in the sequence space, oldest first; the first
+	// few live in holeBuf, and a lossy bulk transfer grows the slice up to
+	// maxHoles.
+	holes   []hole
+	holeBuf [4]hole
+	// rtt holds the kept RTT samples once there are more than two: all of
+	// them up to maxRTTKept, a uniform sample beyond.
+	rtt []uint32
+}
+
+// coldPart returns s's cold part, making it on first use.
+func (s *Stream) coldPart() *streamCold {
+	if s.cold == nil {
+		s.cold = new(streamCold)
+		s.cold.holes = s.cold.holeBuf[:0]
+	}
+	return s.cold
+}
+
+// reset empties a cold part for reuse, keeping grown slices' memory.
+func (c *streamCold) reset() {
+	if cap(c.holes) > len(c.holeBuf) {
+		c.holes = c.holes[:0]
+	} else {
+		c.holes = c.holeBuf[:0]
+	}
+	c.rtt = c.rtt[:0]
+}
+
+// gaps returns the open sequence gaps, oldest first.
+func (s *Stream) gaps() []hole {
+	if s.cold == nil {
+		return nil
+	}
+	return s.cold.holes
 }
 
 // maxRTTKept bounds the RTT samples kept per direction.
@@ -97,20 +139,29 @@ func (s *Stream) keepRTT(d int64) {
 	us := uint32(min(max(d/1000, 0), 1<<32-1))
 	n := int(s.RTTSamples) // samples before this one
 	switch {
-	case s.rttKept == nil:
-		s.rttKept = append(s.rttBuf[:0], us)
-	case len(s.rttKept) < maxRTTKept:
-		s.rttKept = append(s.rttKept, us)
+	case n < len(s.rttBuf):
+		s.rttBuf[n] = us
+	case n < maxRTTKept:
+		c := s.coldPart()
+		if n == len(s.rttBuf) {
+			c.rtt = append(c.rtt[:0], s.rttBuf[:]...)
+		}
+		c.rtt = append(c.rtt, us)
 	default:
 		if j := ReservoirSlot(uint64(n + 1)); j < maxRTTKept {
-			s.rttKept[j] = us
+			s.cold.rtt[j] = us
 		}
 	}
 }
 
 // RTTKept returns the data-phase RTT samples kept, in microseconds (all of
 // them up to maxRTTKept, a uniform sample beyond).
-func (s *Stream) RTTKept() []uint32 { return s.rttKept }
+func (s *Stream) RTTKept() []uint32 {
+	if int(s.RTTSamples) <= len(s.rttBuf) {
+		return s.rttBuf[:s.RTTSamples]
+	}
+	return s.cold.rtt
+}
 
 // noteAck counts duplicate acknowledgments as Wireshark does: a segment
 // without payload, SYN, FIN or RST that repeats the previous ack number and
@@ -155,15 +206,15 @@ const dupWindow = 10e6 // ns
 // capture duplicate (the same packet recorded twice) from a
 // retransmission (the same bytes sent again).
 type lastSeg struct {
-	valid      bool
 	ts         int64
 	seq, ack   Seq
-	flags      Flags
-	win        uint16
-	plen       int
-	ipid       uint16
-	hasTS      bool
 	tsVal      uint32
+	plen       int32
+	win        uint16
+	ipid       uint16
+	flags      Flags
+	valid      bool
+	hasTS      bool
 	otherSince bool // a segment of the other direction came after it
 }
 
@@ -176,7 +227,7 @@ type lastSeg struct {
 func (l *lastSeg) duplicate(seg *Segment) bool {
 	if !l.valid || seg.TS-l.ts > dupWindow || seg.TS < l.ts ||
 		seg.Seq != l.seq || seg.Ack != l.ack || seg.Flags != l.flags || seg.Window != l.win ||
-		seg.PayloadLen != l.plen || seg.HasTS != l.hasTS || (seg.HasTS && seg.TSVal != l.tsVal) {
+		int32(seg.PayloadLen) != l.plen || seg.HasTS != l.hasTS || (seg.HasTS && seg.TSVal != l.tsVal) {
 		return false
 	}
 	if seg.IPID != 0 || l.ipid != 0 {
@@ -187,7 +238,7 @@ func (l *lastSeg) duplicate(seg *Segment) bool {
 
 func (l *lastSeg) remember(seg *Segment) {
 	*l = lastSeg{valid: true, ts: seg.TS, seq: seg.Seq, ack: seg.Ack, flags: seg.Flags, win: seg.Window,
-		plen: seg.PayloadLen, ipid: seg.IPID, hasTS: seg.HasTS, tsVal: seg.TSVal}
+		plen: int32(seg.PayloadLen), ipid: seg.IPID, hasTS: seg.HasTS, tsVal: seg.TSVal}
 }
 
 // classify updates the sequence state with a segment and says what it
@@ -249,29 +300,31 @@ func (s *Stream) UniqueBytes() int64 {
 const maxHoles = 4096
 
 func (s *Stream) addHole(from, to Seq) {
-	if s.holes == nil {
-		s.holes = s.holeBuf[:0]
-	}
-	if len(s.holes) == maxHoles {
+	c := s.coldPart()
+	if len(c.holes) == maxHoles {
 		// Too many gaps to track: give up on the oldest, its bytes are missed.
-		s.MissedBytes += int64(s.holes[0].from.Size(s.holes[0].to))
-		s.holes = append(s.holes[:0], s.holes[1:]...)
+		s.MissedBytes += int64(c.holes[0].from.Size(c.holes[0].to))
+		c.holes = append(c.holes[:0], c.holes[1:]...)
 	}
-	s.holes = append(s.holes, hole{from, to})
+	c.holes = append(c.holes, hole{from, to})
 }
 
 // fill removes [from,to) from the gaps and reports whether it overlapped one.
 func (s *Stream) fill(from, to Seq) bool {
+	if s.cold == nil || len(s.cold.holes) == 0 {
+		return false
+	}
+	c := s.cold
 	filled := false
-	for i := 0; i < len(s.holes); i++ {
-		h := &s.holes[i]
+	for i := 0; i < len(c.holes); i++ {
+		h := &c.holes[i]
 		if !(from.LessThan(h.to) && h.from.LessThan(to)) {
 			continue
 		}
 		filled = true
 		switch {
 		case from.LessThanEq(h.from) && h.to.LessThanEq(to): // covered: drop it
-			s.holes = append(s.holes[:i], s.holes[i+1:]...)
+			c.holes = append(c.holes[:i], c.holes[i+1:]...)
 			i--
 		case from.LessThanEq(h.from): // covers the start
 			h.from = to
@@ -280,10 +333,10 @@ func (s *Stream) fill(from, to Seq) bool {
 		default: // inside: split it in two
 			rest := hole{to, h.to}
 			h.to = from
-			if len(s.holes) < maxHoles {
-				s.holes = append(s.holes, hole{})
-				copy(s.holes[i+2:], s.holes[i+1:])
-				s.holes[i+1] = rest
+			if len(c.holes) < maxHoles {
+				c.holes = append(c.holes, hole{})
+				copy(c.holes[i+2:], c.holes[i+1:])
+				c.holes[i+1] = rest
 				i++
 			} else {
 				s.MissedBytes += int64(rest.from.Size(rest.to))
@@ -296,7 +349,7 @@ func (s *Stream) fill(from, to Seq) bool {
 // missed returns the bytes of gaps never filled.
 func (s *Stream) missed() int64 {
 	m := s.MissedBytes
-	for _, h := range s.holes {
+	for _, h := range s.gaps() {
 		m += int64(h.from.Size(h.to))
 	}
 	return m

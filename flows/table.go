@@ -79,6 +79,7 @@ type Table struct {
 	chead, ctail *Conn
 	nclosing     int
 	free         []*Conn
+	slab         []Conn // connections not yet handed out (fromSlab)
 	nextIndex    int
 	now          int64
 	// Closed connections already finished, by a hash of their key: a few
@@ -125,7 +126,7 @@ func (t *Table) Reset(finish func(*Conn)) {
 	clear(t.conns)
 	*t = Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
 		MaxConns: DefaultMaxConns, Finish: finish, conns: t.conns, free: t.free,
-		seed: t.seed}
+		slab: t.slab, seed: t.seed}
 }
 
 // Spare returns the number of finished connections kept for reuse.
@@ -265,17 +266,19 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	if n := len(t.free); n > 0 {
 		c = t.free[n-1]
 		t.free = t.free[:n-1]
-		// Keep grown gap lists' memory for the next connection.
-		h0, h1 := c.Dir[0].holes, c.Dir[1].holes
+		// Keep the cold parts, emptied, for the next connection.
+		c0, c1 := c.Dir[0].cold, c.Dir[1].cold
 		*c = Conn{}
-		if cap(h0) > len(c.Dir[0].holeBuf) {
-			c.Dir[0].holes = h0[:0]
+		if c0 != nil {
+			c0.reset()
+			c.Dir[0].cold = c0
 		}
-		if cap(h1) > len(c.Dir[1].holeBuf) {
-			c.Dir[1].holes = h1[:0]
+		if c1 != nil {
+			c1.reset()
+			c.Dir[1].cold = c1
 		}
 	} else {
-		c = new(Conn)
+		c = t.fromSlab()
 	}
 	c.Key = key
 	if t.Numbers != nil {
@@ -372,6 +375,24 @@ func (t *Table) Open(dst []*Conn) []*Conn {
 // Done finishes a connection the table holds now (Open): shards flushed
 // together finish theirs in one order of connection numbers.
 func (t *Table) Done(c *Conn) { t.finish(c) }
+
+// fromSlab hands out a new connection. Connections come in slabs, a
+// few at first and more as the table grows, so that a table of many
+// thousands is a few hundred allocations, each connection exactly its size
+// (new(Conn) would round it up to an allocation class) and next to the
+// ones begun near it.
+func (t *Table) fromSlab() *Conn {
+	if len(t.slab) == 0 {
+		n := min(max(len(t.conns)/4, 8), maxSlab)
+		t.slab = make([]Conn, n)
+	}
+	c := &t.slab[0]
+	t.slab = t.slab[1:]
+	return c
+}
+
+// maxSlab is the most connections one slab holds (a quarter MiB).
+const maxSlab = 192
 
 // Release gives back a connection finished while Hold was set, for reuse.
 func (t *Table) Release(c *Conn) { t.free = append(t.free, c) }

@@ -28,9 +28,29 @@ type Options struct {
 	Unknown   [8]uint8 // kinds synfin does not interpret, in wire order
 	NLayout   uint8
 	Layout    [40]uint8 // every option kind in wire order (at most 40 option bytes)
-	// Malformed names the first problem found ("" when none). Options after
-	// it are not parsed.
-	Malformed string
+	// Malformed is the first problem found (OptOK when none). Options
+	// after it are not parsed.
+	Malformed OptionProblem
+}
+
+// OptionProblem is what made a segment's options malformed.
+type OptionProblem uint8
+
+// Option problems, in no particular order.
+const (
+	OptOK OptionProblem = iota
+	OptLengthMissing
+	OptLengthOutOfRange
+	OptMSSLength
+	OptWScaleLength
+	OptSACKPermLength
+	OptTSLength
+)
+
+// String says what is wrong, as records show it ("" for OptOK).
+func (p OptionProblem) String() string {
+	return [...]string{"", "option length missing", "option length out of range", "MSS option length is not 4",
+		"window scale option length is not 3", "SACK-permitted option length is not 2", "timestamp option length is not 10"}[p]
 }
 
 // Option kinds.
@@ -75,37 +95,37 @@ func parseOptions(b []byte, o *Options) {
 			continue
 		}
 		if i+1 >= len(b) {
-			o.Malformed = "option length missing"
+			o.Malformed = OptLengthMissing
 			return
 		}
 		l := int(b[i+1])
 		if l < 2 || i+l > len(b) {
-			o.Malformed = "option length out of range"
+			o.Malformed = OptLengthOutOfRange
 			return
 		}
 		data := b[i+2 : i+l]
 		switch kind {
 		case optMSS:
 			if len(data) != 2 {
-				o.Malformed = "MSS option length is not 4"
+				o.Malformed = OptMSSLength
 				return
 			}
 			o.MSS, o.HasMSS = binary.BigEndian.Uint16(data), true
 		case optWScale:
 			if len(data) != 1 {
-				o.Malformed = "window scale option length is not 3"
+				o.Malformed = OptWScaleLength
 				return
 			}
 			o.WScale, o.HasWScale = data[0], true
 		case optSACKPerm:
 			if len(data) != 0 {
-				o.Malformed = "SACK-permitted option length is not 2"
+				o.Malformed = OptSACKPermLength
 				return
 			}
 			o.SACKPerm = true
 		case optTS:
 			if len(data) != 8 {
-				o.Malformed = "timestamp option length is not 10"
+				o.Malformed = OptTSLength
 				return
 			}
 			o.HasTS = true

@@ -412,7 +412,7 @@ func (z *ZeekState) ackReceived(c *Conn, seg *Segment, d Dir, relAck uint32) {
 	}
 	s := &c.Dir[d.Other()]
 	gaps := 0
-	for _, h := range s.holes {
+	for _, h := range s.gaps() {
 		if h.from.LessThan(to) && from.LessThan(h.to) {
 			gaps++
 		}
