@@ -6,7 +6,7 @@ PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
 FUZZTIME ?= 20s
 
-.PHONY: man all build test race cover vet fmt-check tidy-check fuzz golden bench batchscale demo corpus clean
+.PHONY: man all build test race cover vet fmt-check tidy-check fuzz golden bench batchscale demo corpus clean web dist
 
 all: vet test build
 
@@ -84,8 +84,32 @@ batchscale:
 	$(GO) build -o .bench/synfin ./cmd/synfin
 	python3 .ci/batchscale.py .bench/synfin $(CORPUS)/captures 30
 
+# The version stamped into the page and the binaries: the tag of this
+# commit when it has one, else the development version and the commit.
+VERSION ?= $(shell git describe --tags --exact-match 2>/dev/null || echo 0.1.0-dev+$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown))
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+# The browser page: one self-contained HTML file (cmd/synfin/web/mkpage)
+# holding the page, Go's wasm_exec.js and synfin built for WebAssembly.
+web:
+	@mkdir -p .web
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o .web/synfin.wasm ./cmd/synfin/web
+	$(GO) run ./cmd/synfin/web/mkpage -wasm .web/synfin.wasm -exec "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" -o dist/synfin.html
+
+# Binaries for people without Go, and their SHA-256 sums, in dist/.
+DIST_TARGETS := linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64
+dist:
+	@mkdir -p dist
+	@set -e; for t in $(DIST_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		out=dist/synfin-$(VERSION)-$$os-$$arch$$ext; \
+		echo "$$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$out ./cmd/synfin; \
+	done
+	cd dist && sha256sum synfin-$(VERSION)-* > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf synfin cover.out corpus-report.txt corpus-test.log .bench
+	rm -rf synfin cover.out corpus-report.txt corpus-test.log .bench .web dist
 
 # synfin(1), from the same text as --help and each view's --help.
 man:

@@ -8,9 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
-	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/views"
-	"github.com/synfin/synfin/flows"
 )
 
 // options are the command line: the views' Options, and what main
@@ -45,15 +43,16 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("synfin", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
-	fs.StringVarP((*string)(&o.Format), "format", "f", string(table.Text), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder (default: from -o's extension, else table)")
+	d := views.Defaults()
+	fs.StringVarP((*string)(&o.Format), "format", "f", string(d.Format), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder (default: from -o's extension, else table)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output")
 	fs.StringSliceVar(&o.Hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
 	fs.IntSliceVar(&o.Ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
 	fs.IntSliceVarP(&o.Conns, "conn", "c", nil, "only connection number `N` (repeatable)")
 	fs.StringSliceVar(&o.States, "state", nil, "only connections in Zeek `STATE` (SF, S0, REJ, …; repeatable)")
-	fs.StringVar(&o.SortBy, "sort", "conn", "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
+	fs.StringVar(&o.SortBy, "sort", d.SortBy, "sort tables by `COLUMN` (any column name of the view; prefix - for descending)")
 	fs.IntVar(&o.Limit, "limit", 0, "print at most `N` connections (0: all)")
-	fs.StringVar(&o.Lang, "lang", "en", "language of headers, labels and explanations, `LANG`: en or zh (Simplified Chinese)")
+	fs.StringVar(&o.Lang, "lang", d.Lang, "language of headers, labels and explanations, `LANG`: en or zh (Simplified Chinese)")
 	fs.StringVar(&o.Batch.Resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
 	fs.StringVar(&o.Batch.Shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
 	fs.BoolVar(&o.Batch.SummaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
@@ -76,11 +75,11 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.Draw.ASCII, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")
 	fs.BoolVar(&o.Draw.RawSeq, "raw-seq", false, "ladder: raw sequence numbers instead of relative ones")
 	fs.BoolVar(&o.Draw.Full, "full", false, "ladder: every packet, without folding long data phases")
-	fs.IntVarP(&o.Jobs, "jobs", "j", 1, "captures analysed at once (batch: all cores unless given)")
+	fs.IntVarP(&o.Jobs, "jobs", "j", d.Jobs, "captures analysed at once (batch: all cores unless given)")
 	fs.IntVar(&o.Workers, "workers", 0, "`N` goroutines tracking one large capture's connections, each owning some of its 64 shards (1 to 64; 0, the default: one a core shared among --jobs, or 1, in stages, on one or two cores); any N gives the same output")
-	fs.DurationVar(&o.IdleTimeout, "idle-timeout", flows.DefaultIdleTimeout, "finish a connection silent this long in capture time")
-	fs.DurationVar(&o.Linger, "linger", flows.DefaultLinger, "keep a closed connection this long in capture time for late packets before writing its record; 0: write it as it closes (live captures through a pipe)")
-	fs.IntVar(&o.MaxConns, "max-conns", flows.DefaultMaxConns, "at most `N` connections open at once (from 65536 up, N/64 in each of 64 shards, by address); beyond, the longest idle are finished early")
+	fs.DurationVar(&o.IdleTimeout, "idle-timeout", d.IdleTimeout, "finish a connection silent this long in capture time")
+	fs.DurationVar(&o.Linger, "linger", d.Linger, "keep a closed connection this long in capture time for late packets before writing its record; 0: write it as it closes (live captures through a pipe)")
+	fs.IntVar(&o.MaxConns, "max-conns", d.MaxConns, "at most `N` connections open at once (from 65536 up, N/64 in each of 64 shards, by address); beyond, the longest idle are finished early")
 	fs.BoolVar(&o.NoProgress, "no-progress", false, "never show progress on standard error")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no notes on standard error, only errors")
 	fs.BoolVar(&o.schema, "schema", false, "print the JSON Schema of the records and exit")

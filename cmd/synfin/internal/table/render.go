@@ -309,6 +309,48 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 	if format == CSV {
 		lang = msg.EN // programs read CSV: its words stay English
 	}
+	rows := summaryRows(s, format, lang)
+	if format == CSV {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"metric", "value", "meaning"})
+		_ = cw.WriteAll(rows)
+		return cw.Error()
+	}
+	if format == Markdown {
+		fmt.Fprintf(w, "### Summary\n\n")
+	}
+	header := []string{"metric", "value", "meaning"}
+	if format != CSV {
+		header = TranslateHeaders(lang, header)
+	}
+	if format == Text && fit > 0 && boxedWidth(header, rows) > fit {
+		return MeaningBelow(w, header, rows, fit)
+	}
+	t := New(w, format)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+func hosts(lang msg.Lang, n int) string {
+	if n == 1 {
+		return lang.T("sum.host")
+	}
+	return lang.F("sum.hosts", n)
+}
+
+// SummaryRows are the summary view's rows in lang, as its table shows
+// them: metric, value, meaning.
+func SummaryRows(s analyze.Summary, lang msg.Lang) [][]string {
+	s.Finish()
+	return summaryRows(s, Text, lang)
+}
+
+// summaryRows are the summary's rows for format: CSV gives each
+// statistic of a distribution a row of its own.
+func summaryRows(s analyze.Summary, format Format, lang msg.Lang) [][]string {
 	label := func(key string) string { return lang.T("sum." + key) }
 	rows := [][]string{{label("connections"), itoa(s.Connections), ""}}
 	counts := func(prefix, topic string, m map[string]int) {
@@ -374,33 +416,5 @@ func RenderSummary(w io.Writer, format Format, s analyze.Summary, lang msg.Lang,
 	dist(label("datartt"), s.DataRTT)
 	dist(label("packets"), s.Packets)
 	dist(label("window"), s.Window)
-	if format == CSV {
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"metric", "value", "meaning"})
-		_ = cw.WriteAll(rows)
-		return cw.Error()
-	}
-	if format == Markdown {
-		fmt.Fprintf(w, "### Summary\n\n")
-	}
-	header := []string{"metric", "value", "meaning"}
-	if format != CSV {
-		header = TranslateHeaders(lang, header)
-	}
-	if format == Text && fit > 0 && boxedWidth(header, rows) > fit {
-		return MeaningBelow(w, header, rows, fit)
-	}
-	t := New(w, format)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	return t.Render()
-}
-
-func hosts(lang msg.Lang, n int) string {
-	if n == 1 {
-		return lang.T("sum.host")
-	}
-	return lang.F("sum.hosts", n)
+	return rows
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/flows"
 )
 
 // Options are the command line, parsed: what every view reads.
@@ -110,3 +111,15 @@ func exitStatus(stderr io.Writer, err error, damaged bool) int {
 	}
 	return ExitOK
 }
+
+// Defaults are the options of a command line that sets no flag: the flags'
+// defaults, and what a program that runs the views without a command line
+// (the browser page) starts from.
+func Defaults() Options {
+	return Options{View: "conns", Format: table.Text, SortBy: "conn", Lang: "en", Jobs: 1,
+		IdleTimeout: flows.DefaultIdleTimeout, Linger: flows.DefaultLinger, MaxConns: flows.DefaultMaxConns}
+}
+
+// Session is a run over inputs as the options set it, their filters
+// applied: for a program that wants the records themselves.
+func (o *Options) Session(stderr io.Writer) *batch.Session { return o.session(stderr, o.filter()) }

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+)
+
+const demo = "../../demo/demo.pcap"
+
+func input(t *testing.T, path string) inputs.Input {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inputs.Bytes(path, b)
+}
+
+// The rows are the records' fields, in the order of the command line's
+// tables, and the summary is the summary view's.
+func TestAnalyzeRowsAreTheRecords(t *testing.T) {
+	ins := []inputs.Input{input(t, demo), input(t, "../../../../testdata/lab/04_syn_dropped.pcap")}
+	a := Analyze(ins, msg.EN, "test")
+	if a.Code != 0 || a.Messages != "" {
+		t.Fatalf("code %d, messages %q", a.Code, a.Messages)
+	}
+	out := View(JSONLines, ins, 0, msg.EN, "test")
+	var recs []analyze.Record
+	for _, line := range strings.Split(strings.TrimSpace(string(out.Bytes)), "\n") {
+		var r analyze.Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if len(a.Rows) != len(recs) || len(recs) < 4 {
+		t.Fatalf("%d rows for %d records", len(a.Rows), len(recs))
+	}
+	for i, row := range a.Rows {
+		if i > 0 && (row.File < a.Rows[i-1].File || row.File == a.Rows[i-1].File && row.Conn < a.Rows[i-1].Conn) {
+			t.Errorf("row %d (file %d conn %d) is out of order", i, row.File, row.Conn)
+		}
+		var r *analyze.Record
+		for j := range recs {
+			if recs[j].File == a.Files[row.File] && recs[j].Conn == row.Conn {
+				r = &recs[j]
+			}
+		}
+		if r == nil {
+			t.Fatalf("row %d: no record %s/%d", i, a.Files[row.File], row.Conn)
+		}
+		if want := rowOf(r, row.File); !sameRow(row, want) {
+			t.Errorf("row %d = %+v, the record gives %+v", i, row, want)
+		}
+	}
+	if len(a.Summary) < 10 || a.Summary[0][0] != "connections" || a.Summary[0][1] != "4" {
+		t.Errorf("summary starts %v", a.Summary[:min(2, len(a.Summary))])
+	}
+	zh := Analyze(ins[:1], msg.ZH, "test")
+	if !strings.Contains(strings.Join(zh.Summary[1], " "), "拒绝") {
+		t.Errorf("the Chinese summary's REJ row is %v", zh.Summary[1])
+	}
+}
+
+func sameRow(a, b Row) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+// Every kind writes something, and a connection's kinds name it.
+func TestViews(t *testing.T) {
+	ins := []inputs.Input{input(t, demo)}
+	for k := range numKinds {
+		if got, ok := ParseKind(k.String()); !ok || got != k {
+			t.Errorf("ParseKind(%q) = %v, %v", k, got, ok)
+		}
+		out := View(k, ins, 1, msg.EN, "test")
+		if out.Code != 0 || len(out.Bytes) == 0 {
+			t.Errorf("%s: code %d, %d bytes, messages %q", k, out.Code, len(out.Bytes), out.Messages)
+		}
+	}
+	if _, ok := ParseKind("pdf"); ok {
+		t.Error("ParseKind took pdf")
+	}
+	if s := string(View(LadderSVG, ins, 1, msg.EN, "test").Bytes); !strings.Contains(s, "Connection 1:") {
+		t.Errorf("ladder of connection 1: %.200s", s)
+	}
+	if s := string(View(Record, ins, 2, msg.EN, "test").Bytes); strings.Count(s, "\n") != 1 || !strings.Contains(s, `"conn":2,`) {
+		t.Errorf("record of connection 2: %.200s", s)
+	}
+	if out := View(Explain, ins, 9, msg.EN, "test"); out.Code != 2 || !strings.Contains(out.Messages, "no connection 9") {
+		t.Errorf("connection 9 of 3: code %d, messages %q", out.Code, out.Messages)
+	}
+}
+
+// A damaged capture: what was read, the command line's message and
+// status 1.
+func TestAnalyzeDamaged(t *testing.T) {
+	a := Analyze([]inputs.Input{input(t, "../../../../testdata/bad/demo-cut.pcap")}, msg.EN, "test")
+	if a.Code != 1 || len(a.Rows) == 0 || !strings.Contains(a.Messages, "demo-cut.pcap") {
+		t.Errorf("code %d, %d rows, messages %q", a.Code, len(a.Rows), a.Messages)
+	}
+}

@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser page (cmd/synfin/web): built as make web builds it, opened
+// from file:// in headless Chromium, given captures through its file
+// input, and held to what the command line prints for the same files.
+
+var page struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// webPage builds dist/synfin.html into a temporary directory, once per
+// test binary: the module with GOOS=js GOARCH=wasm, then mkpage.
+func webPage(t *testing.T) string {
+	t.Helper()
+	page.once.Do(func() {
+		dir, err := os.MkdirTemp("", "synfin-web-")
+		if err != nil {
+			page.err = err
+			return
+		}
+		wasm := filepath.Join(dir, "synfin.wasm")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./web")
+		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := build.CombinedOutput(); err != nil {
+			page.err = &buildError{"GOOS=js GOARCH=wasm go build ./web", out}
+			return
+		}
+		page.path = filepath.Join(dir, "synfin.html")
+		glue := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
+		mk := exec.Command("go", "run", "./web/mkpage", "-wasm", wasm, "-exec", glue, "-o", page.path)
+		if out, err := mk.CombinedOutput(); err != nil {
+			page.err = &buildError{"go run ./web/mkpage", out}
+		}
+	})
+	if page.err != nil {
+		t.Fatal(page.err)
+	}
+	return page.path
+}
+
+type buildError struct {
+	what string
+	out  []byte
+}
+
+func (e *buildError) Error() string { return e.what + ": " + string(e.out) }
+
+// openPage opens the page in a fresh tab, counting every network request
+// it makes other than loading itself.
+func openPage(t *testing.T, width, height int) (context.Context, func() []string) {
+	t.Helper()
+	path := webPage(t)
+	ctx := browser(t, width, height)
+	var mu sync.Mutex
+	var requests []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			requests = append(requests, e.Request.URL)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	url := fileURL(t, path)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`))); err != nil {
+		t.Fatalf("opening the page: %v", err)
+	}
+	return ctx, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var others []string
+		for _, u := range requests {
+			if u != url {
+				others = append(others, u)
+			}
+		}
+		return others
+	}
+}
+
+// load gives the page files through its file input and waits for the
+// n-th analysis to be shown.
+func load(t *testing.T, ctx context.Context, n int, files ...string) {
+	t.Helper()
+	var abs []string
+	for _, f := range files {
+		a, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		abs = append(abs, a)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#files"), abs),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="`+itoa(n)+`"]`))); err != nil {
+		t.Fatalf("loading %v: %v", files, err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// evalJSON evaluates a script in the page and decodes its JSON result.
+func evalJSON(t *testing.T, ctx context.Context, script string, v any) {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("%s: %v in %.200s", script, err, s)
+	}
+}
+
+// cli runs synfin as a user would and returns its standard output.
+func cli(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	run(args, nil, &out, &errb)
+	return out.String()
+}
+
+// webRow is the part of a record the page's table shows, as both sides
+// give it.
+type webRow struct {
+	Conn      int      `json:"conn"`
+	State     string   `json:"state"`
+	Handshake string   `json:"handshake"`
+	RTTms     *float64 `json:"rtt_ms"`
+	ClientISN *uint32  `json:"client_isn"`
+	ServerISN *uint32  `json:"server_isn"`
+	Teardown  string   `json:"teardown"`
+}
+
+func cliRows(t *testing.T, file string) map[int]webRow {
+	t.Helper()
+	rows := map[int]webRow{}
+	for _, line := range strings.Split(strings.TrimSpace(cli(t, "-f", "jsonl", file)), "\n") {
+		var r struct {
+			Conn      int    `json:"conn"`
+			State     string `json:"state"`
+			Handshake struct {
+				Status    string   `json:"status"`
+				RTTms     *float64 `json:"rtt_ms"`
+				ClientISN *uint32  `json:"client_isn"`
+				ServerISN *uint32  `json:"server_isn"`
+			} `json:"handshake"`
+			Teardown struct {
+				Kind string `json:"kind"`
+			} `json:"teardown"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		rows[r.Conn] = webRow{r.Conn, r.State, r.Handshake.Status, r.Handshake.RTTms, r.Handshake.ClientISN, r.Handshake.ServerISN, r.Teardown.Kind}
+	}
+	return rows
+}
+
+func TestWebPageAgreesWithCLI(t *testing.T) {
+	ctx, others := openPage(t, 1280, 900)
+	files := []string{
+		"demo/demo.pcap",                           // the demo capture
+		"../../testdata/lab/04_syn_dropped.pcap",   // a lab capture whose SYN was retransmitted
+		"../../testdata/pcapng/le__test300.pcapng", // pcapng with three interfaces
+		"../../testdata/compressed/demo.pcap.gz",   // gzip
+	}
+	for i, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			load(t, ctx, i+1, f)
+			var got []webRow
+			evalJSON(t, ctx, `JSON.stringify(state.analysis.rows)`, &got)
+			want := cliRows(t, f)
+			if len(got) != len(want) || len(got) == 0 {
+				t.Fatalf("the page shows %d connections, synfin -f jsonl %d", len(got), len(want))
+			}
+			for _, g := range got {
+				w := want[g.Conn]
+				gj, _ := json.Marshal(g)
+				wj, _ := json.Marshal(w)
+				if string(gj) != string(wj) {
+					t.Errorf("connection %d: page %s, synfin %s", g.Conn, gj, wj)
+				}
+			}
+			// The first row clicked: the ladder and the walkthrough are
+			// the command line's.
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#conns tbody tr`)),
+				chromedp.WaitVisible(chromedp.CSS(`body[data-detail="0:`+itoa(got[0].Conn)+`"]`))); err != nil {
+				t.Fatal(err)
+			}
+			explain, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("explain").textContent`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn := itoa(got[0].Conn)
+			wantSVG := strings.ReplaceAll(cli(t, "ladder", "-f", "svg", "-c", conn, f), f, filepath.Base(f))
+			var saved string
+			evalJSON(t, ctx, `synfin.view("ladder-svg", [state.files[0]], `+conn+`, "en").then(o => JSON.stringify(new TextDecoder().decode(o.bytes)))`, &saved)
+			if saved != wantSVG {
+				t.Errorf("ladder of connection %s differs from synfin ladder -f svg:\npage %.300s\ncli  %.300s", conn, saved, wantSVG)
+			}
+			// What the page shows is that SVG: the same elements, the
+			// same words (the browser spells the markup its own way).
+			var shown, parsed [2]string
+			quoted, _ := json.Marshal(wantSVG)
+			evalJSON(t, ctx, `(() => { const s = document.querySelector("#ladder svg"); return JSON.stringify([String(s.querySelectorAll("*").length), s.textContent]); })()`, &shown)
+			evalJSON(t, ctx, `(() => { const s = new DOMParser().parseFromString(`+string(quoted)+`, "image/svg+xml").documentElement; return JSON.stringify([String(s.querySelectorAll("*").length), s.textContent]); })()`, &parsed)
+			if shown != parsed || shown[0] == "0" {
+				t.Errorf("the page's ladder has %s elements, synfin's SVG %s; or their text differs", shown[0], parsed[0])
+			}
+			wantExplain := cli(t, "explain", "-c", conn, f)
+			if strings.TrimSpace(explain) != strings.TrimSpace(strings.ReplaceAll(wantExplain, f, filepath.Base(f))) {
+				t.Errorf("walkthrough differs from synfin explain:\npage %.400s\ncli  %.400s", explain, wantExplain)
+			}
+			// What the download buttons save is what synfin writes.
+			for _, d := range []struct{ kind, flag string }{{"csv", "csv"}, {"jsonl", "jsonl"}} {
+				var saved string
+				evalJSON(t, ctx, `synfin.view("`+d.kind+`", state.files, 0, "en").then(o => JSON.stringify(new TextDecoder().decode(o.bytes)))`, &saved)
+				if wantOut := strings.ReplaceAll(cli(t, "-f", d.flag, f), f, filepath.Base(f)); saved != wantOut {
+					t.Errorf("%s download differs from synfin -f %s:\npage %.300s\ncli  %.300s", d.kind, d.flag, saved, wantOut)
+				}
+			}
+		})
+	}
+	if o := others(); len(o) > 0 {
+		t.Errorf("the page made network requests: %v", o)
+	}
+}
+
+func TestWebPageChineseAndDamaged(t *testing.T) {
+	ctx, others := openPage(t, 1280, 900)
+	load(t, ctx, 1, "demo/demo.pcap")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="2"]`))); err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("summary").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(title, "浏览器") || !strings.Contains(summary, "三次握手") {
+		t.Errorf("after 中文 the title is %q and the summary %.200q", title, summary)
+	}
+	// A damaged capture: what was read is shown, with synfin's message.
+	load(t, ctx, 3, "../../testdata/bad/demo-cut.pcap")
+	messages, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("messagetext").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`state.analysis.rows.length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	run([]string{"--lang", "zh", "../../testdata/bad/demo-cut.pcap"}, nil, &bytes.Buffer{}, &errb)
+	want := strings.ReplaceAll(strings.TrimSpace(errb.String()), "../../testdata/bad/", "")
+	if n == 0 || want == "" || !strings.Contains(messages, want) {
+		t.Errorf("damaged capture: %d connections shown, messages %q, want them to hold synfin's %q", n, messages, want)
+	}
+	if o := others(); len(o) > 0 {
+		t.Errorf("the page made network requests: %v", o)
+	}
+}
+
+// A screenshot of the page with the demo capture, at a desktop's width
+// and a narrow one, is not blank (SYNFIN_SHOTS keeps them to look at).
+func TestWebPageScreenshots(t *testing.T) {
+	for _, w := range []int{1280, 800} {
+		ctx, _ := openPage(t, w, 1000)
+		load(t, ctx, 1, "demo/demo.pcap")
+		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		keepShot(t, "web-"+itoa(w)+".png", shot)
+		blank(t, shot, w)
+		// The connection clicked: its table row, ladder and walkthrough.
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#conns tbody tr`)),
+			chromedp.WaitVisible(chromedp.CSS(`body[data-detail="0:0"]`)),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#results h2:nth-of-type(2)").scrollIntoView()`)); err != nil {
+			t.Fatal(err)
+		}
+		shot, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		keepShot(t, "web-"+itoa(w)+"-detail.png", shot)
+		blank(t, shot, w)
+	}
+}
+
+// blank fails the test when a screenshot w pixels wide is blank or narrow.
+func blank(t *testing.T, shot []byte, w int) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("screenshot at %d px: %v", w, err)
+	}
+	colours := map[uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[r>>12<<8|g>>12<<4|bl>>12] = true
+		}
+	}
+	if len(colours) < 8 || b.Dx() < w-20 {
+		t.Errorf("screenshot at %d px is %dx%d with %d colours: blank?", w, b.Dx(), b.Dy(), len(colours))
+	}
+}
+
+// SYNFIN_WEB_CAPTURE=FILE loads a big capture into the page and logs how
+// long it took beside the command line (a measurement for the README, run
+// by hand: go test -run WebPageBig -v); it checks that the page lived and
+// counted what synfin counts.
+func TestWebPageBigCapture(t *testing.T) {
+	f := os.Getenv("SYNFIN_WEB_CAPTURE")
+	if f == "" {
+		t.Skip("SYNFIN_WEB_CAPTURE names no capture")
+	}
+	ctx, _ := openPage(t, 1280, 900)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	load(t, ctx, 1, f)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[3]string](`[document.body.dataset.packets, document.body.dataset.seconds, document.body.dataset.startms]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Packets struct {
+			N    int     `json:"n"`
+			Mean float64 `json:"mean"`
+		} `json:"packets"`
+	}
+	if err := json.Unmarshal([]byte(cli(t, "summary", "-f", "json", f)), &sum); err != nil {
+		t.Fatal(err)
+	}
+	want := int(sum.Packets.Mean*float64(sum.Packets.N) + 0.5)
+	if got[0] != itoa(want) {
+		t.Errorf("the page read %s TCP packets, synfin %d", got[0], want)
+	}
+	secs, _ := strconv.ParseFloat(got[1], 64)
+	t.Logf("page ready %s ms after navigation; %d packets in %.2f s, %.2f Mpkt/s", got[2], want, secs, float64(want)/secs/1e6)
+}
