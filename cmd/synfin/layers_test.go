@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"go/build"
 	"io/fs"
 	"path/filepath"
@@ -36,28 +37,44 @@ func TestLayers(t *testing.T) {
 		in + "lab":         {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "msg"},
 		in + "batch":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "streams", in + "tty"},
 		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "lab", in + "msg", in + "report", in + "table", in + "tty"},
+		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
+		// The browser page's program (js/wasm only), and what writes the page.
+		"cmd/synfin/web":        {in + "inputs", in + "msg", in + "web"},
+		"cmd/synfin/web/mkpage": {},
 	}
 	// Every system's files: a package's _other.go may import what its
 	// _unix.go does not.
 	var contexts []build.Context
-	for _, goos := range []string{"linux", "darwin", "windows"} {
+	for _, goos := range []string{"linux", "darwin", "windows", "js"} {
 		c := build.Default
 		c.GOOS = goos
+		if goos == "js" {
+			c.GOARCH = "wasm"
+		}
 		contexts = append(contexts, c)
 	}
 	const module = "github.com/synfin/synfin/"
 	for pkg, ok := range allowed {
+		built := 0
 		for _, c := range contexts {
 			p, err := c.ImportDir(filepath.Join("../..", pkg), 0)
+			var none *build.NoGoError
+			if errors.As(err, &none) {
+				continue // a package for other systems (cmd/synfin/web is js/wasm only)
+			}
 			if err != nil {
 				t.Fatalf("%s (%s): %v", pkg, c.GOOS, err)
 			}
+			built++
 			for _, imp := range p.Imports {
 				below, ours := strings.CutPrefix(imp, module)
 				if ours && !slices.Contains(ok, below) {
 					t.Errorf("%s (%s) imports %s, which is not below it", pkg, c.GOOS, imp)
 				}
 			}
+		}
+		if built == 0 {
+			t.Errorf("%s: no Go files for any system", pkg)
 		}
 	}
 	// Every package of the module has a rule, but main (which may import

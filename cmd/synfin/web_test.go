@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -368,4 +369,66 @@ func TestWebPageBigCapture(t *testing.T) {
 	}
 	secs, _ := strconv.ParseFloat(got[1], 64)
 	t.Logf("page ready %s ms after navigation; %d packets in %.2f s, %.2f Mpkt/s", got[2], want, secs, float64(want)/secs/1e6)
+}
+
+// The table sorts and filters; the report buttons save the command
+// line's reports; a button click really saves a file past the page's
+// Content-Security-Policy.
+func TestWebPageTableAndDownloads(t *testing.T) {
+	ctx, others := openPage(t, 1280, 900)
+	const f = "demo/demo.pcap"
+	load(t, ctx, 1, f)
+	shown := func() []string {
+		t.Helper()
+		rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#conns tbody tr")].map(tr => tr.dataset.conn + " " + tr.cells[3].textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	if got := strings.Join(shown(), ", "); got != "0 SF, 1 REJ, 2 RSTO" {
+		t.Errorf("rows %q", got)
+	}
+	for _, step := range []struct{ script, want string }{
+		{`document.querySelector('#conns th[data-key="state"]').click()`, "1 REJ, 2 RSTO, 0 SF"},
+		{`document.querySelector('#conns th[data-key="state"]').click()`, "0 SF, 2 RSTO, 1 REJ"},
+		{`(() => { const p = document.getElementById("fport"); p.value = "8080"; p.dispatchEvent(new Event("input")); })()`, "0 SF, 2 RSTO"},
+		{`(() => { const h = document.getElementById("fhost"); h.value = "10.77.0.9"; h.dispatchEvent(new Event("input")); })()`, ""},
+		{`(() => { const h = document.getElementById("fhost"); h.value = "10.77.0.1"; h.dispatchEvent(new Event("input"));
+			const s = document.getElementById("fstate"); s.value = "RSTO"; s.dispatchEvent(new Event("change")); })()`, "2 RSTO"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](step.script)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(shown(), ", "); got != step.want {
+			t.Errorf("after %s: rows %q, want %q", step.script, got, step.want)
+		}
+	}
+	for _, r := range []struct{ kind, format string }{{"report-html", "html"}, {"report-md", "markdown"}} {
+		var saved string
+		evalJSON(t, ctx, `synfin.view("`+r.kind+`", state.files, 0, "en").then(o => JSON.stringify(new TextDecoder().decode(o.bytes)))`, &saved)
+		if want := strings.ReplaceAll(cli(t, "report", "-f", r.format, f), f, filepath.Base(f)); saved != want {
+			t.Errorf("%s differs from synfin report -f %s:\npage %.300s\ncli  %.300s", r.kind, r.format, saved, want)
+		}
+	}
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-dl="csv"]`))); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "demo.csv")
+	var got []byte
+	for i := 0; i < 100 && got == nil; i++ {
+		time.Sleep(100 * time.Millisecond)
+		got, _ = os.ReadFile(path)
+	}
+	if want := strings.ReplaceAll(cli(t, "-f", "csv", f), f, filepath.Base(f)); string(got) != want {
+		t.Errorf("the CSV button saved %q, synfin -f csv writes %q", got, want)
+	}
+	if o := others(); len(o) > 0 {
+		t.Errorf("the page made network requests: %v", o)
+	}
 }
