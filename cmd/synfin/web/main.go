@@ -32,6 +32,7 @@ func main() {
 	api.Set("text", js.FuncOf(text))
 	api.Set("analyze", js.FuncOf(analyzeFiles))
 	api.Set("view", js.FuncOf(view))
+	api.Set("detail", js.FuncOf(detail))
 	js.Global().Set("synfin", api)
 	if ready := js.Global().Get("synfinReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
@@ -74,14 +75,35 @@ func view(_ js.Value, args []js.Value) any {
 			return nil, errors.New("synfin: no view " + kind)
 		}
 		out := web.View(k, inputsOf(files, js.Null()), conn, lang, version)
-		b := js.Global().Get("Uint8Array").New(len(out.Bytes))
-		js.CopyBytesToJS(b, out.Bytes)
 		res := js.Global().Get("Object").New()
-		res.Set("bytes", b)
+		res.Set("bytes", bytesOf(out.Bytes))
 		res.Set("messages", out.Messages)
 		res.Set("code", out.Code)
 		return res, nil
 	})
+}
+
+// detail(file, conn, lang) reads one capture (a File) once and resolves
+// to {svg, explain, record} (strings), messages and code.
+func detail(_ js.Value, args []js.Value) any {
+	file, conn, lang := args[0], args[1].Int(), langOf(args, 2)
+	return promise(func() (any, error) {
+		d := web.DetailOf(inputsOf(js.Global().Get("Array").Call("of", file), js.Null())[0], conn, lang, version)
+		res := js.Global().Get("Object").New()
+		res.Set("svg", string(d.SVG))
+		res.Set("explain", string(d.Explain))
+		res.Set("record", string(d.Record))
+		res.Set("messages", d.Messages)
+		res.Set("code", d.Code)
+		return res, nil
+	})
+}
+
+// bytesOf copies b into a new Uint8Array.
+func bytesOf(b []byte) js.Value {
+	u := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
 }
 
 // inputsOf makes inputs of an array of File.

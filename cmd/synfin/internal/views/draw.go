@@ -54,24 +54,11 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	if len(want) == 0 {
 		want = []int{0}
 	}
-	rec := ladder.NewRecorder(want...)
-	records := map[int]*analyze.Record{}
-	// -c chooses what is drawn; no other filter may hide its record.
-	ses := o.session(stderr, nil)
-	ses.Jobs, ses.Trace = 1, follow(rec)
-	ctx := draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}}
-	ses.Keep = func(r *analyze.Record) {
-		draw.NoteListening(ctx.Listened, r)
-		draw.NoteEarlier(ctx.Earlier, r)
-		if slices.Contains(want, r.Conn) {
-			c := r.Clone()
-			records[r.Conn] = &c
-		}
-	}
-	read, damaged, _, err := ses.Analyze(ins)
-	if err != nil || read == 0 {
+	rd, ok := o.readLadders(ins, want, stderr)
+	if !ok {
 		return ExitNothing
 	}
+	rec, records, ctx, damaged := rd.rec, rd.records, rd.ctx, rd.damaged
 	if explain && o.Format == table.Text && !o.Wide {
 		ctx.Width = tty.Width(out)
 	}
@@ -121,6 +108,57 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 		fmt.Fprint(out, "</body>\n</html>\n")
 	}
 	return code
+}
+
+// ladders is one reading of a capture for the ladder and explain views:
+// the packets and records of the connections wanted, and what the
+// walkthrough says of the others (draw.Context).
+type ladders struct {
+	rec     *ladder.Recorder
+	records map[int]*analyze.Record
+	ctx     draw.Context
+	damaged bool
+}
+
+func (o *Options) readLadders(ins []inputs.Input, want []int, stderr io.Writer) (ladders, bool) {
+	rd := ladders{rec: ladder.NewRecorder(want...), records: map[int]*analyze.Record{},
+		ctx: draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}}}
+	// -c chooses what is drawn; no other filter may hide its record.
+	ses := o.session(stderr, nil)
+	ses.Jobs, ses.Trace = 1, follow(rd.rec)
+	ses.Keep = func(r *analyze.Record) {
+		draw.NoteListening(rd.ctx.Listened, r)
+		draw.NoteEarlier(rd.ctx.Earlier, r)
+		if slices.Contains(want, r.Conn) {
+			c := r.Clone()
+			rd.records[r.Conn] = &c
+		}
+	}
+	read, damaged, _, err := ses.Analyze(ins)
+	rd.damaged = damaged
+	return rd, err == nil && read > 0
+}
+
+// Detail draws connection conn of one capture three ways from one
+// reading, for the browser page: its ladder as SVG (synfin ladder -f svg
+// -c N), its walkthrough (synfin explain -c N, to a file) and its record
+// as a JSON line (synfin -f jsonl -c N).
+func Detail(o *Options, lang msg.Lang, in inputs.Input, conn int, svg, explain, record, stderr io.Writer) int {
+	rd, ok := o.readLadders([]inputs.Input{in}, []int{conn}, stderr)
+	if !ok {
+		return ExitNothing
+	}
+	l, r := rd.rec.Ladder(conn), rd.records[conn]
+	if l == nil || r == nil {
+		tty.Say(stderr, "synfin: %s: no connection %d (synfin conns lists them, numbered from 0)", in.Name, conn)
+		return ExitNothing
+	}
+	draw.SVG(svg, l, r, o.Draw.style(lang))
+	draw.Explain(explain, l, r, lang, draw.PlainText, rd.ctx)
+	if _, err := record.Write(append(r.AppendJSON(nil), '\n')); err != nil {
+		return exitStatus(stderr, err, rd.damaged)
+	}
+	return exitStatus(stderr, nil, rd.damaged)
 }
 
 // Report writes one document about every input: a summary, the tables

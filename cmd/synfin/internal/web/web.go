@@ -188,6 +188,23 @@ func View(k Kind, ins []inputs.Input, conn int, lang msg.Lang, version string) O
 	return Output{out.Bytes(), stderr.String(), code}
 }
 
+// Detail is what the page shows of one connection: its ladder, its
+// walkthrough and its record, as LadderSVG, Explain and Record give them,
+// from one reading of its capture.
+type Detail struct {
+	SVG, Explain, Record []byte
+	Messages             string
+	Code                 int
+}
+
+// DetailOf reads one capture once for connection conn.
+func DetailOf(in inputs.Input, conn int, lang msg.Lang, version string) Detail {
+	o := options(lang, version)
+	var svg, explain, record, stderr bytes.Buffer
+	code := views.Detail(&o, lang, in, conn, &svg, &explain, &record, &stderr)
+	return Detail{svg.Bytes(), explain.Bytes(), record.Bytes(), stderr.String(), code}
+}
+
 // sortRows puts rows in the order of the command line's tables: by
 // capture, then by connection number.
 func sortRows(rows []Row) {

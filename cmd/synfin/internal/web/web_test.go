@@ -109,3 +109,24 @@ func TestAnalyzeDamaged(t *testing.T) {
 		t.Errorf("code %d, %d rows, messages %q", a.Code, len(a.Rows), a.Messages)
 	}
 }
+
+// One reading gives what the three views of a connection give.
+func TestDetailIsTheThreeViews(t *testing.T) {
+	for _, path := range []string{demo, "../../../../testdata/lab/04_syn_dropped.pcap"} {
+		in := input(t, path)
+		for conn := range len(Analyze([]inputs.Input{in}, msg.EN, "test").Rows) {
+			d := DetailOf(in, conn, msg.ZH, "test")
+			ins := []inputs.Input{in}
+			for _, c := range []struct {
+				what string
+				got  []byte
+				k    Kind
+			}{{"ladder", d.SVG, LadderSVG}, {"walkthrough", d.Explain, Explain}, {"record", d.Record, Record}} {
+				want := View(c.k, ins, conn, msg.ZH, "test")
+				if want.Code != d.Code || !bytes.Equal(c.got, want.Bytes) || d.Messages != want.Messages {
+					t.Errorf("%s %d: %s differs (code %d/%d, %d/%d bytes, messages %q/%q)", path, conn, c.what, d.Code, want.Code, len(c.got), len(want.Bytes), d.Messages, want.Messages)
+				}
+			}
+		}
+	}
+}

@@ -252,13 +252,13 @@ async function pick(r) {
   $("ladder").textContent = T("web.working");
   $("explain").textContent = "";
   $("fields").replaceChildren();
-  const dec = new TextDecoder();
-  const [svg, explain, record] = [await view("ladder-svg", file, r.conn), await view("explain", file, r.conn), await view("record", file, r.conn)];
+  // One reading of the capture gives all three.
+  const d = await synfin.detail(file[0], r.conn, state.lang);
   if (state.picked !== r) return; // another row was clicked meanwhile
-  $("ladder").innerHTML = dec.decode(svg.bytes);
-  $("explain").textContent = dec.decode(explain.bytes);
-  const line = dec.decode(record.bytes).split("\n").find((l) => l.startsWith("{"));
-  if (line) renderFields(JSON.parse(line));
+  if (d.messages) showMessages(d.messages);
+  $("ladder").innerHTML = d.svg;
+  $("explain").textContent = d.explain;
+  if (d.record) renderFields(JSON.parse(d.record));
   document.body.dataset.detail = r.file + ":" + r.conn;
   $("detail").scrollIntoView({ block: "start" });
 }
