@@ -1,10 +1,7 @@
 package batch
 
 import (
-	"fmt"
 	"os"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/synfin/synfin/analyze"
 )
@@ -20,7 +17,7 @@ type rows struct {
 	recs   []analyze.Record
 	held   int64 // the estimate for recs
 	file   *os.File
-	frag   *parquet.GenericWriter[analyze.Record]
+	frag   *parquetWriter
 	noFile bool // no fragment file could be made or written: stay in memory
 	err    error
 }
@@ -61,7 +58,7 @@ func (h *rows) toFile() {
 		return
 	}
 	os.Remove(f.Name())
-	frag := parquet.NewGenericWriter[analyze.Record](f, parquet.Compression(&parquet.Uncompressed), parquet.MaxRowsPerRowGroup(fragmentRows))
+	frag := newParquetFragment(f)
 	_, err = frag.Write(h.recs)
 	if err == nil {
 		err = frag.Flush()
@@ -83,7 +80,7 @@ func (h *rows) finish() error {
 }
 
 // writeTo writes the rows to w in batches, as they came.
-func (h *rows) writeTo(w *parquet.GenericWriter[analyze.Record]) error {
+func (h *rows) writeTo(w *parquetWriter) error {
 	for recs := h.recs; len(recs) > 0; {
 		n := min(len(recs), 1024)
 		if _, err := w.Write(recs[:n]); err != nil {
@@ -98,19 +95,7 @@ func (h *rows) writeTo(w *parquet.GenericWriter[analyze.Record]) error {
 	if err != nil {
 		return err
 	}
-	pf, err := parquet.OpenFile(h.file, fi.Size())
-	if err != nil {
-		return fmt.Errorf("reading a capture's held rows: %w", err)
-	}
-	for _, rg := range pf.RowGroups() {
-		rr := rg.Rows()
-		_, err := parquet.CopyRows(w, rr)
-		rr.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return copyParquetFile(w, h.file, fi.Size())
 }
 
 func (h *rows) free() {

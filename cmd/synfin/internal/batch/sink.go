@@ -6,8 +6,6 @@ import (
 	"io"
 	"sync"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/synfin/synfin/analyze"
 )
 
@@ -47,7 +45,7 @@ func JSONLines(w io.Writer) (emit func(*analyze.Record), flush func() error) {
 type sink struct {
 	cfg    *Config
 	bw     *bufio.Writer
-	pq     *parquet.GenericWriter[analyze.Record]
+	pq     *parquetWriter
 	header bool // a CSV header is still due
 }
 
@@ -61,7 +59,7 @@ func newSink(cfg *Config) *sink {
 	switch {
 	case cfg.SummaryOnly:
 	case cfg.Format == Parquet:
-		s.pq = parquet.NewGenericWriter[analyze.Record](s.bw, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(outputRows))
+		s.pq = newParquetOutput(s.bw)
 	case cfg.Format == CSV:
 		s.header = !cfg.AppendTo
 	}
