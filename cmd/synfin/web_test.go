@@ -258,6 +258,9 @@ func TestWebPageChineseAndDamaged(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="2"]`))); err != nil {
 		t.Fatal(err)
 	}
+	if shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		keepShot(t, "web-zh.png", shot)
+	}
 	title, err := chromedp.Run(ctx, chromedp.Title())
 	if err != nil {
 		t.Fatal(err)
@@ -430,5 +433,31 @@ func TestWebPageTableAndDownloads(t *testing.T) {
 	}
 	if o := others(); len(o) > 0 {
 		t.Errorf("the page made network requests: %v", o)
+	}
+}
+
+// A capture dropped on the page is read as one chosen is, and the
+// progress bar ends full.
+func TestWebPageDrop(t *testing.T) {
+	ctx, _ := openPage(t, 1280, 900)
+	abs, err := filepath.Abs("../../testdata/compressed/demo.pcap.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file input the page does not listen to holds the file; the drop
+	// carries it, as a file dragged from the desktop would be.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const i = document.createElement("input"); i.type = "file"; i.id = "spare"; document.body.append(i); })()`),
+		chromedp.SetUploadFiles(chromedp.CSS("#spare"), []string{abs}),
+		chromedp.Evaluate[chromedp.Void](`(() => { const dt = new DataTransfer(); dt.items.add(document.getElementById("spare").files[0]);
+			document.getElementById("open").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true})); })()`),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="1"]`))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[3]string](`[state.analysis.files[0], String(state.analysis.rows.length), String(document.getElementById("bar").value)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != [3]string{"demo.pcap.zst", "3", "1"} {
+		t.Errorf("after the drop: file, connections, progress = %q, want demo.pcap.zst, 3, 1", got)
 	}
 }

@@ -7,7 +7,7 @@ import "strings"
 // handshakes and teardowns of the main catalogue.
 var webCatalogue = map[string]text{
 	"web.title":         {"synfin: TCP handshakes and teardowns in your browser", "synfin：在浏览器中分析 TCP 握手与挥手"},
-	"web.tagline":       {"Open a capture (pcap, pcapng, gzip, zstd, xz or lz4) to see how every TCP connection in it was opened and closed.", "打开一个抓包文件（pcap、pcapng，或 gzip、zstd、xz、lz4 压缩的），查看其中每个 TCP 连接如何建立、如何关闭。"},
+	"web.tagline":       {"Open a capture (pcap or pcapng, plain or compressed with gzip, zstd, xz or lz4) to see how every TCP connection in it was opened and closed.", "打开一个抓包文件（pcap 或 pcapng，未压缩或用 gzip、zstd、xz、lz4 压缩的），查看其中每个 TCP 连接如何建立、如何关闭。"},
 	"web.privacy":       {"Nothing leaves this page: the capture is read here, in your browser, and the page makes no network request of any kind.", "数据不会离开本页面：抓包文件就在你的浏览器里读取，页面不发出任何网络请求。"},
 	"web.choose":        {"Choose captures", "选择抓包文件"},
 	"web.drop":          {"or drop them here", "或拖放到这里"},
