@@ -54,19 +54,21 @@ func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	if hs.HasSYN {
 		h.SynTS = a.time(Time(hs.FirstSYNTS))
 		h.ClientISN = a.uint32(uint32(hs.ISN))
-		h.SynOptions = options(&hs.SYNOpts, &hs.SYNSeg, a)
-		h.SynSignature = a.str(signature(&hs.SYNOpts, &hs.SYNSeg))
+		o := hs.SYNOpts.Options()
+		h.SynOptions = options(&o, &hs.SYNSeg, a)
+		h.SynSignature = a.str(signature(&o, &hs.SYNSeg))
 		if ja4t {
-			h.JA4T = a.str(JA4T(&hs.SYNOpts, &hs.SYNSeg))
+			h.JA4T = a.str(JA4T(&o, &hs.SYNSeg))
 		}
 	}
 	if hs.HasSYNACK {
 		h.SynackTS = a.time(Time(hs.FirstSYNACKTS))
 		h.ServerISN = a.uint32(uint32(hs.ServerISN))
-		h.SynackOptions = options(&hs.SYNACKOpts, &hs.SYNACKSeg, a)
-		h.SynackSignature = a.str(signature(&hs.SYNACKOpts, &hs.SYNACKSeg))
+		o := hs.SYNACKOpts.Options()
+		h.SynackOptions = options(&o, &hs.SYNACKSeg, a)
+		h.SynackSignature = a.str(signature(&o, &hs.SYNACKSeg))
 		if ja4t {
-			h.JA4TS = a.str(JA4T(&hs.SYNACKOpts, &hs.SYNACKSeg))
+			h.JA4TS = a.str(JA4T(&o, &hs.SYNACKSeg))
 		}
 	}
 	if hs.HasIRTT {

@@ -57,7 +57,7 @@ func optionNotes(c *flows.Conn, dst []Note) []Note {
 		}
 		dst = append(dst, n)
 	}
-	sizes := func(o *flows.Options, missing Note) {
+	sizes := func(o *flows.OptionValues, missing Note) {
 		switch {
 		case !o.HasMSS:
 			add(missing)
@@ -74,10 +74,10 @@ func optionNotes(c *flows.Conn, dst []Note) []Note {
 		}
 	}
 	if hs.HasSYN {
-		sizes(&hs.SYNOpts, NoteMSSMissing)
+		sizes(&hs.SYNOpts.OptionValues, NoteMSSMissing)
 	}
 	if hs.HasSYNACK {
-		sizes(&hs.SYNACKOpts, NoteSynackMSSMissing)
+		sizes(&hs.SYNACKOpts.OptionValues, NoteSynackMSSMissing)
 	}
 	if c.LateSYNOptions {
 		add(NoteSYNOptionLater)

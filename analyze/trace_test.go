@@ -38,7 +38,7 @@ func (x p) segment(i int) flows.Segment {
 		s.Flags |= map[rune]flows.Flags{'S': flows.FlagSYN, 'A': flows.FlagACK, 'F': flows.FlagFIN, 'R': flows.FlagRST, 'P': flows.FlagPSH}[c]
 	}
 	if s.Flags&flows.FlagSYN != 0 {
-		s.Opts = flows.Options{MSS: 1460, HasMSS: true, NLayout: 1}
+		s.Opts = flows.Options{OptionValues: flows.OptionValues{MSS: 1460, HasMSS: true, NLayout: 1}}
 		s.Opts.Layout[0] = 2
 	}
 	return s

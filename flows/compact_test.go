@@ -14,9 +14,10 @@ func TestConnSize(t *testing.T) {
 		name      string
 		size, max uintptr
 	}{
-		{"Conn", unsafe.Sizeof(Conn{}), 1344},
+		{"Conn", unsafe.Sizeof(Conn{}), 1256},
 		{"Stream", unsafe.Sizeof(Stream{}), 312},
-		{"Handshake", unsafe.Sizeof(Handshake{}), 352},
+		{"Handshake", unsafe.Sizeof(Handshake{}), 264},
+		{"SynOptions", unsafe.Sizeof(SynOptions{}), 48},
 		{"lastSeg", unsafe.Sizeof(lastSeg{}), 32},
 	} {
 		if c.size > c.max {
@@ -93,6 +94,39 @@ func TestOptionProblems(t *testing.T) {
 		parseOptions(c.opts, &o)
 		if o.Malformed != c.want || o.Malformed.String() != c.text {
 			t.Errorf("% x: malformed %d %q, want %d %q", c.opts, o.Malformed, o.Malformed, c.want, c.text)
+		}
+	}
+}
+
+// A handshake's options come back whole from SynOptions: inline when the
+// layout is short and carries no list, kept whole beside it otherwise.
+func TestSynOptionsKeepEverything(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		opts  []byte
+		whole bool
+	}{
+		{"Linux", []byte{2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7}, false},
+		{"twelve kinds", []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 5, 0xb4}, false},
+		{"thirteen kinds", []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 5, 0xb4}, true},
+		{"unknown kind", []byte{2, 4, 5, 0xb4, 99, 2}, true},
+		{"TFO cookie", []byte{2, 4, 5, 0xb4, 34, 10, 1, 2, 3, 4, 5, 6, 7, 8}, true},
+		{"TFO request", []byte{2, 4, 5, 0xb4, 34, 2}, false},
+	} {
+		var o Options
+		parseOptions(c.opts, &o)
+		var s SynOptions
+		s.set(&o)
+		if (s.whole != nil) != c.whole {
+			t.Errorf("%s: kept whole %v, want %v", c.name, s.whole != nil, c.whole)
+		}
+		if got := s.Options(); got != o {
+			t.Errorf("%s: SynOptions gives back %+v, not %+v", c.name, got, o)
+		}
+		// What it keeps is its own: the parse may be reused.
+		o.Layout[0], o.TFOCookie[0] = 77, 77
+		if got := s.Options(); got.Layout[0] == 77 || got.TFOCookie[0] == 77 {
+			t.Errorf("%s: SynOptions shares the parse's lists", c.name)
 		}
 	}
 }

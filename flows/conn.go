@@ -63,8 +63,8 @@ type Handshake struct {
 	// TFO: payload carried on the client's SYN.
 	SYNPayload int
 
-	SYNOpts    Options
-	SYNACKOpts Options
+	SYNOpts    SynOptions
+	SYNACKOpts SynOptions
 	SYNSeg     SegInfo
 	SYNACKSeg  SegInfo
 
@@ -427,7 +427,8 @@ func (c *Conn) observeSYN(seg *Segment, d Dir, dup bool) {
 			return
 		}
 		if !hs.HasSYN {
-			hs.HasSYN, hs.ISN, hs.SYNOpts, hs.SYNSeg, hs.SYNPayload = true, seg.Seq, seg.Opts, info, seg.PayloadLen
+			hs.HasSYN, hs.ISN, hs.SYNSeg, hs.SYNPayload = true, seg.Seq, info, seg.PayloadLen
+			hs.SYNOpts.set(&seg.Opts)
 			hs.FirstSYNTS = seg.TS
 		}
 		if seg.Seq == hs.ISN {
@@ -446,7 +447,8 @@ func (c *Conn) observeSYN(seg *Segment, d Dir, dup bool) {
 		return
 	}
 	if !hs.HasSYNACK {
-		hs.HasSYNACK, hs.ServerISN, hs.SYNACKAck, hs.SYNACKOpts, hs.SYNACKSeg = true, seg.Seq, seg.Ack, seg.Opts, info
+		hs.HasSYNACK, hs.ServerISN, hs.SYNACKAck, hs.SYNACKSeg = true, seg.Seq, seg.Ack, info
+		hs.SYNACKOpts.set(&seg.Opts)
 		hs.FirstSYNACKTS = seg.TS
 		if hs.HasSYN && hs.LastSYNTS <= seg.TS {
 			hs.AnsweredSYNTS, hs.HasAnswered = hs.LastSYNTS, true

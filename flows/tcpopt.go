@@ -5,8 +5,17 @@ import "encoding/binary"
 // Options holds the TCP options of one segment, parsed in full for SYN and
 // SYN-ACK segments (RFC 9293 §3.1, RFC 7323 for window scale and timestamps,
 // RFC 2018 for SACK, RFC 7413 for Fast Open, RFC 8684 for MPTCP). It is a
-// plain value: no slice points into the packet buffer.
+// plain value: no slice points into the packet buffer. A connection keeps
+// its handshake's in the smaller SynOptions.
 type Options struct {
+	OptionValues
+	TFOCookie [16]byte
+	Unknown   [8]uint8  // kinds synfin does not interpret, in wire order
+	Layout    [40]uint8 // every option kind in wire order (at most 40 option bytes)
+}
+
+// OptionValues are what Options says besides its lists of bytes.
+type OptionValues struct {
 	MSS       uint16
 	HasMSS    bool
 	WScale    uint8 // shift as sent, before clamping at 14
@@ -17,20 +26,52 @@ type Options struct {
 	TSEcr     uint32
 	// HasTFO is set for a Fast Open option (kind 34, or experimental kind
 	// 254 with magic 0xF989); TFOLen 0 means a cookie request.
-	HasTFO    bool
-	TFOLen    uint8
-	TFOCookie [16]byte
-	HasMPTCP  bool
-	MPTCPSub  uint8 // MPTCP option subtype (upper four bits of its first data byte)
-	EOL       bool
-	NOPs      uint8
-	NUnknown  uint8
-	Unknown   [8]uint8 // kinds synfin does not interpret, in wire order
-	NLayout   uint8
-	Layout    [40]uint8 // every option kind in wire order (at most 40 option bytes)
+	HasTFO   bool
+	TFOLen   uint8
+	HasMPTCP bool
+	MPTCPSub uint8 // MPTCP option subtype (upper four bits of its first data byte)
+	EOL      bool
+	NOPs     uint8
+	NUnknown uint8
+	NLayout  uint8
 	// Malformed is the first problem found (OptOK when none). Options
 	// after it are not parsed.
 	Malformed OptionProblem
+}
+
+// SynOptions is how a connection keeps the options of its SYN or SYN-ACK:
+// 48 bytes where Options takes 92. The layout of most SYNs fits inline
+// (Linux sends 5 kinds, Windows 8, macOS 9); a longer one, unknown kinds
+// or a Fast Open cookie, which few SYNs carry, are kept whole beside it.
+type SynOptions struct {
+	OptionValues
+	layout [synLayoutInline]uint8
+	whole  *Options // the lists, when they do not fit inline; nil for most
+}
+
+// synLayoutInline is how many option kinds SynOptions holds inline.
+const synLayoutInline = 12
+
+// set keeps o; a copy of its lists is made only when they do not fit.
+func (s *SynOptions) set(o *Options) {
+	s.OptionValues, s.whole = o.OptionValues, nil
+	if int(o.NLayout) > len(s.layout) || o.NUnknown > 0 || o.TFOLen > 0 {
+		whole := *o
+		s.whole = &whole
+		return
+	}
+	copy(s.layout[:], o.Layout[:o.NLayout])
+}
+
+// Options returns the options kept, in full.
+func (s *SynOptions) Options() Options {
+	o := Options{OptionValues: s.OptionValues}
+	if s.whole != nil {
+		o.TFOCookie, o.Unknown, o.Layout = s.whole.TFOCookie, s.whole.Unknown, s.whole.Layout
+	} else {
+		copy(o.Layout[:], s.layout[:s.NLayout])
+	}
+	return o
 }
 
 // OptionProblem is what made a segment's options malformed.
