@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -106,12 +107,18 @@ func bytesOf(b []byte) js.Value {
 	return u
 }
 
-// inputsOf makes inputs of an array of File.
+// inputsOf makes inputs of an array of File. Two files of one name (from
+// two folders) are told apart as "name (2)", since records name their
+// capture.
 func inputsOf(files, progress js.Value) []inputs.Input {
 	var ins []inputs.Input
+	seen := map[string]int{}
 	for i := range files.Length() {
 		f := files.Index(i)
 		name := f.Get("name").String()
+		if seen[name]++; seen[name] > 1 {
+			name += " (" + strconv.Itoa(seen[name]) + ")"
+		}
 		ins = append(ins, inputs.Input{Name: name, Open: func() (io.Reader, func(), error) {
 			r := &blobReader{blob: f, size: int64(f.Get("size").Float()), name: name, progress: progress}
 			return r, func() {}, nil

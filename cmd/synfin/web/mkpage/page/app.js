@@ -13,7 +13,6 @@ const state = {
   sortKey: null, sortDesc: false,
   shown: 0,
   picked: null,    // the row whose detail is shown
-  ready: null,
 };
 
 const PAGE = 500; // rows added to the table at a time
