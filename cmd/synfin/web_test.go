@@ -288,6 +288,18 @@ func TestWebPageChineseAndDamaged(t *testing.T) {
 	if n == 0 || want == "" || !strings.Contains(messages, want) {
 		t.Errorf("damaged capture: %d connections shown, messages %q, want them to hold synfin's %q", n, messages, want)
 	}
+	// A file that is no capture: nothing shown but why, in synfin's words.
+	load(t, ctx, 4, "../../testdata/bad/not-a-capture.txt")
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[3]string](`[document.getElementById("status").textContent, document.getElementById("messagetext").textContent, String(document.getElementById("results").hidden)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	run([]string{"--lang", "zh", "../../testdata/bad/not-a-capture.txt"}, nil, &bytes.Buffer{}, &errb)
+	want = strings.ReplaceAll(strings.TrimSpace(errb.String()), "../../testdata/bad/", "")
+	if got[0] != "synfin 无法读取 not-a-capture.txt。" || want == "" || !strings.Contains(got[1], want) || got[2] != "true" {
+		t.Errorf("not a capture: status %q, messages %q (synfin says %q), results hidden %s", got[0], got[1], want, got[2])
+	}
 	if o := others(); len(o) > 0 {
 		t.Errorf("the page made network requests: %v", o)
 	}

@@ -38,7 +38,6 @@ var webCatalogue = map[string]text{
 	"web.file":          {"capture", "抓包文件"},
 	"web.none":          {"No TCP connection was found in these captures.", "这些抓包中没有 TCP 连接。"},
 	"web.lang":          {"中文", "English"},
-	"web.nowasm":        {"This browser cannot run WebAssembly, which the page needs.", "此浏览器不支持本页面所需的 WebAssembly。"},
 	"web.failed":        {"synfin could not read %s.", "synfin 无法读取 %s。"},
 }
 

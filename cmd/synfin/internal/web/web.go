@@ -58,7 +58,7 @@ type Analysis struct {
 
 // Analyze reads every input once: the table's rows and the summary.
 func Analyze(ins []inputs.Input, lang msg.Lang, version string) Analysis {
-	var a Analysis
+	a := Analysis{Rows: []Row{}} // [] for the page's script, not null, when no connection is found
 	index := map[string]int{}
 	for i, in := range ins {
 		a.Files = append(a.Files, in.Name)

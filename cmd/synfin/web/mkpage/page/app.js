@@ -67,12 +67,19 @@ async function analyzeFiles(files, keepPick) {
   $("bar").value = 0;
   $("status").textContent = T("web.working");
   const t0 = performance.now();
-  const json = await synfin.analyze(files, state.lang, (name, read, size) => {
-    done += read - (before.get(name) || 0);
-    before.set(name, read);
-    $("bar").value = total ? done / total : 1;
-    $("progresstext").textContent = F("web.reading", name, (read / 1e6).toFixed(1), (size / 1e6).toFixed(1));
-  });
+  let json;
+  try {
+    json = await synfin.analyze(files, state.lang, (name, read, size) => {
+      done += read - (before.get(name) || 0);
+      before.set(name, read);
+      $("bar").value = total ? done / total : 1;
+      $("progresstext").textContent = F("web.reading", name, (read / 1e6).toFixed(1), (size / 1e6).toFixed(1));
+    });
+  } catch (e) {
+    $("progress").hidden = true;
+    $("status").textContent = F("web.failed", files.map((f) => f.name).join(", ")) + " " + String(e);
+    return;
+  }
   const secs = (performance.now() - t0) / 1000;
   const a = JSON.parse(json);
   state.analysis = a;
@@ -84,7 +91,13 @@ async function analyzeFiles(files, keepPick) {
   document.body.dataset.packets = String(a.packets);
   document.body.dataset.seconds = secs.toFixed(3);
   showMessages(a.messages);
-  $("results").hidden = false;
+  if (a.code === 2) {
+    // Nothing could be read: synfin's message says why.
+    $("status").textContent = F("web.failed", a.files.join(", "));
+  } else if (!a.rows.length) {
+    $("status").textContent += " " + T("web.none");
+  }
+  $("results").hidden = a.code === 2;
   renderSummary(a);
   renderStates(a);
   renderHead();
