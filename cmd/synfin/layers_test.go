@@ -39,7 +39,7 @@ func TestLayers(t *testing.T) {
 		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "lab", in + "msg", in + "report", in + "table", in + "tty"},
 		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
 		// The browser page's program (js/wasm only), and what writes the page.
-		"cmd/synfin/web":        {in + "inputs", in + "msg", in + "web"},
+		"cmd/synfin/web":        {in + "gcfloor", in + "inputs", in + "msg", in + "web"},
 		"cmd/synfin/web/mkpage": {},
 	}
 	// Every system's files: a package's _other.go may import what its

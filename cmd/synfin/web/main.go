@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/gcfloor"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/web"
@@ -28,6 +29,10 @@ var version = "0.1.0-dev"
 const chunkSize = 4 << 20
 
 func main() {
+	// The command line's collector policy (cmd/synfin/gc.go) with a
+	// higher floor: WebAssembly collects on the one thread that also
+	// analyses.
+	gcfloor.Start(100, 64<<20)
 	api := js.Global().Get("Object").New()
 	api.Set("version", version)
 	api.Set("text", js.FuncOf(text))
