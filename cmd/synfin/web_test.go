@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,7 +47,12 @@ func webPage(t *testing.T) string {
 			return
 		}
 		page.path = filepath.Join(dir, "synfin.html")
-		glue := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
+		root, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			page.err = err
+			return
+		}
+		glue := filepath.Join(strings.TrimSpace(string(root)), "lib", "wasm", "wasm_exec.js")
 		mk := exec.Command("go", "run", "./web/mkpage", "-wasm", wasm, "-exec", glue, "-o", page.path)
 		if out, err := mk.CombinedOutput(); err != nil {
 			page.err = &buildError{"go run ./web/mkpage", out}
