@@ -41,7 +41,7 @@ type OptionValues struct {
 
 // SynOptions is how a connection keeps the options of its SYN or SYN-ACK:
 // 48 bytes where Options takes 92. The layout of most SYNs fits inline
-// (Linux sends 5 kinds, Windows 8, macOS 9); a longer one, unknown kinds
+// (Linux sends 5 kinds, macOS 9 with its EOL padding); a longer one, unknown kinds
 // or a Fast Open cookie, which few SYNs carry, are kept whole beside it.
 type SynOptions struct {
 	OptionValues
