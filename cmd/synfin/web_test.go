@@ -121,12 +121,10 @@ func load(t *testing.T, ctx context.Context, n int, files ...string) {
 		abs = append(abs, a)
 	}
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#files"), abs),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="`+itoa(n)+`"]`))); err != nil {
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="`+strconv.Itoa(n)+`"]`))); err != nil {
 		t.Fatalf("loading %v: %v", files, err)
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // evalJSON evaluates a script in the page and decodes its JSON result.
 func evalJSON(t *testing.T, ctx context.Context, script string, v any) {
@@ -213,14 +211,14 @@ func TestWebPageAgreesWithCLI(t *testing.T) {
 			// The first row clicked: the ladder and the walkthrough are
 			// the command line's.
 			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#conns tbody tr`)),
-				chromedp.WaitVisible(chromedp.CSS(`body[data-detail="0:`+itoa(got[0].Conn)+`"]`))); err != nil {
+				chromedp.WaitVisible(chromedp.CSS(`body[data-detail="0:`+strconv.Itoa(got[0].Conn)+`"]`))); err != nil {
 				t.Fatal(err)
 			}
 			explain, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("explain").textContent`))
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn := itoa(got[0].Conn)
+			conn := strconv.Itoa(got[0].Conn)
 			wantSVG := strings.ReplaceAll(cli(t, "ladder", "-f", "svg", "-c", conn, f), f, filepath.Base(f))
 			var saved string
 			evalJSON(t, ctx, `synfin.view("ladder-svg", [state.files[0]], `+conn+`, "en").then(o => JSON.stringify(new TextDecoder().decode(o.bytes)))`, &saved)
@@ -319,7 +317,7 @@ func TestWebPageScreenshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		keepShot(t, "web-"+itoa(w)+".png", shot)
+		keepShot(t, "web-"+strconv.Itoa(w)+".png", shot)
 		blank(t, shot, w)
 		// The connection clicked: its table row, ladder and walkthrough.
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#conns tbody tr`)),
@@ -331,7 +329,7 @@ func TestWebPageScreenshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		keepShot(t, "web-"+itoa(w)+"-detail.png", shot)
+		keepShot(t, "web-"+strconv.Itoa(w)+"-detail.png", shot)
 		blank(t, shot, w)
 	}
 }
@@ -383,7 +381,7 @@ func TestWebPageBigCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := int(sum.Packets.Mean*float64(sum.Packets.N) + 0.5)
-	if got[0] != itoa(want) {
+	if got[0] != strconv.Itoa(want) {
 		t.Errorf("the page read %s TCP packets, synfin %d", got[0], want)
 	}
 	secs, _ := strconv.ParseFloat(got[1], 64)

@@ -121,7 +121,7 @@ func options(lang msg.Lang, version string) views.Options {
 	return o
 }
 
-// Kind is a download, or a view of one connection, the page asks for.
+// Kind is a download the page offers.
 type Kind uint8
 
 const (
@@ -130,8 +130,6 @@ const (
 	ReportHTML             // synfin report -f html
 	ReportMD               // synfin report -f markdown
 	LadderSVG              // synfin ladder -f svg -c N (one capture)
-	Explain                // synfin explain -c N (one capture)
-	Record                 // synfin -f jsonl -c N (one capture): the connection's record
 	numKinds
 )
 
@@ -146,7 +144,7 @@ func ParseKind(s string) (Kind, bool) {
 }
 
 func (k Kind) String() string {
-	return [...]string{"csv", "jsonl", "report-html", "report-md", "ladder-svg", "explain", "record"}[k]
+	return [...]string{"csv", "jsonl", "report-html", "report-md", "ladder-svg"}[k]
 }
 
 // Output is what a view wrote, and what it said on standard error.
@@ -156,8 +154,8 @@ type Output struct {
 	Code     int
 }
 
-// View runs one view over ins as the command line would: for the kinds
-// of one connection, ins is that capture and conn its number.
+// View runs one view over ins as the command line would: for LadderSVG,
+// ins is one capture and conn the connection drawn.
 func View(k Kind, ins []inputs.Input, conn int, lang msg.Lang, version string) Output {
 	o := options(lang, version)
 	var out, stderr bytes.Buffer
@@ -175,22 +173,16 @@ func View(k Kind, ins []inputs.Input, conn int, lang msg.Lang, version string) O
 			o.Format = table.Markdown
 		}
 		code = views.Report(&o, lang, ins, &out, &stderr)
-	case LadderSVG, Explain:
+	case LadderSVG:
 		o.View, o.Format, o.Conns = "ladder", table.SVG, []int{conn}
-		if k == Explain {
-			o.View, o.Format = "explain", table.Text
-		}
 		code = views.Ladder(&o, lang, ins, &out, &stderr)
-	case Record:
-		o.Format, o.Conns = table.JSONL, []int{conn}
-		code = views.Table(&o, lang, ins, &out, &stderr)
 	}
 	return Output{out.Bytes(), stderr.String(), code}
 }
 
-// Detail is what the page shows of one connection: its ladder, its
-// walkthrough and its record, as LadderSVG, Explain and Record give them,
-// from one reading of its capture.
+// Detail is what the page shows of one connection, from one reading of
+// its capture: its ladder, walkthrough and record, as synfin ladder -f svg
+// -c N, synfin explain -c N and synfin -f jsonl -c N write them.
 type Detail struct {
 	SVG, Explain, Record []byte
 	Messages             string

@@ -10,6 +10,8 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/views"
 )
 
 const demo = "../../demo/demo.pcap"
@@ -75,7 +77,7 @@ func sameRow(a, b Row) bool {
 	return bytes.Equal(ja, jb)
 }
 
-// Every kind writes something, and a connection's kinds name it.
+// Every kind writes something; the ladder is of the connection asked for.
 func TestViews(t *testing.T) {
 	ins := []inputs.Input{input(t, demo)}
 	for k := range numKinds {
@@ -93,11 +95,11 @@ func TestViews(t *testing.T) {
 	if s := string(View(LadderSVG, ins, 1, msg.EN, "test").Bytes); !strings.Contains(s, "Connection 1:") {
 		t.Errorf("ladder of connection 1: %.200s", s)
 	}
-	if s := string(View(Record, ins, 2, msg.EN, "test").Bytes); strings.Count(s, "\n") != 1 || !strings.Contains(s, `"conn":2,`) {
-		t.Errorf("record of connection 2: %.200s", s)
+	if d := DetailOf(ins[0], 2, msg.EN, "test"); strings.Count(string(d.Record), "\n") != 1 || !strings.Contains(string(d.Record), `"conn":2,`) {
+		t.Errorf("record of connection 2: %.200s", d.Record)
 	}
-	if out := View(Explain, ins, 9, msg.EN, "test"); out.Code != 2 || !strings.Contains(out.Messages, "no connection 9") {
-		t.Errorf("connection 9 of 3: code %d, messages %q", out.Code, out.Messages)
+	if d := DetailOf(ins[0], 9, msg.EN, "test"); d.Code != 2 || !strings.Contains(d.Messages, "no connection 9") {
+		t.Errorf("connection 9 of 3: code %d, messages %q", d.Code, d.Messages)
 	}
 }
 
@@ -114,17 +116,29 @@ func TestAnalyzeDamaged(t *testing.T) {
 func TestDetailIsTheThreeViews(t *testing.T) {
 	for _, path := range []string{demo, "../../../../testdata/lab/04_syn_dropped.pcap"} {
 		in := input(t, path)
-		for conn := range len(Analyze([]inputs.Input{in}, msg.EN, "test").Rows) {
+		ins := []inputs.Input{in}
+		for conn := range len(Analyze(ins, msg.EN, "test").Rows) {
 			d := DetailOf(in, conn, msg.ZH, "test")
-			ins := []inputs.Input{in}
+			// synfin ladder -f svg, explain and -f jsonl, each -c conn --lang zh.
+			run := func(view string, format table.Format) Output {
+				o := options(msg.ZH, "test")
+				o.View, o.Format, o.Conns = view, format, []int{conn}
+				var out, stderr bytes.Buffer
+				var code int
+				if view == "conns" {
+					code = views.Table(&o, msg.ZH, ins, &out, &stderr)
+				} else {
+					code = views.Ladder(&o, msg.ZH, ins, &out, &stderr)
+				}
+				return Output{out.Bytes(), stderr.String(), code}
+			}
 			for _, c := range []struct {
 				what string
 				got  []byte
-				k    Kind
-			}{{"ladder", d.SVG, LadderSVG}, {"walkthrough", d.Explain, Explain}, {"record", d.Record, Record}} {
-				want := View(c.k, ins, conn, msg.ZH, "test")
-				if want.Code != d.Code || !bytes.Equal(c.got, want.Bytes) || d.Messages != want.Messages {
-					t.Errorf("%s %d: %s differs (code %d/%d, %d/%d bytes, messages %q/%q)", path, conn, c.what, d.Code, want.Code, len(c.got), len(want.Bytes), d.Messages, want.Messages)
+				want Output
+			}{{"ladder", d.SVG, run("ladder", table.SVG)}, {"walkthrough", d.Explain, run("explain", table.Text)}, {"record", d.Record, run("conns", table.JSONL)}} {
+				if c.want.Code != d.Code || !bytes.Equal(c.got, c.want.Bytes) || d.Messages != c.want.Messages {
+					t.Errorf("%s %d: %s differs (code %d/%d, %d/%d bytes, messages %q/%q)", path, conn, c.what, d.Code, c.want.Code, len(c.got), len(c.want.Bytes), d.Messages, c.want.Messages)
 				}
 			}
 		}

@@ -248,11 +248,6 @@ function more() {
   $("more").hidden = state.shown >= state.rows.length;
 }
 
-async function view(kind, files, conn) {
-  const out = await synfin.view(kind, files, conn, state.lang);
-  return out;
-}
-
 async function pick(r) {
   state.picked = r;
   for (const tr of $("conns").tBodies[0].rows) {
@@ -300,7 +295,7 @@ function renderFields(rec) {
 }
 
 async function download(kind, files, conn, name, type) {
-  const out = await view(kind, files, conn);
+  const out = await synfin.view(kind, files, conn, state.lang);
   if (out.messages) showMessages(out.messages);
   const url = URL.createObjectURL(new Blob([out.bytes], { type }));
   const a = document.createElement("a");
