@@ -125,8 +125,6 @@ func (s *Stream) gaps() []hole {
 // maxRTTKept bounds the RTT samples kept per direction.
 const maxRTTKept = 1024
 
-// keepRTT keeps sample d (ns), as reservoir sampling (Algorithm R) does
-// once maxRTTKept are held, with a fixed generator so runs agree.
 // ReservoirSlot is where reservoir sampling (Algorithm R) puts the nth
 // sample (n from 1) once the reservoir is full: a slot in [0, n), kept only
 // if it falls inside the reservoir. A multiplicative hash of n stands in
@@ -135,6 +133,9 @@ func ReservoirSlot(n uint64) int {
 	return int((n * 0x9E3779B97F4A7C15 >> 33) % n)
 }
 
+// keepRTT keeps sample d (ns): the first two inline, the rest in the cold
+// part, and past maxRTTKept as reservoir sampling (Algorithm R) does, with
+// ReservoirSlot's fixed draw so that runs agree.
 func (s *Stream) keepRTT(d int64) {
 	us := uint32(min(max(d/1000, 0), 1<<32-1))
 	n := int(s.RTTSamples) // samples before this one
