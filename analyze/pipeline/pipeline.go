@@ -90,7 +90,7 @@ const pooledConns = 4096
 // isSmall reports whether r is a file or an in-memory capture of known
 // size under smallInput.
 func isSmall(r io.Reader) bool {
-	switch x := r.(type) {
+	switch x := underlying(r).(type) {
 	case *os.File:
 		fi, err := x.Stat()
 		return err == nil && fi.Mode().IsRegular() && fi.Size() < smallInput
@@ -100,12 +100,25 @@ func isSmall(r io.Reader) bool {
 	return false
 }
 
+// underlying looks through readers that wrap another (one that ends the
+// input on Ctrl-C) to the file or buffer below, whose kind decides how it
+// is read.
+func underlying(r io.Reader) io.Reader {
+	for {
+		u, ok := r.(interface{ Unwrap() io.Reader })
+		if !ok {
+			return r
+		}
+		r = u.Unwrap()
+	}
+}
+
 // IsStream reports whether r is a pipe, a socket or a terminal: a capture
 // being written while it is read (tcpdump -w - | synfin -). It is read in
 // one goroutine, so that each record is made as soon as its connection
 // finishes, not when a batch of segments between stages fills.
 func IsStream(r io.Reader) bool {
-	f, ok := r.(*os.File)
+	f, ok := underlying(r).(*os.File)
 	if !ok {
 		return false
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -19,9 +20,15 @@ var pflagBadValue = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?
 // flagError turns pflag's error into one line naming the flag and what it
 // takes, without Go's words (strconv.Atoi, invalid syntax).
 func flagError(fs *pflag.FlagSet, err error) string {
+	if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+		if near := nearFlag(fs, name); near != "" {
+			return fmt.Sprintf("unknown flag --%s; did you mean --%s?", name, near)
+		}
+		return fmt.Sprintf("unknown flag --%s (synfin --help lists them)", name)
+	}
 	m := pflagBadValue.FindStringSubmatch(err.Error())
 	if m == nil {
-		return err.Error() // unknown flags and missing values: pflag's words are plain
+		return err.Error() // unknown shorthands and missing values: pflag's words are plain
 	}
 	value, name := m[1], m[2]
 	f := fs.Lookup(strings.TrimPrefix(name, "--"))
@@ -30,6 +37,12 @@ func flagError(fs *pflag.FlagSet, err error) string {
 	}
 	switch f.Value.Type() {
 	case "int", "intSlice":
+		if wholeNumber.MatchString(strings.TrimSpace(value)) { // digits that do not fit an int
+			if strings.HasPrefix(strings.TrimSpace(value), "-") {
+				return fmt.Sprintf("%s %s: too small (at least %d)", name, value, math.MinInt)
+			}
+			return fmt.Sprintf("%s %s: too large (at most %d)", name, value, math.MaxInt)
+		}
 		return fmt.Sprintf("%s %q: want a whole number", name, value)
 	case "duration":
 		return fmt.Sprintf("%s %q: want a duration such as 90s, 10m or 2h", name, value)
@@ -37,6 +50,26 @@ func flagError(fs *pflag.FlagSet, err error) string {
 		return fmt.Sprintf("%s=%s: want true or false", name, value)
 	}
 	return fmt.Sprintf("%s %q: not a value it takes", name, value)
+}
+
+// wholeNumber is a value pflag could not take although it is an integer:
+// one too large for an int.
+var wholeNumber = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
+// nearFlag is the flag a mistyped name most likely meant (--formt,
+// --hosts), or "".
+func nearFlag(fs *pflag.FlagSet, name string) string {
+	best, bestD := "", 3
+	fs.VisitAll(func(f *pflag.Flag) {
+		d := editDistance(name, f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
+			d = 1 // an abbreviation: --form
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
 }
 
 // checkValues refuses values the flags parse but no view can use: one

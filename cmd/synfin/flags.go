@@ -45,7 +45,8 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.Usage = func() {}
 	d := views.Defaults()
 	fs.StringVarP((*string)(&o.Format), "format", "f", string(d.Format), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder (default: from -o's extension, else table)")
-	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output")
+	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output (written whole to a temporary file, then renamed into place; never one of the inputs)")
+	fs.BoolVar(&o.Force, "force", false, "let -o overwrite a file that is a capture")
 	fs.StringSliceVar(&o.Hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
 	fs.IntSliceVar(&o.Ports, "port", nil, "only connections with this `PORT` at either end (repeatable)")
 	fs.IntSliceVarP(&o.Conns, "conn", "c", nil, "only connection number `N` (repeatable)")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -17,8 +16,10 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/cmd/synfin/internal/views"
@@ -86,48 +87,48 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			}
 		}
 	}
+	if err := checkScope(fs, o.View, args); err != nil {
+		return usageError(stderr, err.Error())
+	}
 	switch o.View {
 	case "help":
 		return help(stdout, stderr, fs, operands)
 	case "completion":
 		return completion(stdout, stderr, fs, operands)
-	case "lab":
-		if len(operands) > 0 {
-			return usageError(stderr, "lab makes its own connection and takes no input files")
-		}
-		lang, err := msg.Parse(o.Lang)
-		if err != nil {
-			return usageError(stderr, err.Error())
-		}
-		return views.Lab(&o.Options, lang, stdout, stderr)
-	case "batch":
-		return runBatch(context.Background(), nil, &o, fs.Changed("format"), fs.Changed("jobs"), operands, stdout, stderr)
-	}
-	if o.Output != "" && !fs.Changed("format") {
-		f, ok := formatOfFile(o.Output)
-		if !ok {
-			return usageError(stderr, fmt.Sprintf("-o %s: Parquet is written by synfin batch (synfin batch -o %s INPUT...)", o.Output, o.Output))
-		}
-		if f != "" {
-			o.Format = f
-		}
-	}
-	drawing := o.View == "ladder" || o.View == "report"
-	switch o.Format {
-	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
-	case table.HTML, table.SVG:
-		if !drawing && !fs.Changed("format") {
-			return usageError(stderr, fmt.Sprintf("-o %s: %s is written by the report and ladder views; name the format with -f for this one", o.Output, strings.ToUpper(string(o.Format))))
-		}
-		if !drawing {
-			return usageError(stderr, fmt.Sprintf("--format %s is for the report and ladder views", o.Format))
-		}
-	default:
-		return usageError(stderr, fmt.Sprintf("unknown format %q (table, markdown, csv, json, jsonl; html, svg)", o.Format))
 	}
 	lang, err := msg.Parse(o.Lang)
 	if err != nil {
 		return usageError(stderr, err.Error())
+	}
+	if err := o.chooseFormat(fs); err != nil {
+		return usageError(stderr, err.Error())
+	}
+	if err := checkFormatFlags(fs, o.View, o.Format); err != nil {
+		return usageError(stderr, err.Error())
+	}
+	// The first Ctrl-C ends the input: what was read is analysed and
+	// written, then the exit status is 130. The second exits at once,
+	// leaving every -o file as it was.
+	o.Stop = interrupt.New()
+	defer interrupt.Watch(o.Stop, exitInterrupted, outfile.RemoveAll)()
+	defer func() {
+		if o.Stop.Stopped() && code != exitNothing {
+			code = exitInterrupted
+		}
+	}()
+	switch o.View {
+	case "lab":
+		if len(operands) > 0 {
+			return usageError(stderr, "lab makes its own connection and takes no input files")
+		}
+		return views.Lab(&o.Options, lang, stdout, stderr)
+	case "batch":
+		if o.Batch.SummaryOnly && o.Batch.Resume != "" {
+			// A manifest line says "its records are in that output": a
+			// summary writes none.
+			return usageError(stderr, "--summary-only writes no records, so --resume has nothing to record: run them apart")
+		}
+		return runBatch(context.Background(), nil, &o, true, fs.Changed("jobs"), operands, stdout, stderr)
 	}
 	ins, problems, code := inputsFor(o.View, operands, stdin, stderr)
 	if ins == nil {
@@ -140,19 +141,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitDamaged
 		}
 	}()
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		names[i] = in.Name
+	}
+	if err := outfile.Checks(o.Output, names, o.Format, o.Force); err != nil {
+		return usageError(stderr, err.Error())
+	}
 	out := stdout
 	if o.Output != "" {
-		fh, err := os.Create(o.Output)
+		fh, err := outfile.Create(o.Output)
 		if err != nil {
-			tty.Say(stderr, "synfin: error: %v", err)
+			tty.Say(stderr, "synfin: error: %s", inputs.PathError(o.Output, err))
 			return exitNothing
 		}
-		defer fh.Close()
+		// Complete output replaces the old file; none leaves it.
+		defer func() {
+			if code == exitNothing {
+				fh.Abort()
+				return
+			}
+			if err := fh.Commit(); err != nil {
+				tty.Say(stderr, "synfin: error: %s", inputs.PathError(o.Output, err))
+				code = exitNothing
+			}
+		}()
 		out = fh
 	}
 	if o.Streams != "" {
 		if err := os.MkdirAll(o.Streams, 0o755); err != nil {
-			tty.Say(stderr, "synfin: error: --streams: %v", err)
+			tty.Say(stderr, "synfin: error: --streams: %s", inputs.PathError(o.Streams, err))
 			return exitNothing
 		}
 	}
@@ -169,6 +187,37 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return code
 }
 
+// chooseFormat sets the format the view writes: -f's, else the one -o's
+// extension names, else the view's default. A format the view does not
+// write is refused, naming the views that write it.
+func (o *options) chooseFormat(fs *pflag.FlagSet) error {
+	allowed := formatsOf(o.View, fs)
+	if allowed == nil {
+		return nil
+	}
+	if fs.Changed("format") {
+		if !slices.Contains(allowed, o.Format) {
+			if len(writersOf(o.Format)) == 0 && o.Format != table.Parquet {
+				return fmt.Errorf("--format %s: no such format; the %s view writes %s", o.Format, o.View, formatList(allowed))
+			}
+			return wrongFormat(o.View, o.Format, allowed, "--format "+string(o.Format))
+		}
+		return nil
+	}
+	o.Format = allowed[0]
+	if o.Output == "" {
+		return nil
+	}
+	f, ok, _ := outfile.ExtensionFormat(o.Output)
+	switch {
+	case ok && slices.Contains(allowed, f):
+		o.Format = f
+	case ok:
+		return wrongFormat(o.View, f, allowed, "-o "+o.Output)
+	}
+	return nil // a foreign extension is refused by outfile.Checks, naming the format
+}
+
 // inputsFor turns a view's operands into inputs: the embedded capture for
 // demo, else files, globs, directories and "-", with how many operands
 // could not be read (each reported). It returns nil and the exit status
@@ -181,6 +230,9 @@ func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer
 		return []inputs.Input{inputs.Bytes("demo.pcap", demoCapture)}, 0, exitOK
 	case len(operands) == 0:
 		return nil, 0, usageError(stderr, "no input: name capture files, directories, or - for standard input")
+	}
+	if i := slices.Index(operands, "-"); i >= 0 && slices.Contains(operands[i+1:], "-") {
+		return nil, 0, usageError(stderr, "- (standard input) is named twice: it can be read once")
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
@@ -276,26 +328,4 @@ func firstView(args []string) string {
 		}
 	}
 	return ""
-}
-
-// formatOfFile is the format -o's extension asks for ("" for none known),
-// as batch picks its own; ok is false for Parquet, which only batch writes.
-func formatOfFile(path string) (f table.Format, ok bool) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return table.CSV, true
-	case ".json":
-		return table.JSON, true
-	case ".jsonl", ".ndjson":
-		return table.JSONL, true
-	case ".md", ".markdown":
-		return table.Markdown, true
-	case ".html", ".htm":
-		return table.HTML, true
-	case ".svg":
-		return table.SVG, true
-	case ".parquet":
-		return "", false
-	}
-	return "", true
 }

@@ -12,21 +12,23 @@ import (
 
 // viewFlags are the flags each view reads beyond the common ones (the
 // filters, -o, --lang, --idle-timeout, --max-conns, -q): what its --help
-// lists.
+// lists, and what scope.go lets it take. A flag given to a view that
+// does not read it is refused, never ignored.
 var viewFlags = map[string][]string{
-	"conns":      {"format", "sort", "limit", "wide", "app", "ja4t", "streams", "packets", "jobs"},
-	"handshakes": {"format", "sort", "limit", "wide", "jobs"},
-	"teardowns":  {"format", "sort", "limit", "wide", "jobs"},
-	"options":    {"format", "sort", "limit", "wide", "jobs"},
-	"summary":    {"format", "jobs"},
-	"isn":        {"format"},
-	"ladder":     {"format", "ascii", "raw-seq", "full", "wide"},
-	"explain":    {"format", "wide"},
-	"report":     {"format", "ascii", "raw-seq", "full"},
-	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t"},
-	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port"},
-	"demo":       {"format"},
+	"conns":      {"format", "sort", "limit", "wide", "app", "ja4t", "streams", "packets", "jobs", "force"},
+	"handshakes": {"format", "sort", "limit", "wide", "app", "ja4t", "jobs", "force"},
+	"teardowns":  {"format", "sort", "limit", "wide", "app", "ja4t", "jobs", "force"},
+	"options":    {"format", "sort", "limit", "wide", "app", "ja4t", "jobs", "force"},
+	"summary":    {"format", "wide", "jobs", "force"},
+	"isn":        {"format", "sort", "wide", "jobs", "force"},
+	"ladder":     {"format", "ascii", "raw-seq", "full", "wide", "force"},
+	"explain":    {"format", "wide", "force"},
+	"report":     {"format", "ascii", "raw-seq", "full", "force"},
+	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t", "force"},
+	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port", "lang", "quiet"},
+	"demo":       {"format", "output", "force", "wide", "lang", "quiet"},
 	"completion": {},
+	"help":       {},
 }
 
 // commonFlags are read by every view that reads captures.

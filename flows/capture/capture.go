@@ -56,6 +56,13 @@ const (
 	magicModifiedBE  = 0x34cdb2a1
 )
 
+// The smallest headers: classic pcap's file header, and pcapng's section
+// header block without options.
+const (
+	pcapHeaderLen   = 24
+	pcapngHeaderMin = 28
+)
+
 // readBuffer is the read-ahead between the record guard and pcapgo.
 const readBuffer = 256 << 10
 
@@ -95,6 +102,9 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		if m := binary.LittleEndian.Uint32(head); m == magicPcapNano || m == magicPcapNanoBE {
 			c.Format = "pcap-ns"
 		}
+		if h, _ := br.Peek(pcapHeaderLen); len(h) < pcapHeaderLen {
+			return nil, &OpenError{name, fmt.Errorf("the pcap file header is cut short: %d of %d bytes", len(h), pcapHeaderLen)}
+		}
 		c.guard = newPcapGuard(br, head)
 		// pcapgo reads through a bufio.Reader; handing it one of our size
 		// (it keeps a *bufio.Reader it is given) saves a layer of 4 KiB
@@ -107,6 +117,9 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		c.next = 24
 	case magicPcapng:
 		c.Format = "pcapng"
+		if h, _ := br.Peek(pcapngHeaderMin); len(h) < pcapngHeaderMin {
+			return nil, &OpenError{name, fmt.Errorf("the pcapng section header block is cut short: %d of at least %d bytes", len(h), pcapngHeaderMin)}
+		}
 		c.guard = newPcapngGuard(br)
 		// WantMixedLinkType: without it pcapgo silently drops the packets
 		// of every interface whose link type differs from the first one.

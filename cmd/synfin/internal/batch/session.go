@@ -10,6 +10,7 @@ import (
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
 	"github.com/synfin/synfin/cmd/synfin/internal/streams"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows/capture"
@@ -57,6 +58,12 @@ type Session struct {
 	Segments   int
 	NotTCP     int
 	NotDecoded map[string]int
+	// Stop, when set, ends the input early (the first Ctrl-C): the input
+	// being read ends where it was, later ones are not read, and every
+	// open connection is finished and written.
+	Stop *interrupt.Stop
+	// Unread counts the inputs Stop left unread.
+	Unread int
 
 	held holding
 }
@@ -66,8 +73,9 @@ type Encoder func(w io.Writer) (emit func(*analyze.Record), flush func() error)
 
 // fileResult is what analysing one input gave.
 type fileResult struct {
-	st  pipeline.Stats
-	err error
+	st          pipeline.Stats
+	err         error
+	interrupted bool // Stop ended it before its end
 }
 
 // analyzeOne reads one input, passing the records that pass the filter to
@@ -81,6 +89,9 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	}
 	defer done()
 	live := pipeline.IsStream(r)
+	if s.Stop != nil {
+		r = s.Stop.Reader(r)
+	}
 	if toKeep && s.Flush != nil && live {
 		write, failed := emit, false
 		emit = func(rec *analyze.Record) {
@@ -113,10 +124,15 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 			tty.Say(s.Stderr, "synfin: note: --streams is ignored with this view")
 		} else {
 			opt.Trace, opt.Stages = set.Trace, pipeline.InOne
-			keep = set.Emit(keep)
+			keep = set.Emit(s.Filter, keep)
 		}
 	}
 	st, err := pipeline.Run(in.Name, r, opt, keep)
+	if s.Stop != nil && s.Stop.Stopped() && (err == nil || st.Packets > 0) {
+		// The input was cut where Ctrl-C found it, perhaps in the middle
+		// of a record: not damage, and said as a note.
+		return fileResult{st: st, interrupted: true}
+	}
 	if set != nil {
 		if serr := set.Close(); serr != nil && err == nil {
 			err = fmt.Errorf("%s: writing streams: %w", in.Name, serr)
@@ -139,11 +155,23 @@ func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	if s.Stop != nil {
+		go func() {
+			select {
+			case <-s.Stop.Done():
+				stop() // inputs not started are not read
+			case <-ctx.Done():
+			}
+		}()
+	}
 	order = map[string]int{}
 	for i, in := range ins {
 		order[in.Name] = i
 	}
 	write := func(u *unit, r result) {
+		if r.skipped && s.Stop != nil && s.Stop.Stopped() {
+			s.Unread++
+		}
 		if r.skipped || err != nil {
 			r.release()
 			return
@@ -242,6 +270,9 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 	if uerr := st.Unusable(in.Name); uerr != nil {
 		tty.Say(s.Stderr, "synfin: %v", uerr)
 		return false, true
+	}
+	if res.interrupted {
+		tty.Say(s.Stderr, "synfin: note: %s: input ended by the interrupt after %d packets: what was read is analysed", in.Name, st.Packets)
 	}
 	lines, bad := st.Problems(in.Name)
 	for _, l := range lines {

@@ -189,10 +189,37 @@ func (s *Set) closeFile(path string) {
 }
 
 // Emit wraps emit so that a connection's streams are complete before its
-// record goes out.
-func (s *Set) Emit(emit func(*analyze.Record)) func(*analyze.Record) {
+// record goes out. A connection whose record want refuses (the view's
+// filters: --host, --port, -c, --state) has its files removed: its payload
+// is written as it arrives, before its state is known, and --streams
+// writes only the connections the view shows. want nil keeps all.
+func (s *Set) Emit(want func(*analyze.Record) bool, emit func(*analyze.Record)) func(*analyze.Record) {
 	return func(r *analyze.Record) {
+		if want != nil && !want(r) {
+			s.discard(r.Conn)
+			return
+		}
 		s.finish(r.Conn)
 		emit(r)
 	}
+}
+
+// discard closes and removes the files of a connection the view does not
+// show.
+func (s *Set) discard(conn int) {
+	files := s.conns[conn]
+	if files == nil {
+		return
+	}
+	for _, f := range files {
+		s.held -= f.r.Held() // dropped with the connection, never written
+		for _, p := range []string{f.path, f.path + ".gaps"} {
+			s.closeFile(p)
+			if s.made[p] {
+				os.Remove(p)
+				delete(s.made, p)
+			}
+		}
+	}
+	delete(s.conns, conn)
 }

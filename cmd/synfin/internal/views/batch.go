@@ -7,16 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -27,8 +26,20 @@ import (
 // ctx is what the batch runs in (a test stops it); tune, when set, adjusts
 // the batch's configuration before it runs (a test's window and hooks).
 func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet, jobsSet bool, operands []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if o.Stop != nil {
+		// The first Ctrl-C stops the batch: captures finished are in the
+		// output and the manifest, and --resume goes on from there.
+		var stop context.CancelFunc
+		ctx, stop = context.WithCancel(ctx)
+		defer stop()
+		go func() {
+			select {
+			case <-o.Stop.Done():
+				stop()
+			case <-ctx.Done():
+			}
+		}()
+	}
 	cfg, err := o.batchConfig(stderr, formatSet, jobsSet)
 	if err != nil {
 		return UsageError(stderr, err.Error())
@@ -39,6 +50,17 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
 		tty.Say(stderr, "synfin: %s", p)
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	written := o.Format
+	if o.Batch.SummaryOnly {
+		written = table.Raw // the records' file is not written
+	}
+	if err := outfile.Checks(o.Output, names, written, o.Force); err != nil {
+		return UsageError(stderr, err.Error())
 	}
 	var mine []inputs.File
 	for _, f := range files {
@@ -65,7 +87,6 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 		tty.Say(stderr, "synfin: error: %v", err)
 		return ExitNothing
 	}
-	defer closeOut()
 	if tune != nil {
 		tune(cfg)
 	}
@@ -73,7 +94,12 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	if err == nil && o.Batch.SummaryOnly {
 		err = writeBatchRows(stdout, o.Format, rows)
 	}
+	if err == nil {
+		// Nothing read leaves the old output as it was.
+		err = closeOut(st.Interrupted || st.Read > 0 || st.Skipped > 0)
+	}
 	if err != nil {
+		closeOut(false)
 		tty.Say(stderr, "synfin: error: writing output: %v", err)
 		return ExitNothing
 	}
@@ -124,6 +150,7 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 			format = table.JSONL
 		}
 	}
+	o.Format = format // what -o's name is checked against
 	switch format {
 	case table.JSONL:
 		cfg.Format = batch.JSONL
@@ -154,9 +181,11 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 }
 
 // openBatchOutput opens -o for the records (standard output without it):
-// created anew, or appended to when resuming. A usageProblem says a
-// resumed Parquet file cannot be appended to.
-func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close func(), err error) {
+// written to a temporary file put in its place when the batch ends, or
+// appended to when resuming. close(true) finishes it, close(false) leaves
+// the old file as it was (or, resumed, as far as the manifest says). A
+// usageProblem says a resumed Parquet file cannot be appended to.
+func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close func(commit bool) error, err error) {
 	cfg.Out = stdout
 	if cfg.Format == batch.Parquet && cfg.Manifest != nil && o.Output != "" {
 		if fi, err := os.Stat(o.Output); err == nil && fi.Size() > 0 {
@@ -164,21 +193,33 @@ func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close fu
 		}
 	}
 	if o.Output == "" || o.Batch.SummaryOnly {
-		return func() {}, nil
+		return func(bool) error { return nil }, nil
 	}
-	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-	if cfg.Manifest != nil {
-		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	if cfg.Manifest == nil {
+		f, err := outfile.Create(o.Output)
+		if err != nil {
+			return nil, errors.New(inputs.PathError(o.Output, err))
+		}
+		cfg.Out = f
+		return func(commit bool) error {
+			if !commit {
+				f.Abort()
+				return nil
+			}
+			return f.Commit()
+		}, nil
 	}
-	f, err := os.OpenFile(o.Output, flags, 0o644)
+	// Resumed: the records of earlier runs are in the file already, and
+	// the manifest names them; new ones are appended.
+	f, err := os.OpenFile(o.Output, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, errors.New(inputs.PathError(o.Output, err))
 	}
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
 		cfg.AppendTo = true
 	}
 	cfg.Out = f
-	return func() { f.Close() }, nil
+	return func(bool) error { return f.Close() }, nil
 }
 
 // writeBatchRows prints the per-capture summary (--summary-only).

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/draw"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -53,6 +54,14 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 		tty.Say(stderr, "synfin: error: lab: %v", err)
 		return ExitNothing
 	}
+	// The capture is written before the explanation, so that a reader
+	// who stops reading early (synfin lab -w x.pcapng | head) keeps it.
+	if o.Lab.Write != "" {
+		if err := writeFile(o.Lab.Write, res.Pcapng); err != nil {
+			tty.Say(stderr, "synfin: error: -w: %s", err)
+			return ExitNothing
+		}
+	}
 	markdown := o.Format == table.Markdown
 	// Calls and packets on one clock: both from the first packet.
 	t0 := time.Unix(0, res.Ladder.FirstTS)
@@ -76,11 +85,24 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 	}
 	draw.Explain(out, res.Ladder, res.Record, lang, form, draw.Context{Note: lab.Note(lang, res)})
 	if o.Lab.Write != "" {
-		if err := os.WriteFile(o.Lab.Write, res.Pcapng, 0o644); err != nil {
-			tty.Say(stderr, "synfin: error: %v", err)
-			return ExitNothing
-		}
 		fmt.Fprintf(out, "\n%s\n", lang.F("lab.written", o.Lab.Write))
 	}
 	return ExitOK
+}
+
+// writeFile writes b to path whole or not at all (a temporary file
+// renamed into place).
+func writeFile(path string, b []byte) error {
+	f, err := outfile.Create(path)
+	if err != nil {
+		return errors.New(inputs.PathError(path, err))
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Abort()
+		return errors.New(inputs.PathError(path, err))
+	}
+	if err := f.Commit(); err != nil {
+		return errors.New(inputs.PathError(path, err))
+	}
+	return nil
 }

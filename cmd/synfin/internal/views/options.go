@@ -10,6 +10,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -20,6 +21,7 @@ type Options struct {
 	View        string
 	Format      table.Format
 	Output      string   // -o
+	Force       bool     // --force: -o may overwrite a capture
 	Hosts       []string // checked to be addresses before a view runs
 	Ports       []int
 	Conns       []int
@@ -43,6 +45,9 @@ type Options struct {
 	Batch       BatchOptions
 	Lab         LabOptions
 	Version     string // synfin's, named in reports
+	// Stop, when set, ends the input early (the first Ctrl-C): what was
+	// read is analysed and written.
+	Stop *interrupt.Stop
 }
 
 // BatchOptions are the flags only the batch view reads.
@@ -57,7 +62,7 @@ const (
 	ExitOK          = 0
 	ExitDamaged     = 1   // analysis printed, but some input was damaged or unreadable
 	ExitNothing     = 2   // usage error, or nothing could be read
-	ExitInterrupted = 130 // a batch stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM, what was read written (128 + SIGINT, as shells report it)
 )
 
 // UsageLine is printed under every usage error.
@@ -95,7 +100,7 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 			workers = 1
 		}
 	}
-	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs,
+	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs, Stop: o.Stop,
 		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, Workers: workers, JA4T: o.JA4T, App: o.App}}
 }
 
