@@ -106,6 +106,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err := checkFormatFlags(fs, o.View, o.Format); err != nil {
 		return usageError(stderr, err.Error())
 	}
+	if fs.Changed("sort") {
+		if err := table.CheckSort(o.View, o.SortBy); err != nil {
+			return usageError(stderr, err.Error())
+		}
+	}
 	// The first Ctrl-C ends the input: what was read is analysed and
 	// written, then the exit status is 130. The second exits at once,
 	// leaving every -o file as it was.
@@ -176,7 +181,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	switch {
 	case o.Packets:
-		code = views.Packets(&o.Options, ins, out, stderr)
+		code = views.Packets(&o.Options, lang, ins, out, stderr)
 	case o.View == "ladder", o.View == "explain":
 		code = views.Ladder(&o.Options, lang, ins, out, stderr)
 	case o.View == "report":

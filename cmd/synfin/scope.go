@@ -37,7 +37,18 @@ func takes(view string) map[string]bool {
 			set[f] = true
 		}
 	}
+	for _, f := range notCommon[view] {
+		delete(set, f)
+	}
 	return set
+}
+
+// notCommon are the common flags a view that reads captures does not
+// read: ladder and explain draw the connections -c names, whatever their
+// hosts, ports and state.
+var notCommon = map[string][]string{
+	"ladder":  {"host", "port", "state"},
+	"explain": {"host", "port", "state"},
 }
 
 // takenBy lists the views that read flag, in the order synfin --help
@@ -69,6 +80,10 @@ func checkScope(fs *pflag.FlagSet, view string, args []string) error {
 			return outOfPlace(fs, name, view)
 		case packets && slices.Contains(packetsRefuse, name):
 			return fmt.Errorf("--%s does not apply to --packets, which lists packets in frame order; --packets takes -f, -o and the filters", name)
+		case name == "limit" && fs.Changed("streams"):
+			// --streams writes each connection as it finishes, before the
+			// rows are sorted and cut.
+			return fmt.Errorf("--limit does not apply to --streams, which writes each connection as it finishes; choose connections with -c, --host, --port or --state")
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
@@ -53,12 +54,20 @@ var viewExamples = map[string]string{
 
 // flagLines lists flags as GNU tools do: "-f, --format FORMAT", booleans
 // without a value.
-func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) {
+func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) { viewFlagLines(w, fs, names, "") }
+
+// viewFlagLines lists flags as view reads them: -f with the view's own
+// formats and default, --jobs with batch's default ("" for the flags as
+// any view reads them).
+func viewFlagLines(w io.Writer, fs *pflag.FlagSet, names []string, view string) {
 	type line struct{ head, usage string }
 	var lines []line
 	width := 0
 	each := func(f *pflag.Flag) {
 		name, usage := pflag.UnquoteUsage(f)
+		if u, ok := flagUsageIn(view, f.Name); ok {
+			usage = u
+		}
 		head := "      --" + f.Name
 		if f.Shorthand != "" {
 			head = "  -" + f.Shorthand + ", --" + f.Name
@@ -66,7 +75,7 @@ func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) {
 		if f.Value.Type() != "bool" && name != "" {
 			head += " " + strings.ToUpper(name)
 		}
-		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "[]" && f.Value.Type() != "bool" && f.Name != "format" {
+		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "[]" && f.Value.Type() != "bool" && f.Name != "format" && !(view == "batch" && f.Name == "jobs") {
 			usage += fmt.Sprintf(" (default %s)", d)
 		}
 		lines = append(lines, line{head, usage})
@@ -94,17 +103,56 @@ func flagLines(w io.Writer, fs *pflag.FlagSet, names []string) {
 	}
 }
 
-// viewUsage is a view's --help: what it shows, its flags, the flags every
-// view takes, and an example.
+// flagUsageIn is a flag's explanation as view reads it, where it differs
+// from the one of --help: the formats the view writes, its default, and
+// batch's jobs.
+func flagUsageIn(view, flag string) (string, bool) {
+	switch {
+	case view == "" || view == "completion" || view == "help":
+		return "", false
+	case flag == "format":
+		fs := viewFormats[view]
+		u := fmt.Sprintf("output FORMAT: %s (default: from -o's extension, else %s)", formatList(fs), fs[0])
+		if view == "batch" {
+			u += "; with --summary-only: " + formatList(summaryOnlyFormats) + " (default table)"
+		}
+		return u, true
+	case view == "lab" && flag == "port":
+		return "the PORT the lab's server listens on (default: one the system picks)", true
+	case view == "batch" && flag == "jobs":
+		return "captures analysed at once (default: all cores)", true
+	}
+	return "", false
+}
+
+// viewUsage is a view's --help: what it shows, the flags it takes (its
+// own, then those every view that reads captures takes) with their
+// defaults in that view, and an example.
 func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
 	fmt.Fprintln(w, viewHelp[view])
-	if len(viewFlags[view]) > 0 {
-		fmt.Fprintf(w, "\nFlags of %s:\n", view)
-		flagLines(w, fs, viewFlags[view])
+	ok := takes(view)
+	var own, common []string
+	for _, f := range viewFlags[view] {
+		if !slices.Contains(commonFlags, f) {
+			own = append(own, f)
+		}
 	}
-	if view != "lab" && view != "demo" && view != "completion" {
-		fmt.Fprintln(w, "\nFlags of every view that reads captures:")
-		flagLines(w, fs, commonFlags)
+	for _, f := range commonFlags {
+		if ok[f] {
+			common = append(common, f)
+		}
+	}
+	if len(own) > 0 {
+		fmt.Fprintf(w, "\nFlags of %s:\n", view)
+		viewFlagLines(w, fs, own, view)
+	}
+	if len(common) > 0 {
+		heading := "\nFlags of every view that reads captures:\n"
+		if !readsCaptures(view) || len(common) < len(commonFlags) {
+			heading = fmt.Sprintf("\nAlso:\n")
+		}
+		fmt.Fprint(w, heading)
+		viewFlagLines(w, fs, common, view)
 	}
 	fmt.Fprintf(w, "\nExample:\n  %s\n", viewExamples[view])
 }

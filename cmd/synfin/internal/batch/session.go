@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
@@ -22,6 +23,8 @@ import (
 type Session struct {
 	Pipeline pipeline.Options
 	Filter   func(*analyze.Record) bool // nil: every record
+	// Matches, when set, counts what Filter saw and let through.
+	Matches *Matches
 	// StreamsDir, when set, gets each connection's payload (--streams).
 	StreamsDir string
 	Quiet      bool // no notes, only problems
@@ -66,6 +69,24 @@ type Session struct {
 	Unread int
 
 	held holding
+}
+
+// Matches counts the records a filter was asked about and let through,
+// so that a filter matching nothing can say so ("no connection matches
+// --host 10.0.0.1 (48 in the capture)"); the pipeline's workers call the
+// filter at once, hence the atomics.
+type Matches struct{ Seen, Kept atomic.Int64 }
+
+// Counting wraps filter so that m counts what it sees and keeps.
+func (m *Matches) Counting(filter func(*analyze.Record) bool) func(*analyze.Record) bool {
+	return func(r *analyze.Record) bool {
+		m.Seen.Add(1)
+		if filter(r) {
+			m.Kept.Add(1)
+			return true
+		}
+		return false
+	}
 }
 
 // Encoder makes a writer of records in an output format, and its flush.
@@ -123,8 +144,10 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 		if opt.Trace != nil {
 			tty.Say(s.Stderr, "synfin: note: --streams is ignored with this view")
 		} else {
+			// The set applies the filter itself: it removes the files of
+			// the connections the filter refuses.
 			opt.Trace, opt.Stages = set.Trace, pipeline.InOne
-			keep = set.Emit(s.Filter, keep)
+			keep = set.Emit(s.Filter, emit)
 		}
 	}
 	st, err := pipeline.Run(in.Name, r, opt, keep)

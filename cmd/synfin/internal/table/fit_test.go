@@ -139,7 +139,7 @@ func TestNarrowSummary(t *testing.T) {
 		t.Errorf("summary at 60: REJ's meaning not under its row:\n%s", out.String())
 	}
 	out.Reset()
-	if err := RenderISN(&out, Text, msg.ZH, recs, 60); err != nil {
+	if err := RenderISN(&out, Text, msg.ZH, recs, "", 60); err != nil {
 		t.Fatal(err)
 	}
 	if w := lineWidth(out.String()); w > 60 {
@@ -163,7 +163,7 @@ func TestNarrowIPv6AndNotes(t *testing.T) {
 		recs = append(recs, r...)
 	}
 	var out bytes.Buffer
-	if err := RenderISN(&out, Text, msg.EN, recs, 80); err != nil {
+	if err := RenderISN(&out, Text, msg.EN, recs, "", 80); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()

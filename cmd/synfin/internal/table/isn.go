@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/isn"
@@ -18,8 +19,11 @@ import (
 // host as client and as server, each server port, each reused 4-tuple),
 // then the SYNs sent again with a new ISN. A terminal narrower than the
 // table (fit; 0: no limit) gets each meaning under its row (MeaningBelow).
-func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record, fit int) error {
+func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record, sortBy string, fit int) error {
 	rep := isn.Analyze(recs)
+	if err := sortISN(rep.Groups, sortBy); err != nil {
+		return err
+	}
 	if format == CSV {
 		lang = msg.EN // programs read CSV: its words stay English
 	}
@@ -76,6 +80,39 @@ func RenderISN(w io.Writer, format Format, lang msg.Lang, recs []analyze.Record,
 	for _, c := range rep.Changed {
 		fmt.Fprintln(w, lang.F("isn.changed", c.Tuple, c.AfterSeconds, c.ISNs[0], c.ISNs[1], c.Conns[0], c.Conns[1]))
 	}
+	return nil
+}
+
+// ISNColumns are the isn view's columns: what --sort takes for it.
+// The table heads "key" as "of" (the host, port or 4-tuple judged), so
+// --sort takes it by the name a reader sees.
+var ISNColumns = []string{"role", "scope", "of", "samples", "verdict"}
+
+// sortISN orders the isn view's rows by one of its columns ("" or "conn":
+// as judged, host by host); a leading "-" sorts descending.
+func sortISN(groups []isn.Group, key string) error {
+	desc := strings.HasPrefix(key, "-")
+	key = strings.TrimPrefix(key, "-")
+	if key == "" || key == "conn" && !desc {
+		return nil
+	}
+	value := map[string]func(g *isn.Group) string{
+		"role":    func(g *isn.Group) string { return g.Role },
+		"scope":   func(g *isn.Group) string { return g.Scope },
+		"of":      func(g *isn.Group) string { return g.Key },
+		"samples": func(g *isn.Group) string { return strconv.Itoa(len(g.Samples)) },
+		"verdict": func(g *isn.Group) string { return g.Verdict },
+	}[key]
+	if value == nil {
+		return noSuchColumn(key, "isn", ISNColumns)
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		c := compareCells(value(&groups[i]), value(&groups[j]))
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ func SortBy(recs []analyze.Record, viewName, key string) error {
 		for i, c := range v.Columns {
 			names[i] = c.Name
 		}
-		return fmt.Errorf("--sort %s: no such column in the %s view (%s)", key, v.Name, strings.Join(names, ", "))
+		return noSuchColumn(key, v.Name, names)
 	}
 	sort.SliceStable(recs, func(i, j int) bool {
 		a, b := col.Value(&recs[i]), col.Value(&recs[j])
@@ -46,6 +47,90 @@ func SortBy(recs []analyze.Record, viewName, key string) error {
 		return compareCells(a, b) < 0
 	})
 	return nil
+}
+
+// SortError is a --sort column the view does not have.
+type SortError struct{ msg string }
+
+func (e SortError) Error() string { return e.msg }
+
+// SortColumns are the columns --sort takes in view: its table's, or, for
+// isn, its rows'.
+func SortColumns(view string) []string {
+	if view == "isn" {
+		return ISNColumns
+	}
+	v, ok := Views[view]
+	if !ok {
+		return nil
+	}
+	names := make([]string, len(v.Columns))
+	for i, c := range v.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// CheckSort refuses a --sort column view does not have, before anything is
+// read.
+func CheckSort(view, key string) error {
+	key = strings.TrimPrefix(key, "-")
+	names := SortColumns(view)
+	if key == "conn" || names == nil || slices.Contains(names, key) {
+		return nil
+	}
+	return noSuchColumn(key, view, names)
+}
+
+// noSuchColumn says that a view has no column key, suggesting the one
+// most likely meant (--sort -rtt: rtt_ms) and listing them all.
+func noSuchColumn(key, view string, names []string) error {
+	if near := nearest(key, names); near != "" {
+		return SortError{fmt.Sprintf("--sort %s: no such column in the %s view; did you mean %s? (%s)", key, view, near, strings.Join(names, ", "))}
+	}
+	return SortError{fmt.Sprintf("--sort %s: no such column in the %s view (%s)", key, view, strings.Join(names, ", "))}
+}
+
+// nearest is the name key most likely meant: the only one it begins or is
+// contained in (rtt: rtt_ms), else one within two edits, else "".
+func nearest(key string, names []string) string {
+	var holding []string
+	for _, n := range names {
+		if len(key) >= 2 && strings.Contains(n, key) {
+			holding = append(holding, n)
+		}
+	}
+	if len(holding) == 1 {
+		return holding[0]
+	}
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDistance(key, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of two short words.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // cellNumber reads a printed cell as a number: a plain or signed number

@@ -71,7 +71,8 @@ func MarkdownSafe(s string) string {
 // quote before it, as OWASP recommends. Only text taken from the input goes
 // through it; synfin's own numbers (such as "+81.095" or "-") do not.
 func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	// A lone "-" is synfin's name for standard input, and no formula.
+	if s != "" && s != "-" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s

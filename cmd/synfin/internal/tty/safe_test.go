@@ -23,7 +23,7 @@ func TestTermSafe(t *testing.T) {
 	if got := MarkdownSafe("a|b\\c"); got != `a\|b\\c` {
 		t.Errorf("markdownSafe = %q", got)
 	}
-	for in, want := range map[string]string{"=1+1": "'=1+1", "+cmd": "'+cmd", "-2": "'-2", "@SUM": "'@SUM", "\tx": "'\tx", "ok.pcap": "ok.pcap", "": ""} {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+cmd": "'+cmd", "-2": "'-2", "@SUM": "'@SUM", "\tx": "'\tx", "ok.pcap": "ok.pcap", "": "", "-": "-"} {
 		if got := CSVSafe(in); got != want {
 			t.Errorf("CSVSafe(%q) = %q, want %q", in, got, want)
 		}

@@ -194,6 +194,7 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	if err != nil || read == 0 {
 		return ExitNothing
 	}
+	o.noMatch(ses, read, lang, stderr)
 	table.SortByFile(recs, order) // connection order, not the order they finished
 	d := &report.Data{Lang: lang, Version: o.Version, Packets: ses.Segments, Recs: recs, Summary: summary,
 		Picks: report.Representatives(recs), Ladders: map[*analyze.Record]*ladder.Ladder{}, Style: o.Draw.style(lang),

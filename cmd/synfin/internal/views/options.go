@@ -5,12 +5,14 @@ import (
 	"io"
 	"net/netip"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -85,6 +87,43 @@ func (o *Options) filter() func(*analyze.Record) bool {
 	return f.Match
 }
 
+// filtered reports whether a filter flag was given.
+func (o *Options) filtered() bool {
+	return len(o.Hosts)+len(o.Ports)+len(o.Conns)+len(o.States) > 0
+}
+
+// filterWords are the filter flags as given: "--host 10.0.0.1 --port 80".
+func (o *Options) filterWords() string {
+	var w []string
+	for _, h := range o.Hosts {
+		w = append(w, "--host "+h)
+	}
+	for _, p := range o.Ports {
+		w = append(w, fmt.Sprintf("--port %d", p))
+	}
+	for _, c := range o.Conns {
+		w = append(w, fmt.Sprintf("-c %d", c))
+	}
+	for _, s := range o.States {
+		w = append(w, "--state "+s)
+	}
+	return strings.Join(w, " ")
+}
+
+// noMatch notes, on stderr, a filter that let no connection through: the
+// empty table alone reads as an empty capture.
+func (o *Options) noMatch(ses *batch.Session, read int, lang msg.Lang, stderr io.Writer) {
+	if ses.Matches == nil || ses.Matches.Kept.Load() > 0 || o.Quiet {
+		return
+	}
+	seen := int(ses.Matches.Seen.Load())
+	if read == 1 {
+		tty.Say(stderr, "synfin: %s", lang.F("cli.nomatch.one", o.filterWords(), seen))
+		return
+	}
+	tty.Say(stderr, "synfin: %s", lang.F("cli.nomatch.many", o.filterWords(), seen, read))
+}
+
 // session is a run over inputs as the flags set it, keeping what filter
 // lets through (nil: everything).
 func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *batch.Session {
@@ -100,7 +139,12 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 			workers = 1
 		}
 	}
-	return &batch.Session{Filter: filter, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs, Stop: o.Stop,
+	var matches *batch.Matches
+	if filter != nil && o.filtered() {
+		matches = new(batch.Matches)
+		filter = matches.Counting(filter)
+	}
+	return &batch.Session{Filter: filter, Matches: matches, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs, Stop: o.Stop,
 		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, Workers: workers, JA4T: o.JA4T, App: o.App}}
 }
 

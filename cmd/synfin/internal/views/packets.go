@@ -8,6 +8,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/flows"
 )
@@ -16,7 +17,7 @@ import (
 // tcp.analysis flags, in frame order per input, as tshark's
 // "tcp.analysis.flags" display filter would show them; -c, --port and
 // --host keep the packets of the connections they select.
-func Packets(o *Options, ins []inputs.Input, out, stderr io.Writer) int {
+func Packets(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
 	switch o.Format {
 	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
 	default:
@@ -43,6 +44,7 @@ func Packets(o *Options, ins []inputs.Input, out, stderr io.Writer) int {
 	if err != nil || read == 0 {
 		return ExitNothing
 	}
+	o.noMatch(ses, read, lang, stderr)
 	pkts = slices.DeleteFunc(pkts, func(p table.Packet) bool { return !keep[p.File][p.Conn] })
 	return exitStatus(stderr, table.WritePackets(out, o.Format, pkts, len(ins) > 1), damaged)
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"io"
 
 	"github.com/synfin/synfin/analyze"
@@ -54,10 +55,13 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	if read == 0 {
 		return ExitNothing
 	}
+	o.noMatch(ses, read, lang, stderr)
 	summary.NotTCP, summary.NotDecoded = ses.NotTCP, ses.NotDecoded
 	table.SortByFile(recs, fileOrder)
-	if err := table.SortBy(recs, o.View, o.SortBy); err != nil {
-		return UsageError(stderr, err.Error())
+	if o.View != "isn" { // isn sorts its own rows, not connections
+		if err := table.SortBy(recs, o.View, o.SortBy); err != nil {
+			return UsageError(stderr, err.Error())
+		}
 	}
 	if o.Limit > 0 && len(recs) > o.Limit {
 		recs = recs[:o.Limit]
@@ -73,7 +77,11 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	case o.View == "summary":
 		err = table.RenderSummary(out, o.Format, summary, lang, fit)
 	case o.View == "isn":
-		err = table.RenderISN(out, o.Format, lang, recs, fit)
+		err = table.RenderISN(out, o.Format, lang, recs, o.SortBy, fit)
+		var bad table.SortError
+		if errors.As(err, &bad) {
+			return UsageError(stderr, err.Error())
+		}
 	case o.Format == table.JSON || o.Format == table.JSONL:
 		err = table.WriteRecords(out, o.Format, recs)
 	case o.View == "demo":
