@@ -1,13 +1,16 @@
 package lab
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/draw"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
 )
 
@@ -96,6 +99,38 @@ func checkCausal(t *testing.T, name string, res *Result) {
 		}
 		if !before {
 			t.Errorf("%s: packet %d at %d tagged %q, but no such call was made before it", name, s.Frame, s.TS, call)
+		}
+	}
+}
+
+// TestWalkthroughWraps: the lab's socket calls and walkthrough, given the
+// width TextWidth takes from a terminal, wrap within it as explain's
+// does; a file gets no width, so its paragraphs stay on one line each.
+func TestWalkthroughWraps(t *testing.T) {
+	var buf bytes.Buffer
+	if w := TextWidth(&buf, true); w != 0 {
+		t.Errorf("TextWidth of a buffer = %d, want 0", w)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("synfin lab needs root or CAP_NET_RAW")
+	}
+	res, err := Run(ClientClose, 0)
+	if errors.Is(err, ErrNoCapture) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []msg.Lang{msg.EN, msg.ZH} {
+		for _, width := range []int{60, 80} {
+			buf.Reset()
+			WriteCalls(&buf, lang, res, false, width)
+			draw.Explain(&buf, res.Ladder, res.Record, lang, draw.PlainText, draw.Context{Note: Note(lang, res), Width: width})
+			for _, l := range strings.Split(buf.String(), "\n") {
+				if tty.Cells(l) > width {
+					t.Errorf("%s at %d: a line %d wide: %s", lang.Code(), width, tty.Cells(l), l)
+				}
+			}
 		}
 	}
 }

@@ -427,4 +427,21 @@ var catalogue = map[string]text{
 	"closer.server": {"server", "服务器"},
 	"closer.both":   {"both", "双方"},
 	"closer.none":   {"none", "无"},
+
+	// Fitting a table to the terminal (table.fitNote).
+	"fit.note":                 {"synfin: note: to fit the terminal, %s; --wide shows everything", "synfin：提示：为适应终端宽度，%s；--wide 显示全部"},
+	"fit.and":                  {"; ", "；"},
+	"fit.dropped":              {"left out %s", "省略了列：%s"},
+	"fit.titled":               {"moved %s (but its port) and %s to a title line above the rows of each host pair", "把%s（端口除外）和%s移到每对主机各行上方的标题行"},
+	"fit.cut":                  {"shortened long cells in their middle (…)", "从中间缩短了过长的单元格（…）"},
+	"fit.note.records":         {"synfin: note: the table does not fit the terminal, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin：提示：表格超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
+	"fit.note.records.dropped": {"synfin: note: the table does not fit the terminal even without %s, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin：提示：即使省略列（%s），表格仍超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
+
+	// Meanings of the summary's counts of connections.
+	"sum.synfin.meaning":     {"Both the SYN and a FIN were captured: seen from opening to close.", "SYN 和 FIN 都被抓到：从建立到关闭都看到了。"},
+	"sum.reset.meaning":      {"An RST came at some point: refused, aborted, or reset after closing.", "出现过 RST：被拒绝、被中止，或关闭后被复位。"},
+	"sum.open.meaning":       {"No RST, and not a FIN each way, by the end of the capture (unanswered SYNs aside).", "到抓包结束时没有 RST，也没有双向 FIN（无应答的 SYN 除外）。"},
+	"sum.unanswered.meaning": {"The SYN got no answer at all (Zeek's S0): a host down, a filtered port, or a scan.", "SYN 完全没有得到回应（Zeek 的 S0）：主机不在线、端口被过滤，或是扫描。"},
+	"sum.begun.meaning":      {"No SYN in the capture: the connection began before it.", "抓包中没有 SYN：连接在抓包开始前就已建立。"},
+	"sum.nottcp.meaning":     {"Packets of the inputs that carry no TCP (UDP, ICMP, ARP …): not counted above.", "输入中不含 TCP 的报文（UDP、ICMP、ARP 等）：不计入以上各项。"},
 }

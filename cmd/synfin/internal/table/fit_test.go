@@ -66,7 +66,7 @@ func TestFitCutsAddresses(t *testing.T) {
 	if !strings.HasSuffix(rows[0][1], "]:51234") || !strings.HasSuffix(rows[0][2], ":2]:443") || tty.Cells(rows[0][1]) < 13 {
 		t.Errorf("cut to %q and %q", rows[0][1], rows[0][2])
 	}
-	if w := tableWidth([]int{4, tty.Cells(rows[0][1]), tty.Cells(rows[0][2])}, f.keep, f.compact); w > 50 {
+	if w := tableWidth([]int{4, tty.Cells(rows[0][1]), tty.Cells(rows[0][2])}, f.keep); f.layout == boxed && w > 50 {
 		t.Errorf("%d wide", w)
 	}
 }
@@ -100,8 +100,11 @@ func TestFitKeepsIPv4(t *testing.T) {
 			if _, err := Render(&out, Text, Views[name], recs, false, msg.EN, width); err != nil {
 				t.Fatal(err)
 			}
+			// Whole, or its host whole on a title line and its port in
+			// the row.
+			titled := strings.Contains(out.String(), "\n10.77.0.1 → 10.77.0.2:8080\n") && strings.Contains(out.String(), " :54646 ")
 			for _, ep := range []string{"10.77.0.1:54646", "10.77.0.2:8080"} {
-				if !strings.Contains(out.String(), ep) {
+				if !strings.Contains(out.String(), ep) && !titled {
 					t.Errorf("%s at %d: %s cut:\n%s", name, width, ep, out.String())
 				}
 			}
@@ -185,16 +188,17 @@ func TestNarrowIPv6AndNotes(t *testing.T) {
 	}
 }
 
-// TestCutEndpoints: a 4-tuple is cut in each endpoint, the longer first.
+// TestCutEndpoints: a 4-tuple is cut in each endpoint, the longer first,
+// each address keeping at least four characters of each end.
 func TestCutEndpoints(t *testing.T) {
 	for _, c := range []struct {
 		in    string
 		width int
 		want  string
 	}{
-		{"[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001", 39, "[fd00:ca…:1]:45718 → [fd00:ca…::2]:5001"},
+		{"[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001", 39, "[fd00…fe::1]:45718 → [fd00:…fe::2]:5001"},
 		{"[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001", 60, "[fd00:ca:fe::1]:45718 → [fd00:ca:fe::2]:5001"},
-		{"[2001:db8::1234:5678]:80", 16, "[2001:d…5678]:80"},
+		{"[2001:db8::1234:5678]:80", 16, "[2001:…:5678]:80"},
 	} {
 		if got := cutEndpoints(c.in, c.width); got != c.want || tty.Cells(got) > c.width {
 			t.Errorf("cutEndpoints(%q, %d) = %q (%d cells), want %q", c.in, c.width, got, tty.Cells(got), c.want)

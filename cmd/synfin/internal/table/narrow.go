@@ -21,7 +21,7 @@ func boxedWidth(header []string, rows [][]string) int {
 			widths[j] = max(widths[j], tty.Cells(r[j]))
 		}
 	}
-	return tableWidth(widths, keep, false)
+	return tableWidth(widths, keep)
 }
 
 // MeaningBelow prints rows within width cells: the columns but the last
@@ -79,9 +79,10 @@ func MeaningBelow(w io.Writer, header []string, rows [][]string, width int) erro
 }
 
 // cutIPv6 narrows the widest of the first n columns by up to over cells
-// by cutting the middle of its IPv6 cells (those with a "[": addresses,
+// by cutting the middle of its IPv6 addresses (those in "[…]": addresses,
 // 4-tuples), never below its widest other cell, so an IPv4 address stays
-// whole. It returns the cells saved.
+// whole, and never so far that two of the column's addresses look alike
+// (hostCut). It returns the cells saved.
 func cutIPv6(rows [][]string, widths []int, n, over int) int {
 	col := 0
 	for j := range n {
@@ -89,11 +90,14 @@ func cutIPv6(rows [][]string, widths []int, n, over int) int {
 			col = j
 		}
 	}
+	cells := make([]string, len(rows))
+	for i, r := range rows {
+		cells[i] = r[col]
+	}
+	hc := hostCutOf(cells)
 	floor := 0
 	for _, r := range rows {
-		if !strings.Contains(r[col], "[") {
-			floor = max(floor, tty.Cells(r[col]))
-		}
+		floor = max(floor, hc.floor(r[col]))
 	}
 	target := max(floor, widths[col]-over, 12)
 	if target >= widths[col] {
@@ -101,7 +105,7 @@ func cutIPv6(rows [][]string, widths []int, n, over int) int {
 	}
 	for _, r := range rows {
 		if tty.Cells(r[col]) > target {
-			r[col] = cutEndpoints(r[col], target)
+			r[col] = hc.cell(r[col], target)
 		}
 	}
 	saved := widths[col] - target
@@ -111,19 +115,179 @@ func cutIPv6(rows [][]string, widths []int, n, over int) int {
 
 // cutEndpoints cuts s to width cells by its middle, or, for a 4-tuple
 // "A → B", each endpoint by its own middle, the longer first, so that
-// both ports and the arrow stay.
+// both ports and the arrow stay. It keeps only s's own addresses apart;
+// a table's cells go through one hostCut for all of them.
 func cutEndpoints(s string, width int) string {
+	return hostCutOf([]string{s}).cell(s, width)
+}
+
+// hostCut cuts IPv6 addresses in their middle, keeping of each at least
+// head characters of its start and tail of its end: the fewest, over the
+// addresses of one table, that keep distinct addresses distinct. Two
+// hosts that differ only in the middle ("2001:db8:1::5" and
+// "2001:db8:2::5") keep that middle; "[2001:4…c]" for every host of a
+// capture tells nothing. IPv4 addresses are never cut.
+type hostCut struct{ head, tail int }
+
+// leastKept is the fewest characters of an address a cut keeps, when
+// fewer would do: "fd00…::1" still reads as an address.
+const leastKept = 8
+
+// hostCutOf is the hostCut for the IPv6 addresses in cells.
+func hostCutOf(cells []string) hostCut {
+	seen := map[string]bool{}
+	var addrs []string
+	longest := 0
+	for _, c := range cells {
+		for _, a := range ipv6In(c) {
+			if !seen[a] {
+				seen[a] = true
+				addrs = append(addrs, a)
+				longest = max(longest, len(a))
+			}
+		}
+	}
+	keys := make(map[string]bool, len(addrs))
+	apart := func(h, t int) bool {
+		clear(keys)
+		for _, a := range addrs {
+			k := a
+			if h+t < len(a) {
+				k = a[:h] + "…" + a[len(a)-t:]
+			}
+			if keys[k] {
+				return false
+			}
+			keys[k] = true
+		}
+		return true
+	}
+	// The shortest cut that keeps them apart; of those, the most even,
+	// the end (the interface identifier) before the start. Each end
+	// keeps at least four characters: a network or an interface
+	// identifier cut to nothing leaves the reader guessing.
+	for k := leastKept; k < longest; k++ {
+		even := (k + 1) / 2
+		for d := 0; d <= k; d++ {
+			tails := []int{even + d, even - d}
+			if d == 0 {
+				tails = tails[:1]
+			}
+			for _, t := range tails {
+				if t >= leastKept/2 && k-t >= leastKept/2 && apart(k-t, t) {
+					return hostCut{k - t, t}
+				}
+			}
+		}
+	}
+	return hostCut{longest, longest}
+}
+
+// newHostCut is the hostCut for a table's client and server columns.
+func newHostCut(names []string, rows [][]string) hostCut {
+	var cells []string
+	for j, n := range names {
+		if n == "client" || n == "server" {
+			for _, r := range rows {
+				cells = append(cells, r[j])
+			}
+		}
+	}
+	return hostCutOf(cells)
+}
+
+// ipv6In are the addresses between brackets in s (IPv6 endpoints are
+// written "[addr]:port").
+func ipv6In(s string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(s, '[')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(s[i:], ']')
+		if j < 0 {
+			return out
+		}
+		out = append(out, s[i+1:i+j])
+		s = s[i+j+1:]
+	}
+}
+
+// addr cuts a to at most budget characters, "…" included, but never
+// below what keeps it apart: the characters over head+tail are shared
+// between both ends.
+func (h hostCut) addr(a string, budget int) string {
+	if len(a) <= budget || h.head+h.tail >= len(a) {
+		return a
+	}
+	keep := max(budget-1, h.head+h.tail)
+	if keep >= len(a) {
+		return a
+	}
+	extra := keep - h.head - h.tail
+	hd := h.head + extra/2
+	tl := keep - hd
+	return a[:hd] + "…" + a[len(a)-tl:]
+}
+
+// splitV6 splits an endpoint "[addr]:port" (or a host "[addr]") into
+// "[", addr and "]:port"; ok is false for anything else (IPv4).
+func splitV6(ep string) (pre, a, post string, ok bool) {
+	if !strings.HasPrefix(ep, "[") {
+		return "", "", "", false
+	}
+	j := strings.IndexByte(ep, ']')
+	if j < 0 || strings.ContainsAny(ep[j+1:], "[ ") {
+		return "", "", "", false
+	}
+	return "[", ep[1:j], ep[j:], true
+}
+
+// endpoint cuts an endpoint to width cells, or as near as keeping it
+// apart allows; an IPv4 endpoint stays whole.
+func (h hostCut) endpoint(ep string, width int) string {
+	pre, a, post, ok := splitV6(ep)
+	if !ok || tty.Cells(ep) <= width {
+		return ep
+	}
+	return pre + h.addr(a, width-len(pre)-len(post)) + post
+}
+
+// floor is the narrowest an endpoint or a 4-tuple "A → B" becomes.
+func (h hostCut) floor(s string) int {
+	if a, b, ok := strings.Cut(s, " → "); ok {
+		return h.floor(a) + 3 + h.floor(b)
+	}
+	pre, a, post, ok := splitV6(s)
+	if !ok || len(a) <= h.head+h.tail+1 {
+		return tty.Cells(s)
+	}
+	return len(pre) + h.head + h.tail + 1 + len(post)
+}
+
+// cell cuts an endpoint, or a 4-tuple "A → B" in each endpoint, the
+// longer first, so that both ports and the arrow stay, to width cells or
+// as near as keeping addresses apart allows.
+func (h hostCut) cell(s string, width int) string {
 	a, b, ok := strings.Cut(s, " → ")
 	if !ok {
-		return tty.CutMiddle(s, width)
+		return h.endpoint(s, width)
 	}
 	wa, wb := tty.Cells(a), tty.Cells(b)
-	for wa+wb+3 > width && wa+wb > 2 {
-		if wa >= wb {
+	fa, fb := h.floor(a), h.floor(b)
+	for wa+wb+3 > width && (wa > fa || wb > fb) {
+		if (wa >= wb && wa > fa) || wb <= fb {
 			wa--
 		} else {
 			wb--
 		}
 	}
-	return tty.CutMiddle(a, wa) + " → " + tty.CutMiddle(b, wb)
+	return h.endpoint(a, wa) + " → " + h.endpoint(b, wb)
+}
+
+// pair is the title line of a host pair, client → server, cut to width
+// cells as cell cuts a 4-tuple.
+func (h hostCut) pair(client, server string, width int) string {
+	return h.cell(client+" → "+server, width)
 }

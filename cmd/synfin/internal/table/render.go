@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -170,7 +172,8 @@ func (a *appender) Write(p []byte) (int, error) { a.b = append(a.b, p...); retur
 // reads get their headers in lang; CSV keeps the machine names, which are
 // also the --sort keys.
 // A terminal table wider than fit cells is fitted (fitTable; fit 0: no
-// limit); note says what that did, or is empty.
+// limit): it then always fits, in a compact or the record layout; note
+// says, in lang, what that did, or is empty.
 func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile bool, lang msg.Lang, fit int) (note string, err error) {
 	if format == Text && fit > 0 && multiFile && !fitsWhole(v, recs, lang, fit) {
 		return renderByFile(w, v, recs, lang, fit)
@@ -190,22 +193,17 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 		rows[i] = RowOf(cols, &recs[i], format)
 		Localize(cols, rows[i], lang)
 	}
-	compact := false
 	if format == Text && fit > 0 {
 		f := fitTable(v.Name, names, header, rows, fit)
-		compact = f.compact
-		if len(f.dropped) > 0 || f.cut {
-			note = fitNote(f.dropped, f.cut)
-			header, rows = selectColumns(f.keep, header, rows)
+		note = fitNote(lang, f)
+		if f.layout != boxed {
+			return note, writeFitted(w, f, names, header, rows, fit)
 		}
 	}
 	if format == Markdown {
 		fmt.Fprintf(w, "### %s\n\n", v.Title)
 	}
 	t := New(w, format)
-	if compact {
-		t = NewCompact(w)
-	}
 	t.Header(header)
 	if err := t.Bulk(rows); err != nil {
 		return note, err
@@ -251,25 +249,6 @@ func renderByFile(w io.Writer, v View, recs []analyze.Record, lang msg.Lang, fit
 		}
 	}
 	return note, nil
-}
-
-// NewCompact returns a terminal table without a box, its columns two
-// spaces apart and its header underlined, for a terminal too narrow for
-// the boxed one.
-func NewCompact(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithRendition(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		}))
 }
 
 // WriteRecords prints full records as JSON Lines or one JSON array.
@@ -366,14 +345,13 @@ func summaryRows(s analyze.Summary, format Format, lang msg.Lang) [][]string {
 	counts("state", "state", s.States)
 	counts("handshake", "handshake", s.Handshakes)
 	counts("teardown", "teardown", s.Teardowns)
-	rows = append(rows,
-		[]string{label("synfin"), itoa(s.SynAndFin), ""},
-		[]string{label("reset"), itoa(s.Reset), ""},
-		[]string{label("open"), itoa(s.OpenAtEnd), ""},
-		[]string{label("unanswered"), itoa(s.Unanswered), ""},
-		[]string{label("begun"), itoa(s.BegunBefore), ""},
-		[]string{label("nottcp"), itoa(s.NotTCP), ""},
-	)
+	for _, c := range []struct {
+		key string
+		n   int
+	}{{"synfin", s.SynAndFin}, {"reset", s.Reset}, {"open", s.OpenAtEnd}, {"unanswered", s.Unanswered},
+		{"begun", s.BegunBefore}, {"nottcp", s.NotTCP}} {
+		rows = append(rows, []string{label(c.key), itoa(c.n), lang.T("sum." + c.key + ".meaning")})
+	}
 	for _, sc := range s.Scanners {
 		rows = append(rows, []string{label("scanner") + " " + tty.Safe(sc.Host), itoa(sc.Attempts),
 			lang.F("sum.scanner.meaning", sc.Attempts, sc.Conns, sc.Ports, hosts(lang, sc.Targets))})
@@ -388,7 +366,10 @@ func summaryRows(s analyze.Summary, format Format, lang msg.Lang) [][]string {
 		sort.Strings(kinds)
 		rows = append(rows, []string{label("notdecoded"), itoa(n), strings.Join(kinds, ", ")})
 	}
-	dist := func(name string, d analyze.Dist) {
+	// count says the values are counts (packets, window sizes): their
+	// minimum, maximum and quantiles are whole numbers and print so, and
+	// their mean keeps one decimal.
+	dist := func(name string, d analyze.Dist, count bool) {
 		if format == CSV {
 			// One figure a cell: a row for each statistic, empty when
 			// there are no values; the same rows for every capture.
@@ -405,16 +386,36 @@ func summaryRows(s analyze.Summary, format Format, lang msg.Lang) [][]string {
 			}
 			return
 		}
-		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Mean), MS(d.Max))
+		num, mean := MS, MS
+		if count {
+			num, mean = whole, tenths
+		}
+		v := fmt.Sprintf("n=%d min=%s mean=%s max=%s", d.N, num(d.Min), mean(d.Mean), num(d.Max))
 		if d.Median != nil {
-			v = fmt.Sprintf("n=%d min=%s median=%s p95=%s mean=%s max=%s", d.N, MS(d.Min), MS(d.Median), MS(d.P95), MS(d.Mean), MS(d.Max))
+			v = fmt.Sprintf("n=%d min=%s median=%s p95=%s mean=%s max=%s", d.N, num(d.Min), num(d.Median), num(d.P95), mean(d.Mean), num(d.Max))
 		}
 		rows = append(rows, []string{name, v, ""})
 	}
-	dist(label("duration"), s.DurationMS)
-	dist(label("hsrtt"), s.HandshakeRTT)
-	dist(label("datartt"), s.DataRTT)
-	dist(label("packets"), s.Packets)
-	dist(label("window"), s.Window)
+	dist(label("duration"), s.DurationMS, false)
+	dist(label("hsrtt"), s.HandshakeRTT, false)
+	dist(label("datartt"), s.DataRTT, false)
+	dist(label("packets"), s.Packets, true)
+	dist(label("window"), s.Window, true)
 	return rows
+}
+
+// whole prints a count: a whole number.
+func whole(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(math.Round(*p), 'f', 0, 64)
+}
+
+// tenths prints a mean of counts to one decimal, without a ".0": 7.5, 12.
+func tenths(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(math.Round(*p*10)/10, 'f', -1, 64)
 }
