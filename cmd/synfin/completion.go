@@ -39,22 +39,13 @@ func valuesOf(flag string) []string {
 	return nil
 }
 
-// sortColumns are the names --sort takes after view: the columns of its
-// table.Views entry, or of conns for a view without one, as table.SortBy
+// sortColumns are the names --sort takes after view, as table.CheckSort
 // reads them; none for a view that does not take --sort.
 func sortColumns(view string) []string {
-	if views, common := viewsTaking("sort"); !common && !slices.Contains(views, view) {
+	if !takes(view)["sort"] {
 		return nil
 	}
-	v, ok := table.Views[view]
-	if !ok {
-		v = table.Views["conns"]
-	}
-	names := make([]string, len(v.Columns))
-	for i, c := range v.Columns {
-		names[i] = c.Name
-	}
-	return names
+	return table.SortColumns(view)
 }
 
 // sortGroups groups the views taking --sort by their columns, in the

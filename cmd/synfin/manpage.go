@@ -182,23 +182,6 @@ func helpViews() []string {
 	return append(vs, more...)
 }
 
-// viewsTaking are the views whose --help lists flag, in the order synfin
-// lists its views, and whether every view that reads captures takes it.
-func viewsTaking(flag string) (views []string, common bool) {
-	for _, v := range viewNames {
-		if slices.Contains(viewFlags[v], flag) {
-			views = append(views, v)
-		}
-	}
-	var more []string
-	for v, names := range viewFlags {
-		if !slices.Contains(viewNames, v) && slices.Contains(names, flag) {
-			more = append(more, v)
-		}
-	}
-	sort.Strings(more)
-	return append(views, more...), slices.Contains(commonFlags, flag)
-}
 
 // roff builds the page.
 type roff struct {
@@ -487,7 +470,7 @@ func (m *roff) options() {
 		m.line(tag)
 		m.text(sentence(usage))
 		m.b.WriteString(".IP\n")
-		m.text(takenBy(f.Name))
+		m.text(viewsSentence(f.Name))
 	})
 	m.b.WriteString(".TP\n")
 	m.line(`\fB\-h\fR, \fB\-\-help\fR`)
@@ -504,15 +487,10 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// takenBy says which views take flag, from the lists their --help shows.
-func takenBy(flag string) string {
-	views, common := viewsTaking(flag)
-	switch {
-	case common && len(views) > 0:
-		return "Views: every view that reads captures; " + strings.Join(views, ", ") + "."
-	case common:
-		return "Views: every view that reads captures."
-	case len(views) > 0:
+// viewsSentence says which views take flag (scope.go's takes, which the
+// command line enforces).
+func viewsSentence(flag string) string {
+	if views := takenBy(flag); len(views) > 0 {
 		return "Views: " + strings.Join(views, ", ") + "."
 	}
 	return "Given without a view."

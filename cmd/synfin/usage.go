@@ -26,7 +26,7 @@ var viewFlags = map[string][]string{
 	"explain":    {"format", "wide", "force"},
 	"report":     {"format", "ascii", "raw-seq", "full", "force"},
 	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t", "force"},
-	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port", "lang", "quiet"},
+	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port", "wide", "lang", "quiet"},
 	"demo":       {"format", "output", "force", "wide", "lang", "quiet"},
 	"completion": {},
 	"help":       {},

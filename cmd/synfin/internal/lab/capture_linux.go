@@ -85,7 +85,7 @@ func isPermission(err error) bool {
 // socket calls it makes, in order, with their times: a call that sends
 // (write, shutdown, close) is logged as it is made, before the packets it
 // causes; one that waits (accept, read) when it returns.
-func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, error) {
+func connect(v Variant, port int, log func(by flows.Dir, what Act, n int)) (int, error) {
 	if v == Refused {
 		// A port nothing listens on: bind one, note it, let it go.
 		l, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", port))
@@ -94,13 +94,13 @@ func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, err
 		}
 		port = l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		log(flows.DirClient, "connect()")
+		log(flows.DirClient, Connect, 0)
 		c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 		if err == nil {
 			c.Close()
 			return port, errors.New("the refused variant found a listener")
 		}
-		log(flows.DirClient, "connect() fails: ECONNREFUSED")
+		log(flows.DirClient, ConnectRefused, 0)
 		return port, nil
 	}
 	l, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", port))
@@ -109,7 +109,7 @@ func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, err
 	}
 	defer l.Close()
 	port = l.Addr().(*net.TCPAddr).Port
-	log(flows.DirServer, "socket(), bind(), listen()")
+	log(flows.DirServer, Listen, 0)
 	served := make(chan error, 1)
 	go func() {
 		s, err := l.Accept()
@@ -117,63 +117,63 @@ func connect(v Variant, port int, log func(by flows.Dir, call string)) (int, err
 			served <- err
 			return
 		}
-		log(flows.DirServer, "accept() returns")
+		log(flows.DirServer, Accept, 0)
 		defer s.Close()
 		buf := make([]byte, 64)
 		n, _ := s.Read(buf)
-		log(flows.DirServer, fmt.Sprintf("read() gets %d bytes", n))
-		log(flows.DirServer, "write()")
+		log(flows.DirServer, Read, n)
+		log(flows.DirServer, Write, 0)
 		s.Write([]byte("hello, client\n"))
 		switch v {
 		case ServerClose:
-			log(flows.DirServer, "close()")
+			log(flows.DirServer, Close, 0)
 			s.Close()
 		case HalfClose:
 			io.Copy(io.Discard, s) // until the client's FIN
-			log(flows.DirServer, "read() returns 0: the client shut down its side")
-			log(flows.DirServer, "write()")
+			log(flows.DirServer, ReadEOFClientShut, 0)
+			log(flows.DirServer, Write, 0)
 			s.Write([]byte("more after your FIN\n"))
-			log(flows.DirServer, "close()")
+			log(flows.DirServer, Close, 0)
 			s.Close()
 		default:
 			io.Copy(io.Discard, s)
-			log(flows.DirServer, "read() returns 0 (end of stream), or fails after an RST")
-			log(flows.DirServer, "close()")
+			log(flows.DirServer, ReadEOFOrReset, 0)
+			log(flows.DirServer, Close, 0)
 			s.Close()
 		}
 		served <- nil
 	}()
-	log(flows.DirClient, "connect()")
+	log(flows.DirClient, Connect, 0)
 	c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 	if err != nil {
 		return port, err
 	}
 	tc := c.(*net.TCPConn)
-	log(flows.DirClient, "connect() returns")
-	log(flows.DirClient, "write()")
+	log(flows.DirClient, ConnectReturns, 0)
+	log(flows.DirClient, Write, 0)
 	tc.Write([]byte("hello, server\n"))
 	buf := make([]byte, 64)
 	n, _ := tc.Read(buf)
-	log(flows.DirClient, fmt.Sprintf("read() gets %d bytes", n))
+	log(flows.DirClient, Read, n)
 	switch v {
 	case Reset:
 		tc.SetLinger(0)
-		log(flows.DirClient, "close() with SO_LINGER 0")
+		log(flows.DirClient, CloseLinger0, 0)
 		tc.Close()
 	case ServerClose:
 		io.Copy(io.Discard, tc)
-		log(flows.DirClient, "read() returns 0: the server closed")
-		log(flows.DirClient, "close()")
+		log(flows.DirClient, ReadEOFServerClosed, 0)
+		log(flows.DirClient, Close, 0)
 		tc.Close()
 	case HalfClose:
-		log(flows.DirClient, "shutdown(SHUT_WR)")
+		log(flows.DirClient, ShutdownWrite, 0)
 		tc.CloseWrite()
 		io.Copy(io.Discard, tc)
-		log(flows.DirClient, "read() returns 0: the server closed")
-		log(flows.DirClient, "close()")
+		log(flows.DirClient, ReadEOFServerClosed, 0)
+		log(flows.DirClient, Close, 0)
 		tc.Close()
 	default:
-		log(flows.DirClient, "close()")
+		log(flows.DirClient, Close, 0)
 		tc.Close()
 	}
 	select {

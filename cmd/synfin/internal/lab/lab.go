@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,7 +46,44 @@ var ErrNeedRoot = errors.New("synfin lab captures loopback traffic with an AF_PA
 type Call struct {
 	At   time.Time
 	By   flows.Dir // the client or the server
-	Call string    // what it called, in words: "connect()", "close() with SO_LINGER 0"
+	What Act
+	N    int // bytes, for Read
+}
+
+// Act is what a socket call did: a closed set, told in words by Words.
+type Act int
+
+const (
+	_                   Act = iota
+	Listen                  // socket(), bind(), listen()
+	Connect                 // connect() called
+	ConnectReturns          // connect() returned: the handshake is done
+	ConnectRefused          // connect() failed with ECONNREFUSED
+	Accept                  // accept() returned
+	Read                    // read() returned N bytes
+	Write                   // write()
+	ShutdownWrite           // shutdown(SHUT_WR)
+	Close                   // close()
+	CloseLinger0            // close() with SO_LINGER 0: an RST
+	ReadEOFClientShut       // read() returned 0 after the client's shutdown
+	ReadEOFServerClosed     // read() returned 0 after the server's close
+	ReadEOFOrReset          // read() returned 0, or failed after an RST
+)
+
+// actKeys are the catalogue's words for each act (msg: lab.call.*).
+var actKeys = map[Act]string{
+	Listen: "listen", Connect: "connect", ConnectReturns: "connect.returns", ConnectRefused: "connect.refused",
+	Accept: "accept", Read: "read", Write: "write", ShutdownWrite: "shutdown", Close: "close",
+	CloseLinger0: "close.linger0", ReadEOFClientShut: "read.eof.clientshut", ReadEOFServerClosed: "read.eof.serverclosed",
+	ReadEOFOrReset: "read.eof.orreset",
+}
+
+// Words is the call in lang, its system call names kept as they are.
+func (c Call) Words(lang msg.Lang) string {
+	if c.What == Read {
+		return lang.F("lab.call.read", c.N)
+	}
+	return lang.T("lab.call." + actKeys[c.What])
 }
 
 // Result is what a lab run gave.
@@ -61,9 +99,9 @@ type Result struct {
 func Run(v Variant, port int) (*Result, error) {
 	res := &Result{}
 	var mu sync.Mutex
-	log := func(by flows.Dir, call string) {
+	log := func(by flows.Dir, what Act, n int) {
 		mu.Lock()
-		res.Calls = append(res.Calls, Call{time.Now(), by, call})
+		res.Calls = append(res.Calls, Call{time.Now(), by, what, n})
 		mu.Unlock()
 	}
 	frames, err := captureLoopback(func() error {
@@ -119,17 +157,15 @@ func Run(v Variant, port int) (*Result, error) {
 // packet of the lab's connection.
 func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
 	// last is the latest call of by, made before the packet at ts, that
-	// names one of words: what sent the packet.
-	last := func(by flows.Dir, ts int64, words ...string) string {
+	// is one of acts: what sent the packet.
+	last := func(by flows.Dir, ts int64, acts ...Act) string {
 		for i := len(res.Calls) - 1; i >= 0; i-- {
 			c := res.Calls[i]
 			if c.By != by || c.At.UnixNano() > ts {
 				continue
 			}
-			for _, w := range words {
-				if strings.Contains(c.Call, w) {
-					return c.Call
-				}
+			if slices.Contains(acts, c.What) {
+				return c.Words(lang)
 			}
 		}
 		return ""
@@ -144,9 +180,9 @@ func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
 		case f&flows.FlagRST != 0 && res.Record.Handshake.Status == analyze.HandshakeRejected:
 			return lang.T("lab.by.nolistener")
 		case f&flows.FlagRST != 0:
-			return last(s.Dir, s.TS, "SO_LINGER", "close")
+			return last(s.Dir, s.TS, CloseLinger0, Close)
 		case f&flows.FlagFIN != 0:
-			return last(s.Dir, s.TS, "shutdown", "close")
+			return last(s.Dir, s.TS, ShutdownWrite, Close, CloseLinger0)
 		case s.Len > 0:
 			return "write()"
 		}
@@ -181,12 +217,13 @@ func WriteCalls(out io.Writer, lang msg.Lang, res *Result, markdown bool, width 
 	}
 	for _, c := range res.Calls {
 		head := fmt.Sprintf("%9.3f ms  %-7s ", float64(c.At.Sub(t0).Nanoseconds())/1e6, draw.Who(lang, c.By))
+		words := c.Words(lang)
 		switch {
 		case markdown:
-			fmt.Fprintf(out, "    %s%s\n", head, c.Call)
-		case width > 0 && 2+tty.Cells(head)+tty.Cells(c.Call) > width:
+			fmt.Fprintf(out, "    %s%s\n", head, words)
+		case width > 0 && 2+tty.Cells(head)+tty.Cells(words) > width:
 			indent := strings.Repeat(" ", 2+tty.Cells(head))
-			for i, part := range tty.Wrap(c.Call, width-len(indent)) {
+			for i, part := range tty.Wrap(words, width-len(indent)) {
 				if i == 0 {
 					fmt.Fprintf(out, "  %s%s\n", head, part)
 				} else {
@@ -194,7 +231,7 @@ func WriteCalls(out io.Writer, lang msg.Lang, res *Result, markdown bool, width 
 				}
 			}
 		default:
-			fmt.Fprintf(out, "  %s%s\n", head, c.Call)
+			fmt.Fprintf(out, "  %s%s\n", head, words)
 		}
 	}
 	fmt.Fprintln(out)

@@ -67,7 +67,7 @@ func checkCausal(t *testing.T, name string, res *Result) {
 	t.Helper()
 	at := func(by flows.Dir, call string) int {
 		for i, c := range res.Calls {
-			if c.By == by && strings.HasPrefix(c.Call, call) {
+			if c.By == by && strings.HasPrefix(c.Words(msg.EN), call) {
 				return i
 			}
 		}
@@ -95,7 +95,7 @@ func checkCausal(t *testing.T, name string, res *Result) {
 		}
 		before := false
 		for _, c := range res.Calls {
-			before = before || c.Call == call && c.By == s.Dir && c.At.UnixNano() <= s.TS
+			before = before || c.Words(msg.EN) == call && c.By == s.Dir && c.At.UnixNano() <= s.TS
 		}
 		if !before {
 			t.Errorf("%s: packet %d at %d tagged %q, but no such call was made before it", name, s.Frame, s.TS, call)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/draw"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
@@ -63,27 +62,16 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 		}
 	}
 	markdown := o.Format == table.Markdown
-	// Calls and packets on one clock: both from the first packet.
-	t0 := time.Unix(0, res.Ladder.FirstTS)
-	if markdown {
-		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))
-	} else {
-		fmt.Fprintf(out, "%s\n", lang.T("lab.calls"))
+	width := 0
+	if !o.Wide {
+		width = lab.TextWidth(out, !markdown)
 	}
-	for _, c := range res.Calls {
-		line := fmt.Sprintf("%9.3f ms  %-7s %s", float64(c.At.Sub(t0).Nanoseconds())/1e6, draw.Who(lang, c.By), c.Call)
-		if markdown {
-			fmt.Fprintf(out, "    %s\n", line)
-		} else {
-			fmt.Fprintf(out, "  %s\n", line)
-		}
-	}
-	fmt.Fprintln(out)
+	lab.WriteCalls(out, lang, res, markdown, width)
 	form := draw.PlainText
 	if markdown {
 		form = draw.Markdown
 	}
-	draw.Explain(out, res.Ladder, res.Record, lang, form, draw.Context{Note: lab.Note(lang, res)})
+	draw.Explain(out, res.Ladder, res.Record, lang, form, draw.Context{Note: lab.Note(lang, res), Width: width})
 	if o.Lab.Write != "" {
 		fmt.Fprintf(out, "\n%s\n", lang.F("lab.written", o.Lab.Write))
 	}
