@@ -12,4 +12,4 @@ var errNotLinux = errors.New("synfin lab captures with a Linux AF_PACKET socket;
 
 func captureLoopback(func() error) ([]frame, error) { return nil, errNotLinux }
 
-func connect(Variant, int, func(flows.Dir, string)) (int, error) { return 0, errNotLinux }
+func connect(Variant, int, func(flows.Dir, Act, int)) (int, error) { return 0, errNotLinux }

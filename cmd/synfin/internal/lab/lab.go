@@ -18,9 +18,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/pipeline"
-	"github.com/synfin/synfin/cmd/synfin/internal/draw"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
 )
 
@@ -188,53 +186,6 @@ func Note(lang msg.Lang, res *Result) func(*ladder.Step) string {
 		}
 		return lang.T("lab.by.kernel")
 	}
-}
-
-// TextWidth is the width the lab view's walkthrough wraps to
-// (draw.Context.Width), as explain's does: the terminal's when out is one
-// and the text is plain (not Markdown, not --wide); 0, no wrapping,
-// otherwise, so that a file or a pipe gets each paragraph on one line.
-func TextWidth(out io.Writer, plain bool) int {
-	if !plain {
-		return 0
-	}
-	return tty.Width(out)
-}
-
-// WriteCalls prints the socket calls of a lab run under their heading,
-// each at its time from the connection's first packet (the walkthrough's
-// clock), then an empty line. Plain text within width cells (0: no
-// limit) wraps the heading and each call's words, a call's further lines
-// under its first; Markdown prints them as a code block.
-func WriteCalls(out io.Writer, lang msg.Lang, res *Result, markdown bool, width int) {
-	t0 := time.Unix(0, res.Ladder.FirstTS)
-	if markdown {
-		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))
-	} else if width > 0 {
-		fmt.Fprintf(out, "%s\n", strings.Join(tty.Wrap(lang.T("lab.calls"), width), "\n"))
-	} else {
-		fmt.Fprintf(out, "%s\n", lang.T("lab.calls"))
-	}
-	for _, c := range res.Calls {
-		head := fmt.Sprintf("%9.3f ms  %-7s ", float64(c.At.Sub(t0).Nanoseconds())/1e6, draw.Who(lang, c.By))
-		words := c.Words(lang)
-		switch {
-		case markdown:
-			fmt.Fprintf(out, "    %s%s\n", head, words)
-		case width > 0 && 2+tty.Cells(head)+tty.Cells(words) > width:
-			indent := strings.Repeat(" ", 2+tty.Cells(head))
-			for i, part := range tty.Wrap(words, width-len(indent)) {
-				if i == 0 {
-					fmt.Fprintf(out, "  %s%s\n", head, part)
-				} else {
-					fmt.Fprintf(out, "%s%s\n", indent, part)
-				}
-			}
-		default:
-			fmt.Fprintf(out, "  %s%s\n", head, words)
-		}
-	}
-	fmt.Fprintln(out)
 }
 
 // frame is one captured frame.

@@ -103,14 +103,10 @@ func checkCausal(t *testing.T, name string, res *Result) {
 	}
 }
 
-// TestWalkthroughWraps: the lab's socket calls and walkthrough, given the
-// width TextWidth takes from a terminal, wrap within it as explain's
-// does; a file gets no width, so its paragraphs stay on one line each.
+// TestWalkthroughWraps: the lab's walkthrough, given the width
+// tty.WrapWidth takes from a terminal, wraps within it as explain's does;
+// the socket calls fit through tty.Hang.
 func TestWalkthroughWraps(t *testing.T) {
-	var buf bytes.Buffer
-	if w := TextWidth(&buf, true); w != 0 {
-		t.Errorf("TextWidth of a buffer = %d, want 0", w)
-	}
 	if os.Geteuid() != 0 {
 		t.Skip("synfin lab needs root or CAP_NET_RAW")
 	}
@@ -121,10 +117,13 @@ func TestWalkthroughWraps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var buf bytes.Buffer
 	for _, lang := range []msg.Lang{msg.EN, msg.ZH} {
 		for _, width := range []int{60, 80} {
 			buf.Reset()
-			WriteCalls(&buf, lang, res, false, width)
+			for _, c := range res.Calls {
+				buf.WriteString(tty.Hang("      0.123 ms  "+draw.Who(lang, c.By)+"  ", c.Words(lang), width) + "\n")
+			}
 			draw.Explain(&buf, res.Ladder, res.Record, lang, draw.PlainText, draw.Context{Note: Note(lang, res), Width: width})
 			for _, l := range strings.Split(buf.String(), "\n") {
 				if tty.Cells(l) > width {

@@ -441,7 +441,7 @@ var catalogue = map[string]text{
 	"sum.synfin.meaning":     {"Both the SYN and a FIN were captured: seen from opening to close.", "SYN 和 FIN 都被抓到：从建立到关闭都看到了。"},
 	"sum.reset.meaning":      {"An RST came at some point: refused, aborted, or reset after closing.", "出现过 RST：被拒绝、被中止，或关闭后被复位。"},
 	"sum.open.meaning":       {"No RST, and not a FIN each way, by the end of the capture (unanswered SYNs aside).", "到抓包结束时没有 RST，也没有双向 FIN（无应答的 SYN 除外）。"},
-	"sum.unanswered.meaning": {"The SYN got no answer at all (Zeek's S0): a host down, a filtered port, or a scan.", "SYN 完全没有得到回应（Zeek 的 S0）：主机不在线、端口被过滤，或是扫描。"},
+	"sum.unanswered.meaning": {"The SYN got no answer at all (Zeek's S0): a host down, a filtered port, or a scan.", "SYN 完全没有得到回应（S0）：主机不在线、端口被过滤，或是扫描。"},
 	"sum.begun.meaning":      {"No SYN in the capture: the connection began before it.", "抓包中没有 SYN：连接在抓包开始前就已建立。"},
 	"sum.nottcp.meaning":     {"Packets of the inputs that carry no TCP (UDP, ICMP, ARP …): not counted above.", "输入中不含 TCP 的报文（UDP、ICMP、ARP 等）：不计入以上各项。"},
 }

@@ -1,6 +1,7 @@
 package tty
 
 import (
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -149,4 +150,26 @@ func CutMiddle(s string, width int) string {
 	head := keep / 2
 	tail := keep - head
 	return string(runes[:head]) + "…" + string(runes[len(runes)-tail:])
+}
+
+// WrapWidth is the width plain text written to w wraps to: the
+// terminal's when w is one and plain holds (not Markdown, not --wide), as
+// explain takes it; 0, no wrapping, otherwise, so that a file or a pipe
+// gets each paragraph on one line, for grep.
+func WrapWidth(w io.Writer, plain bool) int {
+	if !plain {
+		return 0
+	}
+	return Width(w)
+}
+
+// Hang prints text after lead within width cells (0: no limit): text
+// wraps (Wrap), its further lines indented under its first, so that a
+// list's words stay beside their label.
+func Hang(lead, text string, width int) string {
+	if width <= 0 || Cells(lead)+Cells(text) <= width {
+		return lead + text
+	}
+	indent := strings.Repeat(" ", Cells(lead))
+	return lead + strings.Join(Wrap(text, width-Cells(lead)), "\n"+indent)
 }

@@ -91,3 +91,19 @@ func TestWrapChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestHang: a call's words wrap under their first line, within the
+// width; a buffer (no terminal) gets no width to wrap to.
+func TestHang(t *testing.T) {
+	got := Hang("  0.240 ms  server  ", "read() returns 0 (end of stream), or fails after an RST", 50)
+	want := "  0.240 ms  server  read() returns 0 (end of\n                    stream), or fails after an RST"
+	if got != want {
+		t.Errorf("Hang = %q, want %q", got, want)
+	}
+	if Hang("a ", "b c", 0) != "a b c" {
+		t.Error("Hang wrapped without a width")
+	}
+	if w := WrapWidth(&strings.Builder{}, true); w != 0 {
+		t.Errorf("WrapWidth of a builder = %d", w)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/draw"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
@@ -62,11 +63,8 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 		}
 	}
 	markdown := o.Format == table.Markdown
-	width := 0
-	if !o.Wide {
-		width = lab.TextWidth(out, !markdown)
-	}
-	lab.WriteCalls(out, lang, res, markdown, width)
+	width := tty.WrapWidth(out, !markdown && !o.Wide)
+	writeCalls(out, lang, res, markdown, width)
 	form := draw.PlainText
 	if markdown {
 		form = draw.Markdown
@@ -76,6 +74,29 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 		fmt.Fprintf(out, "\n%s\n", lang.F("lab.written", o.Lab.Write))
 	}
 	return ExitOK
+}
+
+// writeCalls prints the socket calls of a lab run under their heading,
+// each at its time from the connection's first packet (the walkthrough's
+// clock), then an empty line. Plain text within width cells (0: no limit)
+// wraps, a call's further lines under its first; Markdown prints them as
+// a code block.
+func writeCalls(out io.Writer, lang msg.Lang, res *lab.Result, markdown bool, width int) {
+	t0 := time.Unix(0, res.Ladder.FirstTS)
+	if markdown {
+		fmt.Fprintf(out, "### %s\n\n", lang.T("lab.calls"))
+	} else {
+		fmt.Fprintln(out, tty.Hang("", lang.T("lab.calls"), width))
+	}
+	for _, c := range res.Calls {
+		head := fmt.Sprintf("%9.3f ms  %-7s ", float64(c.At.Sub(t0).Nanoseconds())/1e6, draw.Who(lang, c.By))
+		if markdown {
+			fmt.Fprintf(out, "    %s%s\n", head, c.Words(lang))
+			continue
+		}
+		fmt.Fprintln(out, tty.Hang("  "+head, c.Words(lang), width))
+	}
+	fmt.Fprintln(out)
 }
 
 // writeFile writes b to path whole or not at all (a temporary file
