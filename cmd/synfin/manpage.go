@@ -182,7 +182,6 @@ func helpViews() []string {
 	return append(vs, more...)
 }
 
-
 // roff builds the page.
 type roff struct {
 	b  *bytes.Buffer
