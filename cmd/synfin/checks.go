@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/netip"
 	"regexp"
@@ -11,45 +10,53 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/flows"
 )
 
-// pflagBadValue is how pflag words a value its flag could not take.
-var pflagBadValue = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?(--[\w-]+)" flag: `)
-
 // flagError turns pflag's error into one line naming the flag and what it
-// takes, without Go's words (strconv.Atoi, invalid syntax).
-func flagError(fs *pflag.FlagSet, err error) string {
-	if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+// takes, without Go's words (strconv.Atoi, invalid syntax), from pflag's
+// typed errors.
+func flagError(fs *pflag.FlagSet, err error) error {
+	var (
+		notExist *pflag.NotExistError
+		needs    *pflag.ValueRequiredError
+		invalid  *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() != "":
+		return msg.E("cli.flag.shorthand", notExist.GetSpecifiedName(), notExist.GetSpecifiedShortnames())
+	case errors.As(err, &notExist):
+		name := notExist.GetSpecifiedName()
 		if near := nearFlag(fs, name); near != "" {
-			return fmt.Sprintf("unknown flag --%s; did you mean --%s?", name, near)
+			return msg.E("cli.flag.near", name, near)
 		}
-		return fmt.Sprintf("unknown flag --%s (synfin --help lists them)", name)
+		return msg.E("cli.flag.unknown", name)
+	case errors.As(err, &needs):
+		return msg.E("cli.flag.needs", "--"+needs.GetFlag().Name)
+	case errors.As(err, &syntax):
+		return msg.E("cli.flag.syntax", syntax.GetSpecifiedFlag())
+	case !errors.As(err, &invalid):
+		return err
 	}
-	m := pflagBadValue.FindStringSubmatch(err.Error())
-	if m == nil {
-		return err.Error() // unknown shorthands and missing values: pflag's words are plain
-	}
-	value, name := m[1], m[2]
-	f := fs.Lookup(strings.TrimPrefix(name, "--"))
-	if f == nil {
-		return err.Error()
-	}
+	f, value := invalid.GetFlag(), invalid.GetValue()
+	name := "--" + f.Name
 	switch f.Value.Type() {
 	case "int", "intSlice":
-		if wholeNumber.MatchString(strings.TrimSpace(value)) { // digits that do not fit an int
-			if strings.HasPrefix(strings.TrimSpace(value), "-") {
-				return fmt.Sprintf("%s %s: too small (at least %d)", name, value, math.MinInt)
+		if v := strings.TrimSpace(value); wholeNumber.MatchString(v) { // digits that do not fit an int
+			if strings.HasPrefix(v, "-") {
+				return msg.E("cli.flag.small", name, value, math.MinInt)
 			}
-			return fmt.Sprintf("%s %s: too large (at most %d)", name, value, math.MaxInt)
+			return msg.E("cli.flag.large", name, value, math.MaxInt)
 		}
-		return fmt.Sprintf("%s %q: want a whole number", name, value)
+		return msg.E("cli.flag.whole", name, value)
 	case "duration":
-		return fmt.Sprintf("%s %q: want a duration such as 90s, 10m or 2h", name, value)
+		return msg.E("cli.flag.duration", name, value)
 	case "bool":
-		return fmt.Sprintf("%s=%s: want true or false", name, value)
+		return msg.E("cli.flag.bool", name, value)
 	}
-	return fmt.Sprintf("%s %q: not a value it takes", name, value)
+	return msg.E("cli.flag.value", name, value)
 }
 
 // wholeNumber is a value pflag could not take although it is an integer:
@@ -77,37 +84,37 @@ func nearFlag(fs *pflag.FlagSet, name string) string {
 func (o *options) checkValues() error {
 	switch {
 	case o.Limit < 0:
-		return fmt.Errorf("--limit %d: want 0 (all) or more", o.Limit)
+		return msg.E("cli.limit", o.Limit)
 	case o.Jobs < 1:
-		return fmt.Errorf("--jobs %d: at least one capture must be analysed at a time", o.Jobs)
+		return msg.E("cli.jobs", o.Jobs)
 	case o.IdleTimeout <= 0:
-		return fmt.Errorf("--idle-timeout %s: want a positive duration, such as 2h", o.IdleTimeout)
+		return msg.E("cli.idle", o.IdleTimeout.String())
 	case o.Linger < 0:
-		return fmt.Errorf("--linger %s: want 0 (write each record as its connection closes) or a positive duration, such as 60s", o.Linger)
+		return msg.E("cli.linger", o.Linger.String())
 	case o.Workers < 0 || o.Workers > flows.MaxShards:
-		return fmt.Errorf("--workers %d: want 1 to %d (the shards a capture's connections are split into), or 0 for the default (one a core; 1 on one or two cores)", o.Workers, flows.MaxShards)
+		return msg.E("cli.workers", o.Workers, flows.MaxShards)
 	case o.MaxConns < 1:
-		return errors.New("--max-conns must be at least 1")
+		return msg.E("cli.maxconns")
 	}
 	for _, p := range o.Ports {
 		if p < 0 || p > 65535 {
-			return fmt.Errorf("--port %d: want 0 to 65535", p)
+			return msg.E("cli.port", p)
 		}
 	}
 	for _, c := range o.Conns {
 		if c < 0 {
-			return fmt.Errorf("--conn %d: connections are numbered from 0", c)
+			return msg.E("cli.conn", c)
 		}
 	}
 	for _, s := range o.States {
 		if !analyze.KnownState(s) {
-			return fmt.Errorf("--state %s: want one of Zeek's states: %s", s, strings.Join(analyze.StateNames(), ", "))
+			return msg.E("cli.state", s, msg.List(analyze.StateNames()))
 		}
 	}
 	for i, h := range o.Hosts {
 		a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"))
 		if err != nil {
-			return fmt.Errorf("--host %q is not an IP address", h)
+			return msg.E("cli.host", h)
 		}
 		o.Hosts[i] = a.String() // "[2001:db8::1]", as synfin prints it, is one too
 	}

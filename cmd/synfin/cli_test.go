@@ -40,7 +40,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"--host", "not-an-ip", lab}, 2, `--host "not-an-ip" is not an IP address`},
 		{[]string{"-f", "csv", "--host", "[fd00:ca:fe::2]", "../../testdata/lab/07_ipv6.pcap"}, 0, ""},
 		{[]string{"-o", filepath.Join(empty, "x.parquet"), lab}, 2, "Parquet is written by synfin batch"},
-		{[]string{"-o", filepath.Join(empty, "x.html"), lab}, 2, "the conns view writes table, markdown, csv, json or jsonl, not html (HTML comes from ladder, report)"},
+		{[]string{"-o", filepath.Join(empty, "x.html"), lab}, 2, "the conns view writes table, markdown, csv, json or jsonl, not html (HTML comes from ladder or report)"},
 		{[]string{"--version"}, 0, ""},
 		{[]string{"-v"}, 0, ""},
 		{[]string{"version"}, 0, ""},

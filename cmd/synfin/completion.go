@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
 
@@ -83,7 +84,7 @@ func fishQuote(s string) string {
 
 // completion writes the completion script for shell, or says which
 // shells it knows.
-func completion(w, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
+func completion(w, stderr io.Writer, lang msg.Lang, fs *pflag.FlagSet, args []string) int {
 	shell := ""
 	if len(args) == 1 {
 		shell = args[0]
@@ -109,7 +110,7 @@ func completion(w, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
 	case "fish":
 		fishScript(w, fs, flags)
 	default:
-		return usageError(stderr, fmt.Sprintf("completion %s: want bash, zsh or fish (synfin completion bash > /etc/bash_completion.d/synfin)", strings.Join(args, " ")))
+		return usageError(stderr, lang, msg.E("cli.completion", strings.Join(args, " ")))
 	}
 	return exitOK
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/cmd/synfin/internal/views"
 
 	"github.com/spf13/pflag"
@@ -48,7 +50,15 @@ Flags:
 `
 
 // usageError reports a mistake on the command line: exit status 2.
-func usageError(stderr io.Writer, msg string) int { return views.UsageError(stderr, msg) }
+func usageError(stderr io.Writer, lang msg.Lang, err error) int {
+	return views.UsageError(stderr, lang, err)
+}
+
+// sayError reports an error that is no mistake on the command line: one
+// line, in lang.
+func sayError(stderr io.Writer, lang msg.Lang, text string) {
+	tty.Say(stderr, "synfin: %s", lang.F("cli.error", text))
+}
 
 func usage(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprint(w, usageText)
@@ -133,7 +143,7 @@ parallel (--jobs, default all cores), records in input order as JSON Lines, CSV 
 request, response, four-way close), a refused one and a reset one, with 20 ms each way.`,
 }
 
-func help(stdout, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
+func help(stdout, stderr io.Writer, lang msg.Lang, fs *pflag.FlagSet, args []string) int {
 	if len(args) == 0 {
 		usage(stdout, fs)
 		return exitOK
@@ -142,6 +152,5 @@ func help(stdout, stderr io.Writer, fs *pflag.FlagSet, args []string) int {
 		viewUsage(stdout, fs, args[0])
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "synfin: error: no view %q\n", args[0])
-	return exitNothing
+	return usageError(stderr, lang, msg.E("cli.view.nohelp", args[0]))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/cmd/synfin/internal/views"
@@ -46,6 +47,9 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	o := options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
 	fs := newFlagSet(&o, stderr)
+	// The language of what goes wrong, before the flags are parsed: a
+	// mistake in them is told in it too.
+	lang := msg.Sniff(args)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			// synfin VIEW --help: that view's help.
@@ -56,10 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			}
 			return exitOK
 		}
-		return usageError(stderr, flagError(fs, err))
+		return usageError(stderr, lang, flagError(fs, err))
 	}
 	if err := o.checkValues(); err != nil {
-		return usageError(stderr, err.Error())
+		return usageError(stderr, lang, err)
 	}
 	operands := fs.Args()
 	if o.showVersion || len(operands) == 1 && operands[0] == "version" {
@@ -83,32 +87,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			if slices.Contains(viewNames, operands[0]) {
 				o.View, operands = operands[0], operands[1:]
 			} else if near := nearView(operands[0]); near != "" {
-				return usageError(stderr, fmt.Sprintf("unknown view %q; did you mean %q?", operands[0], near))
+				return usageError(stderr, lang, msg.E("cli.view.unknown", operands[0], near))
 			}
 		}
 	}
 	if err := checkScope(fs, o.View, args); err != nil {
-		return usageError(stderr, err.Error())
+		return usageError(stderr, lang, err)
 	}
 	switch o.View {
 	case "help":
-		return help(stdout, stderr, fs, operands)
+		return help(stdout, stderr, lang, fs, operands)
 	case "completion":
-		return completion(stdout, stderr, fs, operands)
+		return completion(stdout, stderr, lang, fs, operands)
 	}
-	lang, err := msg.Parse(o.Lang)
-	if err != nil {
-		return usageError(stderr, err.Error())
+	if _, err := msg.Parse(o.Lang); err != nil {
+		return usageError(stderr, lang, err)
 	}
 	if err := o.chooseFormat(fs); err != nil {
-		return usageError(stderr, err.Error())
+		return usageError(stderr, lang, err)
 	}
 	if err := checkFormatFlags(fs, o.View, o.Format); err != nil {
-		return usageError(stderr, err.Error())
+		return usageError(stderr, lang, err)
 	}
 	if fs.Changed("sort") {
 		if err := table.CheckSort(o.View, o.SortBy); err != nil {
-			return usageError(stderr, err.Error())
+			return usageError(stderr, lang, err)
 		}
 	}
 	// The first Ctrl-C ends the input: what was read is analysed and
@@ -124,18 +127,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	switch o.View {
 	case "lab":
 		if len(operands) > 0 {
-			return usageError(stderr, "lab makes its own connection and takes no input files")
+			return usageError(stderr, lang, msg.E("cli.lab.noinput"))
 		}
 		return views.Lab(&o.Options, lang, stdout, stderr)
 	case "batch":
 		if o.Batch.SummaryOnly && o.Batch.Resume != "" {
 			// A manifest line says "its records are in that output": a
 			// summary writes none.
-			return usageError(stderr, "--summary-only writes no records, so --resume has nothing to record: run them apart")
+			return usageError(stderr, lang, msg.E("cli.summaryonly"))
 		}
 		return runBatch(context.Background(), nil, &o, true, fs.Changed("jobs"), operands, stdout, stderr)
 	}
-	ins, problems, code := inputsFor(o.View, operands, stdin, stderr)
+	ins, problems, code := inputsFor(o.View, operands, lang, stdin, stderr)
 	if ins == nil {
 		return code
 	}
@@ -151,13 +154,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		names[i] = in.Name
 	}
 	if err := outfile.Checks(o.Output, names, o.Format, o.Force); err != nil {
-		return usageError(stderr, err.Error())
+		return usageError(stderr, lang, err)
 	}
 	out := stdout
 	if o.Output != "" {
 		fh, err := outfile.Create(o.Output)
 		if err != nil {
-			tty.Say(stderr, "synfin: error: %s", inputs.PathError(o.Output, err))
+			sayError(stderr, lang, say.Error(lang, err))
 			return exitNothing
 		}
 		// Complete output replaces the old file; none leaves it.
@@ -167,7 +170,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 				return
 			}
 			if err := fh.Commit(); err != nil {
-				tty.Say(stderr, "synfin: error: %s", inputs.PathError(o.Output, err))
+				sayError(stderr, lang, say.Error(lang, err))
 				code = exitNothing
 			}
 		}()
@@ -175,7 +178,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if o.Streams != "" {
 		if err := os.MkdirAll(o.Streams, 0o755); err != nil {
-			tty.Say(stderr, "synfin: error: --streams: %s", inputs.PathError(o.Streams, err))
+			sayError(stderr, lang, lang.F("cli.streams", say.Error(lang, err)))
 			return exitNothing
 		}
 	}
@@ -203,7 +206,7 @@ func (o *options) chooseFormat(fs *pflag.FlagSet) error {
 	if fs.Changed("format") {
 		if !slices.Contains(allowed, o.Format) {
 			if len(writersOf(o.Format)) == 0 && o.Format != table.Parquet {
-				return fmt.Errorf("--format %s: no such format; the %s view writes %s", o.Format, o.View, formatList(allowed))
+				return msg.E("cli.format.unknown", string(o.Format), o.View, formatList(allowed))
 			}
 			return wrongFormat(o.View, o.Format, allowed, "--format "+string(o.Format))
 		}
@@ -227,17 +230,17 @@ func (o *options) chooseFormat(fs *pflag.FlagSet) error {
 // demo, else files, globs, directories and "-", with how many operands
 // could not be read (each reported). It returns nil and the exit status
 // when there is nothing to read.
-func inputsFor(view string, operands []string, stdin io.Reader, stderr io.Writer) ([]inputs.Input, int, int) {
+func inputsFor(view string, operands []string, lang msg.Lang, stdin io.Reader, stderr io.Writer) ([]inputs.Input, int, int) {
 	switch {
 	case view == "demo" && len(operands) > 0:
-		return nil, 0, usageError(stderr, "demo takes no input files")
+		return nil, 0, usageError(stderr, lang, msg.E("cli.demo.noinput"))
 	case view == "demo":
 		return []inputs.Input{inputs.Bytes("demo.pcap", demoCapture)}, 0, exitOK
 	case len(operands) == 0:
-		return nil, 0, usageError(stderr, "no input: name capture files, directories, or - for standard input")
+		return nil, 0, usageError(stderr, lang, msg.E("cli.noinput"))
 	}
 	if i := slices.Index(operands, "-"); i >= 0 && slices.Contains(operands[i+1:], "-") {
-		return nil, 0, usageError(stderr, "- (standard input) is named twice: it can be read once")
+		return nil, 0, usageError(stderr, lang, msg.E("cli.stdin.twice"))
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {

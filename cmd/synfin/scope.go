@@ -1,13 +1,13 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
 
@@ -79,11 +79,11 @@ func checkScope(fs *pflag.FlagSet, view string, args []string) error {
 		case !ok[name]:
 			return outOfPlace(fs, name, view)
 		case packets && slices.Contains(packetsRefuse, name):
-			return fmt.Errorf("--%s does not apply to --packets, which lists packets in frame order; --packets takes -f, -o and the filters", name)
+			return msg.E("cli.scope.packets", name)
 		case name == "limit" && fs.Changed("streams"):
 			// --streams writes each connection as it finishes, before the
 			// rows are sorted and cut.
-			return fmt.Errorf("--limit does not apply to --streams, which writes each connection as it finishes; choose connections with -c, --host, --port or --state")
+			return msg.E("cli.scope.streams")
 		}
 	}
 	return nil
@@ -98,11 +98,11 @@ func outOfPlace(fs *pflag.FlagSet, name, view string) error {
 	}
 	switch len(by) {
 	case 0:
-		return fmt.Errorf("--%s is not a flag of the %s view", name, view)
+		return msg.E("cli.scope.none", name, view)
 	case 1:
-		return fmt.Errorf("--%s is a %s flag, not one of %s: synfin %s %s …", name, by[0], view, by[0], example)
+		return msg.E("cli.scope.one", name, by[0], view, by[0], example)
 	}
-	return fmt.Errorf("--%s is not read by the %s view; it is for %s", name, view, strings.Join(by, ", "))
+	return msg.E("cli.scope.many", name, view, msg.List(by))
 }
 
 // givenFlags are the long names of the flags on the command line, in the
@@ -178,15 +178,12 @@ func formatsOf(view string, fs *pflag.FlagSet) []table.Format {
 }
 
 // formatList names formats for a message: "table, markdown or html".
-func formatList(fs []table.Format) string {
-	names := make([]string, len(fs))
+func formatList(fs []table.Format) msg.Or {
+	names := make(msg.Or, len(fs))
 	for i, f := range fs {
 		names[i] = string(f)
 	}
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return names
 }
 
 // writersOf names the views that write format f, for a message.
@@ -202,14 +199,14 @@ func writersOf(f table.Format) []string {
 
 // wrongFormat says that view does not write f, and which views do.
 func wrongFormat(view string, f table.Format, allowed []table.Format, how string) error {
-	msg := fmt.Sprintf("%s: the %s view writes %s, not %s", how, view, formatList(allowed), f)
 	if f == table.Parquet {
-		return fmt.Errorf("%s: Parquet is written by synfin batch (synfin batch -o conns.parquet INPUT...)", how)
+		return msg.E("cli.format.parquet", how)
 	}
+	wrong := msg.E("cli.format.wrong", how, view, formatList(allowed), string(f))
 	if by := writersOf(f); len(by) > 0 && len(by) <= 3 && !slices.Contains(by, view) {
-		msg += fmt.Sprintf(" (%s comes from %s)", strings.ToUpper(string(f)), strings.Join(by, ", "))
+		return msg.E("cli.format.from", wrong, strings.ToUpper(string(f)), msg.Or(by))
 	}
-	return fmt.Errorf("%s", msg)
+	return wrong
 }
 
 // recordFormats write records whole, so --app and --ja4t change them.
@@ -219,14 +216,14 @@ var recordFormats = []table.Format{table.JSON, table.JSONL, table.Parquet}
 func checkFormatFlags(fs *pflag.FlagSet, view string, f table.Format) error {
 	for _, name := range []string{"app", "ja4t"} {
 		if fs.Changed(name) && !slices.Contains(recordFormats, f) && !(view == "batch" && fs.Changed("summary-only")) {
-			return fmt.Errorf("--%s adds fields to records, which -f %s does not show: use -f jsonl or json (batch: jsonl or parquet)", name, f)
+			return msg.E("cli.scope.app", name, string(f))
 		}
 	}
 	if fs.Changed("wide") && f != table.Text {
-		return fmt.Errorf("--wide is for terminal tables and ladders (-f table), not -f %s", f)
+		return msg.E("cli.scope.wide", string(f))
 	}
 	if fs.Changed("ascii") && f != table.Text && f != table.Markdown {
-		return fmt.Errorf("--ascii is for text ladders (-f table or markdown), not -f %s", f)
+		return msg.E("cli.scope.ascii", string(f))
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func TestNoMatchNote(t *testing.T) {
 	}{
 		{[]string{"--host", "10.0.0.1", lab}, "synfin: note: no connection matches --host 10.0.0.1 (1 in the capture)\n"},
 		{[]string{"summary", "-c", "99", lab, lab}, "synfin: note: no connection matches -c 99 (2 in the 2 captures)\n"},
-		{[]string{"--lang", "zh", "--state", "SF", lab}, "synfin: 注意：没有连接符合 --state SF（抓包中共 1 个连接）\n"},
+		{[]string{"--lang", "zh", "--state", "SF", lab}, "synfin: 提示：没有连接符合 --state SF（抓包中共 1 个连接）\n"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(c.args, strings.NewReader(""), &out, &errb); code != exitOK || errb.String() != c.want || out.Len() == 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 
 	"github.com/spf13/pflag"
@@ -112,9 +113,9 @@ func flagUsageIn(view, flag string) (string, bool) {
 		return "", false
 	case flag == "format":
 		fs := viewFormats[view]
-		u := fmt.Sprintf("output FORMAT: %s (default: from -o's extension, else %s)", formatList(fs), fs[0])
+		u := fmt.Sprintf("output FORMAT: %s (default: from -o's extension, else %s)", formatList(fs).SayIn(msg.EN), fs[0])
 		if view == "batch" {
-			u += "; with --summary-only: " + formatList(summaryOnlyFormats) + " (default table)"
+			u += "; with --summary-only: " + formatList(summaryOnlyFormats).SayIn(msg.EN) + " (default table)"
 		}
 		return u, true
 	case view == "lab" && flag == "port":

@@ -6,7 +6,6 @@
 package msg
 
 import (
-	"fmt"
 	"sort"
 )
 
@@ -26,7 +25,7 @@ func Parse(name string) (Lang, error) {
 	case "zh", "zh-CN", "zh_CN", "zh-Hans":
 		return ZH, nil
 	}
-	return EN, fmt.Errorf("--lang %s: synfin speaks en and zh", name)
+	return EN, E("cli.lang", name)
 }
 
 // Code is the language's tag for HTML lang attributes.
@@ -51,7 +50,8 @@ func (l Lang) T(key string) string {
 }
 
 // F formats the message key in l with args, as fmt.Sprintf.
-func (l Lang) F(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
+// An argument that is a Sayer (a Text, a list) is put in l too.
+func (l Lang) F(key string, args ...any) string { return l.Say(Text{key, args}) }
 
 // Name names a value of a closed set (topic handshake, teardown, side,
 // bool, option) for people: in Chinese its Chinese name, in English the
@@ -429,13 +429,13 @@ var catalogue = map[string]text{
 	"closer.none":   {"none", "无"},
 
 	// Fitting a table to the terminal (table.fitNote).
-	"fit.note":                 {"synfin: note: to fit the terminal, %s; --wide shows everything", "synfin：提示：为适应终端宽度，%s；--wide 显示全部"},
+	"fit.note":                 {"synfin: note: to fit the terminal, %s; --wide shows everything", "synfin: 提示：为适应终端宽度，%s；--wide 显示全部"},
 	"fit.and":                  {"; ", "；"},
 	"fit.dropped":              {"left out %s", "省略了列：%s"},
 	"fit.titled":               {"moved %s (but its port) and %s to a title line above the rows of each host pair", "把%s（端口除外）和%s移到每对主机各行上方的标题行"},
 	"fit.cut":                  {"shortened long cells in their middle (…)", "从中间缩短了过长的单元格（…）"},
-	"fit.note.records":         {"synfin: note: the table does not fit the terminal, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin：提示：表格超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
-	"fit.note.records.dropped": {"synfin: note: the table does not fit the terminal even without %s, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin：提示：即使省略列（%s），表格仍超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
+	"fit.note.records":         {"synfin: note: the table does not fit the terminal, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin: 提示：表格超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
+	"fit.note.records.dropped": {"synfin: note: the table does not fit the terminal even without %s, so each connection is printed as a block of lines, every column whole; --wide shows the table", "synfin: 提示：即使省略列（%s），表格仍超出终端宽度，因此每个连接分块逐行显示，各列完整；--wide 显示表格"},
 
 	// Meanings of the summary's counts of connections.
 	"sum.synfin.meaning":     {"Both the SYN and a FIN were captured: seen from opening to close.", "SYN 和 FIN 都被抓到：从建立到关闭都看到了。"},

@@ -2,21 +2,14 @@ package outfile
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
-
-// Problem is a reason to refuse an -o name, said in one line; the command
-// line reports it as a usage error (exit status 2) before opening
-// anything.
-type Problem string
-
-func (p Problem) Error() string { return string(p) }
 
 // NotAnInput refuses an output that is one of the inputs: the same file by
 // device and inode, so that a symbolic link, a second name or a directory
@@ -33,9 +26,9 @@ func NotAnInput(output string, inputs []string) error {
 		}
 		if fi, err := os.Stat(in); err == nil && os.SameFile(out, fi) {
 			if in == output {
-				return Problem(fmt.Sprintf("-o %s is also an input: writing it would erase the capture before it is read; choose another output file", output))
+				return msg.E("cli.out.input", output)
 			}
-			return Problem(fmt.Sprintf("-o %s is the input %s (the same file): writing it would erase the capture before it is read; choose another output file", output, in))
+			return msg.E("cli.out.same", output, in)
 		}
 	}
 	return nil
@@ -75,7 +68,7 @@ func NotACapture(output string, force bool) error {
 	n, _ := io.ReadFull(f, head)
 	for _, m := range captureMagic {
 		if n >= len(m) && bytes.Equal(head[:len(m)], m) {
-			return Problem(fmt.Sprintf("-o %s is a capture (or a compressed file): synfin will not overwrite it; choose another output file, or add --force", output))
+			return msg.E("cli.out.capture", output)
 		}
 	}
 	return nil
@@ -112,19 +105,13 @@ func ExtensionFormat(output string) (f table.Format, ok bool, foreign string) {
 	return table.Raw, false, ""
 }
 
-// formatName is how a Problem names a format.
-func formatName(f table.Format) string {
+// formatName is how a refusal names a format, in the message's language.
+func formatName(f table.Format) msg.Sayer {
 	switch f {
-	case table.Text:
-		return "a text table"
-	case table.JSONL:
-		return "JSON Lines"
-	case table.Markdown:
-		return "Markdown"
-	case table.Parquet:
-		return "Parquet"
+	case table.Text, table.Markdown, table.JSONL, table.Parquet:
+		return msg.E("cli.fmt." + string(f))
 	}
-	return strings.ToUpper(string(f))
+	return msg.E("%s", strings.ToUpper(string(f)))
 }
 
 // extensionOf is the usual extension of a format, for advice.
@@ -146,9 +133,9 @@ func MatchesFormat(output string, written table.Format) error {
 	renamed := strings.TrimSuffix(output, filepath.Ext(output)) + extensionOf(written)
 	switch {
 	case foreign != "":
-		return Problem(fmt.Sprintf("-o %s: synfin does not write %s files; this writes %s, so name it %s (or choose the format with -f)", output, strings.TrimPrefix(foreign, "."), formatName(written), renamed))
+		return msg.E("cli.out.foreign", output, strings.TrimPrefix(foreign, "."), formatName(written), renamed)
 	case ok && f != written:
-		return Problem(fmt.Sprintf("-o %s names %s, but this writes %s: name it %s, or give -f %s", output, formatName(f), formatName(written), renamed, f))
+		return msg.E("cli.out.mismatch", output, formatName(f), formatName(written), renamed, string(f))
 	}
 	return nil
 }

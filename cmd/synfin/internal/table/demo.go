@@ -29,8 +29,8 @@ func RenderDemo(w io.Writer, format Format, recs []analyze.Record, lang msg.Lang
 		if err != nil {
 			return note, err
 		}
-		if n != "" {
-			note = "synfin: note: to fit the terminal, some columns are left out or shortened; --wide shows everything"
+		if n != "" && note == "" {
+			note = n // the first table's: the others are fitted alike
 		}
 		fmt.Fprintln(w)
 	}

@@ -1,13 +1,13 @@
 package table
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // SortBy orders records by one of the view's columns (numbers compare as
@@ -49,11 +49,6 @@ func SortBy(recs []analyze.Record, viewName, key string) error {
 	return nil
 }
 
-// SortError is a --sort column the view does not have.
-type SortError struct{ msg string }
-
-func (e SortError) Error() string { return e.msg }
-
 // SortColumns are the columns --sort takes in view: its table's, or, for
 // isn, its rows'.
 func SortColumns(view string) []string {
@@ -86,9 +81,9 @@ func CheckSort(view, key string) error {
 // most likely meant (--sort -rtt: rtt_ms) and listing them all.
 func noSuchColumn(key, view string, names []string) error {
 	if near := nearest(key, names); near != "" {
-		return SortError{fmt.Sprintf("--sort %s: no such column in the %s view; did you mean %s? (%s)", key, view, near, strings.Join(names, ", "))}
+		return msg.E("cli.sort.near", key, view, near, msg.List(names))
 	}
-	return SortError{fmt.Sprintf("--sort %s: no such column in the %s view (%s)", key, view, strings.Join(names, ", "))}
+	return msg.E("cli.sort.none", key, view, msg.List(names))
 }
 
 // nearest is the name key most likely meant: the only one it begins or is

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,7 +14,9 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -40,12 +41,13 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 			}
 		}()
 	}
+	lang := o.language()
 	cfg, err := o.batchConfig(stderr, formatSet, jobsSet)
 	if err != nil {
-		return UsageError(stderr, err.Error())
+		return UsageError(stderr, lang, err)
 	}
 	if len(operands) == 0 {
-		return UsageError(stderr, "no input: name capture files, archives, directories or globs")
+		return UsageError(stderr, lang, msg.E("cli.noinput.batch"))
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
@@ -60,12 +62,12 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 		written = table.Raw // the records' file is not written
 	}
 	if err := outfile.Checks(o.Output, names, written, o.Force); err != nil {
-		return UsageError(stderr, err.Error())
+		return UsageError(stderr, lang, err)
 	}
 	var mine []inputs.File
 	for _, f := range files {
 		if f.Name == "-" {
-			return UsageError(stderr, "batch reads files, not standard input")
+			return UsageError(stderr, lang, msg.E("cli.stdin.batch"))
 		}
 		if cfg.Takes(f.Name) {
 			mine = append(mine, f)
@@ -73,7 +75,7 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	}
 	if o.Batch.Resume != "" {
 		if cfg.Manifest, err = batch.OpenManifest(o.Batch.Resume); err != nil {
-			tty.Say(stderr, "synfin: error: %v", err)
+			sayError(stderr, lang, say.Error(lang, err))
 			return ExitNothing
 		}
 		defer cfg.Manifest.Close()
@@ -81,10 +83,10 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	closeOut, err := o.openBatchOutput(cfg, stdout)
 	var usage usageProblem
 	if errors.As(err, &usage) {
-		return UsageError(stderr, usage.Error())
+		return UsageError(stderr, lang, usage.err)
 	}
 	if err != nil {
-		tty.Say(stderr, "synfin: error: %v", err)
+		sayError(stderr, lang, say.Error(lang, err))
 		return ExitNothing
 	}
 	if tune != nil {
@@ -100,15 +102,22 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	}
 	if err != nil {
 		closeOut(false)
-		tty.Say(stderr, "synfin: error: writing output: %v", err)
+		sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
 		return ExitNothing
 	}
 	if !o.Quiet || st.Interrupted {
 		stopped := ""
 		if st.Interrupted {
-			stopped = "; interrupted: the output holds every capture finished before, and --resume continues"
+			stopped = lang.T("cli.batch.stopped")
 		}
-		tty.Say(stderr, "synfin: batch: %s; %s, %s; %.1f s%s", batchCounts(st, len(mine), cfg.Shard), count(st.Packets, "packet"), count(st.Conns, "connection"), st.Elapsed.Seconds(), stopped)
+		others := ""
+		if st.NotCaptures > 0 {
+			others = lang.F("cli.batch.others", count(st.NotCaptures, "otherfile"))
+		}
+		// Files found in a directory that are not captures are not counted
+		// as captures; captures --resume found done are.
+		tty.Say(stderr, "synfin: %s", lang.F("cli.batch.done", count(st.Captures-st.NotCaptures+st.Skipped, "capture"), count(len(mine), "input"),
+			cfg.Shard.String()+others, st.Read, st.Problems, st.Skipped, count(st.Packets, "packet"), count(st.Conns, "connection"), st.Elapsed.Seconds(), stopped))
 	}
 	switch {
 	case st.Interrupted:
@@ -123,9 +132,10 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 
 // usageProblem is a mistake on the command line found while setting a
 // view up: reported with the usage line, exit status 2.
-type usageProblem string
+type usageProblem struct{ err error }
 
-func (u usageProblem) Error() string { return string(u) }
+func (u usageProblem) Error() string { return u.err.Error() }
+func (u usageProblem) Unwrap() error { return u.err }
 
 // batchConfig is the batch the flags ask for: jobs (all cores unless
 // given), the format (from -o's extension unless given), the shard, and
@@ -137,7 +147,7 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 		cfg.Jobs = runtime.NumCPU()
 	}
 	if cfg.Jobs < 1 {
-		return nil, usageProblem(fmt.Sprintf("--jobs %d: at least one capture must be analysed at a time", cfg.Jobs))
+		return nil, usageProblem{msg.E("cli.jobs", cfg.Jobs)}
 	}
 	format := o.Format
 	if !formatSet {
@@ -165,17 +175,17 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 		cfg.Format = batch.Parquet
 	case table.Text, table.Markdown, table.JSON:
 		if !o.Batch.SummaryOnly {
-			return nil, usageProblem(fmt.Sprintf("batch writes records as jsonl, csv or parquet, not %s (--summary-only prints a table)", format))
+			return nil, usageProblem{msg.E("cli.batch.records", string(format))}
 		}
 	default:
-		return nil, usageProblem(fmt.Sprintf("batch writes jsonl, csv or parquet, not %s", format))
+		return nil, usageProblem{msg.E("cli.batch.format", string(format))}
 	}
 	if cfg.Format == batch.Parquet && o.Output == "" && !o.Batch.SummaryOnly {
-		return nil, usageProblem("Parquet needs a file: -o out.parquet")
+		return nil, usageProblem{msg.E("cli.batch.parquetout")}
 	}
 	var err error
 	if cfg.Shard, err = batch.ParseShard(o.Batch.Shard); err != nil {
-		return nil, usageProblem(err.Error())
+		return nil, usageProblem{err}
 	}
 	return cfg, nil
 }
@@ -189,7 +199,7 @@ func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close fu
 	cfg.Out = stdout
 	if cfg.Format == batch.Parquet && cfg.Manifest != nil && o.Output != "" {
 		if fi, err := os.Stat(o.Output); err == nil && fi.Size() > 0 {
-			return nil, usageProblem(fmt.Sprintf("%s exists and a Parquet file cannot be appended to: give each resumed run its own -o file (DuckDB reads them together with read_parquet('name-*.parquet'))", o.Output))
+			return nil, usageProblem{msg.E("cli.batch.append", o.Output)}
 		}
 	}
 	if o.Output == "" || o.Batch.SummaryOnly {
@@ -198,7 +208,7 @@ func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close fu
 	if cfg.Manifest == nil {
 		f, err := outfile.Create(o.Output)
 		if err != nil {
-			return nil, errors.New(inputs.PathError(o.Output, err))
+			return nil, err
 		}
 		cfg.Out = f
 		return func(commit bool) error {
@@ -213,7 +223,7 @@ func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close fu
 	// the manifest names them; new ones are appended.
 	f, err := os.OpenFile(o.Output, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, errors.New(inputs.PathError(o.Output, err))
+		return nil, err
 	}
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
 		cfg.AppendTo = true
@@ -242,21 +252,11 @@ func writeBatchRows(w io.Writer, format table.Format, rows []batch.Row) error {
 	return table.WriteGrid(w, format, header, cells, 0)
 }
 
-// batchCounts says what a batch did with its inputs. Files found in a
-// directory that are not captures are not counted as captures; captures
-// --resume found done are.
-func batchCounts(st batch.Totals, inputs int, shard batch.Shard) string {
-	s := fmt.Sprintf("%s in %s%s", count(st.Captures-st.NotCaptures+st.Skipped, "capture"), count(inputs, "input"), shard)
-	if st.NotCaptures > 0 {
-		s += fmt.Sprintf(" (%s skipped, not captures)", count(st.NotCaptures, "other file"))
-	}
-	return s + fmt.Sprintf(": %d read, %d with problems, %d skipped as done", st.Read, st.Problems, st.Skipped)
-}
-
-// count is n and a noun, plural unless n is 1.
-func count(n int, noun string) string {
+// count is n and a noun, plural unless n is 1, in the message's
+// language (cli.n.NOUN).
+func count(n int, noun string) msg.Text {
 	if n == 1 {
-		return "1 " + noun
+		return msg.E("cli.n." + noun + ".one")
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return msg.E("cli.n."+noun, n)
 }

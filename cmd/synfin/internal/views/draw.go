@@ -14,6 +14,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/report"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -42,13 +43,13 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	switch {
 	case explain && (o.Format == table.Text || o.Format == table.Markdown):
 	case explain:
-		return UsageError(stderr, fmt.Sprintf("the explain view writes --format table or markdown, not %s", o.Format))
+		return UsageError(stderr, lang, msg.E("cli.format.wrong", "--format "+string(o.Format), "explain", msg.Or{"table", "markdown"}, string(o.Format)))
 	case o.Format == table.Text, o.Format == table.Markdown, o.Format == table.SVG, o.Format == table.HTML:
 	default:
-		return UsageError(stderr, fmt.Sprintf("the ladder view draws: --format table, markdown, svg or html, not %s", o.Format))
+		return UsageError(stderr, lang, msg.E("cli.format.wrong", "--format "+string(o.Format), "ladder", msg.Or{"table", "markdown", "svg", "html"}, string(o.Format)))
 	}
 	if len(ins) != 1 {
-		return UsageError(stderr, fmt.Sprintf("the %s view takes connections of one capture; name one file", o.View))
+		return UsageError(stderr, lang, msg.E("cli.onefile", o.View))
 	}
 	want := o.Conns
 	if len(want) == 0 {
@@ -75,7 +76,7 @@ func Ladder(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	for _, n := range want {
 		l := rec.Ladder(n)
 		if l == nil {
-			tty.Say(stderr, "synfin: %s: no connection %d (synfin conns lists them, numbered from 0)", ins[0].Name, n)
+			tty.Say(stderr, "synfin: %s", lang.F("cli.noconn", ins[0].Name, n))
 			code = ExitNothing
 			continue
 		}
@@ -150,15 +151,15 @@ func Detail(o *Options, lang msg.Lang, in inputs.Input, conn int, svg, explain, 
 	}
 	l, r := rd.rec.Ladder(conn), rd.records[conn]
 	if l == nil || r == nil {
-		tty.Say(stderr, "synfin: %s: no connection %d (synfin conns lists them, numbered from 0)", in.Name, conn)
+		tty.Say(stderr, "synfin: %s", lang.F("cli.noconn", in.Name, conn))
 		return ExitNothing
 	}
 	draw.SVG(svg, l, r, o.Draw.style(lang))
 	draw.Explain(explain, l, r, lang, draw.PlainText, rd.ctx)
 	if _, err := record.Write(append(r.AppendJSON(nil), '\n')); err != nil {
-		return exitStatus(stderr, err, rd.damaged)
+		return exitStatus(stderr, lang, err, rd.damaged)
 	}
-	return exitStatus(stderr, nil, rd.damaged)
+	return exitStatus(stderr, lang, nil, rd.damaged)
 }
 
 // Report writes one document about every input: a summary, the tables
@@ -172,13 +173,13 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 		format = table.Markdown // a report is a document; on a terminal Markdown reads well
 	case table.Markdown, table.HTML:
 	default:
-		return UsageError(stderr, fmt.Sprintf("the report view writes --format markdown or html, not %s", o.Format))
+		return UsageError(stderr, lang, msg.E("cli.format.wrong", "--format "+string(o.Format), "report", msg.Or{"markdown", "html"}, string(o.Format)))
 	}
 	for i, in := range ins {
 		if in.Name == "-" {
 			re, cleanup, err := inputs.Rereadable(in)
 			if err != nil {
-				tty.Say(stderr, "synfin: error: standard input: %v", err)
+				sayError(stderr, lang, lang.F("cli.stdin.error", say.Error(lang, err)))
 				return ExitNothing
 			}
 			defer cleanup()
@@ -231,5 +232,5 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
-	return exitStatus(stderr, err, damaged)
+	return exitStatus(stderr, lang, err, damaged)
 }

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/draw"
-	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -39,7 +39,7 @@ func (l *LabOptions) variant() (lab.Variant, bool) {
 func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 	variant, ok := o.Lab.variant()
 	if !ok {
-		return UsageError(stderr, "choose one of --server-close, --reset, --half-close, --refused")
+		return UsageError(stderr, lang, msg.E("cli.variant"))
 	}
 	port := 0
 	if len(o.Ports) > 0 {
@@ -47,18 +47,18 @@ func Lab(o *Options, lang msg.Lang, out, stderr io.Writer) int {
 	}
 	res, err := lab.Run(variant, port)
 	if errors.Is(err, lab.ErrNeedRoot) {
-		tty.Say(stderr, "synfin: error: %v", err)
+		sayError(stderr, lang, lang.T("cli.lab.needroot"))
 		return ExitNothing
 	}
 	if err != nil {
-		tty.Say(stderr, "synfin: error: lab: %v", err)
+		sayError(stderr, lang, lang.F("cli.lab.failed", say.Error(lang, err)))
 		return ExitNothing
 	}
 	// The capture is written before the explanation, so that a reader
 	// who stops reading early (synfin lab -w x.pcapng | head) keeps it.
 	if o.Lab.Write != "" {
 		if err := writeFile(o.Lab.Write, res.Pcapng); err != nil {
-			tty.Say(stderr, "synfin: error: -w: %s", err)
+			sayError(stderr, lang, lang.F("cli.write.w", say.Error(lang, err)))
 			return ExitNothing
 		}
 	}
@@ -104,14 +104,11 @@ func writeCalls(out io.Writer, lang msg.Lang, res *lab.Result, markdown bool, wi
 func writeFile(path string, b []byte) error {
 	f, err := outfile.Create(path)
 	if err != nil {
-		return errors.New(inputs.PathError(path, err))
+		return err
 	}
 	if _, err := f.Write(b); err != nil {
 		f.Abort()
-		return errors.New(inputs.PathError(path, err))
+		return err
 	}
-	if err := f.Commit(); err != nil {
-		return errors.New(inputs.PathError(path, err))
-	}
-	return nil
+	return f.Commit()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -67,13 +68,22 @@ const (
 	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM, what was read written (128 + SIGINT, as shells report it)
 )
 
-// UsageLine is printed under every usage error.
-const UsageLine = "Usage: synfin [VIEW] [flags] INPUT...   (more: synfin --help; try: synfin demo)"
-
-// UsageError reports a mistake on the command line: exit status 2.
-func UsageError(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "synfin: error: %s\n%s\n", msg, UsageLine)
+// UsageError reports a mistake on the command line, in lang, with the
+// usage line under it: exit status 2.
+func UsageError(stderr io.Writer, lang msg.Lang, err error) int {
+	fmt.Fprintf(stderr, "synfin: %s\n%s\n", tty.Safe(lang.F("cli.error", lang.In(err))), lang.T("cli.usage"))
 	return ExitNothing
+}
+
+// language is --lang's language (checked before a view runs).
+func (o *Options) language() msg.Lang {
+	l, _ := msg.Parse(o.Lang)
+	return l
+}
+
+// sayError reports an error that is no mistake on the command line.
+func sayError(stderr io.Writer, lang msg.Lang, text string) {
+	tty.Say(stderr, "synfin: %s", lang.F("cli.error", text))
 }
 
 // filter is the record filter of --host, --port, --conn and --state; the
@@ -150,9 +160,9 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 
 // exitStatus ends a run: an error writing the output is reported and
 // fails it; otherwise damaged input gives status 1.
-func exitStatus(stderr io.Writer, err error, damaged bool) int {
+func exitStatus(stderr io.Writer, lang msg.Lang, err error, damaged bool) int {
 	if err != nil {
-		tty.Say(stderr, "synfin: error: writing output: %v", err)
+		sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
 		return ExitNothing
 	}
 	if damaged {

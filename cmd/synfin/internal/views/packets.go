@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"io"
 	"slices"
 
@@ -21,7 +20,7 @@ func Packets(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Write
 	switch o.Format {
 	case table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL:
 	default:
-		return UsageError(stderr, fmt.Sprintf("--packets writes table, markdown, csv, json or jsonl, not %s", o.Format))
+		return UsageError(stderr, lang, msg.E("cli.format.wrong", "--format "+string(o.Format), "--packets", msg.Or{"table", "markdown", "csv", "json", "jsonl"}, string(o.Format)))
 	}
 	var pkts []table.Packet
 	keep := map[string]map[int]bool{} // the connections the filters let through, per file
@@ -46,5 +45,5 @@ func Packets(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Write
 	}
 	o.noMatch(ses, read, lang, stderr)
 	pkts = slices.DeleteFunc(pkts, func(p table.Packet) bool { return !keep[p.File][p.Conn] })
-	return exitStatus(stderr, table.WritePackets(out, o.Format, pkts, len(ins) > 1), damaged)
+	return exitStatus(stderr, lang, table.WritePackets(out, o.Format, pkts, len(ins) > 1), damaged)
 }

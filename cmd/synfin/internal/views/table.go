@@ -9,6 +9,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
@@ -49,7 +50,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	}
 	read, damaged, fileOrder, err := ses.Analyze(ins)
 	if err != nil {
-		tty.Say(stderr, "synfin: error: writing output: %v", err)
+		sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
 		return ExitNothing
 	}
 	if read == 0 {
@@ -60,7 +61,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	table.SortByFile(recs, fileOrder)
 	if o.View != "isn" { // isn sorts its own rows, not connections
 		if err := table.SortBy(recs, o.View, o.SortBy); err != nil {
-			return UsageError(stderr, err.Error())
+			return UsageError(stderr, lang, err)
 		}
 	}
 	if o.Limit > 0 && len(recs) > o.Limit {
@@ -78,9 +79,9 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 		err = table.RenderSummary(out, o.Format, summary, lang, fit)
 	case o.View == "isn":
 		err = table.RenderISN(out, o.Format, lang, recs, o.SortBy, fit)
-		var bad table.SortError
+		var bad msg.Text
 		if errors.As(err, &bad) {
-			return UsageError(stderr, err.Error())
+			return UsageError(stderr, lang, err)
 		}
 	case o.Format == table.JSON || o.Format == table.JSONL:
 		err = table.WriteRecords(out, o.Format, recs)
@@ -95,5 +96,5 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	if note != "" && !o.Quiet {
 		tty.Say(stderr, "%s", note)
 	}
-	return exitStatus(stderr, err, damaged)
+	return exitStatus(stderr, lang, err, damaged)
 }
