@@ -47,14 +47,25 @@ type Segment struct {
 // later IP fragment); every other error is a damaged packet.
 var (
 	errNoTCP         = errors.New("no TCP segment")
-	errShortTCP      = headerError("TCP header cut short")
-	errBadDataOffset = headerError("TCP data offset below 5")
+	errBadDataOffset = &HeaderError{Damage: DamageDataOffset, Layer: "TCP"}
 )
 
-// headerError is a damaged packet: a header cut short or inconsistent.
-type headerError string
+// The headers found cut short, one error each, made once so that a
+// damaged packet costs no allocation.
+var (
+	errShortTCP      = cutShort("TCP")
+	errShortNFLOG    = cutShort("NFLOG")
+	errShortPPP      = cutShort("PPP")
+	errShortPPPoE    = cutShort("PPPoE")
+	errShortMPLS     = cutShort("MPLS")
+	errShortEthernet = cutShort("Ethernet")
+	errShortFDDI     = cutShort("FDDI")
+	errShortUDP      = cutShort("UDP")
+	errShortAYIYA    = cutShort("AYIYA")
+	errShortCAPWAP   = cutShort("CAPWAP")
+)
 
-func (e headerError) Error() string { return string(e) }
+func cutShort(layer string) *HeaderError { return &HeaderError{Damage: DamageCutShort, Layer: layer} }
 
 // IsDamage reports whether a Decode error means the packet is damaged, as
 // opposed to simply not being TCP or having an unsupported link type.
@@ -387,7 +398,7 @@ func (n *nflogLayer) CanDecode() gopacket.LayerClass { return layerTypeNFLOG }
 func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	n.next, n.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 4 {
-		return headerError("NFLOG header cut short")
+		return errShortNFLOG
 	}
 	family := b[0]
 	for i := 4; i+4 <= len(b); {
@@ -397,7 +408,7 @@ func (n *nflogLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error 
 			if typ == 9 && l >= 4 { // payload cut by the snaplen
 				l = len(b) - i
 			} else {
-				return headerError("NFLOG header cut short")
+				return errShortNFLOG
 			}
 		}
 		if typ == 9 {
@@ -445,14 +456,14 @@ func (p *pppLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 		b = b[2:]
 	}
 	if len(b) < 1 {
-		return headerError("PPP header cut short")
+		return errShortPPP
 	}
 	var proto uint16
 	if b[0]&1 == 1 { // compressed one-byte protocol field
 		proto, b = uint16(b[0]), b[1:]
 	} else {
 		if len(b) < 2 {
-			return headerError("PPP header cut short")
+			return errShortPPP
 		}
 		proto, b = binary.BigEndian.Uint16(b), b[2:]
 	}
@@ -475,7 +486,7 @@ type pppoeLayer struct{ hop }
 func (p *pppoeLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypePPPoE }
 func (p *pppoeLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 6 {
-		return headerError("PPPoE header cut short")
+		return errShortPPPoE
 	}
 	p.next, p.payload = layers.LayerTypePPP, b[6:]
 	return nil
@@ -500,5 +511,5 @@ func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 			return nil
 		}
 	}
-	return headerError("MPLS header cut short")
+	return errShortMPLS
 }

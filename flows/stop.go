@@ -141,3 +141,56 @@ func ipProtoName(p uint32) string {
 	}
 	return fmt.Sprintf("IP protocol %d", p)
 }
+
+// StopKind says how a Stop is named, so that a message in another language
+// is made from the Stop's values, not from its English: every kind but
+// StopNamed has a phrase around its Proto number (or none, for StopNoLink
+// and the two fixed phrases); StopNamed's String is a protocol's or a
+// layer's name, the same in every language.
+type StopKind uint8
+
+const (
+	StopNamed          StopKind = iota // ARP, LLDP, UDP, ICMP, GRE, a layer's name…
+	StopNoLink                         // link header not decoded
+	StopEtherType                      // Ethernet type 0x%04x
+	StopPPP                            // PPP protocol 0x%04x
+	StopLoopback                       // loopback family %d
+	StopLaterFragments                 // TCP in later IP fragments
+	StopIPv6Fragment                   // IPv6 fragment
+	StopIPProto                        // IP protocol %d
+	StopUDPPort                        // UDP port %d
+	StopLLC                            // 802.2 LLC SAP 0x%02x
+)
+
+// Kind says how s is named (see String).
+func (s Stop) Kind() StopKind {
+	switch s.Layer {
+	case 0:
+		return StopNoLink
+	case layerTypeEther, layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2:
+		switch s.Proto {
+		case 0x0806, 0x88cc, 0x888e, 0x8809:
+			return StopNamed
+		}
+		return StopEtherType
+	case layers.LayerTypePPP:
+		return StopPPP
+	case layers.LayerTypeLoopback:
+		return StopLoopback
+	case layers.LayerTypeIPv4, layers.LayerTypeIPv6:
+		switch s.Proto {
+		case 6:
+			return StopLaterFragments
+		case 44:
+			return StopIPv6Fragment
+		case 1, 58, 17, 2, 47, 50, 89, 132:
+			return StopNamed
+		}
+		return StopIPProto
+	case layers.LayerTypeUDP:
+		return StopUDPPort
+	case layers.LayerTypeLLC:
+		return StopLLC
+	}
+	return StopNamed
+}

@@ -41,32 +41,32 @@ func (e *etherLayer) CanDecode() gopacket.LayerClass { return layerTypeEther }
 func (e *etherLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	e.next, e.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 14 {
-		return headerError("Ethernet header cut short")
+		return errShortEthernet
 	}
 	typ, rest := binary.BigEndian.Uint16(b[12:14]), b[14:]
 	for hops := 0; hops < 16; hops++ {
 		switch typ {
 		case etherVLAN, etherQinQ, etherQinQOld:
 			if len(rest) < 4 {
-				return headerError("Ethernet header cut short")
+				return errShortEthernet
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[2:4]), rest[4:]
 			continue
 		case etherVNTag:
 			if len(rest) < 6 {
-				return headerError("Ethernet header cut short")
+				return errShortEthernet
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[4:6]), rest[6:]
 			continue
 		case etherPBB: // 4-byte I-TAG, then the customer's Ethernet header
 			if len(rest) < 4+14 {
-				return headerError("Ethernet header cut short")
+				return errShortEthernet
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[4+12:4+14]), rest[4+14:]
 			continue
 		case etherFabricPath: // 2-byte FTag/TTL, then the inner Ethernet header
 			if len(rest) < 2+14 {
-				return headerError("Ethernet header cut short")
+				return errShortEthernet
 			}
 			typ, rest = binary.BigEndian.Uint16(rest[2+12:2+14]), rest[2+14:]
 			continue
@@ -91,7 +91,7 @@ type fddiLayer struct{ hop }
 func (f *fddiLayer) CanDecode() gopacket.LayerClass { return layerTypeFDDI }
 func (f *fddiLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	if len(b) < 13 {
-		return headerError("FDDI header cut short")
+		return errShortFDDI
 	}
 	f.next, f.payload = layers.LayerTypeLLC, b[13:]
 	return nil
@@ -109,7 +109,7 @@ func (u *udpLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeUDP 
 func (u *udpLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	u.next, u.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 8 {
-		return headerError("UDP header cut short")
+		return errShortUDP
 	}
 	src, dst := binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])
 	u.payload, u.src, u.dst = b[8:], src, dst
@@ -168,11 +168,11 @@ func (a *ayiyaLayer) CanDecode() gopacket.LayerClass { return layerTypeAYIYA }
 func (a *ayiyaLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	a.next, a.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 8 {
-		return headerError("AYIYA header cut short")
+		return errShortAYIYA
 	}
 	n := 8 + (1 << (b[0] >> 4)) + int(b[1]>>4)*4
 	if len(b) < n {
-		return headerError("AYIYA header cut short")
+		return errShortAYIYA
 	}
 	a.payload = b[n:]
 	switch b[3] {
@@ -195,7 +195,7 @@ func (c *capwapLayer) CanDecode() gopacket.LayerClass { return layerTypeCAPWAP }
 func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	c.next, c.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 8 {
-		return headerError("CAPWAP header cut short")
+		return errShortCAPWAP
 	}
 	if b[0] != 0 { // version 0, type 0: a plain CAPWAP header (1 is DTLS)
 		return nil
@@ -207,7 +207,7 @@ func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error
 		return nil // not the first fragment: no headers of its own
 	}
 	if hlen < 8 || len(b) < hlen {
-		return headerError("CAPWAP header cut short")
+		return errShortCAPWAP
 	}
 	c.payload = b[hlen:]
 	if native && wbid == 1 {

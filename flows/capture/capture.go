@@ -6,7 +6,6 @@ import (
 	"compress/bzip2"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 
@@ -89,7 +88,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 	head, err = br.Peek(4)
 	if len(head) < 4 {
 		if c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, &OpenError{name, fmt.Errorf("%s stream ends early, before the first packet: the file is cut short", c.Compression)}
+			return nil, &OpenError{name, &Error{Reason: StreamEndsEarly, Compression: c.Compression, BeforeFirst: true}}
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, &OpenError{name, err}
@@ -103,7 +102,7 @@ func Open(name string, r io.Reader) (*Capture, error) {
 			c.Format = "pcap-ns"
 		}
 		if h, _ := br.Peek(pcapHeaderLen); len(h) < pcapHeaderLen {
-			return nil, &OpenError{name, fmt.Errorf("the pcap file header is cut short: %d of %d bytes", len(h), pcapHeaderLen)}
+			return nil, &OpenError{name, &Error{Reason: HeaderCutShort, Format: "pcap", Have: len(h), Want: pcapHeaderLen}}
 		}
 		c.guard = newPcapGuard(br, head)
 		// pcapgo reads through a bufio.Reader; handing it one of our size
@@ -111,24 +110,24 @@ func Open(name string, r io.Reader) (*Capture, error) {
 		// copies.
 		c.pcap, err = pcapgo.NewReader(c.pooled(&bigReaders, c.guard))
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcap file header is damaged: %w", plain(err))}
+			return nil, &OpenError{name, &Error{Reason: HeaderDamaged, Format: "pcap", Err: plain(err)}}
 		}
 		c.link = c.pcap.LinkType()
 		c.next = 24
 	case magicPcapng:
 		c.Format = "pcapng"
 		if h, _ := br.Peek(pcapngHeaderMin); len(h) < pcapngHeaderMin {
-			return nil, &OpenError{name, fmt.Errorf("the pcapng section header block is cut short: %d of at least %d bytes", len(h), pcapngHeaderMin)}
+			return nil, &OpenError{name, &Error{Reason: HeaderCutShort, Format: "pcapng", Have: len(h), Want: pcapngHeaderMin}}
 		}
 		c.guard = newPcapngGuard(br)
 		// WantMixedLinkType: without it pcapgo silently drops the packets
 		// of every interface whose link type differs from the first one.
 		c.ng, err = pcapgo.NewNgReader(c.pooled(&bigReaders, c.guard), pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
-			return nil, &OpenError{name, fmt.Errorf("pcapng section header is damaged: %w", plain(err))}
+			return nil, &OpenError{name, &Error{Reason: HeaderDamaged, Format: "pcapng", Err: plain(err)}}
 		}
 	case magicModified, magicModifiedBE:
-		return nil, &OpenError{name, fmt.Errorf("%w: modified (Kuznetsov) pcap; convert it with editcap -F pcap", ErrUnsupportedFormat)}
+		return nil, &OpenError{name, &Error{Reason: Modified}}
 	default:
 		return nil, &OpenError{name, c.notCapture(br)}
 	}
@@ -189,7 +188,7 @@ func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func
 		dec = bzip2.NewReader(br)
 	}
 	if err != nil {
-		return nil, compression, nil, fmt.Errorf("%s stream: %w", compression, err)
+		return nil, compression, nil, &Error{Reason: StreamUnreadable, Compression: compression, Err: err}
 	}
 	if dec != nil {
 		if decompressLimit > 0 {
@@ -295,19 +294,19 @@ func (c *Capture) fail(err error, off int64) error {
 		err = io.ErrUnexpectedEOF
 		off = c.guard.start
 	}
-	var le *lengthError
+	var ce *Error
 	worded, known := inWords(err)
 	switch {
 	case known:
 		err = worded
-	case errors.As(err, &le):
-		err = le
+	case errors.As(err, &ce) && ce.Reason == RecordTooLarge:
+		err = ce
 	case c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF):
-		err = fmt.Errorf("%s stream ends early: the file is cut short", c.Compression)
+		err = &Error{Reason: StreamEndsEarly, Compression: c.Compression}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		err = errors.New("file ends in the middle of a packet record (cut short)")
+		err = &Error{Reason: RecordCutShort}
 	case c.Compression != "":
-		err = fmt.Errorf("%s stream is damaged: %v", c.Compression, err)
+		err = &Error{Reason: StreamDamaged, Compression: c.Compression, Err: err}
 	}
 	return &PacketError{File: c.Name, Index: c.index, Offset: off, Err: err}
 }
@@ -317,13 +316,10 @@ func (c *Capture) notCapture(br *bufio.Reader) error {
 	head, err := br.Peek(512)
 	if len(head) == 0 && err != nil && !errors.Is(err, io.EOF) {
 		if c.Compression != "" {
-			return fmt.Errorf("%s stream is damaged: %v", c.Compression, err)
+			return &Error{Reason: StreamDamaged, Compression: c.Compression, Err: err}
 		}
 		return err
 	}
-	what := describe(head)
-	if c.Compression != "" {
-		return fmt.Errorf("%w: %s stream holds no capture; it %s", ErrNotCapture, c.Compression, what)
-	}
-	return fmt.Errorf("%w: it %s", ErrNotCapture, what)
+	look, first := describe(head)
+	return &Error{Reason: NotCapture, Compression: c.Compression, Look: look, Head: first}
 }

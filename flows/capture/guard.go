@@ -3,7 +3,6 @@ package capture
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"sync"
 	"unicode/utf8"
@@ -22,17 +21,6 @@ const (
 	// statistics, custom blocks).
 	maxBlock = 16 << 20
 )
-
-// lengthError is a record or block that claims an impossible length.
-type lengthError struct {
-	what  string
-	claim uint64
-	limit uint64
-}
-
-func (e *lengthError) Error() string {
-	return fmt.Sprintf("%s claims %d bytes, more than the %d a record may hold here; reading stops", e.what, e.claim, e.limit)
-}
 
 // recordGuard sits between the byte stream and pcapgo's readers and follows
 // the record (pcap) or block (pcapng) boundaries as the bytes pass. It
@@ -184,7 +172,7 @@ func (g *recordGuard) header() error {
 	if !g.pcapng {
 		caplen := uint64(g.order.Uint32(g.hdr[8:12]))
 		if caplen > g.limit {
-			return &lengthError{"packet record", caplen, g.limit}
+			return &Error{Reason: RecordTooLarge, Format: "pcap", Claim: caplen, Limit: g.limit}
 		}
 		g.skip = int64(caplen)
 		return nil
@@ -208,10 +196,10 @@ func (g *recordGuard) header() error {
 		limit = g.limit
 	}
 	if length > limit {
-		return &lengthError{fmt.Sprintf("pcapng block of type 0x%x", typ), length, limit}
+		return &Error{Reason: RecordTooLarge, Format: "pcapng", Block: typ, Claim: length, Limit: limit}
 	}
 	if length < 12 || length%4 != 0 {
-		return fmt.Errorf("pcapng block of type 0x%x has length %d, which is not a whole number of 32-bit words of at least 12; reading stops", typ, length)
+		return &Error{Reason: BadBlockLength, Format: "pcapng", Block: typ, Claim: length}
 	}
 	g.skip = int64(length) - 12
 	if packet && g.qlen < len(g.queue) {
@@ -248,39 +236,39 @@ func (g *recordGuard) failOffset() int64 {
 }
 
 // describe says what a file that is not a capture looks like, from its
-// first bytes, so that the message tells the user what they gave.
-func describe(b []byte) string {
+// first bytes, so that the message tells the user what they gave; for
+// LookBinary it returns those first bytes (at most 8).
+func describe(b []byte) (Look, []byte) {
 	has := func(p string) bool { return bytes.HasPrefix(b, []byte(p)) }
 	switch {
 	case len(b) == 0:
-		return "is empty"
+		return LookEmpty, nil
 	case has("PK\x03\x04"):
-		return "looks like a ZIP archive (extract the capture first)"
+		return LookZip, nil
 	case len(b) >= 262 && string(b[257:262]) == "ustar":
-		return "looks like a tar archive (extract the capture first)"
+		return LookTar, nil
 	case has("Rar!"), has("7z\xbc\xaf\x27\x1c"):
-		return "looks like a RAR or 7-Zip archive (extract the capture first)"
+		return LookRar7z, nil
 	case has("\x7fELF"), has("MZ"):
-		return "looks like a program, not a capture"
+		return LookProgram, nil
 	case has("%PDF"):
-		return "looks like a PDF document"
+		return LookPDF, nil
 	case has("\x0a\x0d\x0d\x0a"):
-		return "starts like pcapng but its section header is damaged"
+		return LookDamagedPcapng, nil
 	}
 	text := bytes.TrimLeft(b, " \t\r\n\ufeff")
 	if utf8.Valid(b) || utf8.Valid(b[:max(0, len(b)-3)]) {
 		lower := bytes.ToLower(text)
 		switch {
 		case bytes.HasPrefix(lower, []byte("<!doctype html")), bytes.HasPrefix(lower, []byte("<html")):
-			return "looks like an HTML page"
+			return LookHTML, nil
 		case bytes.HasPrefix(text, []byte("{")), bytes.HasPrefix(text, []byte("[")):
-			return "looks like JSON text"
+			return LookJSON, nil
 		case printable(b):
-			return "looks like a text file"
+			return LookText, nil
 		}
 	}
-	n := min(len(b), 8)
-	return fmt.Sprintf("is not a capture (first bytes % x)", b[:n])
+	return LookBinary, bytes.Clone(b[:min(len(b), 8)])
 }
 
 func printable(b []byte) bool {

@@ -289,7 +289,7 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 	if err := ferr; err != nil {
 		// The records could not be held (a full disk under the spill
 		// file): the capture counts as unread, so a resume reads it again.
-		r.res = fileResult{err: fmt.Errorf("%s: keeping its records: %w", u.in.Name, err)}
+		r.res = fileResult{err: &fileError{u.in.Name, "problem.keep.records", err}}
 		r.release()
 		r.out, r.rows, r.conns = nil, nil, 0 // none of its records are written
 	}

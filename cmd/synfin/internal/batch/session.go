@@ -3,7 +3,6 @@ package batch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"sync/atomic"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/say"
 	"github.com/synfin/synfin/cmd/synfin/internal/streams"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows/capture"
@@ -29,7 +30,10 @@ type Session struct {
 	StreamsDir string
 	Quiet      bool // no notes, only problems
 	Stderr     io.Writer
-	Jobs       int // inputs analysed at once
+	// Lang is the language of the notes and problems printed on Stderr
+	// (--lang); the zero value is English.
+	Lang msg.Lang
+	Jobs int // inputs analysed at once
 	// Keep receives the records, in input order; the record is valid
 	// during the call only: Clone to keep it.
 	Keep func(*analyze.Record)
@@ -106,7 +110,7 @@ type fileResult struct {
 func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep bool) fileResult {
 	r, done, err := in.Open()
 	if err != nil {
-		return fileResult{err: errors.New(inputs.PathError(in.Name, err))}
+		return fileResult{err: &inputs.FileError{Name: in.Name, Err: err}}
 	}
 	defer done()
 	live := pipeline.IsStream(r)
@@ -119,7 +123,7 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 			write(rec)
 			if err := s.Flush(); err != nil && !failed {
 				failed = true // said once, not for every record after
-				tty.Say(s.Stderr, "synfin: error: writing output: %v", err)
+				tty.Say(s.Stderr, "synfin: %s", s.Lang.F("problem.write.output", say.Error(s.Lang, err)))
 			}
 		}
 	}
@@ -142,7 +146,7 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	if s.StreamsDir != "" {
 		set = streams.New(s.StreamsDir, in.Name)
 		if opt.Trace != nil {
-			tty.Say(s.Stderr, "synfin: note: --streams is ignored with this view")
+			tty.Say(s.Stderr, "synfin: %s%s", say.NoteLabel(s.Lang), s.Lang.T("problem.streams.view"))
 		} else {
 			// The set applies the filter itself: it removes the files of
 			// the connections the filter refuses.
@@ -158,7 +162,7 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	}
 	if set != nil {
 		if serr := set.Close(); serr != nil && err == nil {
-			err = fmt.Errorf("%s: writing streams: %w", in.Name, serr)
+			err = &fileError{in.Name, "problem.write.streams", serr}
 		}
 	}
 	return fileResult{st: st, err: err}
@@ -240,7 +244,7 @@ func (s *Session) analyzeHeld(in inputs.Input) result {
 		if err := flush(); err != nil && r.res.err == nil {
 			// The output could not be held (a full disk under the
 			// temporary file): say so rather than write part of it.
-			r.res.err = fmt.Errorf("%s: holding its records: %w", in.Name, err)
+			r.res.err = &fileError{in.Name, "problem.hold.records", err}
 		}
 		return r
 	}
@@ -276,28 +280,30 @@ func (s *Session) copyOut(sp *spill) error {
 func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 	st, err := res.st, res.err
 	var oe *capture.OpenError
+	l := s.Lang
+	note := say.NoteLabel(l)
 	switch {
 	case errors.As(err, &oe) && errors.Is(err, capture.ErrNotCapture) && in.FromDir:
 		// A directory holds other files too: say so, do not fail.
 		if !s.Quiet {
-			tty.Say(s.Stderr, "synfin: note: %s: skipped, not a capture", in.Name)
+			tty.Say(s.Stderr, "synfin: %s%s", note, l.F("problem.skipped", in.Name))
 		}
 		return false, false
 	case errors.As(err, &oe), err != nil && st.Packets == 0 && st.Format == "":
-		tty.Say(s.Stderr, "synfin: %v", err)
+		tty.Say(s.Stderr, "synfin: %s", s.error(err))
 		return false, true
 	case err != nil:
-		tty.Say(s.Stderr, "synfin: %v", err)
+		tty.Say(s.Stderr, "synfin: %s", s.error(err))
 		damaged = true
 	}
 	if uerr := st.Unusable(in.Name); uerr != nil {
-		tty.Say(s.Stderr, "synfin: %v", uerr)
+		tty.Say(s.Stderr, "synfin: %s", say.Error(l, uerr))
 		return false, true
 	}
 	if res.interrupted {
-		tty.Say(s.Stderr, "synfin: note: %s: input ended by the interrupt after %d packets: what was read is analysed", in.Name, st.Packets)
+		tty.Say(s.Stderr, "synfin: %s%s", note, l.F("problem.interrupted", in.Name, st.Packets))
 	}
-	lines, bad := st.Problems(in.Name)
+	lines, bad := say.Problems(l, in.Name, &st)
 	for _, l := range lines {
 		tty.Say(s.Stderr, "synfin: %s", l)
 	}
@@ -311,18 +317,35 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 		}
 	}
 	if !s.Quiet {
-		for _, l := range st.Notes(in.Name) {
-			tty.Say(s.Stderr, "synfin: note: %s", l)
+		for _, line := range say.Notes(l, in.Name, &st) {
+			tty.Say(s.Stderr, "synfin: %s%s", note, line)
+		}
+		if late := st.LateNote(in.Name, s.Pipeline.Linger < 0); late != nil {
+			tty.Say(s.Stderr, "synfin: %s%s", note, say.Note(l, *late))
 		}
 	}
-	switch {
-	case st.Late == 0 || s.Quiet:
-	case s.Pipeline.Linger < 0:
-		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (--linger 0)", in.Name, st.Late)
-	default:
-		tty.Say(s.Stderr, "synfin: note: %s: %d late segments belonged to connections already closed and reported (%s)", in.Name, st.Late, st.LingerCap())
-	}
 	return true, damaged || bad
+}
+
+// fileError is an input whose records or streams could not be written or
+// held: the input, what was being done (a catalogue key) and why.
+type fileError struct {
+	file  string
+	doing string
+	err   error
+}
+
+func (e *fileError) Error() string { return msg.EN.F(e.doing, e.file, e.err) }
+
+// Unwrap returns the cause.
+func (e *fileError) Unwrap() error { return e.err }
+
+// error is err in the session's language.
+func (s *Session) error(err error) string {
+	if fe, ok := err.(*fileError); ok {
+		return s.Lang.F(fe.doing, fe.file, say.Error(s.Lang, fe.err))
+	}
+	return say.Error(s.Lang, err)
 }
 
 // Follow reads in again, quietly and on its own, for the packets of the

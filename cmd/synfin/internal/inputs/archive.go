@@ -162,7 +162,7 @@ type MemberFunc func(name string, open func() (io.Reader, func(), error), skip f
 func zipMembers(path string, each MemberFunc) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("ZIP archive: %w", err)
+		return &ArchiveError{ZipUnreadable, "", err}
 	}
 	var files []*zip.File
 	for _, f := range zr.File {
@@ -181,7 +181,7 @@ func zipMembers(path string, each MemberFunc) error {
 			r, err := f.Open()
 			if err != nil {
 				rc.done()
-				return nil, nil, fmt.Errorf("ZIP member: %w", err)
+				return nil, nil, &ArchiveError{ZipMember, f.Name, err}
 			}
 			return r, func() { r.Close(); rc.done() }, nil
 		}, rc.done)
@@ -219,7 +219,7 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("tar archive is damaged after the members read so far: %w", err)
+			return &ArchiveError{TarDamaged, "", err}
 		}
 		if h.Typeflag != tar.TypeReg {
 			continue
@@ -252,7 +252,7 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 			var werr *os.PathError
 			if errors.As(rerr, &werr) {
 				tmp.Close() // the temporary file, not the archive, failed
-				return fmt.Errorf("reading %s: %w", h.Name, rerr)
+				return &ArchiveError{MemberSpool, h.Name, rerr}
 			}
 			cut := memberCut(rerr, n, h.Size)
 			open = func() (io.Reader, func(), error) {
@@ -273,6 +273,40 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 		}
 	}
 }
+
+// ArchiveFault is what went wrong with an archive: a closed set.
+type ArchiveFault uint8
+
+const (
+	_             ArchiveFault = iota
+	ZipUnreadable              // the ZIP archive cannot be read
+	ZipMember                  // a ZIP member cannot be opened
+	TarDamaged                 // the tar archive is damaged after the members read so far
+	MemberSpool                // a large tar member could not be spooled to a temporary file
+)
+
+// ArchiveError is an archive that could not be read, or not to its end,
+// by Fault, with the archive reader's (or the system's) error.
+type ArchiveError struct {
+	Fault  ArchiveFault
+	Member string // ZipMember, MemberSpool: the member's name
+	Err    error
+}
+
+func (e *ArchiveError) Error() string {
+	switch e.Fault {
+	case ZipUnreadable:
+		return fmt.Sprintf("ZIP archive: %v", e.Err)
+	case ZipMember:
+		return fmt.Sprintf("ZIP member: %v", e.Err)
+	case TarDamaged:
+		return fmt.Sprintf("tar archive is damaged after the members read so far: %v", e.Err)
+	}
+	return fmt.Sprintf("reading %s: %v", e.Member, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ArchiveError) Unwrap() error { return e.Err }
 
 // CutError ends the bytes of a tar member the archive stops inside: the
 // capture reader names it at the packet where the bytes run out. It does

@@ -21,7 +21,8 @@ type File struct {
 // are expanded, directories walked recursively (in lexical order, never
 // following symbolic links, so a link loop cannot trap the walk). "-" is
 // standard input.
-func Expand(args []string) (files []File, problems []string) {
+// Each problem is a *NoMatchError, an *EmptyDirError or a *FileError.
+func Expand(args []string) (files []File, problems []error) {
 	for _, a := range args {
 		if a == "-" {
 			files = append(files, File{a, false})
@@ -31,7 +32,7 @@ func Expand(args []string) (files []File, problems []string) {
 		if _, err := os.Lstat(a); err != nil && hasMeta(a) { // a name that exists is never a pattern
 			m, err := filepath.Glob(a)
 			if err != nil || len(m) == 0 {
-				problems = append(problems, a+": no file matches")
+				problems = append(problems, &NoMatchError{a})
 				continue
 			}
 			matches = m
@@ -39,7 +40,7 @@ func Expand(args []string) (files []File, problems []string) {
 		for _, m := range matches {
 			fi, err := os.Stat(m)
 			if err != nil {
-				problems = append(problems, PathError(m, err))
+				problems = append(problems, &FileError{m, err})
 				continue
 			}
 			if !fi.IsDir() {
@@ -49,7 +50,7 @@ func Expand(args []string) (files []File, problems []string) {
 			var found []string
 			_ = filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
 				if err != nil {
-					problems = append(problems, PathError(p, err))
+					problems = append(problems, &FileError{p, err})
 					return nil
 				}
 				if d.Type().IsRegular() {
@@ -58,7 +59,7 @@ func Expand(args []string) (files []File, problems []string) {
 				return nil
 			})
 			if len(found) == 0 {
-				problems = append(problems, m+": no captures found: the directory holds no files")
+				problems = append(problems, &EmptyDirError{m})
 			}
 			sort.Strings(found)
 			for _, f := range found {
@@ -79,14 +80,40 @@ func hasMeta(p string) bool {
 	return false
 }
 
-// PathError says "FILE: what", without the name of the system call.
-func PathError(name string, err error) string {
+// NoMatchError is a pattern that no file matches.
+type NoMatchError struct{ Pattern string }
+
+func (e *NoMatchError) Error() string { return e.Pattern + ": no file matches" }
+
+// EmptyDirError is a directory that holds no files.
+type EmptyDirError struct{ Dir string }
+
+func (e *EmptyDirError) Error() string {
+	return e.Dir + ": no captures found: the directory holds no files"
+}
+
+// FileError is a file that could not be read or written, and why: "FILE:
+// what", without the name of the system call.
+type FileError struct {
+	Name string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	err := e.Err
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return name + ": " + err.Error()
+	return e.Name + ": " + err.Error()
 }
+
+// Unwrap returns the cause.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// PathError says "FILE: what", without the name of the system call: a
+// *FileError's English.
+func PathError(name string, err error) string { return (&FileError{name, err}).Error() }
 
 // Input is one capture to read.
 type Input struct {
