@@ -139,3 +139,33 @@ func TestViewHelpOwnFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestMistakesInChinese: under --lang zh the same refusals are one
+// Chinese line and the usage line in Chinese; flags, codes, file names and
+// format names stay as typed. --lang is read before the flags are parsed,
+// so a mistyped flag is told in Chinese too.
+func TestMistakesInChinese(t *testing.T) {
+	const lab = "../../testdata/lab/06_refused.pcap"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--lang", "zh", "--formt", "csv", lab}, "synfin: 错误：没有 --formt 这个选项；是不是想用 --format？"},
+		{[]string{"--formt", "csv", "--lang=zh", lab}, "synfin: 错误：没有 --formt 这个选项；是不是想用 --format？"},
+		{[]string{"--lang", "zh", "--shard", "0/2", lab}, "synfin: 错误：--shard 是 batch 视图的选项，不属于 conns：synfin batch --shard 0/2 …"},
+		{[]string{"--lang", "zh", "summary", "--limit", "2", lab}, "synfin: 错误：summary 视图不使用 --limit；用到它的视图：conns、handshakes、teardowns、options"},
+		{[]string{"--lang", "zh", "-o", lab, lab}, "synfin: 错误：-o " + lab + " 同时也是输入：写入它会在读取之前抹掉这个抓包；请换一个输出文件"},
+		{[]string{"--lang", "zh", "-f", "svg", lab}, "synfin: 错误：--format svg：conns 视图可输出 table、markdown、csv、json 或 jsonl，不能输出 svg（SVG 由 ladder 输出）"},
+		{[]string{"--lang", "zh", "--limit", "99999999999999999999", lab}, "synfin: 错误：--limit 99999999999999999999：太大（最大 9223372036854775807）"},
+		{[]string{"--lang", "zh", "isn", "--sort", "samplez", lab}, "synfin: 错误：--sort samplez：isn 视图没有这一列；是不是想用 samples？（可选：role、scope、of、samples、verdict）"},
+		{[]string{"--lang", "zh", "batch", "--summary-only", "--resume", "m", "../../testdata/lab"}, "synfin: 错误：--summary-only 不写出记录，--resume 也就无可记录：请分开运行"},
+		{[]string{"--lang", "zh", "-", "-"}, "synfin: 错误：- （标准输入）出现了两次：它只能读取一次"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(c.args, strings.NewReader(""), &out, &errb)
+		want := c.want + "\n用法：synfin [视图] [选项] 输入...   （详见 synfin --help；试试 synfin demo）\n"
+		if code != exitNothing || errb.String() != want {
+			t.Errorf("synfin %s: exit %d, stderr\n%s\nwant exit 2 and\n%s", strings.Join(c.args, " "), code, errb.String(), want)
+		}
+	}
+}
