@@ -58,14 +58,14 @@ func Note(lang msg.Lang, n pipeline.Note) string {
 	case pipeline.NoteMoreDamaged:
 		return lang.F("problem.more.damaged", n.File, n.N)
 	case pipeline.NoteSkippedLink:
-		return lang.F("problem.skipped.link", n.File, n.N, linkName(lang, n.Link))
+		return tidy(lang.F("problem.skipped.link", n.File, n.N, linkName(lang, n.Link)))
 	case pipeline.NoteFinishedEarly:
 		if n.Shards > 1 {
 			return lang.F("problem.early.sharded", n.File, n.N, n.Max, n.PerShard, n.Shards)
 		}
 		return lang.F("problem.early", n.File, n.N, n.Max)
 	case pipeline.NoteNotDecoded:
-		return lang.F("problem.notdecoded", n.File, n.N, linkName(lang, n.Link), tally(lang, n))
+		return tidy(lang.F("problem.notdecoded", n.File, n.N, linkName(lang, n.Link), tally(lang, n)))
 	case pipeline.NoteNoTCP:
 		return lang.F("problem.notcp", n.File, n.N, tally(lang, n))
 	case pipeline.NoteLate:
@@ -152,6 +152,10 @@ func linkName(lang msg.Lang, lt layers.LinkType) string {
 	return fmt.Sprint(int(lt))
 }
 
+// tidy drops the space a sentence puts around a link type's name where
+// the name ends in a full-width parenthesis: "9（PPP）的", not "9（PPP） 的".
+func tidy(s string) string { return strings.ReplaceAll(s, "） ", "）") }
+
 // in is err in lang, which is not English.
 func in(lang msg.Lang, err error) string {
 	switch e := err.(type) {
@@ -169,9 +173,9 @@ func in(lang msg.Lang, err error) string {
 	case *pipeline.UnusableError:
 		switch {
 		case e.Links == 1 && e.N == 1:
-			return lang.F("problem.unusable.one", e.File, linkName(lang, e.Link))
+			return tidy(lang.F("problem.unusable.one", e.File, linkName(lang, e.Link)))
 		case e.Links == 1:
-			return lang.F("problem.unusable.all", e.File, e.N, linkName(lang, e.Link))
+			return tidy(lang.F("problem.unusable.all", e.File, e.N, linkName(lang, e.Link)))
 		}
 		return lang.F("problem.unusable.none", e.File)
 	case *inputs.NoMatchError:

@@ -1,0 +1,88 @@
+package msg
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// allowedWords are the words of Latin letters a Chinese message may hold
+// besides codes, flags and call names (see englishWords): formats,
+// compressions, protocols and tools, names of programs and people, which
+// a reader types or searches for as they are.
+var allowedWords = map[string]bool{
+	"pcap": true, "pcapng": true, "gzip": true, "zstd": true, "xz": true, "lz4": true, "bzip2": true,
+	"tar": true, "7-Zip": true, "IPv4": true, "IPv6": true, "ICMPv6": true, "PPPoE": true, "GTP-U": true,
+	"Zeek": true, "tshark": true, "Wireshark": true, "editcap": true, "synfin": true, "Linux": true,
+	"Kuznetsov": true, "flate": true,
+}
+
+var (
+	// verbs are fmt's verbs, with their flags, widths and argument indexes.
+	verbs = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
+	// words are runs of Latin letters, with the digits, hyphens, dots and
+	// underscores inside a name (IPv4, 7-Zip, SO_LINGER, archive/tar).
+	words = regexp.MustCompile(`-{0,2}[A-Za-z0-9][A-Za-z0-9_]*(?:[-./][A-Za-z0-9_]+)*(\(\))?`)
+)
+
+// englishWords lists the English words of a Chinese message zh: every run
+// of Latin letters that is not a code or an acronym in capitals (ENOENT,
+// TCP, SO_LINGER), a flag (--linger, -F), a call name (connect()), a
+// number (0x0031, 802.2), a fmt verb, or one of allowedWords. A test of
+// the catalogue's keys of any prefix calls it on their zh text.
+func englishWords(zh string) []string {
+	var found []string
+	for _, w := range words.FindAllString(verbs.ReplaceAllString(zh, " "), -1) {
+		switch {
+		case strings.HasPrefix(w, "-"), strings.HasSuffix(w, "()"):
+			continue // a flag, a call
+		case w[0] >= '0' && w[0] <= '9' && !strings.HasPrefix(w, "7-"):
+			continue // a number, in any base
+		case w == strings.ToUpper(w) && len(w) > 1:
+			continue // a code or an acronym
+		case allowedWords[w]:
+			continue
+		}
+		found = append(found, w)
+	}
+	return found
+}
+
+// TestProblemsInChinese: the lower layers' errors and notes (problem.*)
+// hold no English word in Chinese but codes, flags, call names and the
+// names of formats, protocols and tools.
+func TestProblemsInChinese(t *testing.T) {
+	n := 0
+	for _, k := range Keys() {
+		if !strings.HasPrefix(k, "problem.") {
+			continue
+		}
+		n++
+		if w := englishWords(ZH.T(k)); len(w) > 0 {
+			t.Errorf("%s: English %q in %q", k, w, ZH.T(k))
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d problem.* keys", n)
+	}
+}
+
+// TestEnglishWords: the helper finds English and lets codes, flags and
+// calls be.
+func TestEnglishWords(t *testing.T) {
+	for _, c := range []struct {
+		zh   string
+		want string
+	}{
+		{"文件或目录不存在（ENOENT）", ""},
+		{"请先用 editcap -F pcap 转换", ""},
+		{"connect() 失败：ECONNREFUSED；--linger 0；SO_LINGER", ""},
+		{"类型为 0x%x 的 pcapng 块长 %d 字节；%[2]s；802.2 LLC", ""},
+		{"看起来是 7-Zip 或 IPv6 的 text file", "text file"},
+		{"the 报文 is cut short", "the is cut short"},
+	} {
+		if got := strings.Join(englishWords(c.zh), " "); got != c.want {
+			t.Errorf("%q: %q, want %q", c.zh, got, c.want)
+		}
+	}
+}
