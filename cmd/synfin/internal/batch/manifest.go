@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // entry is one line of a resume manifest: a capture (a file, or a
@@ -45,7 +46,7 @@ func OpenManifest(path string) (*Manifest, error) {
 		if i := bytes.LastIndexByte(b, '\n'); len(b) > 0 && i < len(b)-1 {
 			b = b[:i+1]
 			if err := os.Truncate(path, int64(len(b))); err != nil {
-				return nil, fmt.Errorf("--resume %s: %w", path, err)
+				return nil, msg.E("problem.resume", path, err)
 			}
 		}
 		for i, line := range strings.Split(string(b), "\n") {
@@ -54,16 +55,16 @@ func OpenManifest(path string) (*Manifest, error) {
 			}
 			var e entry
 			if err := json.Unmarshal([]byte(line), &e); err != nil {
-				return nil, fmt.Errorf("--resume %s: line %d: %v", path, i+1, err)
+				return nil, msg.E("problem.resume.line", path, i+1, err)
 			}
 			m.done[e.key()] = true
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("--resume %s: %w", path, err)
+		return nil, msg.E("problem.resume", path, err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("--resume %s: %w", path, err)
+		return nil, msg.E("problem.resume", path, err)
 	}
 	m.f, m.w = f, bufio.NewWriter(f)
 	return m, nil
@@ -112,7 +113,7 @@ func ParseShard(s string) (Shard, error) {
 	i, err1 := strconv.ParseUint(a, 10, 32)
 	n, err2 := strconv.ParseUint(b, 10, 32)
 	if !ok || err1 != nil || err2 != nil || n == 0 || i >= n {
-		return Shard{}, fmt.Errorf("--shard %s: want I/N with 0 ≤ I < N, e.g. 0/4", s)
+		return Shard{}, msg.E("problem.shard", s)
 	}
 	return Shard{i, n}, nil
 }

@@ -26,10 +26,11 @@ var (
 )
 
 // englishWords lists the English words of a Chinese message zh: every run
-// of Latin letters that is not a code or an acronym in capitals (ENOENT,
-// TCP, SO_LINGER), a flag (--linger, -F), a call name (connect()), a
-// number (0x0031, 802.2), a fmt verb, or one of allowedWords. A test of
-// the catalogue's keys of any prefix calls it on their zh text.
+// of Latin letters that is not a code, an acronym or a metavariable in
+// capitals (ENOENT, TCP, SO_LINGER, I/N), a flag (--linger, -F), a call
+// name (connect()), a number (0x0031, 802.2), a fmt verb, or one of
+// allowedWords. A test of the catalogue's keys of any prefix calls it on
+// their zh text.
 func englishWords(zh string) []string {
 	var found []string
 	for _, w := range words.FindAllString(verbs.ReplaceAllString(zh, " "), -1) {
@@ -38,8 +39,8 @@ func englishWords(zh string) []string {
 			continue // a flag, a call
 		case w[0] >= '0' && w[0] <= '9' && !strings.HasPrefix(w, "7-"):
 			continue // a number, in any base
-		case w == strings.ToUpper(w) && len(w) > 1:
-			continue // a code or an acronym
+		case w == strings.ToUpper(w):
+			continue // a code, an acronym, a metavariable (I/N)
 		case allowedWords[w]:
 			continue
 		}

@@ -210,6 +210,17 @@ func in(lang msg.Lang, err error) string {
 		return e.Op + " " + e.Path + ": " + in(lang, e.Err)
 	case flate.CorruptInputError:
 		return lang.F("problem.err.flate", int64(e))
+	case msg.Text:
+		// A lower layer's message in the catalogue: its errors put in
+		// lang too.
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			if ae, ok := a.(error); ok {
+				a = in(lang, ae)
+			}
+			args[i] = a
+		}
+		return lang.Say(msg.Text{Key: e.Key, Args: args})
 	case syscall.Errno:
 		if key, ok := errnoKeys[e]; ok {
 			return lang.T(key)
