@@ -10,6 +10,8 @@ import (
 	"runtime/trace"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/gcfloor"
+	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
+	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
 )
 
 func main() {
@@ -22,6 +24,11 @@ func main() {
 	// the CPU went.
 	stopProfile := record("SYNFIN_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile)
 	stopTrace := record("SYNFIN_TRACE", trace.Start, trace.Stop)
+	// The first Ctrl-C ends the input: what was read is analysed and
+	// written, then the exit status is 130. The second exits at once,
+	// leaving every -o file as it was.
+	signals = interrupt.New()
+	interrupt.Watch(signals, exitInterrupted, outfile.RemoveAll)
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopTrace()
 	stopProfile()

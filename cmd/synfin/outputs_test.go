@@ -224,12 +224,13 @@ func TestInterruptEndsInput(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		pr.Close()
 		pw.Write(capture) // and keep the pipe open: a capture still running
+		waitDrained(pr)   // synfin has read all of it: the signal ends nothing unread
+		pr.Close()
 		return cmd, &out, &errb, pw
 	}
-	// Until synfin has read what it was given, a signal would end an input
-	// not yet read; its note says how many packets it read.
+	// The signal comes once synfin has read what it was given; its note
+	// says how many packets it read.
 	for _, c := range []struct {
 		args []string
 		want string
@@ -240,7 +241,6 @@ func TestInterruptEndsInput(t *testing.T) {
 		{[]string{"handshakes", "-f", "csv", "-"}, "\n-,0,10.77.0.1:"}, // standard input is "-", no formula guard
 	} {
 		cmd, out, errb, pw := start(c.args...)
-		time.Sleep(700 * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -261,9 +261,6 @@ func TestInterruptEndsInput(t *testing.T) {
 	os.WriteFile(old, []byte("old\n"), 0o644)
 	cmd, _, _, pw := start("-o", old, "-")
 	defer pw.Close()
-	time.Sleep(700 * time.Millisecond)
-	// Hold the first signal's end of input back: a reader still blocked
-	// is not needed, the two signals come at once.
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()

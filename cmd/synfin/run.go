@@ -43,6 +43,10 @@ const (
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
 	"ladder", "report", "explain", "isn", "batch", "lab", "help", "completion"}
 
+// signals is what Ctrl-C and SIGTERM end, set by main for the process;
+// nil in tests, which call run without it.
+var signals *interrupt.Stop
+
 // run is the whole command: main calls it, and so do the tests.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	o := options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
@@ -117,8 +121,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// The first Ctrl-C ends the input: what was read is analysed and
 	// written, then the exit status is 130. The second exits at once,
 	// leaving every -o file as it was.
-	o.Stop = interrupt.New()
-	defer interrupt.Watch(o.Stop, exitInterrupted, outfile.RemoveAll)()
+	o.Stop = signals
+	if o.Stop == nil {
+		o.Stop = interrupt.New() // run called by a test: no signal ends it
+	}
 	defer func() {
 		if o.Stop.Stopped() && code != exitNothing {
 			code = exitInterrupted
@@ -244,7 +250,7 @@ func inputsFor(view string, operands []string, lang msg.Lang, stdin io.Reader, s
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
-		tty.Say(stderr, "synfin: %s", p)
+		tty.Say(stderr, "synfin: %s", say.Error(lang, p))
 	}
 	if len(files) == 0 {
 		return nil, len(problems), exitNothing

@@ -38,31 +38,20 @@ func (s *Stop) Stopped() bool {
 	}
 }
 
-// Watch turns the first SIGINT or SIGTERM into s.Stop; the second runs
-// atExit and exits with status code at once. The returned function stops
-// watching.
-func Watch(s *Stop, code int, atExit func()) (unwatch func()) {
+// Watch turns the first SIGINT or SIGTERM into s.Stop, and the second
+// into atExit and an exit with status code at once, for as long as the
+// process lives: a second Ctrl-C after the output was written, while the
+// process is exiting, ends it with code too, not by the signal.
+func Watch(s *Stop, code int, atExit func()) {
 	c := make(chan os.Signal, 2)
 	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
-	quit := make(chan struct{})
 	go func() {
-		select {
-		case <-c:
-			s.Stop()
-		case <-quit:
-			return
-		}
-		select {
-		case <-c:
-			atExit()
-			os.Exit(code)
-		case <-quit:
-		}
+		<-c
+		s.Stop()
+		<-c
+		atExit()
+		os.Exit(code)
 	}()
-	return func() {
-		signal.Stop(c)
-		close(quit)
-	}
 }
 
 // Reader reads r until the input is ended, then reports end of input. A
@@ -107,13 +96,23 @@ type reader struct {
 	res     chan result
 	pending bool   // a read is under way in its goroutine
 	buf     []byte // where that read writes: its own, never the caller's
+	left    []byte // what a read gave beyond the caller's buffer
+	leftErr error  // and the error that came with it
 }
 
 // Unwrap is the reader below, for those that look at its kind.
 func (r *reader) Unwrap() io.Reader { return r.r }
 
 func (r *reader) Read(p []byte) (int, error) {
-	if r.s.Stopped() {
+	if len(r.left) > 0 {
+		n := copy(p, r.left)
+		r.left = r.left[n:]
+		if len(r.left) == 0 {
+			return n, r.leftErr
+		}
+		return n, nil
+	}
+	if r.s.Stopped() && !r.pending {
 		return 0, io.EOF
 	}
 	if !r.pending {
@@ -129,10 +128,24 @@ func (r *reader) Read(p []byte) (int, error) {
 	}
 	select {
 	case res := <-r.res:
-		r.pending = false
-		n := copy(p, r.buf[:res.n])
-		return n, res.err
+		return r.deliver(p, res)
 	case <-r.s.done:
-		return 0, io.EOF
+		// What was read before the end is not dropped.
+		select {
+		case res := <-r.res:
+			return r.deliver(p, res)
+		default:
+			return 0, io.EOF
+		}
 	}
+}
+
+func (r *reader) deliver(p []byte, res result) (int, error) {
+	r.pending = false
+	n := copy(p, r.buf[:res.n])
+	if n < res.n { // a later, shorter read: keep the rest for the next
+		r.left, r.leftErr = r.buf[n:res.n], res.err
+		return n, nil
+	}
+	return n, res.err
 }

@@ -19,7 +19,7 @@ var allowedWords = map[string]bool{
 
 var (
 	// verbs are fmt's verbs, with their flags, widths and argument indexes.
-	verbs = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
+	verbs = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?(\[\d+\])?[a-zA-Z]`)
 	// words are runs of Latin letters, with the digits, hyphens, dots and
 	// underscores inside a name (IPv4, 7-Zip, SO_LINGER, archive/tar).
 	words = regexp.MustCompile(`-{0,2}[A-Za-z0-9][A-Za-z0-9_]*(?:[-./][A-Za-z0-9_]+)*(\(\))?`)
@@ -85,5 +85,38 @@ func TestEnglishWords(t *testing.T) {
 		if got := strings.Join(englishWords(c.zh), " "); got != c.want {
 			t.Errorf("%q: %q, want %q", c.zh, got, c.want)
 		}
+	}
+}
+
+// TestCommandLineInChinese: the command line's own errors and notes
+// (cli.*), the fitting notes (fit.*) and the lab's socket calls
+// (lab.call.*) hold no English word in Chinese but codes, flags, call
+// names, the views' and formats' names a user types, and the names of
+// formats and tools.
+func TestCommandLineInChinese(t *testing.T) {
+	// What the command line's messages name as typed: views, formats,
+	// columns offered to --sort, and the values of -f.
+	typed := map[string]bool{"conns": true, "handshakes": true, "teardowns": true, "options": true, "summary": true,
+		"ladder": true, "report": true, "explain": true, "isn": true, "batch": true, "lab": true, "demo": true,
+		"completion": true, "table": true, "markdown": true, "csv": true, "json": true, "jsonl": true, "html": true,
+		"svg": true, "parquet": true, "en": true, "zh": true, "bash": true, "zsh": true, "fish": true, "sudo": true,
+		"Markdown": true, "Parquet": true, "JSON": true, "Lines": true, "DuckDB": true, "read_parquet": true,
+		"name-": true, "out.parquet": true, "conns.parquet": true, "etc/bash_completion.d/synfin": true,
+		"name": true, "s": true, "m": true, "h": true, "true": true, "false": true, "root": true,
+		"shutdown": true} // the call shutdown(SHUT_WR)
+	n := 0
+	for _, k := range Keys() {
+		if !strings.HasPrefix(k, "cli.") && !strings.HasPrefix(k, "fit.") && !strings.HasPrefix(k, "lab.call.") {
+			continue
+		}
+		n++
+		for _, w := range englishWords(ZH.T(k)) {
+			if !typed[w] {
+				t.Errorf("%s: English %q in %q", k, w, ZH.T(k))
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d cli.*, fit.* and lab.call.* keys", n)
 	}
 }

@@ -9,7 +9,7 @@ package msg
 // flags (--linger), pcap, pcapng and compression names stay as they are in
 // Chinese; TestProblemsInChinese holds the Chinese to that.
 var problemMessages = map[string]text{
-	"problem.note": {"note: ", "注意："},
+	"problem.note": {"note: ", "提示："},
 	"problem.sep":  {", ", "、"},
 
 	// Where in a capture.

@@ -51,7 +51,7 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	}
 	files, problems := inputs.Expand(operands)
 	for _, p := range problems {
-		tty.Say(stderr, "synfin: %s", p)
+		tty.Say(stderr, "synfin: %s", say.Error(lang, p))
 	}
 	names := make([]string, len(files))
 	for i, f := range files {

@@ -154,7 +154,7 @@ func (o *Options) session(stderr io.Writer, filter func(*analyze.Record) bool) *
 		matches = new(batch.Matches)
 		filter = matches.Counting(filter)
 	}
-	return &batch.Session{Filter: filter, Matches: matches, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs, Stop: o.Stop,
+	return &batch.Session{Lang: o.language(), Filter: filter, Matches: matches, StreamsDir: o.Streams, Quiet: o.Quiet, Stderr: stderr, Jobs: o.Jobs, Stop: o.Stop,
 		Pipeline: pipeline.Options{IdleTimeout: o.IdleTimeout, Linger: linger, MaxConns: o.MaxConns, Workers: workers, JA4T: o.JA4T, App: o.App}}
 }
 
