@@ -11,6 +11,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
 )
 
@@ -64,19 +65,11 @@ func flagError(fs *pflag.FlagSet, err error) error {
 var wholeNumber = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
 // nearFlag is the flag a mistyped name most likely meant (--formt,
-// --hosts), or "".
+// --hosts, --form), or "".
 func nearFlag(fs *pflag.FlagSet, name string) string {
-	best, bestD := "", 3
-	fs.VisitAll(func(f *pflag.Flag) {
-		d := editDistance(name, f.Name)
-		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
-			d = 1 // an abbreviation: --form
-		}
-		if d < bestD {
-			best, bestD = f.Name, d
-		}
-	})
-	return best
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return tty.Nearest(name, names)
 }
 
 // checkValues refuses values the flags parse but no view can use: one

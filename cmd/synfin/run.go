@@ -273,34 +273,7 @@ func nearView(s string) string {
 	if strings.ContainsAny(s, "./\\") || len(s) < 3 {
 		return ""
 	}
-	best, bestD := "", 3
-	for _, v := range viewNames {
-		if d := editDistance(strings.ToLower(s), v); d < bestD {
-			best, bestD = v, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b (short words).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return tty.Nearest(strings.ToLower(s), viewNames)
 }
 
 // versionText is what --version says: synfin's version, the module's and

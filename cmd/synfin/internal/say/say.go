@@ -328,29 +328,18 @@ func captureError(lang msg.Lang, e *capture.Error) string {
 	return lang.T("problem.capture.damaged")
 }
 
+// lookKeys name what an input that is not a capture looks like.
+var lookKeys = map[capture.Look]string{
+	capture.LookEmpty: "problem.look.empty", capture.LookZip: "problem.look.zip", capture.LookTar: "problem.look.tar",
+	capture.LookRar7z: "problem.look.rar7z", capture.LookProgram: "problem.look.program", capture.LookPDF: "problem.look.pdf",
+	capture.LookDamagedPcapng: "problem.look.pcapng", capture.LookHTML: "problem.look.html", capture.LookJSON: "problem.look.json",
+	capture.LookText: "problem.look.text",
+}
+
 // look says what an input that is not a capture looks like.
 func look(lang msg.Lang, e *capture.Error) string {
-	switch e.Look {
-	case capture.LookEmpty:
-		return lang.T("problem.look.empty")
-	case capture.LookZip:
-		return lang.T("problem.look.zip")
-	case capture.LookTar:
-		return lang.T("problem.look.tar")
-	case capture.LookRar7z:
-		return lang.T("problem.look.rar7z")
-	case capture.LookProgram:
-		return lang.T("problem.look.program")
-	case capture.LookPDF:
-		return lang.T("problem.look.pdf")
-	case capture.LookDamagedPcapng:
-		return lang.T("problem.look.pcapng")
-	case capture.LookHTML:
-		return lang.T("problem.look.html")
-	case capture.LookJSON:
-		return lang.T("problem.look.json")
-	case capture.LookText:
-		return lang.T("problem.look.text")
+	if key, ok := lookKeys[e.Look]; ok {
+		return lang.T(key)
 	}
 	return lang.F("problem.look.binary", fmt.Sprintf("% x", e.Head))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // SortBy orders records by one of the view's columns (numbers compare as
@@ -80,52 +81,10 @@ func CheckSort(view, key string) error {
 // noSuchColumn says that a view has no column key, suggesting the one
 // most likely meant (--sort -rtt: rtt_ms) and listing them all.
 func noSuchColumn(key, view string, names []string) error {
-	if near := nearest(key, names); near != "" {
+	if near := tty.Nearest(key, names); near != "" {
 		return msg.E("cli.sort.near", key, view, near, msg.List(names))
 	}
 	return msg.E("cli.sort.none", key, view, msg.List(names))
-}
-
-// nearest is the name key most likely meant: the only one it begins or is
-// contained in (rtt: rtt_ms), else one within two edits, else "".
-func nearest(key string, names []string) string {
-	var holding []string
-	for _, n := range names {
-		if len(key) >= 2 && strings.Contains(n, key) {
-			holding = append(holding, n)
-		}
-	}
-	if len(holding) == 1 {
-		return holding[0]
-	}
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(key, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of two short words.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // cellNumber reads a printed cell as a number: a plain or signed number
