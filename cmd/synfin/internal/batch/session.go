@@ -155,17 +155,19 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 		}
 	}
 	st, err := pipeline.Run(in.Name, r, opt, keep)
-	if s.Stop != nil && s.Stop.Stopped() && (err == nil || st.Packets > 0) {
+	interrupted := s.Stop != nil && s.Stop.Stopped()
+	if interrupted {
 		// The input was cut where Ctrl-C found it, perhaps in the middle
-		// of a record: not damage, and said as a note.
-		return fileResult{st: st, interrupted: true}
+		// of a record or before its header: not damage, and said as a
+		// note.
+		err = nil
 	}
 	if set != nil {
 		if serr := set.Close(); serr != nil && err == nil {
 			err = &fileError{in.Name, "problem.write.streams", serr}
 		}
 	}
-	return fileResult{st: st, err: err}
+	return fileResult{st: st, err: err, interrupted: interrupted}
 }
 
 // Analyze reads every input. With one job, records go to Keep as
@@ -296,12 +298,15 @@ func (s *Session) report(in inputs.Input, res fileResult) (read, damaged bool) {
 		tty.Say(s.Stderr, "synfin: %s", s.error(err))
 		damaged = true
 	}
+	if res.interrupted {
+		tty.Say(s.Stderr, "synfin: %s%s", note, l.F("problem.interrupted", in.Name, st.Packets))
+		if st.Packets == 0 {
+			return true, false // ended before its first packet: an empty view, not an error
+		}
+	}
 	if uerr := st.Unusable(in.Name); uerr != nil {
 		tty.Say(s.Stderr, "synfin: %s", say.Error(l, uerr))
 		return false, true
-	}
-	if res.interrupted {
-		tty.Say(s.Stderr, "synfin: %s%s", note, l.F("problem.interrupted", in.Name, st.Packets))
 	}
 	lines, bad := say.Problems(l, in.Name, &st)
 	for _, l := range lines {
