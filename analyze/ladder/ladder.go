@@ -38,6 +38,16 @@ type Step struct {
 	Options  Offers // on SYN and SYN-ACK: the options offered, in wire order
 	Class    flows.SegClass
 	Phase    Phase
+	// Analysis is Wireshark's tcp.analysis flags the packet earned.
+	Analysis flows.Analysis
+	// IPID is the IPv4 identification; IPv4 says there is one (IPv6 has
+	// none). With TSVal (HasTS) they tell a capture's copy of a packet
+	// from a second packet that looks the same.
+	IPID  uint16
+	IPv4  bool
+	HasTS bool
+	TSVal uint32
+	SACK  bool // the packet carries SACK blocks
 }
 
 // Ladder is the packets of one connection.
@@ -113,7 +123,9 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 	st := Step{
 		Frame: seg.Index, TS: seg.TS, Dir: d, Flags: seg.Flags,
 		Seq: uint32(seg.Seq), Ack: uint32(seg.Ack), Len: seg.PayloadLen, Window: seg.Window, Class: class,
-		RelSeq: uint32(seg.Seq) - f.base[side],
+		RelSeq: uint32(seg.Seq) - f.base[side], Analysis: c.Last,
+		IPID: seg.IPID, IPv4: seg.Src.Addr().Unmap().Is4(), HasTS: seg.HasTS, TSVal: seg.TSVal,
+		SACK: seg.OptKinds&flows.SeenSACK != 0,
 	}
 	if f.baseSet[1-side] {
 		st.RelAck, st.RelAckOK = uint32(seg.Ack)-f.base[1-side], true

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
@@ -25,41 +26,43 @@ const (
 	HTML                        // an ordered list, for the HTML report, with no heading of its own
 )
 
-// Explain writes a numbered walkthrough of one connection's opening and
-// closing: one or two sentences per packet, chosen from what the packets
-// show, with the socket states of RFC 9293 each side passes through. The
-// data transfer in between is summed up in one line.
+// Explain writes a numbered walkthrough of one connection: a sentence or
+// two per packet of the opening and the closing, and the data phase told
+// by what a teacher would point at (zero windows and their probes,
+// keep-alives, retransmissions and what triggered them, arrivals out of
+// order), the rest summed up. Every sentence is built from the
+// connection's evidence timeline (package evidence): a cause is stated
+// only where the packets single it out, and each side's RFC 9293 state
+// follows only what it sent or received.
 func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, ctx Context) {
-	wk := &walk{w: w, l: l, r: r, lang: lang, form: form, note: ctx.Note, ctx: ctx, sep: sentenceSep(lang), probe: isProbe(l)}
+	tl := evidence.Build(l)
+	wk := &walk{w: w, l: l, r: r, tl: tl, lang: lang, form: form, note: ctx.Note, ctx: ctx, sep: sentenceSep(lang), probe: isProbe(l)}
 	wk.heading()
-	for i := range l.Steps {
-		s := &l.Steps[i]
-		prev := wk.last[s.Dir]
-		wk.last[s.Dir] = s
-		switch {
-		case wk.summed(s):
-			wk.data.add(s)
-		case s.Class == flows.SegDuplicate && prev != nil:
-			// A copy the capture made changes nothing: the state stays,
-			// and a SYN's retransmission interval is measured between
-			// real transmissions.
-			wk.flushData()
-			wk.item(s, wk.lang.F("explain.dup", ms2(s.TS-prev.TS)))
-		default:
-			wk.flushData()
-			wk.item(s, wk.sentence(s))
+	wk.partial()
+	for i := range tl.Entries {
+		e := &tl.Entries[i]
+		s := &l.Steps[e.Step]
+		if wk.folds(e, s) {
+			if wk.run.empty() {
+				wk.startRun(e)
+			}
+			wk.run.add(e, s)
+			continue
 		}
+		wk.flushRun()
+		wk.item(s, wk.sentence(e, s))
+		wk.last[s.Dir] = s
 	}
-	wk.flushData()
+	wk.flushRun()
 	wk.footer()
 }
 
-// walk is one walkthrough being written: what the packets so far have
-// shown, which decides what the next one means.
+// walk is one walkthrough being written.
 type walk struct {
 	w    io.Writer
 	l    *ladder.Ladder
 	r    *analyze.Record
+	tl   *evidence.Timeline
 	lang msg.Lang
 	form Form
 	note func(*ladder.Step) string
@@ -69,43 +72,62 @@ type walk struct {
 	// before: its SYN had no socket behind it (a SYN scan).
 	probe bool
 
-	n           int          // items written
-	lastSYN     *ladder.Step // the client's latest SYN
-	synacks     int
-	serverISN   uint32
-	haveServISN bool
-	haveACK     bool            // the handshake's ACK was told
-	finFrom     [2]*ladder.Step // each side's first FIN
-	finAcked    [2]bool         // and whether the other side acknowledged it
-	last        [2]*ladder.Step // each side's latest packet
-	data        dataRun
+	n        int             // items written
+	syns     [2]*ladder.Step // each side's latest SYN
+	firstSYN [2]*ladder.Step
+	fins     [2]*ladder.Step // each side's first FIN
+	zeroWin  [2]int64        // when each side advertised a zero window, while it lasts
+	last     [2]*ladder.Step
+	run      run
 }
 
-// dataRun is a run of data and plain ACKs, told as one item.
-type dataRun struct {
-	pkts        int
-	bytes       [2]int // by sender
-	first, last *ladder.Step
-	halfClose   bool // the run is after a FIN
-	retx        int
-	dups        int            // capture duplicates, not counted in pkts and bytes
-	steps       []*ladder.Step // all of them, to tell one by one a run after a FIN without data
-	closer      flows.Dir      // with halfClose: the side whose FIN came before
+// run is a stretch of packets told as one item: data and the plain ACKs
+// between, or plain ACKs alone, or what still came after an RST.
+type run struct {
+	entries     []*evidence.Entry
+	steps       []*ladder.Step
+	dataPkts    int
+	acks        [2]int // plain ACKs by sender
+	dupAcks     int
+	bytes       [2]int
+	largest     int
+	copies      int
+	halfClose   bool
+	closer      flows.Dir // with halfClose: the side whose FIN came before
+	afterReset  bool
+	lastAck     *ladder.Step
+	ackedBy     [2]int // ACKs that acknowledged new data, by sender
+	dataFrom    [2]int // segments with data, by sender
 }
 
-func (d *dataRun) add(s *ladder.Step) {
-	d.last = s
-	d.steps = append(d.steps, s)
-	if s.Class == flows.SegDuplicate {
-		d.dups++
+func (r *run) add(e *evidence.Entry, s *ladder.Step) {
+	r.entries = append(r.entries, e)
+	r.steps = append(r.steps, s)
+	r.afterReset = e.AfterReset
+	switch {
+	case e.Kind == evidence.Copy:
+		r.copies++
 		return
+	case s.Len > 0:
+		r.dataPkts++
+		r.bytes[s.Dir] += s.Len
+		r.dataFrom[s.Dir]++
+		r.largest = max(r.largest, s.Len)
+	case e.Kind == evidence.DupAck:
+		r.dupAcks++
+		r.acks[s.Dir]++
+	default:
+		r.acks[s.Dir]++
 	}
-	d.pkts++
-	d.bytes[s.Dir] += s.Len
-	if s.Class == flows.SegRetx {
-		d.retx++
+	if s.Flags&flows.FlagACK != 0 {
+		r.lastAck = s
+		if e.AckedBytes > 0 {
+			r.ackedBy[s.Dir]++
+		}
 	}
 }
+
+func (r *run) empty() bool { return len(r.steps) == 0 }
 
 func (wk *walk) ms(ts int64) string {
 	return strconv.FormatFloat(float64(ts-wk.l.FirstTS)/1e6, 'f', 3, 64)
@@ -124,33 +146,73 @@ func (wk *walk) heading() {
 	}
 }
 
-// acksFIN reports whether s acknowledges the other side's first FIN, not
-// yet acknowledged.
-func (wk *walk) acksFIN(s *ladder.Step) bool {
-	o := s.Dir.Other()
-	fin := wk.finFrom[o]
-	return fin != nil && !wk.finAcked[o] && s.Flags&flows.FlagACK != 0 && s.Ack == fin.Seq+uint32(fin.Len)+1
-}
-
-// summed says whether s is summed up in a data run rather than told: data,
-// and in a half-close the data and ACKs after the first FIN (but not the
-// ACK of a FIN). A run starting with s notes whether it is a half-close.
-func (wk *walk) summed(s *ladder.Step) bool {
-	if s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) != 0 {
-		return false
-	}
-	if s.Phase != ladder.Data && (s.Phase != ladder.Teardown || wk.acksFIN(s)) {
-		return false
-	}
-	if wk.data.pkts == 0 && wk.data.dups == 0 {
-		wk.data.first, wk.data.halfClose = s, s.Phase == ladder.Teardown
-		if wk.finFrom[flows.DirServer] != nil && wk.finFrom[flows.DirClient] == nil {
-			wk.data.closer = flows.DirServer
-		} else {
-			wk.data.closer = flows.DirClient
+// partial says once, before the packets, that the capture misses a
+// direction: what follows then tells only what the captured side proves.
+func (wk *walk) partial() {
+	var text string
+	for _, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
+		o := d.Other()
+		switch {
+		case wk.tl.Absent[o] && !wk.tl.Absent[d]:
+			text = wk.lang.F("explain.absent", who(wk.lang, d), who(wk.lang, o), who(wk.lang, d))
+		case wk.tl.Unseen[o] > 0 && !wk.tl.Absent[o]:
+			text = wk.lang.F("explain.unseen", who(wk.lang, d), wk.tl.Unseen[o], who(wk.lang, o))
+		}
+		if text != "" {
+			break
 		}
 	}
-	return true
+	if text == "" {
+		return
+	}
+	switch wk.form {
+	case HTML:
+		fmt.Fprintf(wk.w, "<li><i>%s</i></li>\n", html.EscapeString(text))
+	case Markdown, MarkdownSection:
+		fmt.Fprintf(wk.w, "*%s*\n\n", text)
+	default:
+		fmt.Fprintf(wk.w, "%s\n\n", wrapText(text, wk.textWidth()+4, ""))
+	}
+}
+
+// folds says whether a packet is told within a run rather than alone: data
+// and plain ACKs of the data phase and of a half-close, ACKs alone, and
+// whatever came after an RST.
+func (wk *walk) folds(e *evidence.Entry, s *ladder.Step) bool {
+	if !wk.run.empty() && wk.run.afterReset != e.AfterReset {
+		return false // an RST ends a run
+	}
+	if e.AfterReset && s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0 {
+		return true
+	}
+	if e.AcksSYN || e.AcksFIN {
+		return false // the end of a handshake or the ACK of a FIN: told
+	}
+	switch e.Kind {
+	case evidence.Data, evidence.Ack, evidence.DupAck:
+		if e.Kind == evidence.Data && (wk.fins[s.Dir] != nil) {
+			return false // data after its own FIN: told
+		}
+		return true
+	case evidence.WindowUpdate:
+		return wk.zeroWin[s.Dir] == 0 // one that reopens a zero window is told
+	case evidence.Copy:
+		return !wk.run.empty() && s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0
+	}
+	return false
+}
+
+// startRun notes whether a run begins after one side's FIN (a
+// half-close: the other side still sends) or after an RST.
+func (wk *walk) startRun(e *evidence.Entry) {
+	c, sv := wk.fins[flows.DirClient], wk.fins[flows.DirServer]
+	switch {
+	case e.AfterReset:
+	case c != nil && sv == nil:
+		wk.run.halfClose, wk.run.closer = true, flows.DirClient
+	case sv != nil && c == nil:
+		wk.run.halfClose, wk.run.closer = true, flows.DirServer
+	}
 }
 
 // item writes one packet's sentences.
@@ -175,42 +237,33 @@ func (wk *walk) item(s *ladder.Step, text string) {
 	}
 }
 
-// flushData writes the data run so far as one item.
-func (wk *walk) flushData() {
-	d := &wk.data
-	if d.pkts == 0 && d.dups == 0 {
+// flushRun writes the run so far as one item.
+func (wk *walk) flushRun() {
+	r := &wk.run
+	if r.empty() {
 		return
 	}
-	if d.halfClose && d.bytes[flows.DirClient]+d.bytes[flows.DirServer] == 0 {
-		// After a FIN, without data: no half-close, only ACKs, each told.
-		steps := d.steps
-		*d = dataRun{}
-		for _, s := range steps {
-			wk.item(s, wk.sentence(s))
-		}
+	defer func() { *r = run{} }()
+	if len(r.steps) == 1 && !r.afterReset && r.copies == 0 {
+		s, e := r.steps[0], r.entries[0]
+		wk.item(s, wk.sentence(e, s))
+		wk.last[s.Dir] = s
 		return
 	}
+	first, last := r.steps[0], r.steps[len(r.steps)-1]
+	for _, s := range r.steps {
+		wk.last[s.Dir] = s
+	}
+	text := wk.runText(r)
 	wk.n++
-	var text string
-	if d.halfClose {
-		text = wk.lang.F("explain.data.halfclose", who(wk.lang, d.closer), d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
-	} else {
-		text = wk.lang.F("explain.data", d.pkts, d.bytes[flows.DirClient], d.bytes[flows.DirServer])
+	firstMS, lastMS := wk.ms(first.TS), wk.ms(last.TS)
+	span := firstMS + "–" + lastMS
+	if firstMS == lastMS {
+		span = firstMS
 	}
-	if d.retx > 0 {
-		text += wk.sep + wk.lang.F("explain.data.retx", d.retx)
-	}
-	if d.dups > 0 {
-		text += wk.sep + wk.lang.F("explain.data.dup", d.dups)
-	}
-	first, last := wk.ms(d.first.TS), wk.ms(d.last.TS)
-	span := first + "–" + last
-	if first == last {
-		span = first
-	}
-	when := wk.lang.F("explain.frames", d.first.Frame, d.last.Frame, span)
-	if d.first.Frame == d.last.Frame {
-		when = wk.lang.F("explain.frame", d.first.Frame, span)
+	when := wk.lang.F("explain.frames", first.Frame, last.Frame, span)
+	if first.Frame == last.Frame {
+		when = wk.lang.F("explain.frame", first.Frame, span)
 	}
 	switch wk.form {
 	case HTML:
@@ -220,48 +273,176 @@ func (wk *walk) flushData() {
 	default:
 		fmt.Fprintf(wk.w, "%2d. [%s]\n    %s\n", wk.n, when, wrapText(text, wk.textWidth(), "    "))
 	}
-	*d = dataRun{}
 }
 
-// sentence says what packet s did, from what the packets before it showed.
-func (wk *walk) sentence(s *ladder.Step) string {
-	f := s.Flags
+// runText tells a run: what still came after an RST; a half-close's data;
+// the data phase, with its acknowledgements; or acknowledgements alone.
+func (wk *walk) runText(r *run) string {
+	c, sv := flows.DirClient, flows.DirServer
+	pkts := len(r.steps) - r.copies
+	var text string
 	switch {
-	case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0 && s.Dir == flows.DirClient:
-		return wk.syn(s)
-	case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0:
-		return wk.lang.T("explain.syn.simultaneous")
-	case f&flows.FlagSYN != 0:
-		return wk.synack(s)
-	case f&flows.FlagRST != 0:
-		return wk.rst(s)
-	case s.Phase == ladder.Handshake && f&flows.FlagACK != 0 && wk.haveServISN:
-		return wk.handshakeACK(s)
-	case f&flows.FlagFIN != 0:
-		return wk.fin(s)
-	case wk.acksFIN(s):
-		return wk.finACK(s)
-	case s.Len > 0:
-		return wk.lang.F("explain.teardown.data", who(wk.lang, s.Dir), s.Len)
+	case r.afterReset && pkts == 1:
+		return wk.lang.F("explain.afterreset.one", who(wk.lang, r.steps[0].Dir))
+	case r.afterReset && r.dataPkts > 0:
+		text = wk.lang.F("explain.afterreset.data", pkts, r.bytes[c], r.bytes[sv])
+	case r.afterReset:
+		text = wk.lang.F("explain.afterreset", pkts)
+	case r.halfClose && r.dataPkts > 0:
+		text = wk.lang.F("explain.data.halfclose", who(wk.lang, r.closer), pkts, r.bytes[c], r.bytes[sv])
+	case r.dataPkts > 0:
+		text = wk.lang.F("explain.data", r.dataPkts, r.acks[c]+r.acks[sv], r.bytes[c], r.bytes[sv], r.largest)
+		for _, d := range []flows.Dir{c, sv} {
+			// Delayed ACKs: about one ACK of new data for every second
+			// segment of the other side (RFC 9293 §3.8.6.3).
+			if n, a := r.dataFrom[d.Other()], r.ackedBy[d]; n >= 6 && a > 0 && a*10 >= n*4 && a*10 <= n*6 {
+				text += wk.sep + wk.lang.F("explain.data.delayed", who(wk.lang, d), a, n)
+			}
+		}
+	default:
+		text = wk.lang.F("explain.acks", pkts, r.acks[c], r.acks[sv])
+		if r.lastAck != nil && r.lastAck.RelAckOK {
+			text += wk.sep + wk.lang.F("explain.acks.upto", who(wk.lang, r.lastAck.Dir), r.lastAck.RelAck)
+		}
+	}
+	if r.dupAcks > 0 && !r.afterReset {
+		text += wk.sep + wk.lang.F("explain.data.dupacks", r.dupAcks)
+	}
+	if r.copies > 0 {
+		text += wk.sep + wk.lang.F("explain.data.dup", r.copies)
+	}
+	return text
+}
+
+// sentence says what one packet proves.
+func (wk *walk) sentence(e *evidence.Entry, s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
+	switch e.Kind {
+	case evidence.Copy:
+		return wk.copyText(e)
+	case evidence.SYN, evidence.SYNAgain, evidence.SYNNew:
+		return wk.syn(e, s)
+	case evidence.SYNACK, evidence.SYNACKAgain:
+		return wk.synack(e, s)
+	case evidence.RST:
+		return wk.rst(e, s)
+	case evidence.HandshakeACK:
+		return wk.handshakeACK(e, s)
+	case evidence.FIN, evidence.FINAgain:
+		return wk.fin(e, s)
+	case evidence.FINAck:
+		return wk.finACK(e, s)
+	case evidence.Retransmission:
+		return wk.retx(e, s)
+	case evidence.OutOfOrder:
+		return wk.lang.F("explain.ooo", s.Len, who(wk.lang, me))
+	case evidence.KeepAlive:
+		idle := ""
+		if p := wk.last[me]; p != nil {
+			idle = ms2(s.TS - p.TS)
+		}
+		return wk.lang.F("explain.keepalive", who(wk.lang, me), idle)
+	case evidence.ZeroWindow:
+		wk.zeroWin[me] = s.TS
+		return wk.lang.F("explain.zerowindow", who(wk.lang, me), who(wk.lang, other))
+	case evidence.ZeroWindowProbe:
+		since := ""
+		if t := wk.zeroWin[other]; t != 0 {
+			since = ms2(s.TS - t)
+		}
+		return wk.lang.F("explain.zwprobe", who(wk.lang, me), since)
+	case evidence.WindowUpdate:
+		if t := wk.zeroWin[me]; t != 0 {
+			wk.zeroWin[me] = 0
+			return wk.lang.F("explain.window.open", who(wk.lang, me), int(s.Window), ms2(s.TS-t), who(wk.lang, other))
+		}
+		return wk.lang.F("explain.window.update", who(wk.lang, me), int(s.Window))
+	}
+	if s.Len > 0 && wk.fins[me] != nil {
+		return wk.lang.F("explain.data.afterownfin", who(wk.lang, me), s.Len)
+	}
+	if s.Len > 0 && wk.fins[other] != nil {
+		return wk.lang.F("explain.teardown.data", who(wk.lang, me), s.Len)
+	}
+	if s.Len > 0 {
+		return wk.lang.F("explain.segment", who(wk.lang, me), s.Len)
 	}
 	return wk.lang.T("explain.plain.ack")
 }
 
-func (wk *walk) syn(s *ladder.Step) string {
+// copyText tells a packet the capture holds twice, by its evidence.
+func (wk *walk) copyText(e *evidence.Entry) string {
+	if e.Copy == evidence.CopyByID {
+		return wk.lang.F("explain.dup", ms2(e.Since))
+	}
+	return wk.lang.F("explain.dup.noid", ms2(e.Since))
+}
+
+func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
+	me := s.Dir
+	prev := wk.syns[me]
+	wk.syns[me] = s
+	if wk.firstSYN[me] == nil {
+		wk.firstSYN[me] = s
+	}
 	var text string
 	switch {
-	case wk.probe && wk.lastSYN == nil:
+	case e.Kind == evidence.SYN && wk.tl.Simultaneous && wk.syns[me.Other()] != nil:
+		text = wk.lang.F("explain.syn.simultaneous", who(wk.lang, me), s.Seq)
+	case e.Kind == evidence.SYN && wk.probe && me == flows.DirClient:
 		text = wk.lang.F("explain.syn.probe", s.Seq) + offers(wk.lang, s.Options)
-	case wk.lastSYN != nil && s.Seq == wk.lastSYN.Seq:
-		text = wk.lang.F("explain.syn.again", ms2(s.TS-wk.lastSYN.TS))
-	default:
+	case e.Kind == evidence.SYN && me == flows.DirClient:
 		text = wk.lang.F("explain.syn", s.Seq) + offers(wk.lang, s.Options)
+	case e.Kind == evidence.SYN:
+		text = wk.lang.F("explain.syn.fromserver", s.Seq) + offers(wk.lang, s.Options)
+	case e.AfterRST && e.Kind == evidence.SYNAgain:
+		text = wk.lang.F("explain.syn.afterrst", ms2(s.TS-wk.lastRST(s.TS)), ms2(e.Since))
+	case e.AfterRST:
+		text = wk.lang.F("explain.syn.afterrst.new", s.Seq, ms2(s.TS-wk.lastRST(s.TS)))
+	case e.Kind == evidence.SYNAgain:
+		text = wk.lang.F("explain.syn.again", ms2(e.Since))
+		if first := wk.firstSYN[me]; first != nil && first != prev {
+			text += wk.sep + wk.lang.F("explain.syn.again.total", ms2(s.TS-first.TS))
+		}
+	default:
+		text = wk.lang.F("explain.syn.new", s.Seq, ms2(e.Since))
 	}
-	if wk.lastSYN == nil {
+	if e.SYNData > 0 {
+		text += wk.sep + wk.lang.F("explain.syn.data", e.SYNData)
+	}
+	if e.Kind == evidence.SYN && me == flows.DirClient {
 		text += wk.reuse(s)
 	}
-	wk.lastSYN = s
 	return text
+}
+
+// synAfter reports whether the client sends another SYN after s.
+func (wk *walk) synAfter(s *ladder.Step) bool {
+	for i := range wk.l.Steps {
+		x := &wk.l.Steps[i]
+		if x.TS > s.TS && x.Dir == flows.DirClient && x.Flags&flows.FlagSYN != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// lastRST is when the latest RST before ts was sent (0 for none).
+func (wk *walk) lastRST(ts int64) int64 {
+	var t int64
+	for i := range wk.l.Steps {
+		s := &wk.l.Steps[i]
+		if s.TS > ts {
+			break
+		}
+		if s.Flags&flows.FlagRST != 0 {
+			t = s.TS
+		}
+	}
+	if t == 0 {
+		return ts
+	}
+	return t
 }
 
 // reuse says, of a connection's first SYN, that the 4-tuple carried a
@@ -289,52 +470,103 @@ func (wk *walk) reuse(s *ladder.Step) string {
 	return text
 }
 
-func (wk *walk) synack(s *ladder.Step) string {
-	wk.synacks++
-	wk.serverISN, wk.haveServISN = s.Seq, true
-	if wk.synacks > 1 {
-		return wk.lang.T("explain.synack.again")
+func (wk *walk) synack(e *evidence.Entry, s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
+	peer := wk.syns[other]
+	if e.Kind == evidence.SYNACKAgain {
+		if peer != nil && wk.syns[me] != nil && peer.TS > wk.syns[me].TS {
+			return wk.lang.F("explain.synack.answer", ms2(e.Since))
+		}
+		return wk.lang.F("explain.synack.again", ms2(e.Since))
 	}
-	text := wk.lang.F("explain.synack", s.Seq, s.Ack, s.Ack-1)
-	if wk.lastSYN != nil {
-		text += wk.sep + wk.lang.F("explain.synack.after", ms2(s.TS-wk.lastSYN.TS))
+	wk.syns[me] = s
+	if wk.tl.Simultaneous {
+		return wk.lang.F("explain.synack.simultaneous", who(wk.lang, me), s.Seq, s.Ack, who(wk.lang, other), e.States[me].String()) + offers(wk.lang, s.Options)
+	}
+	peerISN := s.Ack - 1
+	if peer != nil {
+		peerISN = peer.Seq
+	}
+	var text string
+	switch {
+	case e.SYNData > 0 && e.SYNDataAcked:
+		text = wk.lang.F("explain.synack.tfo", s.Seq, s.Ack, 1+e.SYNData, peerISN, e.SYNData)
+	case e.SYNData > 0:
+		text = wk.lang.F("explain.synack", s.Seq, s.Ack, peerISN) + wk.sep + wk.lang.F("explain.synack.tfo.refused", e.SYNData)
+	default:
+		text = wk.lang.F("explain.synack", s.Seq, s.Ack, peerISN)
+	}
+	if peer != nil {
+		text += wk.sep + wk.lang.F("explain.synack.after", ms2(s.TS-peer.TS))
 	}
 	return text + offers(wk.lang, s.Options)
 }
 
-// rst tells an RST by what came before it: the answer to a SYN, a probe's
-// reset, a server giving up on a half-open connection, a reset after the
-// sender's own FIN or after both, or an abort.
-func (wk *walk) rst(s *ladder.Step) string {
-	me := s.Dir
+// rst tells an RST by what the packets before it single out.
+func (wk *walk) rst(e *evidence.Entry, s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
 	addr := wk.l.Server
 	if me == flows.DirClient {
 		addr = wk.l.Client
 	}
-	switch {
-	case wk.r.Handshake.Status == analyze.HandshakeRejected && me == flows.DirServer:
-		if t, ok := wk.ctx.Listened[wk.l.Server]; ok && int64(t) < s.TS {
-			return wk.lang.F("explain.refused.listened", s.Ack, portOf(wk.l.Server))
+	switch e.RST {
+	case evidence.RSTRefused:
+		// The client may try again below: connect() fails only after the
+		// last RST.
+		outcome := wk.lang.T("explain.refused.fails")
+		if wk.synAfter(s) {
+			outcome = wk.lang.T("explain.refused.retries")
 		}
-		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server))
-	case wk.probe && me == flows.DirClient && wk.synacks > 0 && !wk.haveACK:
+		if t, ok := wk.ctx.Listened[wk.l.Server]; ok && int64(t) < s.TS {
+			return wk.lang.F("explain.refused.listened", s.Ack, portOf(wk.l.Server), outcome)
+		}
+		return wk.lang.F("explain.refused", s.Ack, portOf(wk.l.Server), outcome)
+	case evidence.RSTProbe:
 		return wk.lang.T("explain.rst.probe")
-	case me == flows.DirServer && wk.synacks > 0 && !wk.haveACK:
+	case evidence.RSTHalfOpen:
 		return wk.lang.F("explain.rst.halfopen", wk.r.Handshake.SynackCount)
-	case wk.finFrom[me] != nil && wk.finFrom[me.Other()] != nil:
+	case evidence.RSTGiveUp:
+		n, first := 0, int64(0)
+		for i := range wk.l.Steps {
+			st := &wk.l.Steps[i]
+			if st.Dir == me && st.Flags&flows.FlagSYN != 0 && st.Class != flows.SegDuplicate {
+				n++
+				if first == 0 {
+					first = st.TS
+				}
+			}
+		}
+		return wk.lang.F("explain.rst.giveup", who(wk.lang, me), n, ms2(s.TS-first))
+	case evidence.RSTDataAfterClose:
+		fin := wk.fins[me]
+		since := ""
+		if fin != nil {
+			since = ms2(s.TS - fin.TS)
+		}
+		return wk.lang.F("explain.rst.dataafterclose", who(wk.lang, me), addr, since, who(wk.lang, other))
+	case evidence.RSTUnreadData:
+		return wk.lang.F("explain.rst.unread", who(wk.lang, me), addr, ms2(e.Since), who(wk.lang, other))
+	case evidence.RSTAfterClose:
 		return wk.lang.F("explain.rst.closed", who(wk.lang, me), addr)
-	case wk.finFrom[me] != nil:
-		return wk.lang.F("explain.rst.afterfin", who(wk.lang, me), addr)
+	case evidence.RSTAfterRST:
+		return wk.lang.F("explain.rst.again", who(wk.lang, me))
 	}
 	return wk.lang.F("explain.rst", who(wk.lang, me), addr)
 }
 
 // handshakeACK tells the ACK that completes the handshake, with its timing
-// and what was agreed.
-func (wk *walk) handshakeACK(s *ladder.Step) string {
-	wk.haveACK = true
+// and what each side may now send.
+func (wk *walk) handshakeACK(e *evidence.Entry, s *ladder.Step) string {
 	h := &wk.r.Handshake
-	text := wk.lang.F("explain.ack", s.Ack, wk.serverISN)
+	peer := wk.syns[s.Dir.Other()]
+	isn := s.Ack - 1
+	if peer != nil {
+		isn = peer.Seq
+	}
+	if s.Dir != flows.DirClient || wk.tl.Simultaneous {
+		return wk.lang.F("explain.ack.synack", who(wk.lang, s.Dir), s.Ack, isn)
+	}
+	text := wk.lang.F("explain.ack", s.Ack, isn)
 	switch {
 	case h.RTTms != nil && h.SetupMS != nil && *h.SetupMS > *h.RTTms:
 		text += wk.sep + wk.lang.F("explain.established.retx", table.MS(h.RTTms), table.MS(h.SetupMS))
@@ -344,44 +576,107 @@ func (wk *walk) handshakeACK(s *ladder.Step) string {
 	if h.CapturePoint != nil && h.SynSynackMS != nil {
 		text += wk.sep + wk.lang.T("explain.point."+string(*h.CapturePoint))
 	}
-	if neg := negotiatedText(wk.lang, h.Negotiated); neg != "" {
+	if neg := wk.negotiated(); neg != "" {
 		text += wk.sep + neg
+	}
+	if sc := wk.scaledWindow(s); sc != "" {
+		text += wk.sep + sc
+	}
+	if s.Len > 0 {
+		text += wk.sep + wk.lang.F("explain.ack.data", s.Len)
 	}
 	return text
 }
 
-func (wk *walk) fin(s *ladder.Step) string {
+// negotiated says what each side may send after the handshake: MSS is no
+// negotiation, each side tells the largest segment it accepts (RFC 9293
+// §3.7.1), 536 when it gave none; window scaling, SACK and timestamps
+// hold only when both offered them.
+func (wk *walk) negotiated() string {
+	h := &wk.r.Handshake
+	n := h.Negotiated
+	if n == nil || h.SynOptions == nil || h.SynackOptions == nil {
+		return ""
+	}
+	mss := func(o *analyze.Options) string {
+		if o.MSS == nil {
+			return wk.lang.T("explain.mss.none")
+		}
+		return strconv.Itoa(int(*o.MSS))
+	}
+	ws := wk.lang.T("explain.neg.nows")
+	if n.WScaleClient != nil && n.WScaleServer != nil {
+		ws = wk.lang.F("explain.neg.ws", *n.WScaleClient, *n.WScaleServer)
+	}
+	// The client sends segments up to the server's MSS, and the server up
+	// to the client's.
+	return wk.lang.F("explain.mss", mss(h.SynackOptions), mss(h.SynOptions)) + wk.sep +
+		wk.lang.F("explain.negotiated", ws, yesNo(wk.lang, n.Sack), yesNo(wk.lang, n.Timestamps))
+}
+
+// scaledWindow explains the first window after the handshake when window
+// scaling is on: the SYN's window is never scaled (RFC 7323 §2.2), so the
+// number "drops", and what it means once scaled.
+func (wk *walk) scaledWindow(s *ladder.Step) string {
+	n := wk.r.Handshake.Negotiated
+	if n == nil || n.WScaleClient == nil || n.WScaleServer == nil || *n.WScaleClient == 0 {
+		return ""
+	}
+	shift := *n.WScaleClient
+	syn := wk.firstSYN[flows.DirClient]
+	if syn == nil || int(s.Window)<<shift == int(syn.Window) {
+		return ""
+	}
+	return wk.lang.F("explain.window.scaled", int(syn.Window), int(s.Window), 1<<shift, int(s.Window)<<shift)
+}
+
+func (wk *walk) fin(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
+	if e.AfterReset {
+		return wk.lang.F("explain.fin.afterreset", who(wk.lang, me))
+	}
+	if e.Kind == evidence.FINAgain {
+		if e.AcksFIN {
+			return wk.lang.F("explain.fin.again.acks", who(wk.lang, me), who(wk.lang, other), e.States[me].String())
+		}
+		return wk.lang.F("explain.fin.again", ms2(e.Since))
+	}
+	first := wk.fins[me] == nil
+	if first {
+		wk.fins[me] = s
+	}
 	var text string
 	switch {
-	case wk.finFrom[me] != nil:
-		text = wk.lang.T("explain.fin.again")
-	case wk.finFrom[other] == nil && wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
+	case !first:
+		text = wk.lang.F("explain.fin.other", who(wk.lang, me))
+	case wk.fins[other] == nil && wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
 		text = wk.lang.F("explain.fin1.crossing", who(wk.lang, me), who(wk.lang, other))
-	case wk.finFrom[other] == nil:
+	case wk.fins[other] == nil:
 		text = wk.lang.F("explain.fin1", who(wk.lang, me), who(wk.lang, other))
-	case wk.acksFIN(s):
+	case e.AcksFIN:
 		text = wk.lang.F("explain.fin2.threeway", who(wk.lang, me), who(wk.lang, other))
-		wk.finAcked[other] = true
-	case !wk.finAcked[other]:
+	case e.States[me] == evidence.FinWait1:
 		text = wk.lang.F("explain.fin.simultaneous", who(wk.lang, me))
 	default:
 		text = wk.lang.F("explain.fin2", who(wk.lang, me))
 	}
-	if wk.finFrom[me] == nil {
-		wk.finFrom[me] = s
+	if s.Len > 0 {
+		text += wk.sep + wk.lang.F("explain.fin.data", s.Len)
 	}
 	return text
 }
 
-// finACK tells the ACK of the other side's first FIN.
-func (wk *walk) finACK(s *ladder.Step) string {
+// finACK tells the ACK of the other side's FIN, by the states it leaves.
+func (wk *walk) finACK(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
-	wk.finAcked[other] = true
-	switch {
-	case wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
-		return wk.lang.F("explain.ack.simultaneous", who(wk.lang, me), who(wk.lang, other))
-	case wk.finFrom[me] != nil:
+	if e.AfterReset {
+		return wk.lang.F("explain.afterreset", 1)
+	}
+	switch e.States[me] {
+	case evidence.Closing, evidence.TimeWait:
+		if wk.r.Teardown.Kind == analyze.TeardownSimultaneous || e.States[me] == evidence.Closing {
+			return wk.lang.F("explain.ack.simultaneous", who(wk.lang, me), who(wk.lang, other))
+		}
 		return wk.lang.F("explain.ack.last", who(wk.lang, me), who(wk.lang, other))
 	}
 	text := wk.lang.F("explain.ack.fin1", who(wk.lang, me), who(wk.lang, other))
@@ -389,6 +684,21 @@ func (wk *walk) finACK(s *ladder.Step) string {
 		text += wk.sep + wk.lang.F("explain.ack.fin1.data", s.Len, who(wk.lang, me))
 	}
 	return text
+}
+
+// retx tells a retransmission by what came before it.
+func (wk *walk) retx(e *evidence.Entry, s *ladder.Step) string {
+	me, other := s.Dir, s.Dir.Other()
+	switch e.Retx {
+	case evidence.RetxDupAcks:
+		return wk.lang.F("explain.retx.dupacks", who(wk.lang, me), s.Len, who(wk.lang, other), ms2(e.Since))
+	case evidence.RetxSACK:
+		return wk.lang.F("explain.retx.sack", who(wk.lang, me), s.Len, who(wk.lang, other), ms2(e.Since))
+	}
+	if e.Since > 0 {
+		return wk.lang.F("explain.retx.timer", who(wk.lang, me), s.Len, ms2(e.Since))
+	}
+	return wk.lang.F("explain.retx", who(wk.lang, me), s.Len)
 }
 
 // footer closes the list and, in text and Markdown, sums the connection up.

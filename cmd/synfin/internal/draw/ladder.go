@@ -161,6 +161,9 @@ func Facts(rec *analyze.Record, lang msg.Lang) []string {
 // the ACK never came.
 func stateKey(rec *analyze.Record) string {
 	if rec.State == analyze.StateSF && rec.Teardown.Kind == analyze.TeardownReset {
+		if t := &rec.Teardown; t.RstTS != nil && t.Fin2TS != nil && *t.RstTS < *t.Fin2TS {
+			return "state.SF.rstbetween"
+		}
 		return "state.SF.reset"
 	}
 	if rec.Handshake.Status == analyze.HandshakeNoAck {
@@ -180,12 +183,23 @@ func stateKey(rec *analyze.Record) string {
 // such, not as an RST before the close.
 func teardownText(rec *analyze.Record, lang msg.Lang) string {
 	t := &rec.Teardown
-	if t.Kind == analyze.TeardownReset && t.Fin1TS != nil && t.Fin2TS != nil && t.RstBy != nil {
+	if t.Kind == analyze.TeardownReset && t.Fin1TS != nil && t.RstBy != nil && t.RstTS != nil {
 		d := flows.DirClient
 		if *t.RstBy == analyze.CloserServer {
 			d = flows.DirServer
 		}
-		return lang.F("teardown.reset.afterfins", who(lang, d))
+		switch {
+		case t.Fin2TS != nil && *t.RstTS > *t.Fin2TS:
+			return lang.F("teardown.reset.afterfins", who(lang, d))
+		case t.Closer == analyze.CloserClient || t.Closer == analyze.CloserServer:
+			// The order the packets show: the first FIN, the RST, and the
+			// other FIN after it if one came.
+			closer := flows.DirClient
+			if t.Closer == analyze.CloserServer {
+				closer = flows.DirServer
+			}
+			return lang.F("teardown.reset.beforefin2", who(lang, closer), who(lang, d))
+		}
 	}
 	return lang.T("teardown." + string(t.Kind))
 }

@@ -1,0 +1,494 @@
+package evidence
+
+import (
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/flows"
+)
+
+// Kind is what a packet was, by what it carried and what came before it.
+type Kind uint8
+
+const (
+	_               Kind = iota
+	SYN                  // a SYN without ACK, its sender's first
+	SYNAgain             // the same SYN again (the same ISN)
+	SYNNew               // a SYN with another ISN: a new attempt
+	SYNACK               // a SYN with ACK, its sender's first
+	SYNACKAgain          // the same SYN-ACK again
+	HandshakeACK         // the first ACK of the other side's SYN-ACK
+	Data                 // new data
+	Retransmission       // data sent before, sent again
+	OutOfOrder           // data filling a gap shortly after later data
+	KeepAlive            // a byte (or none) just below the next: a keep-alive
+	ZeroWindowProbe      // a byte pushed into the other side's zero window
+	ZeroWindow           // an ACK advertising a window of 0
+	WindowUpdate         // an ACK that only changes the window
+	DupAck               // the same ACK again, as data arrives out of order
+	Ack                  // an ACK that acknowledges new data, or nothing new
+	FIN                  // its sender's first FIN
+	FINAgain             // the sender's FIN again (the same sequence number)
+	FINAck               // acknowledges the other side's FIN
+	RST
+	Copy // the capture holds the packet before it again
+)
+
+// RetxCause is what the packets before a retransmission single out as
+// its trigger.
+type RetxCause uint8
+
+const (
+	RetxTimer   RetxCause = iota + 1 // no duplicate ACK or SACK came: a timer fired
+	RetxDupAcks                      // the other side's duplicate ACKs: a fast retransmission
+	RetxSACK                         // the other side's SACK blocks named the hole
+)
+
+// CopyEvidence says how a packet is known to be the capture's second copy
+// of the one before it.
+type CopyEvidence uint8
+
+const (
+	CopyByID      CopyEvidence = iota + 1 // the same non-zero IPv4 identification: one packet, recorded twice
+	CopyIdentical                         // the same in every field, but with no IPv4 ID to tell (IPv6, or ID 0): a copy, or a second packet just like it
+)
+
+// RSTCause is what the packets before an RST single out as its reason.
+type RSTCause uint8
+
+const (
+	RSTRefused        RSTCause = iota + 1 // answers a SYN: nothing accepted it (or a firewall, or the host)
+	RSTProbe                              // the client answers the SYN-ACK: no socket of its own expected it
+	RSTHalfOpen                           // the server's SYN-ACK was never acknowledged: it gives up
+	RSTGiveUp                             // the client, in SYN-SENT after its SYN retries, gives up
+	RSTDataAfterClose                     // data arrived after the sender had sent its FIN (close()): RFC 9293 §3.10.7.4 / RFC 1122 §4.2.2.13
+	RSTUnreadData                         // it follows data the sender never acknowledged: close() with unread data, SO_LINGER 0 or an abort; the capture cannot tell which
+	RSTAfterClose                         // both FINs were acknowledged: it answers a late segment
+	RSTAfterRST                           // another RST after one: each answers a segment that arrived after the first
+	RSTAbort                              // none of the above: an abort, for a reason the capture does not show
+)
+
+// Entry is what one packet proves.
+type Entry struct {
+	Step int // index in the ladder's Steps
+	Kind Kind
+	Dir  flows.Dir
+	// What it acknowledges for the first time: bytes of the other side's
+	// data, its SYN, its FIN.
+	AckedBytes       uint32
+	AcksSYN, AcksFIN bool
+	// A SYN's data (TCP Fast Open), and on a SYN-ACK whether it
+	// acknowledges that data too.
+	SYNData      int
+	SYNDataAcked bool
+	Retx         RetxCause
+	Copy         CopyEvidence
+	RST          RSTCause
+	// Since is, for a SYN or FIN sent again or a retransmission, the time
+	// since the transmission it repeats (ns); for an RST that answers
+	// data, since that data arrived.
+	Since int64
+	// AfterRST: an RST came back between this SYN and the one before.
+	AfterRST bool
+	// AfterReset: the packet came after an RST of either side: its sender
+	// or receiver had already deleted the connection.
+	AfterReset bool
+	// States are each side's state after the packet, as far as the
+	// capture tells (Unknown before the capture shows anything of it).
+	States [2]State
+}
+
+// Timeline is a connection's packets, each with what it proves.
+type Timeline struct {
+	Entries []Entry
+	// Absent marks a side none of whose packets are in the capture;
+	// Unseen counts bytes the other side acknowledged that the capture
+	// never showed it send (a direction the capture point did not see,
+	// or packets it dropped).
+	Absent [2]bool
+	Unseen [2]uint32
+	// Simultaneous: both sides sent a SYN without ACK (simultaneous open).
+	Simultaneous bool
+	// MidStream: the capture starts after the handshake.
+	MidStream bool
+	// First and Last are the capture times of the first and last packets.
+	First, Last int64
+}
+
+// side is what the timeline knows of one direction.
+type side struct {
+	isn       uint32
+	isnKnown  bool
+	next      uint32 // one past the highest sequence number sent (SYN and FIN count one)
+	nextKnown bool
+	synTS     int64
+	synSeq    uint32
+	synData   int
+	synSent   bool
+	synackTS  int64
+	finSent   bool
+	finSeq    uint32 // the first FIN's sequence number
+	finTS     int64
+	finAcked  bool
+	synAcked  bool
+	acked     uint32 // the other side's highest ACK of this side's bytes
+	ackedSet  bool
+	win       uint16
+	winSet    bool
+	zeroWin   bool // its latest window was 0
+	ackSeen   bool // sent an ACK after the handshake
+	dataAfter bool // the other side sent data after this side's FIN
+	lastData  int64
+	sentAt    map[uint32]int64
+	sack      bool // sent SACK blocks since the other side's last new data
+	rst       bool
+	pkts      int
+	state     State
+	last      *ladder.Step
+}
+
+// after says whether sequence number a comes after b (RFC 9293's modular
+// comparison).
+func after(a, b uint32) bool { return int32(a-b) > 0 }
+
+// Build reads a ladder into its timeline.
+func Build(l *ladder.Ladder) *Timeline {
+	t := &Timeline{Entries: make([]Entry, 0, len(l.Steps))}
+	if len(l.Steps) == 0 {
+		return t
+	}
+	t.First, t.Last = l.Steps[0].TS, l.Steps[len(l.Steps)-1].TS
+	var sd [2]side
+	for i := range sd {
+		sd[i].sentAt = map[uint32]int64{}
+	}
+	sawSYN, reset := false, false
+	for i := range l.Steps {
+		s := &l.Steps[i]
+		me, other := &sd[s.Dir], &sd[s.Dir.Other()]
+		me.pkts++
+		e := Entry{Step: i, Dir: s.Dir, AfterReset: reset}
+		f := s.Flags
+		if f&flows.FlagSYN == 0 && !sawSYN && i == 0 {
+			// The capture starts inside the connection: both sides were
+			// ESTABLISHED, as far as anyone can tell.
+			t.MidStream = true
+			sd[0].state, sd[1].state = Established, Established
+		}
+		sawSYN = sawSYN || f&flows.FlagSYN != 0
+		copyOf := s.Class == flows.SegDuplicate && me.last != nil
+		// What the packet acknowledges of the other side.
+		if f&flows.FlagACK != 0 && f&flows.FlagRST == 0 && !copyOf {
+			t.acks(&e, s, me, other)
+		}
+		switch {
+		case copyOf:
+			e.Kind = Copy
+			e.Copy = CopyIdentical
+			if s.IPv4 && s.IPID != 0 {
+				e.Copy = CopyByID
+			}
+			e.Since = s.TS - me.last.TS
+		case f&flows.FlagRST != 0:
+			e.Kind = RST
+			e.RST = t.rstCause(s, me, other, &sd)
+			if me.lastDataFrom(other) > 0 {
+				e.Since = s.TS - other.lastData
+			}
+			me.rst, reset = true, true
+			me.state, other.state = Closed, Closed
+		case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0:
+			t.syn(&e, s, me, other)
+		case f&flows.FlagSYN != 0:
+			t.synack(&e, s, me, other)
+		case f&flows.FlagFIN != 0:
+			t.fin(&e, s, me, other)
+		default:
+			t.segment(&e, s, me, other)
+		}
+		if f&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0 && s.Len > 0 && !copyOf {
+			if other.finSent {
+				other.dataAfter = true
+			}
+		}
+		if s.Len > 0 && !copyOf {
+			me.lastData = s.TS
+		}
+		if f&flows.FlagACK != 0 && f&flows.FlagRST == 0 && !copyOf {
+			me.ackSeen = true
+		}
+		t.advance(s, me)
+		if f&flows.FlagSYN == 0 && !copyOf {
+			me.win, me.winSet, me.zeroWin = s.Window, true, s.Window == 0
+		}
+		if s.SACK {
+			me.sack = true
+		}
+		me.last = s
+		e.States = [2]State{sd[0].state, sd[1].state}
+		t.Entries = append(t.Entries, e)
+	}
+	for d := range sd {
+		t.Absent[d] = sd[d].pkts == 0
+	}
+	return t
+}
+
+// lastDataFrom is when o's latest data came, if after me's latest packet
+// of its own.
+func (me *side) lastDataFrom(o *side) int64 {
+	if o.lastData == 0 || me.last != nil && me.last.TS > o.lastData {
+		return 0
+	}
+	return o.lastData
+}
+
+// advance moves the sender's sequence space past the packet.
+func (t *Timeline) advance(s *ladder.Step, me *side) {
+	if s.Flags&flows.FlagRST != 0 {
+		return
+	}
+	n := uint32(s.Len)
+	if s.Flags&flows.FlagSYN != 0 {
+		n++
+	}
+	if s.Flags&flows.FlagFIN != 0 {
+		n++
+	}
+	if end := s.Seq + n; !me.nextKnown || after(end, me.next) {
+		me.next, me.nextKnown = end, true
+	}
+	if s.Len > 0 {
+		if _, ok := me.sentAt[s.Seq]; !ok && len(me.sentAt) < ladder.MaxSteps {
+			me.sentAt[s.Seq] = s.TS
+		}
+	}
+}
+
+// acks notes what the ACK of s acknowledges of the other side for the
+// first time, and the states that follow: the sender proves it received
+// what it acknowledges; the other side gets the ACK (as far as the
+// capture can tell, in the capture's order).
+func (t *Timeline) acks(e *Entry, s *ladder.Step, me, other *side) {
+	a := s.Ack
+	if other.nextKnown && after(a, other.next) && a-other.next > t.Unseen[e.Dir.Other()] {
+		t.Unseen[e.Dir.Other()] = a - other.next
+	}
+	if other.synSent && !other.synAcked && after(a, other.synSeq) {
+		other.synAcked, e.AcksSYN = true, true
+	}
+	if other.finSent && !other.finAcked && after(a, other.finSeq) {
+		other.finAcked, e.AcksFIN = true, true
+	}
+	if other.ackedSet && after(a, other.acked) {
+		e.AckedBytes = a - other.acked
+		if e.AcksSYN {
+			e.AckedBytes--
+		}
+		if e.AcksFIN {
+			e.AckedBytes--
+		}
+	}
+	if !other.ackedSet || after(a, other.acked) {
+		other.acked, other.ackedSet = a, true
+	}
+	if me.rst || other.rst {
+		return // a deleted connection has no states to move
+	}
+	// The sender received what it acknowledges.
+	if e.AcksFIN {
+		switch me.state {
+		case Established, SynReceived, Unknown:
+			me.state = CloseWait
+		case FinWait1:
+			if me.finAcked {
+				me.state = TimeWait
+			} else {
+				me.state = Closing
+			}
+		case FinWait2:
+			me.state = TimeWait
+		}
+	}
+	// The other side receives the ACK.
+	if e.AcksSYN && s.Flags&flows.FlagSYN == 0 {
+		switch other.state {
+		case SynReceived, SynSent:
+			other.state = Established
+		}
+	}
+	if e.AcksFIN {
+		switch other.state {
+		case FinWait1:
+			other.state = FinWait2
+		case Closing:
+			other.state = TimeWait
+		case LastAck:
+			other.state = Closed
+		}
+	}
+}
+
+func (t *Timeline) syn(e *Entry, s *ladder.Step, me, other *side) {
+	switch {
+	case !me.synSent:
+		e.Kind = SYN
+	case s.Seq == me.synSeq:
+		e.Kind = SYNAgain
+		e.Since = s.TS - me.synTS
+		e.AfterRST = other.rst
+	default:
+		e.Kind = SYNNew
+		e.Since = s.TS - me.synTS
+		e.AfterRST = other.rst
+	}
+	if e.AfterRST {
+		// A retry after a refusal: a new attempt for the machine, whose
+		// earlier one the RST ended.
+		other.rst, me.rst = false, false
+	}
+	me.synSent, me.synSeq, me.synTS, me.synData = true, s.Seq, s.TS, s.Len
+	me.isn, me.isnKnown = s.Seq, true
+	e.SYNData = s.Len
+	if other.synSent && !other.synAcked && e.Kind == SYN {
+		t.Simultaneous = true
+	}
+	if me.state != SynReceived {
+		me.state = SynSent
+	}
+}
+
+func (t *Timeline) synack(e *Entry, s *ladder.Step, me, other *side) {
+	if me.synSent && s.Seq == me.synSeq && me.synackTS != 0 {
+		e.Kind = SYNACKAgain
+		e.Since = s.TS - me.synackTS
+	} else {
+		e.Kind = SYNACK
+		me.synackTS = s.TS
+	}
+	if !t.Simultaneous && !me.synSent && me.state == Unknown {
+		me.state = Listen // it answers a SYN: something listened
+	}
+	me.synSent, me.synSeq, me.isn, me.isnKnown = true, s.Seq, s.Seq, true
+	if other.synData > 0 {
+		e.SYNData = other.synData
+		e.SYNDataAcked = s.Ack == other.synSeq+1+uint32(other.synData)
+	}
+	if me.rst {
+		return
+	}
+	me.state = SynReceived
+	switch {
+	case !e.AcksSYN || other.rst:
+	case !t.Simultaneous && other.state == SynSent:
+		other.state = Established // the client's SYN is answered
+	case t.Simultaneous && other.state == SynReceived:
+		// Simultaneous open: each side goes SYN-SENT, SYN-RECEIVED (it
+		// answered the other's SYN), then ESTABLISHED when its own SYN is
+		// acknowledged.
+		other.state = Established
+	}
+	if t.Simultaneous && me.synAcked {
+		me.state = Established
+	}
+}
+
+func (t *Timeline) fin(e *Entry, s *ladder.Step, me, other *side) {
+	fseq := s.Seq + uint32(s.Len)
+	if me.finSent {
+		e.Kind = FINAgain
+		e.Since = s.TS - me.finTS
+		if fseq != me.finSeq {
+			e.Kind = FIN // another sequence number: not the same FIN
+		}
+		return
+	}
+	e.Kind = FIN
+	me.finSent, me.finSeq, me.finTS = true, fseq, s.TS
+	if me.rst {
+		return
+	}
+	switch me.state {
+	case Established, SynReceived, Unknown:
+		me.state = FinWait1
+	case CloseWait:
+		me.state = LastAck
+	}
+}
+
+// segment classifies a packet with neither SYN, FIN nor RST.
+func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
+	switch {
+	case e.AcksSYN && !e.AcksFIN && (e.Dir == flows.DirClient || !me.ackSeen):
+		e.Kind = HandshakeACK // perhaps with data
+	case e.AcksFIN:
+		e.Kind = FINAck // perhaps with data
+	case s.Len > 0 && other.zeroWin && (s.Len == 1 || s.Class == flows.SegKeepAlive) && s.Seq == me.next:
+		e.Kind = ZeroWindowProbe
+	case s.Len > 0 && s.Class == flows.SegKeepAlive, s.Len <= 1 && s.Analysis&flows.AnKeepAlive != 0:
+		e.Kind = KeepAlive
+	case s.Len > 0 && s.Class == flows.SegOutOfOrder:
+		e.Kind = OutOfOrder
+	case s.Len > 0 && (s.Class == flows.SegRetx || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0):
+		e.Kind = Retransmission
+		if at, ok := me.sentAt[s.Seq]; ok {
+			e.Since = s.TS - at
+		}
+		switch {
+		case s.Analysis&flows.AnFastRetransmission != 0:
+			e.Retx = RetxDupAcks
+		case other.sack:
+			e.Retx = RetxSACK
+		default:
+			e.Retx = RetxTimer
+		}
+	case s.Len > 0:
+		e.Kind = Data
+		other.sack = false
+	case s.Window == 0:
+		e.Kind = ZeroWindow
+	case s.Analysis&flows.AnDuplicateAck != 0:
+		e.Kind = DupAck
+	case me.winSet && s.Window != me.win && e.AckedBytes == 0:
+		e.Kind = WindowUpdate
+	default:
+		e.Kind = Ack
+	}
+}
+
+// unackedData reports whether other sent data that me never
+// acknowledged.
+func unackedData(me, other *side) bool {
+	if !other.nextKnown || !other.ackedSet || other.lastData == 0 {
+		return false
+	}
+	end := other.next
+	if other.finSent && !after(other.finSeq, end-1) {
+		end-- // its FIN is no data
+	}
+	return after(end, other.acked)
+}
+
+// rstCause says what the packets before an RST single out.
+func (t *Timeline) rstCause(s *ladder.Step, me, other *side, sd *[2]side) RSTCause {
+	switch {
+	case other.rst || me.rst:
+		return RSTAfterRST
+	case other.synSent && !other.synAcked && !me.synSent:
+		return RSTRefused
+	case me.synSent && !me.synAcked && !other.synSent:
+		return RSTGiveUp
+	case s.Dir == flows.DirClient && other.synSent && me.synSent && !me.ackSeen && !other.synAcked:
+		return RSTProbe
+	case s.Dir == flows.DirServer && me.synSent && !me.synAcked:
+		return RSTHalfOpen
+	case me.finSent && other.finSent && me.finAcked && other.finAcked && !unackedData(me, other):
+		return RSTAfterClose
+	case me.finSent && (me.dataAfter || unackedData(me, other)):
+		// It had closed, and the other side's data reached it after: had
+		// the data come before close(), an RST would have replaced its FIN
+		// (RFC 2525 §2.17).
+		return RSTDataAfterClose
+	case unackedData(me, other):
+		return RSTUnreadData
+	}
+	return RSTAbort
+}
