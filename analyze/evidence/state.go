@@ -48,6 +48,22 @@ var edges = map[State][]State{
 	TimeWait:    {Closed},
 }
 
+// Reach reports whether RFC 9293's diagram leads from a to b in at most
+// two transitions: one packet may prove a side received something and
+// show it sending (a FIN that acknowledges the other's FIN takes its
+// sender from ESTABLISHED through CLOSE-WAIT to LAST-ACK).
+func Reach(a, b State) bool {
+	if Edge(a, b) {
+		return true
+	}
+	for _, m := range edges[a] {
+		if Edge(m, b) {
+			return true
+		}
+	}
+	return false
+}
+
 // Edge reports whether RFC 9293's diagram goes from a to b. From Unknown
 // any state may be the first one seen.
 func Edge(a, b State) bool {

@@ -331,7 +331,7 @@ func (t *Timeline) syn(e *Entry, s *ladder.Step, me, other *side) {
 	switch {
 	case !me.synSent:
 		e.Kind = SYN
-	case s.Seq == me.synSeq:
+	case s.Seq == me.synSeq && s.Len == me.synData:
 		e.Kind = SYNAgain
 		e.Since = s.TS - me.synTS
 		e.AfterRST = other.rst

@@ -399,6 +399,10 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 		text = wk.lang.F("explain.syn.afterrst", ms2(s.TS-wk.lastRST(s.TS)), ms2(e.Since))
 	case e.AfterRST:
 		text = wk.lang.F("explain.syn.afterrst.new", s.Seq, ms2(s.TS-wk.lastRST(s.TS)))
+	case e.Kind == evidence.SYNAgain && e.Since < 100e6:
+		// Sooner than any retransmission timer: RFC 6298 starts at 1 s,
+		// and no stack waits less than about 200 ms.
+		text = wk.lang.F("explain.syn.again.soon", ms2(e.Since))
 	case e.Kind == evidence.SYNAgain:
 		text = wk.lang.F("explain.syn.again", ms2(e.Since))
 		if first := wk.firstSYN[me]; first != nil && first != prev {
@@ -708,7 +712,7 @@ func (wk *walk) footer() {
 		return
 	}
 	fmt.Fprintln(wk.w)
-	for _, line := range Facts(wk.r, wk.lang) {
+	for _, line := range Facts(wk.l, wk.r, wk.lang) {
 		if wk.form == Markdown || wk.form == MarkdownSection {
 			fmt.Fprintf(wk.w, "%s\n\n", strings.TrimSpace(line))
 		} else {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
@@ -138,14 +139,29 @@ func relMS(l *ladder.Ladder, ts int64) string {
 }
 
 // Facts sums a connection up under its ladder, in words.
-func Facts(rec *analyze.Record, lang msg.Lang) []string {
+func Facts(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) []string {
 	if rec == nil {
 		return nil
 	}
+	handshake := lang.T("handshake." + string(rec.Handshake.Status))
+	state := lang.F("ladder.statecode", rec.State, lang.T(stateKey(rec)))
+	if l != nil {
+		// A capture that misses a direction proves less than the labels
+		// say: the caption says what the packets show.
+		tl := evidence.Build(l)
+		for _, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
+			if tl.Absent[d] || tl.Unseen[d] > 0 {
+				state = lang.F("ladder.partial", rec.State, who(lang, d))
+				if rec.Handshake.Status == analyze.HandshakeNoReply && d == flows.DirServer {
+					handshake = lang.T("handshake.no_reply.oneway")
+				}
+			}
+		}
+	}
 	lines := []string{lang.F("ladder.summary", lang.Name("handshake", string(rec.Handshake.Status)), lang.Name("teardown", string(rec.Teardown.Kind)), rec.State),
-		"  " + lang.T("handshake."+string(rec.Handshake.Status)),
+		"  " + handshake,
 		"  " + teardownText(rec, lang),
-		"  " + lang.F("ladder.statecode", rec.State, lang.T(stateKey(rec)))}
+		"  " + state}
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))

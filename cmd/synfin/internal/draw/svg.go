@@ -33,7 +33,7 @@ var phaseColour = map[ladder.Phase]string{
 func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	lang := st.Lang
 	rows := ladderRows(l, st.Full)
-	facts := Facts(rec, lang)
+	facts := Facts(l, rec, lang)
 	height := svgTop + len(rows)*svgRow + 30 + 18*(len(facts)+1)
 	e := html.EscapeString
 	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="ui-monospace, Menlo, Consolas, 'Noto Sans Mono CJK SC', monospace" font-size="12">`+"\n", svgWidth, height, svgWidth, height)

@@ -42,7 +42,7 @@ func Text(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	} else {
 		t.under(w, st.Lang.T("ladder.relative"))
 	}
-	for _, line := range Facts(rec, st.Lang) {
+	for _, line := range Facts(l, rec, st.Lang) {
 		t.under(w, line)
 	}
 }
