@@ -84,20 +84,20 @@ type walk struct {
 // run is a stretch of packets told as one item: data and the plain ACKs
 // between, or plain ACKs alone, or what still came after an RST.
 type run struct {
-	entries     []*evidence.Entry
-	steps       []*ladder.Step
-	dataPkts    int
-	acks        [2]int // plain ACKs by sender
-	dupAcks     int
-	bytes       [2]int
-	largest     int
-	copies      int
-	halfClose   bool
-	closer      flows.Dir // with halfClose: the side whose FIN came before
-	afterReset  bool
-	lastAck     *ladder.Step
-	ackedBy     [2]int // ACKs that acknowledged new data, by sender
-	dataFrom    [2]int // segments with data, by sender
+	entries    []*evidence.Entry
+	steps      []*ladder.Step
+	dataPkts   int
+	acks       [2]int // plain ACKs by sender
+	dupAcks    int
+	bytes      [2]int
+	largest    int
+	copies     int
+	halfClose  bool
+	closer     flows.Dir // with halfClose: the side whose FIN came before
+	afterReset bool
+	lastAck    *ladder.Step
+	ackedBy    [2]int // ACKs that acknowledged new data, by sender
+	dataFrom   [2]int // segments with data, by sender
 }
 
 func (r *run) add(e *evidence.Entry, s *ladder.Step) {
