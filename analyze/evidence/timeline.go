@@ -91,6 +91,11 @@ type Entry struct {
 	// AfterReset: the packet came after an RST of either side: its sender
 	// or receiver had already deleted the connection.
 	AfterReset bool
+	// BelowWindow, on an RST: its sequence number is below the next one
+	// its receiver expects (the sender's FIN's own number, say), so a
+	// receiver that got everything before discards it (RFC 9293
+	// §3.10.7.4, RFC 5961 §3) and keeps its connection.
+	BelowWindow bool
 	// States are each side's state after the packet, as far as the
 	// capture tells (Unknown before the capture shows anything of it).
 	States [2]State
@@ -194,7 +199,11 @@ func Build(l *ladder.Ladder) *Timeline {
 				e.Since = s.TS - other.lastData
 			}
 			me.rst, reset = true, true
-			me.state, other.state = Closed, Closed
+			e.BelowWindow = me.nextKnown && after(me.next, s.Seq)
+			me.state = Closed
+			if !e.BelowWindow {
+				other.state = Closed
+			}
 		case f&flows.FlagSYN != 0 && f&flows.FlagACK == 0:
 			t.syn(&e, s, me, other)
 		case f&flows.FlagSYN != 0:

@@ -288,15 +288,25 @@ func (wk *walk) runText(r *run) string {
 		text = wk.lang.F("explain.afterreset.data", pkts, r.bytes[c], r.bytes[sv])
 	case r.afterReset:
 		text = wk.lang.F("explain.afterreset", pkts)
+	case r.halfClose && r.dataPkts > 0 && wk.aborts(r.closer):
+		// The closer answers this data with RST below: it had called
+		// close(), not shutdown(), so no half-close was meant.
+		text = wk.lang.F("explain.data.afterfin", who(wk.lang, r.closer), who(wk.lang, r.closer.Other()), pkts, r.bytes[r.closer.Other()])
 	case r.halfClose && r.dataPkts > 0:
 		text = wk.lang.F("explain.data.halfclose", who(wk.lang, r.closer), pkts, r.bytes[c], r.bytes[sv])
 	case r.dataPkts > 0:
 		text = wk.lang.F("explain.data", r.dataPkts, r.acks[c]+r.acks[sv], r.bytes[c], r.bytes[sv], r.largest)
 		for _, d := range []flows.Dir{c, sv} {
-			// Delayed ACKs: about one ACK of new data for every second
-			// segment of the other side (RFC 9293 §3.8.6.3).
-			if n, a := r.dataFrom[d.Other()], r.ackedBy[d]; n >= 6 && a > 0 && a*10 >= n*4 && a*10 <= n*6 {
-				text += wk.sep + wk.lang.F("explain.data.delayed", who(wk.lang, d), a, n)
+			// Delayed ACKs: most ACKs of new data acknowledge exactly two
+			// full segments of the other side (RFC 9293 §3.8.6.3).
+			two := 0
+			for _, e := range r.entries {
+				if e.Dir == d && r.largest > 0 && int(e.AckedBytes) == 2*r.largest {
+					two++
+				}
+			}
+			if a := r.ackedBy[d]; a >= 4 && two*2 >= a {
+				text += wk.sep + wk.lang.F("explain.data.delayed", who(wk.lang, d), two, a, 2*r.largest)
 			}
 		}
 	default:
@@ -420,6 +430,17 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 	return text
 }
 
+// aborts reports whether side d answers data after its FIN with an RST
+// (evidence.RSTDataAfterClose).
+func (wk *walk) aborts(d flows.Dir) bool {
+	for _, e := range wk.tl.Entries {
+		if e.Kind == evidence.RST && e.Dir == d && e.RST == evidence.RSTDataAfterClose {
+			return true
+		}
+	}
+	return false
+}
+
 // synAfter reports whether the client sends another SYN after s.
 func (wk *walk) synAfter(s *ladder.Step) bool {
 	for i := range wk.l.Steps {
@@ -506,8 +527,28 @@ func (wk *walk) synack(e *evidence.Entry, s *ladder.Step) string {
 	return text + offers(wk.lang, s.Options)
 }
 
-// rst tells an RST by what the packets before it single out.
+// rst tells an RST by what the packets before it single out, and whether
+// its receiver could accept it.
 func (wk *walk) rst(e *evidence.Entry, s *ladder.Step) string {
+	text := wk.rstCause(e, s)
+	if e.BelowWindow && e.RST != evidence.RSTAfterRST {
+		text += wk.sep + wk.lang.F("explain.rst.below", s.Seq-wk.isnOf(s.Dir), who(wk.lang, s.Dir.Other()))
+	}
+	return text
+}
+
+// isnOf is the sequence number relative numbers count from for side d.
+func (wk *walk) isnOf(d flows.Dir) uint32 {
+	for i := range wk.l.Steps {
+		if st := &wk.l.Steps[i]; st.Dir == d {
+			return st.Seq - st.RelSeq
+		}
+	}
+	return 0
+}
+
+// rstCause tells what the packets before an RST single out as its reason.
+func (wk *walk) rstCause(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
 	addr := wk.l.Server
 	if me == flows.DirClient {
@@ -655,6 +696,10 @@ func (wk *walk) fin(e *evidence.Entry, s *ladder.Step) string {
 		text = wk.lang.F("explain.fin.other", who(wk.lang, me))
 	case wk.fins[other] == nil && wk.r.Teardown.Kind == analyze.TeardownSimultaneous:
 		text = wk.lang.F("explain.fin1.crossing", who(wk.lang, me), who(wk.lang, other))
+	case wk.fins[other] == nil && (wk.tl.Absent[other] || wk.tl.Unseen[other] > 0):
+		// The capture misses some of the other side's packets: it cannot
+		// say who closed first.
+		text = wk.lang.F("explain.fin1.partial", who(wk.lang, me), who(wk.lang, other))
 	case wk.fins[other] == nil:
 		text = wk.lang.F("explain.fin1", who(wk.lang, me), who(wk.lang, other))
 	case e.AcksFIN:

@@ -160,7 +160,7 @@ func Facts(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) []string {
 	}
 	lines := []string{lang.F("ladder.summary", lang.Name("handshake", string(rec.Handshake.Status)), lang.Name("teardown", string(rec.Teardown.Kind)), rec.State),
 		"  " + handshake,
-		"  " + teardownText(rec, lang),
+		"  " + teardownText(l, rec, lang),
 		"  " + state}
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
@@ -197,7 +197,7 @@ func stateKey(rec *analyze.Record) string {
 
 // teardownText tells the teardown kind; a reset after both FINs is told as
 // such, not as an RST before the close.
-func teardownText(rec *analyze.Record, lang msg.Lang) string {
+func teardownText(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) string {
 	t := &rec.Teardown
 	if t.Kind == analyze.TeardownReset && t.Fin1TS != nil && t.RstBy != nil && t.RstTS != nil {
 		d := flows.DirClient
@@ -207,17 +207,34 @@ func teardownText(rec *analyze.Record, lang msg.Lang) string {
 		switch {
 		case t.Fin2TS != nil && *t.RstTS > *t.Fin2TS:
 			return lang.F("teardown.reset.afterfins", who(lang, d))
-		case t.Closer == analyze.CloserClient || t.Closer == analyze.CloserServer:
+		default:
 			// The order the packets show: the first FIN, the RST, and the
 			// other FIN after it if one came.
-			closer := flows.DirClient
-			if t.Closer == analyze.CloserServer {
-				closer = flows.DirServer
+			if closer, ok := firstFIN(l, rec); ok {
+				return lang.F("teardown.reset.beforefin2", who(lang, closer), who(lang, d))
 			}
-			return lang.F("teardown.reset.beforefin2", who(lang, closer), who(lang, d))
 		}
 	}
 	return lang.T("teardown." + string(t.Kind))
+}
+
+// firstFIN is who sent the first FIN: the record's closer, or when both
+// closed, the sender of the first FIN in the ladder.
+func firstFIN(l *ladder.Ladder, rec *analyze.Record) (flows.Dir, bool) {
+	switch rec.Teardown.Closer {
+	case analyze.CloserClient:
+		return flows.DirClient, true
+	case analyze.CloserServer:
+		return flows.DirServer, true
+	}
+	if l != nil {
+		for i := range l.Steps {
+			if l.Steps[i].Flags&flows.FlagFIN != 0 {
+				return l.Steps[i].Dir, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // titleLines is a connection's title within width cells (0: no limit):

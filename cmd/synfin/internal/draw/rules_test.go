@@ -152,11 +152,12 @@ func splitItems(text string) []string {
 }
 
 // checkStates holds each side's states to RFC 9293's diagram and to the
-// RST: after a side sends or receives an RST it is CLOSED, until a new
-// SYN starts another attempt.
+// RST: a side that sent an RST, or received one it could accept, is
+// CLOSED from then on, until a new SYN starts another attempt. (An RST
+// below its receiver's window is discarded, RFC 5961 §3.)
 func checkStates(check func(string, string, bool, string, ...any), where string, l *ladder.Ladder, tl *evidence.Timeline) {
 	var prev [2]evidence.State
-	reset := false
+	var closed [2]bool
 	for _, e := range tl.Entries {
 		s := l.Steps[e.Step]
 		for d := range 2 {
@@ -164,14 +165,19 @@ func checkStates(check func(string, string, bool, string, ...any), where string,
 				"frame %d: the %s goes %s → %s", s.Frame, flows.Dir(d), prev[d], e.States[d])
 		}
 		if s.Flags&flows.FlagSYN != 0 {
-			reset = false
+			closed = [2]bool{}
 		}
-		if reset {
-			check("no state after an RST", where, e.States[0] == evidence.Closed && e.States[1] == evidence.Closed,
-				"frame %d after the RST: %s, %s", s.Frame, e.States[0], e.States[1])
+		if s.Flags&flows.FlagRST != 0 && e.Kind == evidence.RST {
+			closed[s.Dir] = true
+			if !e.BelowWindow {
+				closed[s.Dir.Other()] = true
+			}
 		}
-		if s.Flags&flows.FlagRST != 0 {
-			reset = true
+		for d := range 2 {
+			if closed[d] {
+				check("no state after an RST", where, e.States[d] == evidence.Closed,
+					"frame %d after the RST: the %s is %s", s.Frame, flows.Dir(d), e.States[d])
+			}
 		}
 		prev = e.States
 	}

@@ -234,8 +234,8 @@ var catalogue = map[string]text{
 	"teardown.four_way":        {"Four-way close: FIN, ACK, FIN, ACK.", "四次挥手：FIN、ACK、FIN、ACK。"},
 	"teardown.three_way":       {"Three-way close: the second FIN carried the ACK of the first (FIN, FIN-ACK, ACK).", "三次挥手：第二个 FIN 同时确认了第一个 FIN（FIN、FIN+ACK、ACK）。"},
 	"teardown.simultaneous":    {"Simultaneous close: both sides sent FIN before seeing the other's.", "同时关闭：双方在收到对方 FIN 之前都发送了 FIN。"},
-	"teardown.half_closed":     {"Half-closed: only one side sent FIN.", "半关闭：只有一方发送了 FIN。"},
-	"teardown.reset":           {"Reset: an RST ended the connection before the close completed.", "复位：在正常关闭完成之前，RST 终止了连接。"},
+	"teardown.half_closed":     {"Half-closed: the capture holds a FIN from one side only.", "半关闭：抓包中只有一方的 FIN。"},
+	"teardown.reset":           {"Reset: an RST ended the connection before an orderly close completed.", "复位：在正常关闭完成之前，RST 终止了连接。"},
 	"teardown.reset.afterfins": {"Both sides sent FIN; then an RST from the %s ended the connection before the close was fully acknowledged.", "双方都发送了 FIN；随后%s的 RST 在关闭被完全确认之前终止了连接。"},
 	"teardown.open":            {"Still open: neither FIN nor RST was seen.", "仍然打开：没有看到 FIN 或 RST。"},
 
