@@ -111,24 +111,64 @@ func stepLabel(s *ladder.Step, raw bool) string {
 	return b.String()
 }
 
-// stepNotes are what a reader should notice about a packet: its options,
-// and whether it was a retransmission, out of order or a keep-alive.
-func stepNotes(s *ladder.Step, lang msg.Lang) string {
+// evidenceOf maps each packet of a ladder, by frame, to what its
+// timeline says it proves: the ladder's notes, the walkthrough and the
+// caption read one timeline, so they tell one story.
+func evidenceOf(l *ladder.Ladder) map[int]*evidence.Entry {
+	tl := evidence.Build(l)
+	m := make(map[int]*evidence.Entry, len(tl.Entries))
+	for i := range tl.Entries {
+		e := &tl.Entries[i]
+		m[l.Steps[e.Step].Frame] = e
+	}
+	return m
+}
+
+// noteKeys name, per kind of packet, the note beside its arrow.
+var noteKeys = map[evidence.Kind]string{
+	evidence.OutOfOrder: "ladder.ooo", evidence.KeepAlive: "ladder.keepalive", evidence.ZeroWindow: "ladder.zerowindow",
+	evidence.ZeroWindowProbe: "ladder.zwprobe", evidence.DupAck: "ladder.dupack", evidence.SYNAgain: "ladder.synagain",
+	evidence.SYNACKAgain: "ladder.synackagain",
+}
+
+// stepNotes are what a reader should notice about a packet, from its
+// evidence: a retransmission and its trigger, a copy and how it is known,
+// a zero window, a probe, a keep-alive, an RST below the window; and its
+// options.
+func stepNotes(s *ladder.Step, e *evidence.Entry, lang msg.Lang) string {
 	var notes []string
-	switch s.Class {
-	case flows.SegRetx:
-		notes = append(notes, lang.T("ladder.retx"))
-	case flows.SegDuplicate:
-		notes = append(notes, lang.T("ladder.dup"))
-	case flows.SegOutOfOrder:
-		notes = append(notes, lang.T("ladder.ooo"))
-	case flows.SegKeepAlive:
-		notes = append(notes, lang.T("ladder.keepalive"))
+	if e != nil {
+		switch {
+		case e.Kind == evidence.Retransmission && e.Retx == evidence.RetxDupAcks:
+			notes = append(notes, lang.T("ladder.retx.dupacks"))
+		case e.Kind == evidence.Retransmission && e.Retx == evidence.RetxSACK:
+			notes = append(notes, lang.T("ladder.retx.sack"))
+		case e.Kind == evidence.Retransmission:
+			notes = append(notes, lang.T("ladder.retx"))
+		case e.Kind == evidence.Copy && e.Copy == evidence.CopyByID:
+			notes = append(notes, lang.T("ladder.dup"))
+		case e.Kind == evidence.Copy:
+			notes = append(notes, lang.T("ladder.dup.noid"))
+		case e.Kind == evidence.FINAgain && e.AcksFIN:
+			notes = append(notes, lang.T("ladder.finagain.acks"))
+		case e.Kind == evidence.FINAgain:
+			notes = append(notes, lang.T("ladder.finagain"))
+		case e.Kind == evidence.RST && e.BelowWindow:
+			notes = append(notes, lang.T("ladder.rst.below"))
+		case e.AfterReset && e.Kind != evidence.RST:
+			notes = append(notes, lang.T("ladder.afterrst"))
+		case e.Kind == evidence.WindowUpdate && s.Window > 0:
+			notes = append(notes, lang.T("ladder.windowupdate"))
+		default:
+			if k, ok := noteKeys[e.Kind]; ok {
+				notes = append(notes, lang.T(k))
+			}
+		}
 	}
 	if len(s.Options) > 0 {
 		notes = append(notes, "["+s.Options.String()+"]")
 	}
-	if s.Flags&flows.FlagSYN != 0 || s.Flags&flows.FlagRST != 0 {
+	if s.Flags&flows.FlagSYN != 0 || s.Flags&flows.FlagRST != 0 || e != nil && (e.Kind == evidence.ZeroWindow || e.Kind == evidence.WindowUpdate) {
 		notes = append(notes, "win="+strconv.Itoa(int(s.Window)))
 	}
 	return strings.Join(notes, " ")

@@ -33,6 +33,7 @@ var phaseColour = map[ladder.Phase]string{
 func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	lang := st.Lang
 	rows := ladderRows(l, st.Full)
+	ev := evidenceOf(l)
 	facts := Facts(l, rec, lang)
 	height := svgTop + len(rows)*svgRow + 30 + 18*(len(facts)+1)
 	e := html.EscapeString
@@ -86,7 +87,7 @@ func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 			fmt.Fprintf(w, `<text x="10" y="%d">%d</text><text x="130" y="%d" text-anchor="end">%s</text>`, y+8, r.no, y+8, relMS(l, s.TS))
 			fmt.Fprintf(w, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.6"%s marker-end="url(#a%d-%d)"/>`, x1, y+4, x2, y+4, colour, dashAttr, l.Conn, r.phase)
 			fmt.Fprintf(w, `<text x="%d" y="%d" text-anchor="middle" fill="%s">%s</text>`, (svgClientX+svgServerX)/2, y, colour, e(stepLabel(s, st.RawSeq)))
-			if notes := stepNotes(s, lang); notes != "" {
+			if notes := stepNotes(s, ev[s.Frame], lang); notes != "" {
 				fmt.Fprintf(w, `<text x="%d" y="%d" fill="#333" font-size="11">%s</text>`, svgServerX+12, y+8, e(notes))
 			}
 			fmt.Fprintln(w)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -51,6 +52,7 @@ func Text(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 // lead, the server's inner+1 cells to its right.
 type textLayout struct {
 	st                     Style
+	ev                     map[int]*evidence.Entry // each packet's evidence, by frame
 	rows                   []ladderRow
 	bar, dash, right, left string
 	lead, inner            int
@@ -58,7 +60,7 @@ type textLayout struct {
 }
 
 func newTextLayout(l *ladder.Ladder, st Style) *textLayout {
-	t := &textLayout{st: st, rows: ladderRows(l, st.Full), bar: "│", dash: "─", right: "▶", left: "◀"}
+	t := &textLayout{st: st, rows: ladderRows(l, st.Full), ev: evidenceOf(l), bar: "│", dash: "─", right: "▶", left: "◀"}
 	if st.ASCII {
 		t.bar, t.dash, t.right, t.left = "|", "-", ">", "<"
 	}
@@ -117,7 +119,7 @@ func (t *textLayout) packet(w io.Writer, l *ladder.Ladder, r ladderRow) {
 	prefix := fmt.Sprintf(t.prefixFmt, r.no, relMS(l, s.TS))
 	// Colour goes on after the widths are counted.
 	line := tty.Pad(prefix, t.lead) + t.bar + tty.Paint(st.Colour, ansiPhase[s.Phase], arrow) + t.bar
-	notes := stepNotes(s, st.Lang)
+	notes := stepNotes(s, t.ev[s.Frame], st.Lang)
 	switch {
 	case notes == "":
 		fmt.Fprintln(w, line)
