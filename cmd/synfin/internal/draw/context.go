@@ -20,6 +20,16 @@ type Context struct {
 	// Earlier holds, per 4-tuple ("client server"), the connections
 	// before, in order: a new SYN on it is a port reuse.
 	Earlier map[string][]Earlier
+	// Told, shared by the walkthroughs of one document, keeps what was
+	// told whole already: the handshake's long paragraph is told once,
+	// and later walkthroughs say only what differs.
+	Told *Told
+}
+
+// Told is what the walkthroughs of one document have told whole.
+type Told struct {
+	Handshake bool
+	Conn      int // the connection whose handshake was told whole
 }
 
 // Earlier is what a walkthrough tells of a connection before on the same

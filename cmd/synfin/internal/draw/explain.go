@@ -294,6 +294,11 @@ func (wk *walk) runText(r *run) string {
 		text = wk.lang.F("explain.data.afterfin", who(wk.lang, r.closer), who(wk.lang, r.closer.Other()), pkts, r.bytes[r.closer.Other()])
 	case r.halfClose && r.dataPkts > 0:
 		text = wk.lang.F("explain.data.halfclose", who(wk.lang, r.closer), pkts, r.bytes[c], r.bytes[sv])
+		if r.ackedBy[r.closer] > 0 {
+			// The closer acknowledges the data: after close() its stack
+			// would have answered with RST.
+			text += wk.sep + wk.lang.F("explain.data.halfclose.shut", who(wk.lang, r.closer))
+		}
 	case r.dataPkts > 0:
 		text = wk.lang.F("explain.data", r.dataPkts, r.acks[c]+r.acks[sv], r.bytes[c], r.bytes[sv], r.largest)
 		for _, d := range []flows.Dir{c, sv} {
@@ -612,14 +617,21 @@ func (wk *walk) handshakeACK(e *evidence.Entry, s *ladder.Step) string {
 		return wk.lang.F("explain.ack.synack", who(wk.lang, s.Dir), s.Ack, isn)
 	}
 	text := wk.lang.F("explain.ack", s.Ack, isn)
+	told := wk.ctx.Told
 	switch {
+	case told != nil && told.Handshake && h.RTTms != nil:
+		// Told whole above: what differs is the timing.
+		text += wk.sep + wk.lang.F("explain.established.brief", table.MS(h.RTTms), told.Conn)
 	case h.RTTms != nil && h.SetupMS != nil && *h.SetupMS > *h.RTTms:
 		text += wk.sep + wk.lang.F("explain.established.retx", table.MS(h.RTTms), table.MS(h.SetupMS))
 	case h.RTTms != nil:
 		text += wk.sep + wk.lang.F("explain.established", table.MS(h.RTTms))
 	}
-	if h.CapturePoint != nil && h.SynSynackMS != nil {
+	if h.CapturePoint != nil && h.SynSynackMS != nil && (told == nil || !told.Handshake) {
 		text += wk.sep + wk.lang.T("explain.point."+string(*h.CapturePoint))
+	}
+	if told != nil && !told.Handshake {
+		told.Handshake, told.Conn = true, wk.l.Conn
 	}
 	if neg := wk.negotiated(); neg != "" {
 		text += wk.sep + neg

@@ -30,6 +30,8 @@ var evidenceMessages = map[string]text{
 	"ladder.dupack":               {"dup ACK", "重复确认"},
 	"ladder.synagain":             {"SYN again", "SYN 重发"},
 	"ladder.synackagain":          {"SYN-ACK again", "SYN-ACK 重发"},
+	"explain.established.brief":   {"The three-way handshake is complete, %s ms after the SYN the server answered; each side became ESTABLISHED as told for connection %d above.", "三次握手完成，距服务器所回应的 SYN %s 毫秒；双方进入 ESTABLISHED 的过程同上文连接 %d 所述。"},
+	"explain.data.halfclose.shut": {"The %s acknowledges this data: it had shut down only its sending side (shutdown()); after close() its stack would have answered with RST (RFC 1122 §4.2.2.13).", "%s确认了这些数据：它只关闭了自己的发送方向（shutdown()）；如果调用的是 close()，它的协议栈会回复 RST（RFC 1122 §4.2.2.13）。"},
 	"explain.afterreset.one":      {"A packet from the %s after the RST: it was on its way when the RST was sent, or the %[1]s had not accepted the RST. The RST's sender had deleted the connection, so it changes none of its state, and may be answered with another RST.", "RST 之后%s发来的一个报文：RST 发出时它已在途中，或%[1]s没有接受这个 RST。RST 的发送方已删除该连接，它不改变对方的任何状态，可能再换来一个 RST。"},
 	"explain.afterreset":          {"%d packet(s) after the RST: they were on their way when it was sent, or their sender had not accepted it. The RST's sender had deleted the connection, so they change none of its state, and it may answer each with another RST.", "RST 之后还有 %d 个报文：它们在 RST 发出时已在途中，或发送方没有接受这个 RST。RST 的发送方已删除该连接，这些报文不改变它的任何状态，它可能对每个报文再回一个 RST。"},
 	"explain.data.delayed":        {"%[2]d of the %[1]s's %[3]d ACKs of new data each acknowledged exactly two full segments (%[4]d bytes): delayed ACKs, one for every second segment (RFC 9293 §3.8.6.3).", "%[1]s的 %[3]d 个确认新数据的 ACK 中，有 %[2]d 个恰好确认两个满长报文段（%[4]d 字节）：这是延迟确认，每两个报文段确认一次（RFC 9293 §3.8.6.3）。"},

@@ -89,6 +89,7 @@ svg { max-width: 100%%; height: auto; }
 		}
 	}
 	fmt.Fprintf(w, "<h2>%s</h2>\n", e(lang.T("report.ladders")))
+	told := &draw.Told{} // the handshake told whole once, then briefly
 	for _, p := range d.Picks {
 		l := d.Ladders[p.Rec]
 		if l == nil {
@@ -96,7 +97,7 @@ svg { max-width: 100%%; height: auto; }
 		}
 		fmt.Fprintf(w, "<div class=\"ladder\">\n<h3>%s</h3>\n<p class=\"why\">%s</p>\n", e(ladderHeading(d, p, l)), e(lang.F("report.why", lang.T(p.Reason))))
 		draw.SVG(w, l, p.Rec, d.Style)
-		draw.Explain(w, l, p.Rec, lang, draw.HTML, draw.Context{Listened: d.Listened, Earlier: d.Earlier})
+		draw.Explain(w, l, p.Rec, lang, draw.HTML, draw.Context{Listened: d.Listened, Earlier: d.Earlier, Told: told})
 		fmt.Fprint(w, "</div>\n")
 	}
 	fmt.Fprint(w, "</body>\n</html>\n")

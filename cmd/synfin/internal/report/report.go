@@ -92,6 +92,7 @@ func Markdown(w io.Writer, d *Data) error {
 		}
 	}
 	fmt.Fprintf(w, "## %s\n\n", lang.T("report.ladders"))
+	told := &draw.Told{} // the handshake told whole once, then briefly
 	for _, p := range d.Picks {
 		l := d.Ladders[p.Rec]
 		if l == nil {
@@ -102,7 +103,7 @@ func Markdown(w io.Writer, d *Data) error {
 		st.Embedded = true
 		draw.Text(w, l, p.Rec, st)
 		fmt.Fprint(w, "```\n\n")
-		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened, Earlier: d.Earlier})
+		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened, Earlier: d.Earlier, Told: told})
 		fmt.Fprintln(w)
 	}
 	return nil

@@ -123,7 +123,7 @@ type ladders struct {
 
 func (o *Options) readLadders(ins []inputs.Input, want []int, stderr io.Writer) (ladders, bool) {
 	rd := ladders{rec: ladder.NewRecorder(want...), records: map[int]*analyze.Record{},
-		ctx: draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}}}
+		ctx: draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}, Told: &draw.Told{}}}
 	// -c chooses what is drawn; no other filter may hide its record.
 	ses := o.session(stderr, nil)
 	ses.Jobs, ses.Trace = 1, follow(rd.rec)
