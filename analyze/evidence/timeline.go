@@ -133,6 +133,7 @@ type side struct {
 	finSeq    uint32 // the first FIN's sequence number
 	finTS     int64
 	finAcked  bool
+	finDone   bool // its FIN reached the other side, as far as the capture tells
 	synAcked  bool
 	acked     uint32 // the other side's highest ACK of this side's bytes
 	ackedSet  bool
@@ -180,6 +181,18 @@ func Build(l *ladder.Ladder) *Timeline {
 		}
 		sawSYN = sawSYN || f&flows.FlagSYN != 0
 		copyOf := s.Class == flows.SegDuplicate && me.last != nil
+		if other.state == SynReceived && other.synAcked && !copyOf && !other.rst {
+			// An earlier packet of this sender acknowledged the other's
+			// SYN; it has arrived before this one: ESTABLISHED.
+			other.state = Established
+		}
+		if me.finSent && !me.finDone && !copyOf && !me.rst && !other.rst {
+			// Segments arrive in the order they were sent: this one came
+			// after the sender's FIN, so the FIN reached the other side
+			// first.
+			me.finDone = true
+			recvFIN(other)
+		}
 		// What the packet acknowledges of the other side.
 		if f&flows.FlagACK != 0 && f&flows.FlagRST == 0 && !copyOf {
 			t.acks(&e, s, me, other)
@@ -303,19 +316,9 @@ func (t *Timeline) acks(e *Entry, s *ladder.Step, me, other *side) {
 		return // a deleted connection has no states to move
 	}
 	// The sender received what it acknowledges.
-	if e.AcksFIN {
-		switch me.state {
-		case Established, SynReceived, Unknown:
-			me.state = CloseWait
-		case FinWait1:
-			if me.finAcked {
-				me.state = TimeWait
-			} else {
-				me.state = Closing
-			}
-		case FinWait2:
-			me.state = TimeWait
-		}
+	if e.AcksFIN && !other.finDone {
+		other.finDone = true
+		recvFIN(me)
 	}
 	// The other side receives the ACK.
 	if e.AcksSYN && s.Flags&flows.FlagSYN == 0 {
@@ -333,6 +336,23 @@ func (t *Timeline) acks(e *Entry, s *ladder.Step, me, other *side) {
 		case LastAck:
 			other.state = Closed
 		}
+	}
+}
+
+// recvFIN moves a side that receives the other's FIN (RFC 9293 §3.10.7.4,
+// "eighth, check the FIN bit").
+func recvFIN(x *side) {
+	switch x.state {
+	case Established, SynReceived, Unknown:
+		x.state = CloseWait
+	case FinWait1:
+		if x.finAcked {
+			x.state = TimeWait
+		} else {
+			x.state = Closing
+		}
+	case FinWait2:
+		x.state = TimeWait
 	}
 }
 
@@ -394,9 +414,6 @@ func (t *Timeline) synack(e *Entry, s *ladder.Step, me, other *side) {
 		// answered the other's SYN), then ESTABLISHED when its own SYN is
 		// acknowledged.
 		other.state = Established
-	}
-	if t.Simultaneous && me.synAcked {
-		me.state = Established
 	}
 }
 
