@@ -14,7 +14,7 @@ import (
 // teardown's FIN1/FIN2, ack=N as Wireshark writes the field, and TFO's
 // cookie, which Chinese texts leave in English.
 var zhAllowed = map[string]bool{
-	"connect": true, "listen": true, "accept": true, "close": true, "shutdown": true, "Linux": true,
+	"connect": true, "listen": true, "accept": true, "close": true, "shutdown": true, "Linux": true, "Windows": true,
 	"ms": true, "n": true, "min": true, "max": true, "mean": true, "median": true, "p95": true,
 	"S0": true, "S1": true, "FIN1": true, "FIN2": true, "ack": true, "cookie": true,
 }
