@@ -106,6 +106,13 @@ func TestWalkthroughRules(t *testing.T) {
 				Explain(&b, l, r, lang, PlainText, ctx)
 				walked++
 				if lang != msg.EN {
+					// The Chinese text keeps the same rules where they
+					// are words: no agreed MSS, no OS timer as fact, no
+					// "never answered".
+					zh := b.String()
+					check("zh: no agreed MSS, no OS timer, no never answered", where,
+						!strings.Contains(zh, "协商结果：MSS") && !strings.Contains(zh, "Linux 先等") && !strings.Contains(zh, "服务器没有回应"),
+						"%.200s", zh)
 					continue
 				}
 				text := strings.Join(strings.Fields(b.String()), " ")
