@@ -55,15 +55,16 @@ const (
 type RSTCause uint8
 
 const (
-	RSTRefused        RSTCause = iota + 1 // answers a SYN: nothing accepted it (or a firewall, or the host)
-	RSTProbe                              // the client answers the SYN-ACK: no socket of its own expected it
-	RSTHalfOpen                           // the server's SYN-ACK was never acknowledged: it gives up
-	RSTGiveUp                             // the client, in SYN-SENT after its SYN retries, gives up
-	RSTDataAfterClose                     // data arrived after the sender had sent its FIN (close()): RFC 9293 §3.10.7.4 / RFC 1122 §4.2.2.13
-	RSTUnreadData                         // it follows data the sender never acknowledged: close() with unread data, SO_LINGER 0 or an abort; the capture cannot tell which
-	RSTAfterClose                         // both FINs were acknowledged: it answers a late segment
-	RSTAfterRST                           // another RST after one: each answers a segment that arrived after the first
-	RSTAbort                              // none of the above: an abort, for a reason the capture does not show
+	RSTRefused         RSTCause = iota + 1 // answers a SYN: nothing accepted it (or a firewall, or the host)
+	RSTProbe                               // the client answers the SYN-ACK: no socket of its own expected it
+	RSTHalfOpen                            // the server's SYN-ACK was never acknowledged: it gives up
+	RSTGiveUp                              // the client, in SYN-SENT after its SYN retries, gives up
+	RSTDataAfterClose                      // data arrived after the sender had sent its FIN (close()): RFC 9293 §3.10.7.4 / RFC 1122 §4.2.2.13
+	RSTDataAroundClose                     // the sender had sent its FIN without acknowledging data seen before it: unread at close(), or arriving just after; RFC 1122 §4.2.2.13 resets either way
+	RSTUnreadData                          // it follows data the sender never acknowledged: close() with unread data, SO_LINGER 0 or an abort; the capture cannot tell which
+	RSTAfterClose                          // both FINs were acknowledged: it answers a late segment
+	RSTAfterRST                            // another RST after one: each answers a segment that arrived after the first
+	RSTAbort                               // none of the above: an abort, for a reason the capture does not show
 )
 
 // Entry is what one packet proves.
@@ -508,11 +509,14 @@ func (t *Timeline) rstCause(s *ladder.Step, me, other *side, sd *[2]side) RSTCau
 		return RSTHalfOpen
 	case me.finSent && other.finSent && me.finAcked && other.finAcked && !unackedData(me, other):
 		return RSTAfterClose
-	case me.finSent && (me.dataAfter || unackedData(me, other)):
-		// It had closed, and the other side's data reached it after: had
-		// the data come before close(), an RST would have replaced its FIN
-		// (RFC 2525 §2.17).
+	case me.finSent && me.dataAfter:
+		// It had closed, and the other side's data reached it after.
 		return RSTDataAfterClose
+	case me.finSent && unackedData(me, other):
+		// Its FIN did not acknowledge data the capture holds from before
+		// it: the data was unread at close(), or crossed the FIN and
+		// arrived just after; the capture point cannot tell.
+		return RSTDataAroundClose
 	case unackedData(me, other):
 		return RSTUnreadData
 	}

@@ -439,7 +439,7 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 // (evidence.RSTDataAfterClose).
 func (wk *walk) aborts(d flows.Dir) bool {
 	for _, e := range wk.tl.Entries {
-		if e.Kind == evidence.RST && e.Dir == d && e.RST == evidence.RSTDataAfterClose {
+		if e.Kind == evidence.RST && e.Dir == d && (e.RST == evidence.RSTDataAfterClose || e.RST == evidence.RSTDataAroundClose) {
 			return true
 		}
 	}
@@ -594,6 +594,8 @@ func (wk *walk) rstCause(e *evidence.Entry, s *ladder.Step) string {
 			since = ms2(s.TS - fin.TS)
 		}
 		return wk.lang.F("explain.rst.dataafterclose", who(wk.lang, me), addr, since, who(wk.lang, other))
+	case evidence.RSTDataAroundClose:
+		return wk.lang.F("explain.rst.aroundclose", who(wk.lang, me), addr, who(wk.lang, other))
 	case evidence.RSTUnreadData:
 		return wk.lang.F("explain.rst.unread", who(wk.lang, me), addr, ms2(e.Since), who(wk.lang, other))
 	case evidence.RSTAfterClose:

@@ -51,6 +51,7 @@ func TestWalkthroughsTellWhatThePacketsProve(t *testing.T) {
 	}{
 		{"the caption's order: the RST came before the second FIN", "explain/arkime__mpls-basic.pcap", 0,
 			[]string{"The server sent FIN; then an RST from the server ended the connection before the other side's FIN",
+				"it had closed the connection (its FIN) without acknowledging the client's last data, which the capture shows before that FIN",
 				"though an RST came between the two FINs",
 				"A FIN from the client after the RST"},
 			[]string{"Both sides sent FIN; then an RST", "is now LAST-ACK", "answers a late segment"}},
