@@ -2,13 +2,9 @@ package draw
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
@@ -16,16 +12,7 @@ import (
 // capture, its lines joined.
 func walkthrough(t *testing.T, path string, conn int) string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec := ladder.NewRecorder()
-	var recs []analyze.Record
-	if _, err := pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) }); err != nil && len(recs) == 0 {
-		t.Fatal(err)
-	}
+	rec, recs := followAll(t, path)
 	for i := range recs {
 		if recs[i].Conn == conn {
 			var b bytes.Buffer

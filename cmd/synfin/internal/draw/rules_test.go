@@ -43,6 +43,24 @@ func walkFiles(t *testing.T) []string {
 	return files
 }
 
+// followAll reads a capture following every connection: its ladders and
+// records; no records for a capture too damaged to read.
+func followAll(t *testing.T, path string) (*ladder.Recorder, []analyze.Record) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec := ladder.NewRecorder()
+	var recs []analyze.Record
+	_, err = pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
+	if err != nil && len(recs) == 0 {
+		return rec, nil
+	}
+	return rec, recs
+}
+
 // rule is one rule of TCP a walkthrough must not break, with how many
 // walkthroughs it checked and how many broke it.
 type rule struct {
@@ -80,15 +98,8 @@ func TestWalkthroughRules(t *testing.T) {
 	clientISN := regexp.MustCompile(`the client's ISN (\d+) plus one`)
 	walked := 0
 	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder()
-		var recs []analyze.Record
-		_, err = pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
-		f.Close()
-		if err != nil && len(recs) == 0 {
+		rec, recs := followAll(t, path)
+		if recs == nil {
 			continue // damaged test captures
 		}
 		ctx := Context{Listened: Listening(recs), Earlier: Earliers(recs)}

@@ -2,17 +2,13 @@ package draw
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/evidence"
-	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
@@ -42,15 +38,8 @@ func TestOneStory(t *testing.T) {
 	rowFrame := regexp.MustCompile(`^\s*(\d+)\s+[0-9.]+\s`)
 	told := 0
 	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder()
-		var recs []analyze.Record
-		_, err = pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
-		f.Close()
-		if err != nil && len(recs) == 0 {
+		rec, recs := followAll(t, path)
+		if recs == nil {
 			continue
 		}
 		for i := range recs {
