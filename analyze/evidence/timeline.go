@@ -145,12 +145,28 @@ type side struct {
 	dataAfter bool // the other side sent data after this side's FIN
 	lastData  int64
 	sentAt    map[uint32]int64
-	sack      bool // sent SACK blocks since the other side's last new data
+	sack      bool              // sent SACK blocks since the other side's last new data
+	recent    map[copyKey]int64 // its packets with an IPv4 ID, lately: a copy may come after others
 	rst       bool
 	pkts      int
 	state     State
 	last      *ladder.Step
 }
+
+// copyKey is what a capture's second copy of a packet shares with the
+// first: the same IPv4 identification (non-zero), sequence and
+// acknowledgment numbers, flags and length.
+type copyKey struct {
+	id       uint16
+	seq, ack uint32
+	flags    flows.Flags
+	n        int
+}
+
+// copyWindow is how long after a packet its copy is looked for: mirror
+// ports and second interfaces record it within milliseconds, and an IPv4
+// ID does not come round again so soon.
+const copyWindow = 100e6 // ns
 
 // after says whether sequence number a comes after b (RFC 9293's modular
 // comparison).
@@ -166,6 +182,7 @@ func Build(l *ladder.Ladder) *Timeline {
 	var sd [2]side
 	for i := range sd {
 		sd[i].sentAt = map[uint32]int64{}
+		sd[i].recent = map[copyKey]int64{}
 	}
 	sawSYN, reset := false, false
 	for i := range l.Steps {
@@ -182,6 +199,8 @@ func Build(l *ladder.Ladder) *Timeline {
 		}
 		sawSYN = sawSYN || f&flows.FlagSYN != 0
 		copyOf := s.Class == flows.SegDuplicate && me.last != nil
+		byID, at := me.copyByID(s)
+		copyOf = copyOf || byID
 		if other.state == SynReceived && other.synAcked && !copyOf && !other.rst {
 			// An earlier packet of this sender acknowledged the other's
 			// SYN; it has arrived before this one: ESTABLISHED.
@@ -202,10 +221,12 @@ func Build(l *ladder.Ladder) *Timeline {
 		case copyOf:
 			e.Kind = Copy
 			e.Copy = CopyIdentical
-			if s.IPv4 && s.IPID != 0 {
+			e.Since = s.TS - me.last.TS
+			if byID {
+				e.Copy, e.Since = CopyByID, s.TS-at
+			} else if s.IPv4 && s.IPID != 0 {
 				e.Copy = CopyByID
 			}
-			e.Since = s.TS - me.last.TS
 		case f&flows.FlagRST != 0:
 			e.Kind = RST
 			e.RST = t.rstCause(s, me, other, &sd)
@@ -253,6 +274,29 @@ func Build(l *ladder.Ladder) *Timeline {
 		t.Absent[d] = sd[d].pkts == 0
 	}
 	return t
+}
+
+// copyByID finds an earlier packet of the same side with the same
+// non-zero IPv4 ID and headers, lately: the capture recorded it twice,
+// perhaps with other packets between. It remembers s for the copies
+// after it.
+func (me *side) copyByID(s *ladder.Step) (bool, int64) {
+	if !s.IPv4 || s.IPID == 0 {
+		return false, 0
+	}
+	k := copyKey{s.IPID, s.Seq, s.Ack, s.Flags, s.Len}
+	if at, ok := me.recent[k]; ok && s.TS-at <= copyWindow && s.TS >= at {
+		return true, at
+	}
+	if len(me.recent) > 256 {
+		for old, at := range me.recent {
+			if s.TS-at > copyWindow {
+				delete(me.recent, old)
+			}
+		}
+	}
+	me.recent[k] = s.TS
+	return false, 0
 }
 
 // lastDataFrom is when o's latest data came, if after me's latest packet
@@ -390,10 +434,21 @@ func (t *Timeline) synack(e *Entry, s *ladder.Step, me, other *side) {
 	if me.synSent && s.Seq == me.synSeq && me.synackTS != 0 {
 		e.Kind = SYNACKAgain
 		e.Since = s.TS - me.synackTS
-	} else {
-		e.Kind = SYNACK
 		me.synackTS = s.TS
+		// The SYN-ACK sent again shows its sender had not got the ACK
+		// (or got the SYN again): the handshake is not complete for it.
+		if me.state == Established && !me.finSent && !me.rst {
+			me.state = SynReceived
+		}
+		// It still answers the other's SYN: a side that sent its SYN again
+		// becomes ESTABLISHED when this one arrives.
+		if !t.Simultaneous && other.state == SynSent && other.synSent && after(s.Ack, other.synSeq) && !other.rst {
+			other.state = Established
+		}
+		return
 	}
+	e.Kind = SYNACK
+	me.synackTS = s.TS
 	if !t.Simultaneous && !me.synSent && me.state == Unknown {
 		me.state = Listen // it answers a SYN: something listened
 	}

@@ -54,7 +54,24 @@ func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, fo
 		wk.last[s.Dir] = s
 	}
 	wk.flushRun()
+	if l.Dropped > 0 && len(l.Steps) > 0 {
+		wk.truncated()
+	}
 	wk.footer()
+}
+
+// truncated says where the walkthrough stops when the ladder kept only
+// the first ladder.MaxSteps packets.
+func (wk *walk) truncated() {
+	text := wk.lang.F("explain.truncated", wk.l.Steps[len(wk.l.Steps)-1].Frame, wk.l.Dropped, ladder.MaxSteps)
+	switch wk.form {
+	case HTML:
+		fmt.Fprintf(wk.w, "<li><i>%s</i></li>\n", html.EscapeString(text))
+	case Markdown, MarkdownSection:
+		fmt.Fprintf(wk.w, "\n*%s*\n", text)
+	default:
+		fmt.Fprintf(wk.w, "\n%s\n", wrapText(text, wk.textWidth()+4, ""))
+	}
 }
 
 // walk is one walkthrough being written.
@@ -435,11 +452,38 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 	return text
 }
 
+// keptAfterRST reports whether the latest RST before s came from the
+// other side below d's window: d may have kept its connection.
+func (wk *walk) keptAfterRST(d flows.Dir, s *ladder.Step) bool {
+	kept := false
+	for _, e := range wk.tl.Entries {
+		st := &wk.l.Steps[e.Step]
+		if st.TS > s.TS {
+			break
+		}
+		if e.Kind == evidence.RST {
+			kept = e.Dir != d && e.BelowWindow
+		}
+	}
+	return kept
+}
+
 // aborts reports whether side d answers data after its FIN with an RST
 // (evidence.RSTDataAfterClose).
 func (wk *walk) aborts(d flows.Dir) bool {
 	for _, e := range wk.tl.Entries {
 		if e.Kind == evidence.RST && e.Dir == d && (e.RST == evidence.RSTDataAfterClose || e.RST == evidence.RSTDataAroundClose) {
+			return true
+		}
+	}
+	return false
+}
+
+// synDataTaken reports whether the server's SYN-ACK took the data of the
+// client's SYN (TCP Fast Open).
+func (wk *walk) synDataTaken() bool {
+	for _, e := range wk.tl.Entries {
+		if e.Kind == evidence.SYNACK && e.SYNDataAcked {
 			return true
 		}
 	}
@@ -624,6 +668,8 @@ func (wk *walk) handshakeACK(e *evidence.Entry, s *ladder.Step) string {
 	case told != nil && told.Handshake && h.RTTms != nil:
 		// Told whole above: what differs is the timing.
 		text += wk.sep + wk.lang.F("explain.established.brief", table.MS(h.RTTms), told.Conn)
+	case h.RTTms != nil && wk.synDataTaken():
+		text += wk.sep + wk.lang.F("explain.established.tfo", table.MS(h.RTTms))
 	case h.RTTms != nil && h.SetupMS != nil && *h.SetupMS > *h.RTTms:
 		text += wk.sep + wk.lang.F("explain.established.retx", table.MS(h.RTTms), table.MS(h.SetupMS))
 	case h.RTTms != nil:
@@ -692,13 +738,20 @@ func (wk *walk) scaledWindow(s *ladder.Step) string {
 func (wk *walk) fin(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
 	if e.AfterReset {
+		if wk.keptAfterRST(me, s) {
+			return wk.lang.F("explain.fin.afterreset.kept", who(wk.lang, me), who(wk.lang, other))
+		}
 		return wk.lang.F("explain.fin.afterreset", who(wk.lang, me))
 	}
 	if e.Kind == evidence.FINAgain {
+		text := wk.lang.F("explain.fin.again", ms2(e.Since))
 		if e.AcksFIN {
-			return wk.lang.F("explain.fin.again.acks", who(wk.lang, me), who(wk.lang, other), e.States[me].String())
+			text = wk.lang.F("explain.fin.again.acks", who(wk.lang, me), who(wk.lang, other), e.States[me].String())
 		}
-		return wk.lang.F("explain.fin.again", ms2(e.Since))
+		if s.Len > 0 {
+			text += wk.sep + wk.lang.F("explain.fin.again.data", s.Len)
+		}
+		return text
 	}
 	first := wk.fins[me] == nil
 	if first {
@@ -754,14 +807,20 @@ func (wk *walk) retx(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
 	switch e.Retx {
 	case evidence.RetxDupAcks:
+		if e.Since <= 0 {
+			return wk.lang.F("explain.retx.unseen", who(wk.lang, me), s.Len)
+		}
 		return wk.lang.F("explain.retx.dupacks", who(wk.lang, me), s.Len, who(wk.lang, other), ms2(e.Since))
 	case evidence.RetxSACK:
+		if e.Since <= 0 {
+			return wk.lang.F("explain.retx.unseen", who(wk.lang, me), s.Len)
+		}
 		return wk.lang.F("explain.retx.sack", who(wk.lang, me), s.Len, who(wk.lang, other), ms2(e.Since))
 	}
 	if e.Since > 0 {
 		return wk.lang.F("explain.retx.timer", who(wk.lang, me), s.Len, ms2(e.Since))
 	}
-	return wk.lang.F("explain.retx", who(wk.lang, me), s.Len)
+	return wk.lang.F("explain.retx.unseen", who(wk.lang, me), s.Len)
 }
 
 // footer closes the list and, in text and Markdown, sums the connection up.
