@@ -435,6 +435,10 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 		// Sooner than any retransmission timer: RFC 6298 starts at 1 s,
 		// and no stack waits less than about 200 ms.
 		text = wk.lang.F("explain.syn.again.soon", ms2(e.Since))
+	case e.Kind == evidence.SYNAgain && wk.syns[me.Other()] != nil:
+		// The capture holds the other side's SYN-ACK: it was sent, but
+		// had not reached this side, whose timer fired.
+		text = wk.lang.F("explain.syn.again.lost", ms2(e.Since), wk.syns[me.Other()].Frame)
 	case e.Kind == evidence.SYNAgain:
 		text = wk.lang.F("explain.syn.again", ms2(e.Since))
 		if first := wk.firstSYN[me]; first != nil && first != prev {
@@ -444,7 +448,13 @@ func (wk *walk) syn(e *evidence.Entry, s *ladder.Step) string {
 		text = wk.lang.F("explain.syn.new", s.Seq, ms2(e.Since))
 	}
 	if e.SYNData > 0 {
-		text += wk.sep + wk.lang.F("explain.syn.data", e.SYNData)
+		key := "explain.syn.data.notfo"
+		for _, o := range s.Options {
+			if o.Kind == ladder.OfferTFORequest || o.Kind == ladder.OfferTFOCookie {
+				key = "explain.syn.data"
+			}
+		}
+		text += wk.sep + wk.lang.F(key, e.SYNData)
 	}
 	if e.Kind == evidence.SYN && me == flows.DirClient {
 		text += wk.reuse(s)
