@@ -65,6 +65,8 @@ const (
 	RSTAfterClose                          // both FINs were acknowledged: it answers a late segment
 	RSTAfterRST                            // another RST after one: each answers a segment that arrived after the first
 	RSTAbort                               // none of the above: an abort, for a reason the capture does not show
+	RSTNoConnection                        // the sender\'s first packet, answering a segment with seq = its ack: a host with no connection for it (RFC 9293 §3.10.7.1)
+	RSTGiveUpRetx                          // after its retransmissions went unanswered: the stack gives up on a silent peer
 )
 
 // Entry is what one packet proves.
@@ -145,10 +147,15 @@ type side struct {
 	dataAfter bool // the other side sent data after this side's FIN
 	lastData  int64
 	sentAt    map[uint32]int64
+	lastTx    map[uint32]int64  // when the bytes at a sequence number were last sent
+	streak    int               // retransmissions since the other side\'s latest packet
+	streakTS  int64             // when that streak began
 	sack      bool              // sent SACK blocks since the other side's last new data
+	sackTS    int64             // when it last sent SACK blocks
 	recent    map[copyKey]int64 // its packets with an IPv4 ID, lately: a copy may come after others
 	rst       bool
 	pkts      int
+	lastSent  int64 // when it sent its latest packet before this one
 	state     State
 	last      *ladder.Step
 }
@@ -166,7 +173,7 @@ type copyKey struct {
 // copyWindow is how long after a packet its copy is looked for: mirror
 // ports and second interfaces record it within milliseconds, and an IPv4
 // ID does not come round again so soon.
-const copyWindow = 100e6 // ns
+const copyWindow = 1e9 // ns
 
 // after says whether sequence number a comes after b (RFC 9293's modular
 // comparison).
@@ -183,6 +190,7 @@ func Build(l *ladder.Ladder) *Timeline {
 	for i := range sd {
 		sd[i].sentAt = map[uint32]int64{}
 		sd[i].recent = map[copyKey]int64{}
+		sd[i].lastTx = map[uint32]int64{}
 	}
 	sawSYN, reset := false, false
 	for i := range l.Steps {
@@ -264,9 +272,16 @@ func Build(l *ladder.Ladder) *Timeline {
 			me.win, me.winSet, me.zeroWin = s.Window, true, s.Window == 0
 		}
 		if s.SACK {
-			me.sack = true
+			me.sack, me.sackTS = true, s.TS
 		}
-		me.last = s
+		me.last, me.lastSent = s, s.TS
+		other.streak = 0 // the other side heard something from this one
+		if e.Kind == Retransmission {
+			if me.streak == 0 {
+				me.streakTS = s.TS
+			}
+			me.streak++
+		}
 		e.States = [2]State{sd[0].state, sd[1].state}
 		t.Entries = append(t.Entries, e)
 	}
@@ -323,10 +338,11 @@ func (t *Timeline) advance(s *ladder.Step, me *side) {
 	if end := s.Seq + n; !me.nextKnown || after(end, me.next) {
 		me.next, me.nextKnown = end, true
 	}
-	if s.Len > 0 {
-		if _, ok := me.sentAt[s.Seq]; !ok && len(me.sentAt) < ladder.MaxSteps {
+	if s.Len > 0 && len(me.sentAt) < ladder.MaxSteps {
+		if _, ok := me.sentAt[s.Seq]; !ok {
 			me.sentAt[s.Seq] = s.TS
 		}
+		me.lastTx[s.Seq] = s.TS
 	}
 }
 
@@ -514,10 +530,14 @@ func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
 		if at, ok := me.sentAt[s.Seq]; ok {
 			e.Since = s.TS - at
 		}
+		orig := me.sentAt[s.Seq]
 		switch {
 		case s.Analysis&flows.AnFastRetransmission != 0:
 			e.Retx = RetxDupAcks
-		case other.sack:
+		case other.sack && other.sackTS > max(orig, me.lastTx[s.Seq]):
+			// SACK blocks came after these bytes were last sent: they
+			// named the hole. (A timer backing off re-sends with none
+			// between.)
 			e.Retx = RetxSACK
 		default:
 			e.Retx = RetxTimer
@@ -554,6 +574,10 @@ func (t *Timeline) rstCause(s *ladder.Step, me, other *side, sd *[2]side) RSTCau
 	switch {
 	case other.rst || me.rst:
 		return RSTAfterRST
+	case me.streak >= 3:
+		return RSTGiveUpRetx
+	case me.pkts == 1 && other.last != nil && other.last.Flags&flows.FlagACK != 0 && s.Seq == other.last.Ack && !other.synSent:
+		return RSTNoConnection
 	case other.synSent && !other.synAcked && !me.synSent:
 		return RSTRefused
 	case me.synSent && !me.synAcked && !other.synSent:

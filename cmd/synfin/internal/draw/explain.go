@@ -43,8 +43,12 @@ func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, fo
 		e := &tl.Entries[i]
 		s := &l.Steps[e.Step]
 		if wk.folds(e, s) {
+			if !wk.run.empty() && wk.run.timerRetx != isTimerRetx(e) {
+				wk.flushRun() // a timer's retransmissions are a run of their own
+			}
 			if wk.run.empty() {
 				wk.startRun(e)
+				wk.run.timerRetx = isTimerRetx(e)
 			}
 			wk.run.add(e, s)
 			continue
@@ -115,6 +119,13 @@ type run struct {
 	lastAck    *ladder.Step
 	ackedBy    [2]int // ACKs that acknowledged new data, by sender
 	dataFrom   [2]int // segments with data, by sender
+	timerRetx  bool   // retransmissions by a timer, one side, nothing else between
+}
+
+// isTimerRetx reports whether e is a retransmission no packet before it
+// triggered: a timer's.
+func isTimerRetx(e *evidence.Entry) bool {
+	return e.Kind == evidence.Retransmission && e.Retx == evidence.RetxTimer && e.Since > 0
 }
 
 func (r *run) add(e *evidence.Entry, s *ladder.Step) {
@@ -213,6 +224,9 @@ func (wk *walk) folds(e *evidence.Entry, s *ladder.Step) bool {
 		return true
 	case evidence.WindowUpdate:
 		return wk.zeroWin[s.Dir] == 0 // one that reopens a zero window is told
+	case evidence.Retransmission:
+		// A timer firing again and again is told once, with its intervals.
+		return isTimerRetx(e) && (wk.run.empty() || !wk.run.timerRetx || wk.run.steps[0].Dir == s.Dir)
 	case evidence.Copy:
 		return !wk.run.empty() && s.Flags&(flows.FlagSYN|flows.FlagFIN|flows.FlagRST) == 0
 	}
@@ -261,10 +275,11 @@ func (wk *walk) flushRun() {
 		return
 	}
 	defer func() { *r = run{} }()
-	if len(r.steps) == 1 && !r.afterReset && r.copies == 0 {
-		s, e := r.steps[0], r.entries[0]
-		wk.item(s, wk.sentence(e, s))
-		wk.last[s.Dir] = s
+	if len(r.steps) == 1 && !r.afterReset && r.copies == 0 || r.timerRetx && len(r.steps) < 3 {
+		for i, s := range r.steps {
+			wk.item(s, wk.sentence(r.entries[i], s))
+			wk.last[s.Dir] = s
+		}
 		return
 	}
 	first, last := r.steps[0], r.steps[len(r.steps)-1]
@@ -299,6 +314,25 @@ func (wk *walk) runText(r *run) string {
 	pkts := len(r.steps) - r.copies
 	var text string
 	switch {
+	case r.timerRetx:
+		d := r.steps[0].Dir
+		text := wk.lang.F("explain.retx.timers", who(wk.lang, d), len(r.steps), r.steps[0].Frame, r.steps[len(r.steps)-1].Frame, who(wk.lang, d.Other()))
+		// The same bytes sent again after longer and longer waits: the
+		// timer backing off.
+		var waits []string
+		prev, growing, last := r.steps[0].TS, true, int64(0)
+		for _, st := range r.steps[1:] {
+			if st.Seq != r.steps[0].Seq {
+				continue
+			}
+			w := st.TS - prev
+			growing = growing && w > last
+			waits, prev, last = append(waits, ms2(w)), st.TS, w
+		}
+		if len(waits) >= 2 && growing {
+			text += wk.sep + wk.lang.F("explain.retx.backoff", msg.List(waits))
+		}
+		return text
 	case r.afterReset && pkts == 1:
 		return wk.lang.F("explain.afterreset.one", who(wk.lang, r.steps[0].Dir))
 	case r.afterReset && r.dataPkts > 0:
@@ -654,6 +688,27 @@ func (wk *walk) rstCause(e *evidence.Entry, s *ladder.Step) string {
 		return wk.lang.F("explain.rst.unread", who(wk.lang, me), addr, ms2(e.Since), who(wk.lang, other))
 	case evidence.RSTAfterClose:
 		return wk.lang.F("explain.rst.closed", who(wk.lang, me), addr)
+	case evidence.RSTGiveUpRetx:
+		n, first := 0, int64(0)
+		for _, x := range wk.tl.Entries {
+			st := &wk.l.Steps[x.Step]
+			if st.TS >= s.TS {
+				break
+			}
+			if st.Dir != me {
+				n, first = 0, 0
+				continue
+			}
+			if x.Kind == evidence.Retransmission {
+				if n == 0 {
+					first = st.TS
+				}
+				n++
+			}
+		}
+		return wk.lang.F("explain.rst.giveupretx", who(wk.lang, me), addr, n, ms2(s.TS-first), who(wk.lang, other))
+	case evidence.RSTNoConnection:
+		return wk.lang.F("explain.rst.noconn", who(wk.lang, me), addr, who(wk.lang, other))
 	case evidence.RSTAfterRST:
 		return wk.lang.F("explain.rst.again", who(wk.lang, me))
 	}
@@ -713,9 +768,17 @@ func (wk *walk) negotiated() string {
 	if n == nil || h.SynOptions == nil || h.SynackOptions == nil {
 		return ""
 	}
-	mss := func(o *analyze.Options) string {
+	if h.SynOptions.MSS == nil && h.SynackOptions.MSS == nil {
+		mssText := wk.lang.T("explain.mss.neither")
+		ws := wk.lang.T("explain.neg.nows")
+		if n.WScaleClient != nil && n.WScaleServer != nil {
+			ws = wk.lang.F("explain.neg.ws", *n.WScaleClient, *n.WScaleServer)
+		}
+		return mssText + wk.sep + wk.lang.F("explain.negotiated", ws, yesNo(wk.lang, n.Sack), yesNo(wk.lang, n.Timestamps))
+	}
+	mss := func(o *analyze.Options, d flows.Dir) string {
 		if o.MSS == nil {
-			return wk.lang.T("explain.mss.none")
+			return wk.lang.F("explain.mss.none", who(wk.lang, d))
 		}
 		return strconv.Itoa(int(*o.MSS))
 	}
@@ -725,7 +788,7 @@ func (wk *walk) negotiated() string {
 	}
 	// The client sends segments up to the server's MSS, and the server up
 	// to the client's.
-	return wk.lang.F("explain.mss", mss(h.SynackOptions), mss(h.SynOptions)) + wk.sep +
+	return wk.lang.F("explain.mss", mss(h.SynackOptions, flows.DirServer), mss(h.SynOptions, flows.DirClient)) + wk.sep +
 		wk.lang.F("explain.negotiated", ws, yesNo(wk.lang, n.Sack), yesNo(wk.lang, n.Timestamps))
 }
 

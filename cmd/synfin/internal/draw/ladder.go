@@ -189,6 +189,15 @@ func Facts(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) []string {
 		// A capture that misses a direction proves less than the labels
 		// say: the caption says what the packets show.
 		tl := evidence.Build(l)
+		if rec.State == analyze.StateRSTRH || rec.State == analyze.StateSHR {
+			synack := false
+			for i := range l.Steps {
+				synack = synack || l.Steps[i].Flags&(flows.FlagSYN|flows.FlagACK) == flows.FlagSYN|flows.FlagACK
+			}
+			if !synack {
+				state = lang.F("ladder.zeeklabel", rec.State)
+			}
+		}
 		for _, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
 			if tl.Absent[d] || tl.Unseen[d] > 0 {
 				state = lang.F("ladder.partial", rec.State, who(lang, d))
