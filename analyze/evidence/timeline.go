@@ -91,6 +91,9 @@ type Entry struct {
 	Since int64
 	// AfterRST: an RST came back between this SYN and the one before.
 	AfterRST bool
+	// Early: data sent by a side still SYN-RECEIVED, its SYN-ACK not yet
+	// acknowledged, without Fast Open (RFC 9293 §3.10.2 queues it).
+	Early bool
 	// AfterReset: the packet came after an RST of either side: its sender
 	// or receiver had already deleted the connection.
 	AfterReset bool
@@ -545,6 +548,7 @@ func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
 	case s.Len > 0:
 		e.Kind = Data
 		other.sack = false
+		e.Early = me.state == SynReceived && !me.synAcked && other.synData == 0
 	case s.Window == 0:
 		e.Kind = ZeroWindow
 	case s.Analysis&flows.AnDuplicateAck != 0:

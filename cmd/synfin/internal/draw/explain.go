@@ -122,6 +122,26 @@ type run struct {
 	timerRetx  bool   // retransmissions by a timer, one side, nothing else between
 }
 
+// ackAdvance is how far the acknowledgements side d sends advance over a
+// run (raw numbers: the other side's ISN may be unknown).
+func ackAdvance(r *run, d flows.Dir) uint32 {
+	var first, last uint32
+	seen := false
+	for _, s := range r.steps {
+		if s.Dir != d || s.Flags&flows.FlagACK == 0 {
+			continue
+		}
+		if !seen {
+			first, seen = s.Ack, true
+		}
+		last = s.Ack
+	}
+	if !seen || int32(last-first) <= 0 {
+		return 0
+	}
+	return last - first
+}
+
 // isTimerRetx reports whether e is a retransmission no packet before it
 // triggered: a timer's.
 func isTimerRetx(e *evidence.Entry) bool {
@@ -218,8 +238,8 @@ func (wk *walk) folds(e *evidence.Entry, s *ladder.Step) bool {
 	}
 	switch e.Kind {
 	case evidence.Data, evidence.Ack, evidence.DupAck:
-		if e.Kind == evidence.Data && (wk.fins[s.Dir] != nil) {
-			return false // data after its own FIN: told
+		if e.Kind == evidence.Data && (wk.fins[s.Dir] != nil || e.Early) {
+			return false // data after its own FIN, or before the handshake: told
 		}
 		return true
 	case evidence.WindowUpdate:
@@ -353,6 +373,15 @@ func (wk *walk) runText(r *run) string {
 	case r.dataPkts > 0:
 		text = wk.lang.F("explain.data", r.dataPkts, r.acks[c]+r.acks[sv], r.bytes[c], r.bytes[sv], r.largest)
 		for _, d := range []flows.Dir{c, sv} {
+			// A side absent from the capture: what the other acknowledges
+			// of it is all the packets show.
+			if wk.tl.Absent[d] {
+				if adv := ackAdvance(r, d.Other()); adv > 0 {
+					text += wk.sep + wk.lang.F("explain.data.absentside", who(wk.lang, d), who(wk.lang, d.Other()), adv)
+				}
+			}
+		}
+		for _, d := range []flows.Dir{c, sv} {
 			// Delayed ACKs: most ACKs of new data acknowledge exactly two
 			// full segments of the other side (RFC 9293 §3.8.6.3).
 			two := 0
@@ -423,6 +452,9 @@ func (wk *walk) sentence(e *evidence.Entry, s *ladder.Step) string {
 			return wk.lang.F("explain.window.open", who(wk.lang, me), int(s.Window), ms2(s.TS-t), who(wk.lang, other))
 		}
 		return wk.lang.F("explain.window.update", who(wk.lang, me), int(s.Window))
+	}
+	if e.Early {
+		return wk.lang.F("explain.data.early", who(wk.lang, me), s.Len)
 	}
 	if s.Len > 0 && wk.fins[me] != nil {
 		return wk.lang.F("explain.data.afterownfin", who(wk.lang, me), s.Len)
@@ -615,7 +647,11 @@ func (wk *walk) synack(e *evidence.Entry, s *ladder.Step) string {
 		text = wk.lang.F("explain.synack", s.Seq, s.Ack, peerISN)
 	}
 	if peer != nil {
-		text += wk.sep + wk.lang.F("explain.synack.after", ms2(s.TS-peer.TS))
+		if cp := wk.r.Handshake.CapturePoint; cp != nil && *cp == analyze.PointServer {
+			text += wk.sep + wk.lang.F("explain.synack.left", ms2(s.TS-peer.TS))
+		} else {
+			text += wk.sep + wk.lang.F("explain.synack.after", ms2(s.TS-peer.TS))
+		}
 	}
 	return text + offers(wk.lang, s.Options)
 }
