@@ -210,6 +210,14 @@ func (wk *walk) partial() {
 			break
 		}
 	}
+	if wk.tl.MidStream {
+		mid := wk.lang.T("explain.midstream")
+		if text != "" {
+			text = mid + wk.sep + text
+		} else {
+			text = mid
+		}
+	}
 	if text == "" {
 		return
 	}
@@ -436,7 +444,11 @@ func (wk *walk) sentence(e *evidence.Entry, s *ladder.Step) string {
 		if p := wk.last[me]; p != nil {
 			idle = ms2(s.TS - p.TS)
 		}
-		return wk.lang.F("explain.keepalive", who(wk.lang, me), idle)
+		what := wk.lang.T("explain.keepalive.none")
+		if s.Len > 0 {
+			what = wk.lang.T("explain.keepalive.byte")
+		}
+		return wk.lang.F("explain.keepalive", who(wk.lang, me), idle, what)
 	case evidence.ZeroWindow:
 		wk.zeroWin[me] = s.TS
 		return wk.lang.F("explain.zerowindow", who(wk.lang, me), who(wk.lang, other))
@@ -464,6 +476,12 @@ func (wk *walk) sentence(e *evidence.Entry, s *ladder.Step) string {
 	}
 	if s.Len > 0 {
 		return wk.lang.F("explain.segment", who(wk.lang, me), s.Len)
+	}
+	if ka := wk.last[other]; ka != nil && wk.keepAlive(ka) {
+		return wk.lang.F("explain.keepalive.ack", who(wk.lang, me))
+	}
+	if s.Flags&flows.FlagACK != 0 && s.RelAckOK {
+		return wk.lang.F("explain.ack.upto", who(wk.lang, me), who(wk.lang, other), s.RelAck)
 	}
 	return wk.lang.T("explain.plain.ack")
 }
@@ -550,6 +568,16 @@ func (wk *walk) aborts(d flows.Dir) bool {
 	for _, e := range wk.tl.Entries {
 		if e.Kind == evidence.RST && e.Dir == d && (e.RST == evidence.RSTDataAfterClose || e.RST == evidence.RSTDataAroundClose) {
 			return true
+		}
+	}
+	return false
+}
+
+// keepAlive reports whether s was told as a keep-alive.
+func (wk *walk) keepAlive(s *ladder.Step) bool {
+	for _, e := range wk.tl.Entries {
+		if wk.l.Steps[e.Step].Frame == s.Frame {
+			return e.Kind == evidence.KeepAlive
 		}
 	}
 	return false
