@@ -150,6 +150,7 @@ type side struct {
 	dataAfter bool // the other side sent data after this side's FIN
 	lastData  int64
 	sentAt    map[uint32]int64
+	sent      []sent            // its data segments, first transmissions, in order
 	lastTx    map[uint32]int64  // when the bytes at a sequence number were last sent
 	streak    int               // retransmissions since the other side\'s latest packet
 	streakTS  int64             // when that streak began
@@ -294,6 +295,28 @@ func Build(l *ladder.Ladder) *Timeline {
 	return t
 }
 
+// sent is a data segment's first transmission.
+type sent struct {
+	seq, end uint32
+	ts       int64
+}
+
+// firstSent is when the byte at seq was first sent, as far as the capture
+// holds it (0: not in the capture): a retransmission may start inside an
+// earlier, larger segment.
+func (me *side) firstSent(seq uint32) int64 {
+	if at, ok := me.sentAt[seq]; ok {
+		return at
+	}
+	for i := len(me.sent) - 1; i >= 0; i-- {
+		x := me.sent[i]
+		if !after(x.seq, seq) && after(x.end, seq) {
+			return x.ts
+		}
+	}
+	return 0
+}
+
 // copyByID finds an earlier packet of the same side with the same
 // non-zero IPv4 ID and headers, lately: the capture recorded it twice,
 // perhaps with other packets between. It remembers s for the copies
@@ -344,6 +367,7 @@ func (t *Timeline) advance(s *ladder.Step, me *side) {
 	if s.Len > 0 && len(me.sentAt) < ladder.MaxSteps {
 		if _, ok := me.sentAt[s.Seq]; !ok {
 			me.sentAt[s.Seq] = s.TS
+			me.sent = append(me.sent, sent{s.Seq, s.Seq + uint32(s.Len), s.TS})
 		}
 		me.lastTx[s.Seq] = s.TS
 	}
@@ -526,14 +550,14 @@ func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
 		e.Kind = ZeroWindowProbe
 	case s.Len > 0 && s.Class == flows.SegKeepAlive, s.Len <= 1 && s.Analysis&flows.AnKeepAlive != 0:
 		e.Kind = KeepAlive
-	case s.Len > 0 && s.Class == flows.SegOutOfOrder:
+	case s.Len > 0 && s.Class == flows.SegOutOfOrder && s.Analysis&flows.AnFastRetransmission == 0:
 		e.Kind = OutOfOrder
-	case s.Len > 0 && (s.Class == flows.SegRetx || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0):
+	case s.Len > 0 && (s.Class == flows.SegRetx || s.Class == flows.SegOutOfOrder || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0):
 		e.Kind = Retransmission
-		if at, ok := me.sentAt[s.Seq]; ok {
-			e.Since = s.TS - at
+		orig := me.firstSent(s.Seq)
+		if orig != 0 {
+			e.Since = s.TS - orig
 		}
-		orig := me.sentAt[s.Seq]
 		switch {
 		case s.Analysis&flows.AnFastRetransmission != 0:
 			e.Retx = RetxDupAcks
