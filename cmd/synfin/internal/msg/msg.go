@@ -106,7 +106,7 @@ var catalogue = map[string]text{
 	"report.pick.textbook":     {"the first connection with a complete handshake at the first try and a normal close, no data after a FIN", "第一个一次握手成功、正常关闭、FIN 之后没有数据的连接"},
 	"report.pick.complete":     {"the first connection with a complete handshake and a normal close", "第一个握手完整且正常关闭的连接"},
 	"report.pick.refused":      {"the first refused connection", "第一个被拒绝的连接"},
-	"report.pick.synretx":      {"the first connection whose SYN was retransmitted", "第一个 SYN 被重传的连接"},
+	"report.pick.synretx":      {"the first connection whose SYN appears more than once (sent again, retried after a refusal, or recorded twice: its walkthrough tells which)", "第一个 SYN 出现不止一次的连接（重传、被拒绝后重试或被抓包记录两次：讲解中会说明是哪一种）"},
 	"report.pick.reset":        {"the first connection ended by a reset other than a refusal", "第一个被复位（RST）终止、且不是被拒绝的连接"},
 	"report.pick.halfclose":    {"the first half-closed connection", "第一个半关闭的连接"},
 	"report.pick.first":        {"the first connection in the capture", "抓包中的第一个连接"},
