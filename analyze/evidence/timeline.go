@@ -91,6 +91,9 @@ type Entry struct {
 	Since int64
 	// AfterRST: an RST came back between this SYN and the one before.
 	AfterRST bool
+	// Spurious: a retransmission of bytes the other side had already
+	// acknowledged.
+	Spurious bool
 	// Early: data sent by a side still SYN-RECEIVED, its SYN-ACK not yet
 	// acknowledged, without Fast Open (RFC 9293 §3.10.2 queues it).
 	Early bool
@@ -116,6 +119,9 @@ type Timeline struct {
 	// or packets it dropped).
 	Absent [2]bool
 	Unseen [2]uint32
+	// Acking marks a side that sent an ACK of anything: with the other
+	// side absent, only that proves the other sent something at all.
+	Acking [2]bool
 	// Simultaneous: both sides sent a SYN without ACK (simultaneous open).
 	Simultaneous bool
 	// MidStream: the capture starts after the handshake.
@@ -153,6 +159,8 @@ type side struct {
 	sent      []sent            // its data segments, first transmissions, in order
 	lastTx    map[uint32]int64  // when the bytes at a sequence number were last sent
 	streak    int               // retransmissions since the other side\'s latest packet
+	dupAcks   int               // duplicate ACKs it sent since its ack number last moved
+	dupAckTS  int64             // when it sent the latest of them
 	streakTS  int64             // when that streak began
 	sack      bool              // sent SACK blocks since the other side's last new data
 	sackTS    int64             // when it last sent SACK blocks
@@ -242,7 +250,7 @@ func Build(l *ladder.Ladder) *Timeline {
 		case f&flows.FlagRST != 0:
 			e.Kind = RST
 			e.RST = t.rstCause(s, me, other, &sd)
-			if me.lastDataFrom(other) > 0 {
+			if other.lastData != 0 {
 				e.Since = s.TS - other.lastData
 			}
 			me.rst, reset = true, true
@@ -270,6 +278,7 @@ func Build(l *ladder.Ladder) *Timeline {
 		}
 		if f&flows.FlagACK != 0 && f&flows.FlagRST == 0 && !copyOf {
 			me.ackSeen = true
+			t.Acking[s.Dir] = true
 		}
 		t.advance(s, me)
 		if f&flows.FlagSYN == 0 && !copyOf {
@@ -291,6 +300,13 @@ func Build(l *ladder.Ladder) *Timeline {
 	}
 	for d := range sd {
 		t.Absent[d] = sd[d].pkts == 0
+	}
+	// Data "before the handshake completed" is told only where the
+	// other side's packets are in the capture to show it.
+	for i := range t.Entries {
+		if e := &t.Entries[i]; e.Early && t.Absent[e.Dir.Other()] {
+			e.Early = false
+		}
 	}
 	return t
 }
@@ -399,6 +415,7 @@ func (t *Timeline) acks(e *Entry, s *ladder.Step, me, other *side) {
 	}
 	if !other.ackedSet || after(a, other.acked) {
 		other.acked, other.ackedSet = a, true
+		me.dupAcks = 0 // its ack number moved
 	}
 	if me.rst || other.rst {
 		return // a deleted connection has no states to move
@@ -554,12 +571,15 @@ func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
 		e.Kind = OutOfOrder
 	case s.Len > 0 && (s.Class == flows.SegRetx || s.Class == flows.SegOutOfOrder || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0):
 		e.Kind = Retransmission
+		e.Spurious = me.ackedSet && !after(s.Seq+uint32(s.Len), me.acked)
 		orig := me.firstSent(s.Seq)
 		if orig != 0 {
 			e.Since = s.TS - orig
 		}
 		switch {
-		case s.Analysis&flows.AnFastRetransmission != 0:
+		case s.Analysis&flows.AnFastRetransmission != 0,
+			other.dupAcks >= 2 && other.dupAckTS > max(orig, me.lastTx[s.Seq]):
+			// Duplicate ACKs came after these bytes were last sent.
 			e.Retx = RetxDupAcks
 		case other.sack && other.sackTS > max(orig, me.lastTx[s.Seq]):
 			// SACK blocks came after these bytes were last sent: they
@@ -577,6 +597,8 @@ func (t *Timeline) segment(e *Entry, s *ladder.Step, me, other *side) {
 		e.Kind = ZeroWindow
 	case s.Analysis&flows.AnDuplicateAck != 0:
 		e.Kind = DupAck
+		me.dupAcks++
+		me.dupAckTS = s.TS
 	case me.winSet && s.Window != me.win && e.AckedBytes == 0:
 		e.Kind = WindowUpdate
 	default:

@@ -201,7 +201,9 @@ func (wk *walk) partial() {
 	for _, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
 		o := d.Other()
 		switch {
-		case wk.tl.Absent[o] && !wk.tl.Absent[d]:
+		case wk.tl.Absent[o] && !wk.tl.Absent[d] && wk.tl.Acking[d]:
+			// Only an ACK of d proves o sent anything: a lone SYN is no
+			// missing direction.
 			text = wk.lang.F("explain.absent", who(wk.lang, d), who(wk.lang, o), who(wk.lang, d))
 		case wk.tl.Unseen[o] > 0 && !wk.tl.Absent[o]:
 			text = wk.lang.F("explain.unseen", who(wk.lang, d), wk.tl.Unseen[o], who(wk.lang, o))
@@ -573,6 +575,18 @@ func (wk *walk) aborts(d flows.Dir) bool {
 	return false
 }
 
+// ackLost reports whether the server sends its SYN-ACK again after the
+// handshake's ACK s: the ACK never reached it.
+func (wk *walk) ackLost(s *ladder.Step) bool {
+	for _, e := range wk.tl.Entries {
+		st := &wk.l.Steps[e.Step]
+		if st.TS > s.TS && e.Kind == evidence.SYNACKAgain && st.Dir == s.Dir.Other() {
+			return true
+		}
+	}
+	return false
+}
+
 // keepAlive reports whether s was told as a keep-alive.
 func (wk *walk) keepAlive(s *ladder.Step) bool {
 	for _, e := range wk.tl.Entries {
@@ -654,6 +668,9 @@ func (wk *walk) synack(e *evidence.Entry, s *ladder.Step) string {
 	if e.Kind == evidence.SYNACKAgain {
 		if peer != nil && wk.syns[me] != nil && peer.TS > wk.syns[me].TS {
 			return wk.lang.F("explain.synack.answer", ms2(e.Since))
+		}
+		if wk.tl.Absent[other] {
+			return wk.lang.F("explain.synack.again.unseen", ms2(e.Since), who(wk.lang, other))
 		}
 		return wk.lang.F("explain.synack.again", ms2(e.Since))
 	}
@@ -794,6 +811,10 @@ func (wk *walk) handshakeACK(e *evidence.Entry, s *ladder.Step) string {
 	text := wk.lang.F("explain.ack", s.Ack, isn)
 	told := wk.ctx.Told
 	switch {
+	case wk.ackLost(s):
+		// The server sends its SYN-ACK again below: this ACK did not
+		// reach it.
+		text += wk.sep + wk.lang.T("explain.established.lost")
 	case told != nil && told.Handshake && h.RTTms != nil:
 		// Told whole above: what differs is the timing.
 		text += wk.sep + wk.lang.F("explain.established.brief", table.MS(h.RTTms), told.Conn)
@@ -804,7 +825,7 @@ func (wk *walk) handshakeACK(e *evidence.Entry, s *ladder.Step) string {
 	case h.RTTms != nil:
 		text += wk.sep + wk.lang.F("explain.established", table.MS(h.RTTms))
 	}
-	if h.CapturePoint != nil && h.SynSynackMS != nil && (told == nil || !told.Handshake) {
+	if h.CapturePoint != nil && h.SynSynackMS != nil && (told == nil || !told.Handshake) && !wk.ackLost(s) {
 		text += wk.sep + wk.lang.T("explain.point."+string(*h.CapturePoint))
 	}
 	if told != nil && !told.Handshake {
@@ -882,7 +903,10 @@ func (wk *walk) fin(e *evidence.Entry, s *ladder.Step) string {
 	}
 	if e.Kind == evidence.FINAgain {
 		text := wk.lang.F("explain.fin.again", ms2(e.Since))
-		if e.AcksFIN {
+		switch {
+		case e.AcksFIN && e.States[me] == evidence.TimeWait:
+			text = wk.lang.F("explain.fin.again.acked", who(wk.lang, me), who(wk.lang, other))
+		case e.AcksFIN:
 			text = wk.lang.F("explain.fin.again.acks", who(wk.lang, me), who(wk.lang, other), e.States[me].String())
 		}
 		if s.Len > 0 {
@@ -942,6 +966,9 @@ func (wk *walk) finACK(e *evidence.Entry, s *ladder.Step) string {
 // retx tells a retransmission by what came before it.
 func (wk *walk) retx(e *evidence.Entry, s *ladder.Step) string {
 	me, other := s.Dir, s.Dir.Other()
+	if e.Spurious {
+		return wk.lang.F("explain.retx.spurious", who(wk.lang, me), s.Len, who(wk.lang, other))
+	}
 	switch e.Retx {
 	case evidence.RetxDupAcks:
 		if e.Since <= 0 {

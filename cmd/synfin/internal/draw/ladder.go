@@ -199,7 +199,7 @@ func Facts(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) []string {
 			}
 		}
 		for _, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
-			if tl.Absent[d] || tl.Unseen[d] > 0 {
+			if tl.Absent[d] && tl.Acking[d.Other()] || tl.Unseen[d] > 0 {
 				state = lang.F("ladder.partial", rec.State, who(lang, d))
 				if rec.Handshake.Status == analyze.HandshakeNoReply && d == flows.DirServer {
 					handshake = lang.T("handshake.no_reply.oneway")
