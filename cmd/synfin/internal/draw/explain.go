@@ -43,6 +43,12 @@ func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, fo
 		e := &tl.Entries[i]
 		s := &l.Steps[e.Step]
 		if wk.folds(e, s) {
+			if e.Kind == evidence.ZeroWindow {
+				wk.run.zeroAgain++
+			}
+			if s.Len > 0 && wk.zeroWin[s.Dir.Other()] != 0 {
+				wk.run.intoZero++
+			}
 			if !wk.run.empty() && wk.run.timerRetx != isTimerRetx(e) {
 				wk.flushRun() // a timer's retransmissions are a run of their own
 			}
@@ -120,6 +126,8 @@ type run struct {
 	ackedBy    [2]int // ACKs that acknowledged new data, by sender
 	dataFrom   [2]int // segments with data, by sender
 	timerRetx  bool   // retransmissions by a timer, one side, nothing else between
+	zeroAgain  int    // ACKs repeating a zero window
+	intoZero   int    // data segments sent while the other side's window was zero
 }
 
 // ackAdvance is how far the acknowledgements side d sends advance over a
@@ -254,6 +262,8 @@ func (wk *walk) folds(e *evidence.Entry, s *ladder.Step) bool {
 		return true
 	case evidence.WindowUpdate:
 		return wk.zeroWin[s.Dir] == 0 // one that reopens a zero window is told
+	case evidence.ZeroWindow:
+		return wk.zeroWin[s.Dir] != 0 // the window still zero: folded, counted
 	case evidence.Retransmission:
 		// A timer firing again and again is told once, with its intervals.
 		return isTimerRetx(e) && (wk.run.empty() || !wk.run.timerRetx || wk.run.steps[0].Dir == s.Dir)
@@ -412,6 +422,12 @@ func (wk *walk) runText(r *run) string {
 	}
 	if r.dupAcks > 0 && !r.afterReset {
 		text += wk.sep + wk.lang.F("explain.data.dupacks", r.dupAcks)
+	}
+	if r.zeroAgain > 0 {
+		text += wk.sep + wk.lang.F("explain.data.zeroagain", r.zeroAgain)
+	}
+	if r.intoZero > 0 {
+		text += wk.sep + wk.lang.F("explain.data.intozero", r.intoZero)
 	}
 	if r.copies > 0 {
 		text += wk.sep + wk.lang.F("explain.data.dup", r.copies)
