@@ -160,6 +160,14 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 // Ladder returns the packets of connection n, or nil if none was seen.
 func (r *Recorder) Ladder(n int) *Ladder { return r.ladders[n] }
 
+// Forget drops connection n's packets once they are used: a view that
+// tells each connection as it finishes keeps memory to the connections
+// still open.
+func (r *Recorder) Forget(n int) {
+	delete(r.ladders, n)
+	delete(r.state, n)
+}
+
 // OfferKind is an option of a SYN or SYN-ACK as a ladder names it.
 type OfferKind uint8
 

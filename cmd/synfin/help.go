@@ -134,6 +134,21 @@ the active closer waits in TIME-WAIT; retransmitted SYNs, refusals, resets and h
 	"lab": `lab [--server-close|--reset|--half-close|--refused] [--port N] [-w FILE]: synfin's own client and server
 make one connection on 127.0.0.1; synfin captures it with an AF_PACKET socket (root or CAP_NET_RAW), lists the
 socket calls, explains each packet with the call that sent it, and -w writes the capture as pcapng.`,
+	"segments": `segments [-c N] FILE...: every segment of the connections chosen (-c N, the filters; all when none),
+both directions in capture order, one row each:
+  frame, time_ms  Wireshark's frame number; ms after the connection's first packet
+  from            the sender: client or server
+  seq, next_seq   relative to the sender's ISN (--raw-seq for raw); next_seq counts the length, SYN and FIN
+  len, win        payload bytes; the window it advertises, scaled as its receiver reads it (a SYN's never is)
+  ack_frame, ack_time_ms   the first ACK covering the segment's last byte
+  rtt_ms          that ACK's time minus the segment's: the textbook's SampleRTT; none for bytes sent more
+                  than once (Karn's rule) or never acknowledged in the capture
+  srtt_ms, rttvar_ms, rto_ms   the sender's estimates after this sample, by RFC 6298 (alpha 1/8, beta 1/4,
+                  K 4; RTO at least 1 s): srtt_ms is the textbook's EstimatedRTT, rttvar_ms its DevRTT
+  acked_bytes     on an ACK: how far it moved the acknowledged edge
+  acks_frame, ack_rtt_ms   the segment whose end the ACK acknowledges exactly, and the time since it
+                  (Wireshark's tcp.analysis.acks_frame and ack_rtt)
+  dup_ack, analysis        the duplicate ACK's number; Wireshark's tcp.analysis flags`,
 	"isn": `isn FILE...: how each host chooses initial sequence numbers, per host, server port and reused 4-tuple:
 random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,
 	"batch": `batch INPUT...: every capture of files, directories, globs and tar/zip archives (read as streams), in

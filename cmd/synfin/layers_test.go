@@ -24,6 +24,7 @@ func TestLayers(t *testing.T) {
 		"analyze":          {"flows"},
 		"analyze/ladder":   {"flows"},
 		"analyze/evidence": {"analyze/ladder", "flows"},
+		"analyze/segments": {"analyze/ladder", "flows"},
 		"analyze/isn":      {"analyze"},
 		"analyze/oracle":   {"analyze"},
 		"analyze/pipeline": {"analyze", "flows", "flows/capture"},
@@ -40,7 +41,7 @@ func TestLayers(t *testing.T) {
 		in + "report":      {"analyze", "analyze/ladder", in + "draw", in + "msg", in + "table", in + "tty"},
 		in + "lab":         {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "msg"},
 		in + "batch":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},
-		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty"},
+		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments"},
 		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
 		// The browser page's program (js/wasm only), and what writes the page.
 		"cmd/synfin/web":        {in + "gcfloor", in + "inputs", in + "msg", in + "web"},

@@ -158,6 +158,7 @@ var viewFormats = map[string][]table.Format{
 	"ladder":     {table.Text, table.Markdown, table.SVG, table.HTML},
 	"explain":    {table.Text, table.Markdown},
 	"report":     {table.Markdown, table.HTML},
+	"segments":   {table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL},
 	"batch":      {table.JSONL, table.CSV, table.Parquet},
 	"lab":        {table.Text, table.Markdown},
 }

@@ -1,0 +1,128 @@
+package segments
+
+import (
+	"bufio"
+	"compress/gzip"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+)
+
+// TestRFC6298ByHand: five samples through the estimator against the
+// RFC 6298 arithmetic done by hand (α = 1/8, β = 1/4, K = 4, RTO ≥ 1 s).
+func TestRFC6298ByHand(t *testing.T) {
+	const msec = 1e6
+	var e estimator
+	for _, c := range []struct {
+		r                 float64 // ms
+		srtt, rttvar, rto float64 // ms, by hand
+	}{
+		{100, 100, 50, 1000},                                   // first: SRTT = R, RTTVAR = R/2; 100+200 < 1 s
+		{120, 102.5, 42.5, 1000},                               // RTTVAR = .75*50+.25*|100-120|; SRTT = .875*100+.125*120
+		{80, 99.6875, 37.5, 1000},                              // .75*42.5+.25*22.5; .875*102.5+.125*80
+		{400, 137.2265625, 103.203125, 1000},                   // .75*37.5+.25*300.3125; .875*99.6875+.125*400
+		{1000, 245.0732421875, 293.095703125, 1417.4560546875}, // .75*103.203125+.25*862.7734375; .875*137.2265625+125; SRTT+4*RTTVAR
+	} {
+		srtt, rttvar, rto := e.sample(int64(c.r * msec))
+		for _, x := range []struct {
+			name      string
+			got, want float64
+		}{{"SRTT", float64(srtt) / msec, c.srtt}, {"RTTVAR", float64(rttvar) / msec, c.rttvar}, {"RTO", float64(rto) / msec, c.rto}} {
+			if math.Abs(x.got-x.want) > 0.001 {
+				t.Errorf("sample %g ms: %s %.6f, by hand %.6f", c.r, x.name, x.got, x.want)
+			}
+		}
+	}
+}
+
+// TestAgainstTshark: on every connection of the lab captures, each ACK's
+// acks_frame and ack_rtt equal tshark's tcp.analysis.acks_frame and
+// ack_rtt, and each window tshark's scaled tcp.window_size (tshark 4.0.17,
+// testdata/oracles/lab-acks.tsv.gz).
+func TestAgainstTshark(t *testing.T) {
+	f, err := os.Open("../../testdata/oracles/lab-acks.tsv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		stream, acks int
+		rtt          float64
+		win          int
+		hasAcks      bool
+	}
+	oracle := map[string]map[int]want{} // file: frame: tshark's
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		frame, _ := strconv.Atoi(p[1])
+		var w want
+		w.stream, _ = strconv.Atoi(p[2])
+		if p[3] != "" {
+			w.hasAcks = true
+			w.acks, _ = strconv.Atoi(p[3])
+			w.rtt, _ = strconv.ParseFloat(p[4], 64)
+		}
+		w.win, _ = strconv.Atoi(p[5])
+		if oracle[p[0]] == nil {
+			oracle[p[0]] = map[int]want{}
+		}
+		oracle[p[0]][frame] = w
+	}
+	checked, acks := 0, 0
+	for file, frames := range oracle {
+		path := filepath.Join("../../testdata/lab", file)
+		fh, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := ladder.NewRecorder()
+		var recs []analyze.Record
+		pipeline.Run(path, fh, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
+		fh.Close()
+		for i := range recs {
+			r := &recs[i]
+			l := rec.Ladder(r.Conn)
+			if l == nil || l.Dropped > 0 {
+				continue
+			}
+			shift := [2]int{-1, -1}
+			if n := r.Handshake.Negotiated; n != nil && n.WScaleClient != nil && n.WScaleServer != nil {
+				shift = [2]int{*n.WScaleClient, *n.WScaleServer}
+			}
+			for _, row := range Of(l, shift) {
+				w, ok := frames[row.Frame]
+				if !ok {
+					continue
+				}
+				checked++
+				if w.win != row.Win && row.From >= 0 {
+					t.Errorf("%s frame %d: win %d, tshark %d", file, row.Frame, row.Win, w.win)
+				}
+				if w.hasAcks {
+					acks++
+					if row.AcksFrame != w.acks || math.Abs(float64(row.AckRTT)/1e9-w.rtt) > 1e-6 {
+						t.Errorf("%s frame %d: acks_frame %d ack_rtt %.6f, tshark %d %.6f", file, row.Frame, row.AcksFrame, float64(row.AckRTT)/1e9, w.acks, w.rtt)
+					}
+				} else if row.AcksFrame != 0 {
+					t.Errorf("%s frame %d: acks_frame %d, tshark none", file, row.Frame, row.AcksFrame)
+				}
+			}
+		}
+	}
+	t.Logf("%d segments compared with tshark, %d of them ACKs with acks_frame", checked, acks)
+	if acks < 1000 {
+		t.Errorf("only %d ACKs compared", acks)
+	}
+}

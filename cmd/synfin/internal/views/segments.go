@@ -1,0 +1,204 @@
+package views
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/analyze/segments"
+	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
+	"github.com/synfin/synfin/cmd/synfin/internal/table"
+)
+
+// segmentColumns are the segments view's columns, in order.
+var segmentColumns = []string{"conn", "frame", "time_ms", "from", "flags", "seq", "next_seq", "len", "win",
+	"ack_frame", "ack_time_ms", "rtt_ms", "srtt_ms", "rttvar_ms", "rto_ms",
+	"acked_bytes", "acks_frame", "ack_rtt_ms", "dup_ack", "analysis"}
+
+// segmentRecord is one segment as JSON writes it; a value the segment
+// does not have is null.
+type segmentRecord struct {
+	File       string   `json:"file"`
+	Conn       int      `json:"conn"`
+	Frame      int      `json:"frame"`
+	TimeMS     float64  `json:"time_ms"`
+	From       string   `json:"from"`
+	Flags      string   `json:"flags"`
+	Seq        uint32   `json:"seq"`
+	NextSeq    uint32   `json:"next_seq"`
+	Len        int      `json:"len"`
+	Win        int      `json:"win"`
+	AckFrame   *int     `json:"ack_frame"`
+	AckTimeMS  *float64 `json:"ack_time_ms"`
+	RTTms      *float64 `json:"rtt_ms"`
+	SRTTms     *float64 `json:"srtt_ms"`
+	RTTVarms   *float64 `json:"rttvar_ms"`
+	RTOms      *float64 `json:"rto_ms"`
+	AckedBytes *uint32  `json:"acked_bytes"`
+	AcksFrame  *int     `json:"acks_frame"`
+	AckRTTms   *float64 `json:"ack_rtt_ms"`
+	DupAck     *int     `json:"dup_ack"`
+	Analysis   []string `json:"analysis"`
+}
+
+// ms is a duration in ns as milliseconds to the microsecond.
+func ms(ns int64) float64 { return float64(ns/1e3) / 1e3 }
+
+// segmentOf is a row as JSON and the tables write it.
+func segmentOf(file string, conn int, l *ladder.Ladder, r *segments.Row, raw bool) segmentRecord {
+	seq, next := r.RelSeq, r.RelSeq+(r.Next-r.Seq)
+	if raw {
+		seq, next = r.Seq, r.Next
+	}
+	rec := segmentRecord{File: file, Conn: conn, Frame: r.Frame, TimeMS: ms(r.TS - l.FirstTS), From: r.From.String(),
+		Flags: ladder.FlagNames(r.Flags), Seq: seq, NextSeq: next, Len: r.Len, Win: r.Win, Analysis: r.Analysis.Names()}
+	if rec.Analysis == nil {
+		rec.Analysis = []string{}
+	}
+	if r.AckFrame != 0 {
+		f, t := r.AckFrame, ms(r.AckTS-l.FirstTS)
+		rec.AckFrame, rec.AckTimeMS = &f, &t
+	}
+	if r.HasRTT {
+		rtt, srtt, v, rto := ms(r.RTT), ms(r.SRTT), ms(r.RTTVar), ms(r.RTO)
+		rec.RTTms, rec.SRTTms, rec.RTTVarms, rec.RTOms = &rtt, &srtt, &v, &rto
+	}
+	if r.AckedBytes > 0 {
+		b := r.AckedBytes
+		rec.AckedBytes = &b
+	}
+	if r.AcksFrame != 0 {
+		f, t := r.AcksFrame, ms(r.AckRTT)
+		rec.AcksFrame, rec.AckRTTms = &f, &t
+	}
+	if r.DupAck > 0 {
+		n := r.DupAck
+		rec.DupAck = &n
+	}
+	return rec
+}
+
+// cells are a record's table cells, in segmentColumns' order ("-" for none).
+func (s *segmentRecord) cells() []string {
+	f := func(p *float64) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.FormatFloat(*p, 'f', 3, 64)
+	}
+	i := func(p *int) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.Itoa(*p)
+	}
+	u := "-"
+	if s.AckedBytes != nil {
+		u = strconv.FormatUint(uint64(*s.AckedBytes), 10)
+	}
+	an := strings.Join(s.Analysis, " ")
+	if an == "" {
+		an = "-"
+	}
+	return []string{strconv.Itoa(s.Conn), strconv.Itoa(s.Frame), strconv.FormatFloat(s.TimeMS, 'f', 3, 64), s.From, s.Flags,
+		strconv.FormatUint(uint64(s.Seq), 10), strconv.FormatUint(uint64(s.NextSeq), 10), strconv.Itoa(s.Len), strconv.Itoa(s.Win),
+		i(s.AckFrame), f(s.AckTimeMS), f(s.RTTms), f(s.SRTTms), f(s.RTTVarms), f(s.RTOms),
+		u, i(s.AcksFrame), f(s.AckRTTms), i(s.DupAck), an}
+}
+
+// shiftsOf are the window-scale shifts of a record's sides, -1 each when
+// window scaling is off.
+func shiftsOf(r *analyze.Record) [2]int {
+	n := r.Handshake.Negotiated
+	if n == nil || n.WScaleClient == nil || n.WScaleServer == nil {
+		return [2]int{-1, -1}
+	}
+	return [2]int{*n.WScaleClient, *n.WScaleServer}
+}
+
+// Segments is the segments view: every segment of the connections the
+// filters let through (-c N for one), both directions in capture order,
+// with each data segment's RTT and the sender's RFC 6298 estimates after
+// it, and each ACK's acknowledged bytes and the segment it acknowledges.
+// A connection's rows are made as it finishes and its packets then
+// forgotten, so memory follows the connections open.
+func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
+	multi := len(ins) > 1
+	ses := o.session(stderr, o.filter())
+	ses.Jobs = 1
+	var rec *ladder.Recorder
+	var file string
+	ses.Trace = func(name string) pipeline.TraceFunc {
+		rec, file = ladder.NewRecorder(o.Conns...), name
+		return rec.Trace
+	}
+	var all [][]string
+	var enc *json.Encoder
+	var jsonRecs []segmentRecord
+	if o.Format == table.JSONL {
+		enc = json.NewEncoder(out)
+	}
+	var werr error
+	header := segmentColumns
+	if multi {
+		header = append([]string{"file"}, segmentColumns...)
+	}
+	ses.Keep = func(r *analyze.Record) {
+		l := rec.Ladder(r.Conn)
+		if l == nil {
+			return
+		}
+		rows := segments.Of(l, shiftsOf(r))
+		for i := range rows {
+			s := segmentOf(file, r.Conn, l, &rows[i], o.Draw.RawSeq)
+			switch {
+			case enc != nil:
+				if err := enc.Encode(&s); err != nil && werr == nil {
+					werr = err
+				}
+			case o.Format == table.JSON:
+				jsonRecs = append(jsonRecs, s)
+			default:
+				c := s.cells()
+				if multi {
+					c = append([]string{file}, c...)
+				}
+				all = append(all, c)
+			}
+		}
+		rec.Forget(r.Conn)
+	}
+	read, damaged, _, err := ses.Analyze(ins)
+	if err == nil {
+		err = werr
+	}
+	if err != nil || read == 0 {
+		if err != nil {
+			return exitStatus(stderr, lang, err, damaged)
+		}
+		return ExitNothing
+	}
+	o.noMatch(ses, read, lang, stderr)
+	switch o.Format {
+	case table.JSONL:
+	case table.JSON:
+		e := json.NewEncoder(out)
+		e.SetIndent("", "  ")
+		if jsonRecs == nil {
+			jsonRecs = []segmentRecord{}
+		}
+		err = e.Encode(jsonRecs)
+	default:
+		text := -1
+		if multi {
+			text = 0
+		}
+		err = table.WriteGrid(out, o.Format, header, all, text)
+	}
+	return exitStatus(stderr, lang, err, damaged)
+}
