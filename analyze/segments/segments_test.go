@@ -3,6 +3,7 @@ package segments
 import (
 	"bufio"
 	"compress/gzip"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -124,5 +125,65 @@ func TestAgainstTshark(t *testing.T) {
 	t.Logf("%d segments compared with tshark, %d of them ACKs with acks_frame", checked, acks)
 	if acks < 1000 {
 		t.Errorf("only %d ACKs compared", acks)
+	}
+}
+
+// TestLabDelays: on every lab capture (real kernel TCP through a relay
+// that delays each direction by a known amount), the smallest RTT sample
+// of the side the capture sits next to (its segments cross the path and
+// their ACKs come back) is the path's round trip, the sum of the injected
+// delays, within 2 ms, at both capture points.
+func TestLabDelays(t *testing.T) {
+	truths, _ := filepath.Glob("../../testdata/lab/*.truth.json")
+	checked := 0
+	for _, truth := range truths {
+		b, err := os.ReadFile(truth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tr struct {
+			Injected struct {
+				RTT *float64 `json:"expected_rtt_ms"`
+			} `json:"injected"`
+		}
+		if json.Unmarshal(b, &tr) != nil || tr.Injected.RTT == nil {
+			continue
+		}
+		base := strings.TrimSuffix(truth, ".truth.json")
+		for near, path := range []string{base + ".pcap", base + ".server.pcap"} {
+			fh, err := os.Open(path)
+			if err != nil {
+				continue
+			}
+			rec := ladder.NewRecorder()
+			var recs []analyze.Record
+			pipeline.Run(path, fh, pipeline.Options{Trace: rec.Trace}, func(r *analyze.Record) { recs = append(recs, r.Clone()) })
+			fh.Close()
+			for i := range recs {
+				l := rec.Ladder(recs[i].Conn)
+				if l == nil || recs[i].Handshake.Status == analyze.HandshakeSimultaneous {
+					// A simultaneous open names as client whoever's SYN the
+					// capture saw first: at the server, the server.
+					continue
+				}
+				least := int64(-1) // the near side's smallest sample
+				for _, r := range Of(l, [2]int{-1, -1}) {
+					if r.HasRTT && int(r.From) == near && (least < 0 || r.RTT < least) {
+						least = r.RTT
+					}
+				}
+				if least < 0 {
+					continue
+				}
+				checked++
+				if got := float64(least) / 1e6; math.Abs(got-*tr.Injected.RTT) > 2 {
+					t.Errorf("%s conn %d: smallest RTT sample %.3f ms, the path's %g ms", filepath.Base(path), recs[i].Conn, got, *tr.Injected.RTT)
+				}
+			}
+		}
+	}
+	t.Logf("%d lab connections' RTT samples checked against the injected delays", checked)
+	if checked < 40 {
+		t.Errorf("only %d connections checked", checked)
 	}
 }

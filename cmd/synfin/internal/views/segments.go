@@ -165,6 +165,14 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 				jsonRecs = append(jsonRecs, s)
 			default:
 				c := s.cells()
+				if o.Format == table.CSV {
+					// CSV leaves a cell empty where the table prints "-".
+					for j := range c {
+						if c[j] == "-" {
+							c[j] = ""
+						}
+					}
+				}
 				if multi {
 					c = append([]string{file}, c...)
 				}
