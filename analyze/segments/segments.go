@@ -92,22 +92,40 @@ func after(a, b uint32) bool { return int32(a-b) > 0 }
 
 // Of lists the segments of ladder l. shift are the window-scale shifts
 // each side offered (client, server), or -1 when window scaling is off.
-func Of(l *ladder.Ladder, shift [2]int) []Row {
-	rows := make([]Row, len(l.Steps))
+func Of(l *ladder.Ladder, shift [2]int) []Row { return new(Lister).Of(l, shift, nil) }
+
+// Lister lists connections' segments one after another, reusing its
+// scratch space: a capture of many small connections would otherwise
+// spend its time making and collecting maps.
+type Lister struct {
+	wait    [2][]pending
+	ends    [2]map[uint32]int   // each side's segments by their end: the row an ACK of it names
+	sentAt  [2]map[uint32][]int // rows of each side's data by sequence number
+	sentSYN [2]map[uint32]bool  // each side's SYNs by sequence number
+}
+
+// Of lists the segments of ladder l into rows (reused when large enough).
+func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
+	if cap(rows) >= len(l.Steps) {
+		rows = rows[:len(l.Steps)]
+	} else {
+		rows = make([]Row, len(l.Steps))
+	}
 	var (
-		wait    [2][]pending        // each side's segments not yet acknowledged
-		ends    [2]map[uint32]int   // each side's segments by their end: the latest's row
-		acked   [2]uint32           // the highest ack each side received
-		ackSet  [2]bool             //
-		est     [2]estimator        // each side's RTT estimate, as a sender
-		dup     [2]int              // duplicate ACKs each side sent since its ack moved
-		sentAt  [2]map[uint32][]int // rows of each side's data by sequence number
-		sentSYN [2]map[uint32]bool  // each side\'s SYNs by sequence number
+		acked  [2]uint32    // the highest ack each side received
+		ackSet [2]bool      //
+		est    [2]estimator // each side's RTT estimate, as a sender
+		dup    [2]int       // duplicate ACKs each side sent since its ack moved
 	)
+	wait, ends, sentAt, sentSYN := &ls.wait, &ls.ends, &ls.sentAt, &ls.sentSYN
 	for d := range 2 {
-		ends[d] = map[uint32]int{}
-		sentAt[d] = map[uint32][]int{}
-		sentSYN[d] = map[uint32]bool{}
+		wait[d] = wait[d][:0]
+		if ends[d] == nil {
+			ends[d], sentAt[d], sentSYN[d] = map[uint32]int{}, map[uint32][]int{}, map[uint32]bool{}
+		}
+		clear(ends[d])
+		clear(sentAt[d])
+		clear(sentSYN[d])
 	}
 	for i := range l.Steps {
 		s := &l.Steps[i]

@@ -59,6 +59,9 @@ type Session struct {
 	// lists). The hooks of one run share what they record, so a run with
 	// Trace reads one input at a time, whatever Jobs says.
 	Trace func(file string) pipeline.TraceFunc
+	// TraceWithKeep: Keep reads what Trace records as each connection
+	// finishes, so both run in one goroutine.
+	TraceWithKeep bool
 	// Segments counts the TCP segments of every input read; NotTCP the
 	// packets without TCP, and NotDecoded, by what they were, those of
 	// them whose encapsulation synfin could not decode to IP.
@@ -130,6 +133,9 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	opt := s.Pipeline
 	if s.Trace != nil {
 		opt.Trace = s.Trace(in.Name)
+		if s.TraceWithKeep {
+			opt.Stages = pipeline.InOne
+		}
 	}
 	if toKeep && s.Encode != nil && !live && s.Trace == nil && s.StreamsDir == "" {
 		opt.Encoding = s.Encode

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 )
 
 // segmentColumns are the segments view's columns, in order.
@@ -111,6 +114,92 @@ func (s *segmentRecord) cells() []string {
 		u, i(s.AcksFrame), f(s.AckRTTms), i(s.DupAck), an}
 }
 
+// csvField quotes a CSV field that needs it (RFC 4180).
+func csvField(v string) string {
+	if !strings.ContainsAny(v, ",\"\r\n") {
+		return v
+	}
+	return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+}
+
+// appendSegmentCSV appends one segment's CSV line, in segmentColumns'
+// order (after the file, when several are read): an empty field where the
+// segment has no value.
+func appendSegmentCSV(b []byte, file string, conn int, l *ladder.Ladder, r *segments.Row, raw bool) []byte {
+	msf := func(b []byte, ns int64) []byte { return strconv.AppendFloat(b, ms(ns), 'f', 3, 64) }
+	if file != "" {
+		b = append(append(b, file...), ',')
+	}
+	seq, next := r.RelSeq, r.RelSeq+(r.Next-r.Seq)
+	if raw {
+		seq, next = r.Seq, r.Next
+	}
+	b = strconv.AppendInt(b, int64(conn), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Frame), 10)
+	b = append(b, ',')
+	b = msf(b, r.TS-l.FirstTS)
+	b = append(append(b, ','), r.From.String()...)
+	b = append(b, ',')
+	if fl := ladder.FlagNames(r.Flags); strings.Contains(fl, ",") {
+		b = append(append(append(b, '"'), fl...), '"')
+	} else {
+		b = append(b, fl...)
+	}
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(seq), 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(next), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Len), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Win), 10)
+	b = append(b, ',')
+	if r.AckFrame != 0 {
+		b = strconv.AppendInt(b, int64(r.AckFrame), 10)
+		b = append(b, ',')
+		b = msf(b, r.AckTS-l.FirstTS)
+	} else {
+		b = append(b, ',')
+	}
+	b = append(b, ',')
+	if r.HasRTT {
+		b = msf(b, r.RTT)
+		b = append(b, ',')
+		b = msf(b, r.SRTT)
+		b = append(b, ',')
+		b = msf(b, r.RTTVar)
+		b = append(b, ',')
+		b = msf(b, r.RTO)
+	} else {
+		b = append(b, ",,,"...)
+	}
+	b = append(b, ',')
+	if r.AckedBytes > 0 {
+		b = strconv.AppendUint(b, uint64(r.AckedBytes), 10)
+	}
+	b = append(b, ',')
+	if r.AcksFrame != 0 {
+		b = strconv.AppendInt(b, int64(r.AcksFrame), 10)
+		b = append(b, ',')
+		b = msf(b, r.AckRTT)
+	} else {
+		b = append(b, ',')
+	}
+	b = append(b, ',')
+	if r.DupAck > 0 {
+		b = strconv.AppendInt(b, int64(r.DupAck), 10)
+	}
+	b = append(b, ',')
+	for i, n := range r.Analysis.Names() {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, n...)
+	}
+	return append(b, '\n')
+}
+
 // shiftsOf are the window-scale shifts of a record's sides, -1 each when
 // window scaling is off.
 func shiftsOf(r *analyze.Record) [2]int {
@@ -130,30 +219,59 @@ func shiftsOf(r *analyze.Record) [2]int {
 func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
 	multi := len(ins) > 1
 	ses := o.session(stderr, o.filter())
-	ses.Jobs = 1
+	ses.Jobs, ses.TraceWithKeep = 1, true
 	var rec *ladder.Recorder
-	var file string
+	var file, csvFile string
 	ses.Trace = func(name string) pipeline.TraceFunc {
 		rec, file = ladder.NewRecorder(o.Conns...), name
+		if multi {
+			csvFile = csvField(tty.CSVSafe(tty.Safe(name)))
+		}
 		return rec.Trace
 	}
 	var all [][]string
 	var enc *json.Encoder
+	var cw *csv.Writer
+	var bw *bufio.Writer
+	var lister segments.Lister
+	var rows []segments.Row
+	var line []byte
 	var jsonRecs []segmentRecord
-	if o.Format == table.JSONL {
+	switch o.Format {
+	case table.JSONL:
 		enc = json.NewEncoder(out)
+	case table.CSV:
+		// CSV and JSON Lines stream: each connection's rows as it
+		// finishes. CSV is written field by field (numbers appended, no
+		// strings made), as it is the form for millions of segments.
+		bw = bufio.NewWriterSize(out, 64<<10)
+		cw = csv.NewWriter(bw)
 	}
 	var werr error
 	header := segmentColumns
 	if multi {
 		header = append([]string{"file"}, segmentColumns...)
 	}
+	if cw != nil {
+		cw.Write(header)
+		cw.Flush()
+	}
 	ses.Keep = func(r *analyze.Record) {
 		l := rec.Ladder(r.Conn)
 		if l == nil {
 			return
 		}
-		rows := segments.Of(l, shiftsOf(r))
+		rows = lister.Of(l, shiftsOf(r), rows)
+		if cw != nil {
+			for i := range rows {
+				line = appendSegmentCSV(line[:0], csvFile, r.Conn, l, &rows[i], o.Draw.RawSeq)
+				if _, err := bw.Write(line); err != nil && werr == nil {
+					werr = err
+				}
+			}
+			rec.Forget(r.Conn)
+			return
+		}
 		for i := range rows {
 			s := segmentOf(file, r.Conn, l, &rows[i], o.Draw.RawSeq)
 			switch {
@@ -174,7 +292,13 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 					}
 				}
 				if multi {
-					c = append([]string{file}, c...)
+					c = append([]string{tty.CSVSafe(tty.Safe(file))}, c...)
+				}
+				if cw != nil {
+					if err := cw.Write(c); err != nil && werr == nil {
+						werr = err
+					}
+					continue
 				}
 				all = append(all, c)
 			}
@@ -194,6 +318,8 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 	o.noMatch(ses, read, lang, stderr)
 	switch o.Format {
 	case table.JSONL:
+	case table.CSV:
+		err = bw.Flush()
 	case table.JSON:
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
