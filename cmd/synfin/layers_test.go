@@ -37,7 +37,7 @@ func TestLayers(t *testing.T) {
 		in + "inputs":      {"flows/capture"},
 		in + "streams":     {"analyze", "flows"},
 		in + "table":       {"analyze", "analyze/isn", in + "msg", in + "tty"},
-		in + "draw":        {"analyze", "analyze/evidence", "analyze/ladder", "flows", in + "msg", in + "table", in + "tty"},
+		in + "draw":        {"analyze", "analyze/evidence", "analyze/ladder", "analyze/segments", "flows", in + "msg", in + "table", in + "tty"},
 		in + "report":      {"analyze", "analyze/ladder", in + "draw", in + "msg", in + "table", in + "tty"},
 		in + "lab":         {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "msg"},
 		in + "batch":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},

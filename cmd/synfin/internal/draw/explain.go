@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ const (
 // follows only what it sent or received.
 func Explain(w io.Writer, l *ladder.Ladder, r *analyze.Record, lang msg.Lang, form Form, ctx Context) {
 	tl := evidence.Build(l)
-	wk := &walk{w: w, l: l, r: r, tl: tl, lang: lang, form: form, note: ctx.Note, ctx: ctx, sep: sentenceSep(lang), probe: isProbe(l)}
+	wk := &walk{w: w, l: l, r: r, tl: tl, facts: evidenceOf(l, r), lang: lang, form: form, note: ctx.Note, ctx: ctx, sep: sentenceSep(lang), probe: isProbe(l)}
 	wk.heading()
 	wk.partial()
 	for i := range tl.Entries {
@@ -86,15 +87,16 @@ func (wk *walk) truncated() {
 
 // walk is one walkthrough being written.
 type walk struct {
-	w    io.Writer
-	l    *ladder.Ladder
-	r    *analyze.Record
-	tl   *evidence.Timeline
-	lang msg.Lang
-	form Form
-	note func(*ladder.Step) string
-	ctx  Context
-	sep  string // between sentences
+	w     io.Writer
+	l     *ladder.Ladder
+	r     *analyze.Record
+	tl    *evidence.Timeline
+	facts map[int]packetFacts // each packet's RTT, by frame
+	lang  msg.Lang
+	form  Form
+	note  func(*ladder.Step) string
+	ctx   Context
+	sep   string // between sentences
 	// probe: the client answered the SYN-ACK with RST, with no ACK or data
 	// before: its SYN had no socket behind it (a SYN scan).
 	probe bool
@@ -392,6 +394,26 @@ func (wk *walk) runText(r *run) string {
 		}
 	case r.dataPkts > 0:
 		text = wk.lang.F("explain.data", r.dataPkts, r.acks[c]+r.acks[sv], r.bytes[c], r.bytes[sv], r.largest)
+		var rttParts msg.List
+		for _, d := range []flows.Dir{c, sv} {
+			// Each data segment's RTT, to the ACK of its last byte.
+			var rtts []int64
+			for _, st := range r.steps {
+				if f := wk.facts[st.Frame]; st.Dir == d && st.Len > 0 && f.hasRTT {
+					rtts = append(rtts, f.rtt)
+				}
+			}
+			switch slices.Sort(rtts); len(rtts) {
+			case 0:
+			case 1:
+				rttParts = append(rttParts, wk.lang.F("explain.data.rtt.one", who(wk.lang, d), ms2(rtts[0])))
+			default:
+				rttParts = append(rttParts, wk.lang.F("explain.data.rtt.many", who(wk.lang, d), ms2(rtts[0]), ms2(rtts[len(rtts)-1]), ms2(rtts[len(rtts)/2]), len(rtts)))
+			}
+		}
+		if len(rttParts) > 0 {
+			text += wk.sep + wk.lang.F("explain.data.rtt", rttParts)
+		}
 		for _, d := range []flows.Dir{c, sv} {
 			// A side absent from the capture: what the other acknowledges
 			// of it is all the packets show.

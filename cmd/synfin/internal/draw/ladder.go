@@ -7,6 +7,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
+	"github.com/synfin/synfin/analyze/segments"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
@@ -111,15 +112,36 @@ func stepLabel(s *ladder.Step, raw bool) string {
 	return b.String()
 }
 
-// evidenceOf maps each packet of a ladder, by frame, to what its
-// timeline says it proves: the ladder's notes, the walkthrough and the
-// caption read one timeline, so they tell one story.
-func evidenceOf(l *ladder.Ladder) map[int]*evidence.Entry {
+// packetFacts are what a ladder notes beside a packet: its evidence (the
+// walkthrough, the ladder and the caption read one timeline, so they tell
+// one story), and the RTT its segment gave.
+type packetFacts struct {
+	e      *evidence.Entry
+	rtt    int64 // ns
+	hasRTT bool
+}
+
+// evidenceOf maps each packet of a ladder, by frame, to its facts; rec
+// gives the window scaling (nil: none).
+func evidenceOf(l *ladder.Ladder, rec *analyze.Record) map[int]packetFacts {
 	tl := evidence.Build(l)
-	m := make(map[int]*evidence.Entry, len(tl.Entries))
+	m := make(map[int]packetFacts, len(tl.Entries))
 	for i := range tl.Entries {
 		e := &tl.Entries[i]
-		m[l.Steps[e.Step].Frame] = e
+		m[l.Steps[e.Step].Frame] = packetFacts{e: e}
+	}
+	shift := [2]int{-1, -1}
+	if rec != nil {
+		if n := rec.Handshake.Negotiated; n != nil && n.WScaleClient != nil && n.WScaleServer != nil {
+			shift = [2]int{*n.WScaleClient, *n.WScaleServer}
+		}
+	}
+	for _, r := range segments.Of(l, shift) {
+		if r.HasRTT {
+			f := m[r.Frame]
+			f.rtt, f.hasRTT = r.RTT, true
+			m[r.Frame] = f
+		}
 	}
 	return m
 }
@@ -135,8 +157,13 @@ var noteKeys = map[evidence.Kind]string{
 // evidence: a retransmission and its trigger, a copy and how it is known,
 // a zero window, a probe, a keep-alive, an RST below the window; and its
 // options.
-func stepNotes(s *ladder.Step, e *evidence.Entry, lang msg.Lang) string {
+func stepNotes(s *ladder.Step, f packetFacts, lang msg.Lang) string {
+	e := f.e
 	var notes []string
+	if f.hasRTT && s.Len > 0 {
+		// The segment's RTT: its sending to the first ACK of its last byte.
+		notes = append(notes, lang.F("ladder.rtt.segment", strconv.FormatFloat(float64(f.rtt)/1e6, 'f', 3, 64)))
+	}
 	if e != nil {
 		switch {
 		case e.Kind == evidence.Retransmission && e.Retx == evidence.RetxDupAcks:

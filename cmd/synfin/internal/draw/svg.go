@@ -33,7 +33,7 @@ var phaseColour = map[ladder.Phase]string{
 func SVG(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	lang := st.Lang
 	rows := ladderRows(l, st.Full)
-	ev := evidenceOf(l)
+	ev := evidenceOf(l, rec)
 	facts := Facts(l, rec, lang)
 	height := svgTop + len(rows)*svgRow + 30 + 18*(len(facts)+1)
 	e := html.EscapeString

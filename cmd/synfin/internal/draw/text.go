@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -18,6 +17,7 @@ import (
 // and the words under the diagram.
 func Text(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 	t := newTextLayout(l, st)
+	t.ev = evidenceOf(l, rec)
 	if !st.Embedded {
 		fmt.Fprintln(w, titleLines(st.Lang, l, st.Width))
 		fmt.Fprintln(w)
@@ -52,7 +52,7 @@ func Text(w io.Writer, l *ladder.Ladder, rec *analyze.Record, st Style) {
 // lead, the server's inner+1 cells to its right.
 type textLayout struct {
 	st                     Style
-	ev                     map[int]*evidence.Entry // each packet's evidence, by frame
+	ev                     map[int]packetFacts // each packet's facts, by frame
 	rows                   []ladderRow
 	bar, dash, right, left string
 	lead, inner            int
@@ -60,7 +60,7 @@ type textLayout struct {
 }
 
 func newTextLayout(l *ladder.Ladder, st Style) *textLayout {
-	t := &textLayout{st: st, rows: ladderRows(l, st.Full), ev: evidenceOf(l), bar: "│", dash: "─", right: "▶", left: "◀"}
+	t := &textLayout{st: st, rows: ladderRows(l, st.Full), bar: "│", dash: "─", right: "▶", left: "◀"}
 	if st.ASCII {
 		t.bar, t.dash, t.right, t.left = "|", "-", ">", "<"
 	}
