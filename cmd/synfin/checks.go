@@ -5,11 +5,13 @@ import (
 	"math"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
@@ -88,6 +90,9 @@ func (o *options) checkValues() error {
 		return msg.E("cli.workers", o.Workers, flows.MaxShards)
 	case o.MaxConns < 1:
 		return msg.E("cli.maxconns")
+	}
+	if !slices.Contains(graph.Kinds, o.Graph) {
+		return msg.E("cli.kind", o.Graph)
 	}
 	for _, p := range o.Ports {
 		if p < 0 || p > 65535 {

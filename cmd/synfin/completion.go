@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
@@ -36,6 +37,12 @@ func valuesOf(flag string) []string {
 		return formatNames
 	case "lang":
 		return []string{"en", "zh"}
+	case "kind":
+		var ks []string
+		for _, k := range graph.Kinds {
+			ks = append(ks, string(k))
+		}
+		return ks
 	}
 	return nil
 }

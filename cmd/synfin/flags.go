@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/lab"
 	"github.com/synfin/synfin/cmd/synfin/internal/views"
 )
@@ -44,7 +45,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {}
 	d := views.Defaults()
-	fs.StringVarP((*string)(&o.Format), "format", "f", string(d.Format), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder (default: from -o's extension, else table)")
+	fs.StringVarP((*string)(&o.Format), "format", "f", string(d.Format), "output `FORMAT`: table, markdown, csv, json, jsonl; html for report and ladder, svg for ladder and graph (default: from -o's extension, else table)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write output to `FILE` instead of standard output (written whole to a temporary file, then renamed into place; never one of the inputs)")
 	fs.BoolVar(&o.Force, "force", false, "let -o overwrite a file that is a capture")
 	fs.StringSliceVar(&o.Hosts, "host", nil, "only connections with this `IP` at either end (repeatable)")
@@ -71,6 +72,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	}
 	fs.StringVarP(&o.Lab.Write, "write", "w", "", "lab: write the capture to `FILE` (pcapng, opens in Wireshark)")
 	fs.StringVar(&o.Streams, "streams", "", "write each direction's payload, in sequence order, to a file in `DIR` (tcpflow style; gaps listed in .gaps files)")
+	fs.StringVar((*string)(&o.Graph), "kind", string(graph.TimeSeq), "graph: `KIND` tseq (time-sequence), rtt, window or throughput")
 	fs.BoolVar(&o.Packets, "packets", false, "list the packets with Wireshark's tcp.analysis flags (retransmission, duplicate ACK, …) instead of connections")
 	fs.BoolVar(&o.Wide, "wide", false, "terminal tables and ladders whole, however wide (by default tables shorten long addresses and ladders wrap their notes to fit the terminal)")
 	fs.BoolVar(&o.Draw.ASCII, "ascii", false, "ladder: draw with ASCII instead of Unicode box drawing")

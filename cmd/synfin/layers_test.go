@@ -32,6 +32,7 @@ func TestLayers(t *testing.T) {
 		in + "msg":         {},
 		in + "gcfloor":     {},
 		in + "interrupt":   {},
+		in + "graph":       {"analyze/segments", "flows", in + "msg"},
 		in + "say":         {"analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "msg"},
 		in + "outfile":     {in + "msg", in + "table"},
 		in + "inputs":      {"flows/capture"},
@@ -41,7 +42,7 @@ func TestLayers(t *testing.T) {
 		in + "report":      {"analyze", "analyze/ladder", in + "draw", in + "msg", in + "table", in + "tty"},
 		in + "lab":         {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "msg"},
 		in + "batch":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},
-		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments"},
+		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments", in + "graph"},
 		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
 		// The browser page's program (js/wasm only), and what writes the page.
 		"cmd/synfin/web":        {in + "gcfloor", in + "inputs", in + "msg", in + "web"},

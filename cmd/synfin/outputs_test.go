@@ -133,7 +133,7 @@ func TestOutputExtensionNamesTheFormat(t *testing.T) {
 		{[]string{"report", "-o", "r.pdf"}, "-o r.pdf: synfin does not write pdf files; this writes Markdown, so name it r.md"},
 		{[]string{"-f", "csv", "-o", "x.json"}, "-o x.json names JSON, but this writes CSV: name it x.csv, or give -f json"},
 		{[]string{"-o", "x.pcapng"}, "synfin does not write pcapng files"},
-		{[]string{"handshakes", "-o", "h.svg"}, "the handshakes view writes table, markdown, csv, json or jsonl, not svg (SVG comes from ladder)"},
+		{[]string{"handshakes", "-o", "h.svg"}, "the handshakes view writes table, markdown, csv, json or jsonl, not svg (SVG comes from ladder or graph)"},
 		{[]string{"ladder", "-o", "l.html"}, ""},
 		{[]string{"-f", "csv", "-o", "x.out"}, ""},
 		{[]string{"-o", "x.jsonl"}, ""},

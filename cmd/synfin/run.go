@@ -41,7 +41,7 @@ const (
 )
 
 var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary", "demo",
-	"ladder", "report", "explain", "segments", "isn", "batch", "lab", "help", "completion"}
+	"ladder", "report", "explain", "segments", "graph", "isn", "batch", "lab", "help", "completion"}
 
 // signals is what Ctrl-C and SIGTERM end, set by main for the process;
 // nil in tests, which call run without it.
@@ -197,6 +197,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		code = views.Report(&o.Options, lang, ins, out, stderr)
 	case o.View == "segments":
 		code = views.Segments(&o.Options, lang, ins, out, stderr)
+	case o.View == "graph":
+		code = views.Graph(&o.Options, lang, ins, out, stderr)
 	default:
 		code = views.Table(&o.Options, lang, ins, out, stderr)
 	}

@@ -49,6 +49,7 @@ func takes(view string) map[string]bool {
 var notCommon = map[string][]string{
 	"ladder":  {"host", "port", "state"},
 	"explain": {"host", "port", "state"},
+	"graph":   {"host", "port", "state"},
 }
 
 // takenBy lists the views that read flag, in the order synfin --help
@@ -159,6 +160,7 @@ var viewFormats = map[string][]table.Format{
 	"explain":    {table.Text, table.Markdown},
 	"report":     {table.Markdown, table.HTML},
 	"segments":   {table.Text, table.Markdown, table.CSV, table.JSON, table.JSONL},
+	"graph":      {table.SVG, table.CSV, table.JSONL},
 	"batch":      {table.JSONL, table.CSV, table.Parquet},
 	"lab":        {table.Text, table.Markdown},
 }

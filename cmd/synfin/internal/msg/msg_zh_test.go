@@ -103,7 +103,8 @@ func TestCommandLineInChinese(t *testing.T) {
 		"Markdown": true, "Parquet": true, "JSON": true, "Lines": true, "DuckDB": true, "read_parquet": true,
 		"name-": true, "out.parquet": true, "conns.parquet": true, "etc/bash_completion.d/synfin": true,
 		"name": true, "s": true, "m": true, "h": true, "true": true, "false": true, "root": true,
-		"shutdown": true} // the call shutdown(SHUT_WR)
+		"shutdown": true, // the call shutdown(SHUT_WR)
+		"graph":    true, "tseq": true, "rtt": true, "window": true, "throughput": true, "segments": true, "graph.svg": true}
 	n := 0
 	for _, k := range Keys() {
 		if !strings.HasPrefix(k, "cli.") && !strings.HasPrefix(k, "fit.") && !strings.HasPrefix(k, "lab.call.") {

@@ -42,3 +42,9 @@ func Paint(on bool, c Colour, s string) string {
 	}
 	return string(c) + s + reset
 }
+
+// IsTerminal says whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

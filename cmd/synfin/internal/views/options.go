@@ -11,6 +11,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/cmd/synfin/internal/batch"
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/say"
@@ -43,7 +44,8 @@ type Options struct {
 	Wide        bool
 	Packets     bool
 	App         bool
-	Streams     string // --streams DIR
+	Streams     string     // --streams DIR
+	Graph       graph.Kind // --kind: which graph
 	Draw        DrawOptions
 	Batch       BatchOptions
 	Lab         LabOptions
