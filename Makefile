@@ -37,7 +37,7 @@ tidy-check:
 
 # Rewrite golden files after reading the diff they would make.
 golden:
-	$(GO) test ./cmd/synfin -run Golden -update
+	$(GO) test ./cmd/synfin -run "Golden|ReadmeGraph" -update
 
 # Every capture of the shared corpus against the tshark and Zeek oracles, and
 # the full lab ground truth (scenario 15 included). Writes corpus-report.txt.

@@ -155,3 +155,28 @@ func diff(want, got string) string {
 	}
 	return ""
 }
+
+// TestReadmeGraph: the time-sequence graph the README shows is what synfin
+// draws of that capture today (make golden redraws it; look at it first).
+func TestReadmeGraph(t *testing.T) {
+	t.Chdir("../..")
+	args := []string{"graph", "-f", "svg", filepath.Join(td, "lab", "27_bidir_loss.pcap")}
+	var out, errb bytes.Buffer
+	if code := run(args, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("synfin %v: exit %d, %s", args, code, errb.String())
+	}
+	path := "docs/img/graph-tseq.svg"
+	if *update {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, out.Bytes()) {
+		t.Errorf("%s is not what synfin graph draws now (make golden redraws it)", path)
+	}
+}

@@ -15,7 +15,7 @@ import (
 // Size of a drawn graph and its margins, in pixels.
 const (
 	width, height            = 900, 480
-	left, right, top, bottom = 80, 20, 40, 70
+	left, right, top, bottom = 92, 20, 40, 70
 )
 
 // colours of the series, by their message key.
@@ -60,7 +60,7 @@ func (g *Graph) bounds() (maxX, maxY float64) {
 // label writes a tick's number without needless decimals.
 func label(v, step float64) string {
 	if step >= 1 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
+		return group(strconv.FormatFloat(v, 'f', 0, 64))
 	}
 	return strconv.FormatFloat(v, 'f', int(math.Ceil(-math.Log10(step))), 64)
 }
@@ -73,7 +73,7 @@ func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
 	x := func(v float64) float64 { return left + v/maxX*pw }
 	y := func(v float64) float64 { return top + ph - v/maxY*ph }
 	e := html.EscapeString
-	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="ui-sans-serif, 'Noto Sans CJK SC', sans-serif" font-size="12">`+"\n", width, height, width, height)
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="100%%" style="max-width:%dpx" viewBox="0 0 %d %d" font-family="ui-sans-serif, 'Noto Sans CJK SC', sans-serif" font-size="12">`+"\n", width, width, height)
 	fmt.Fprintf(w, "<title>%s</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", e(title))
 	fmt.Fprintf(w, `<text x="%d" y="22" font-size="14" font-weight="bold">%s</text>`+"\n", left, e(title))
 	// Axes and ticks.
@@ -178,4 +178,20 @@ func textWidth(s string) int {
 		}
 	}
 	return w
+}
+
+// group puts commas between thousands of a whole number at least 10,000
+// (4,000,000 bytes reads at a glance; 4000000 does not).
+func group(n string) string {
+	if len(n) < 5 || n[0] == '-' {
+		return n
+	}
+	var b []byte
+	for i := range n {
+		if i > 0 && (len(n)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, n[i])
+	}
+	return string(b)
 }
