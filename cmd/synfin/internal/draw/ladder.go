@@ -132,9 +132,7 @@ func evidenceOf(l *ladder.Ladder, rec *analyze.Record) map[int]packetFacts {
 	}
 	shift := [2]int{-1, -1}
 	if rec != nil {
-		if n := rec.Handshake.Negotiated; n != nil && n.WScaleClient != nil && n.WScaleServer != nil {
-			shift = [2]int{*n.WScaleClient, *n.WScaleServer}
-		}
+		shift = segments.Shifts(rec)
 	}
 	for _, r := range segments.Of(l, shift) {
 		if r.HasRTT {

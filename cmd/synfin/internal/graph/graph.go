@@ -94,21 +94,21 @@ func Of(kind Kind, rows []segments.Row, first int64) (*Graph, error) {
 		retx := Series{Name: "graph.retx", Style: Bars}
 		ack := Series{Name: "graph.ack", Style: Steps}
 		win := Series{Name: "graph.rwin", Style: Steps}
-		var high float64 // one past the highest byte sent so far
+		var cov segments.Coverage
 		for _, r := range rows {
 			if r.From != d || r.Len == 0 {
 				continue
 			}
 			p := Point{X: ms(r.TS), Y0: rel(r.Seq), Y: rel(r.Seq + uint32(r.Len))}
-			// tcptrace's rule: a segment starting below the highest
-			// byte already sent is sent again, whatever Wireshark calls
-			// it (near the sender it calls many of them out-of-order).
-			if p.Y0 < high {
+			// tcptrace's rule: a segment with bytes this capture saw
+			// before is sent again, whatever Wireshark calls it (near
+			// the sender it calls many of them out-of-order); one filling
+			// a hole the capture never saw filled is new here.
+			if cov.Add(r.RelSeq, r.RelSeq+uint32(r.Len)) > 0 {
 				retx.Points = append(retx.Points, p)
 			} else {
 				data.Points = append(data.Points, p)
 			}
-			high = math.Max(high, p.Y)
 		}
 		// The ACK and window lines: the receiver's acknowledged edge
 		// (relative, 1 after the SYN), and that edge plus its window.
@@ -161,19 +161,18 @@ func Of(kind Kind, rows []segments.Row, first int64) (*Graph, error) {
 		bucket := math.Max(1, span/50) // ms
 		sums := map[int]float64{}
 		top := 0
-		// Bytes sent for the first time (tcptrace's unique bytes): a
-		// segment counts only what lies above the highest byte before it.
-		var high float64
+		// Bytes seen for the first time (tcptrace's unique bytes): a
+		// segment counts only those the capture had not seen before.
+		var cov segments.Coverage
 		for _, r := range rows {
 			if r.From != d || r.Len == 0 {
 				continue
 			}
-			end := rel(r.Seq + uint32(r.Len))
-			if end > high {
+			seen := cov.Add(r.RelSeq, r.RelSeq+uint32(r.Len))
+			if n := r.Len - int(seen); n > 0 {
 				b := int(ms(r.TS) / bucket)
-				sums[b] += end - math.Max(high, rel(r.Seq))
+				sums[b] += float64(n)
 				top = max(top, b)
-				high = end
 			}
 		}
 		for b := 0; b <= top; b++ {

@@ -39,11 +39,7 @@ func rowsOf(t *testing.T, path string) ([]segments.Row, int64) {
 	if l == nil || r == nil {
 		t.Fatalf("%s: no connection 0", path)
 	}
-	shift := [2]int{-1, -1}
-	if n := r.Handshake.Negotiated; n != nil && n.WScaleClient != nil && n.WScaleServer != nil {
-		shift = [2]int{*n.WScaleClient, *n.WScaleServer}
-	}
-	return segments.Of(l, shift), l.FirstTS
+	return segments.Of(l, segments.Shifts(r)), l.FirstTS
 }
 
 // Two lab captures of real kernel TCP: an upload into a zero window, and

@@ -53,7 +53,7 @@ func Graph(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 		tty.Say(stderr, "synfin: %s", lang.F("cli.noconn", ins[0].Name, conn))
 		return ExitNothing
 	}
-	rows := segments.Of(l, shiftsOf(r))
+	rows := segments.Of(l, segments.Shifts(r))
 	if !slices.ContainsFunc(rows, func(r segments.Row) bool { return r.Len > 0 }) {
 		tty.Say(stderr, "synfin: %s", lang.F("cli.graph.nodata", ins[0].Name, conn))
 		return ExitNothing

@@ -200,16 +200,6 @@ func appendSegmentCSV(b []byte, file string, conn int, l *ladder.Ladder, r *segm
 	return append(b, '\n')
 }
 
-// shiftsOf are the window-scale shifts of a record's sides, -1 each when
-// window scaling is off.
-func shiftsOf(r *analyze.Record) [2]int {
-	n := r.Handshake.Negotiated
-	if n == nil || n.WScaleClient == nil || n.WScaleServer == nil {
-		return [2]int{-1, -1}
-	}
-	return [2]int{*n.WScaleClient, *n.WScaleServer}
-}
-
 // Segments is the segments view: every segment of the connections the
 // filters let through (-c N for one), both directions in capture order,
 // with each data segment's RTT and the sender's RFC 6298 estimates after
@@ -261,7 +251,7 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		if l == nil {
 			return
 		}
-		rows = lister.Of(l, shiftsOf(r), rows)
+		rows = lister.Of(l, segments.Shifts(r), rows)
 		if cw != nil {
 			for i := range rows {
 				line = appendSegmentCSV(line[:0], csvFile, r.Conn, l, &rows[i], o.Draw.RawSeq)
