@@ -98,6 +98,19 @@ svg { max-width: 100%%; height: auto; }
 		fmt.Fprintf(w, "<div class=\"ladder\">\n<h3>%s</h3>\n<p class=\"why\">%s</p>\n", e(ladderHeading(d, p, l)), e(lang.F("report.why", lang.T(p.Reason))))
 		draw.SVG(w, l, p.Rec, d.Style)
 		draw.Explain(w, l, p.Rec, lang, draw.HTML, draw.Context{Listened: d.Listened, Earlier: d.Earlier, Told: told})
+		if dp := dataPhaseOf(l, p.Rec, lang); dp != nil {
+			fmt.Fprintf(w, "<h4>%s</h4>\n", e(dp.Heading))
+			if err := dp.Graph.SVG(w, lang, dp.Title); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "<p>%s</p>\n", e(dp.Intro))
+			htmlTable(w, dp.Header, dp.Rows)
+			fmt.Fprint(w, "<ul>\n")
+			for _, line := range dp.Lines {
+				fmt.Fprintf(w, "<li>%s</li>\n", e(line))
+			}
+			fmt.Fprint(w, "</ul>\n")
+		}
 		fmt.Fprint(w, "</div>\n")
 	}
 	fmt.Fprint(w, "</body>\n</html>\n")

@@ -105,6 +105,14 @@ func Markdown(w io.Writer, d *Data) error {
 		fmt.Fprint(w, "```\n\n")
 		draw.Explain(w, l, p.Rec, lang, draw.MarkdownSection, draw.Context{Listened: d.Listened, Earlier: d.Earlier, Told: told})
 		fmt.Fprintln(w)
+		if dp := dataPhaseOf(l, p.Rec, lang); dp != nil {
+			fmt.Fprintf(w, "#### %s\n\n%s\n\n", tty.MarkdownSafe(dp.Heading), dp.Intro)
+			table.MarkdownTable(w, dp.Header, dp.Rows)
+			for _, line := range dp.Lines {
+				fmt.Fprintf(w, "- %s\n", tty.MarkdownSafe(line))
+			}
+			fmt.Fprintf(w, "\n%s\n\n", tty.MarkdownSafe(lang.F("report.data.graph", p.Rec.Conn, p.Rec.File)))
+		}
 	}
 	return nil
 }
