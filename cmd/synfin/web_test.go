@@ -331,6 +331,24 @@ func TestWebPageScreenshots(t *testing.T) {
 		}
 		keepShot(t, "web-"+strconv.Itoa(w)+"-detail.png", shot)
 		blank(t, shot, w)
+		// Its data phase: the time-sequence and RTT graphs, within the
+		// page's width.
+		graphs, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll("#dataphase:not([hidden]) #graphs svg")].map(s => Math.round(s.getBoundingClientRect().width))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#graphs").scrollIntoView()`)); err != nil {
+			t.Fatal(err)
+		}
+		if len(graphs) != 2 || graphs[0] < 300 || graphs[0] > w {
+			t.Errorf("width %d: graphs %v px wide, want two within the page", w, graphs)
+		}
+		shot, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		keepShot(t, "web-"+strconv.Itoa(w)+"-graphs.png", shot)
+		blank(t, shot, w)
 	}
 }
 

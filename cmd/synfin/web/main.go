@@ -90,7 +90,7 @@ func view(_ js.Value, args []js.Value) any {
 }
 
 // detail(file, conn, lang) reads one capture (a File) once and resolves
-// to {svg, explain, record} (strings), messages and code.
+// to {svg, explain, record, graphs} (strings), messages and code.
 func detail(_ js.Value, args []js.Value) any {
 	file, conn, lang := args[0], args[1].Int(), langOf(args, 2)
 	return promise(func() (any, error) {
@@ -99,6 +99,7 @@ func detail(_ js.Value, args []js.Value) any {
 		res.Set("svg", string(d.SVG))
 		res.Set("explain", string(d.Explain))
 		res.Set("record", string(d.Record))
+		res.Set("graphs", string(d.Graphs))
 		res.Set("messages", d.Messages)
 		res.Set("code", d.Code)
 		return res, nil

@@ -42,11 +42,25 @@ func niceStep(span float64, n int) float64 {
 }
 
 // bounds are the data's extent, from 0.
-func (g *Graph) bounds() (maxX, maxY float64) {
+//
+// The receive-window line may tower over a short transfer (a 64 KiB
+// window over 366 bytes of data) and flatten it to the axis: it counts
+// only up to twice the rest, and what is above is clipped.
+func (g *Graph) bounds() (maxX, maxY, clipped float64) {
+	var win float64
 	for _, s := range g.Series {
 		for _, p := range s.Points {
-			maxX, maxY = math.Max(maxX, p.X), math.Max(maxY, math.Max(p.Y, p.Y0))
+			maxX = math.Max(maxX, p.X)
+			if s.Name == "graph.rwin" {
+				win = math.Max(win, p.Y)
+				continue
+			}
+			maxY = math.Max(maxY, math.Max(p.Y, p.Y0))
 		}
+	}
+	maxY = math.Max(maxY, math.Min(win, 2*maxY))
+	if win > maxY*1.05 {
+		clipped = win
 	}
 	if maxX == 0 {
 		maxX = 1
@@ -54,7 +68,7 @@ func (g *Graph) bounds() (maxX, maxY float64) {
 	if maxY == 0 {
 		maxY = 1
 	}
-	return maxX * 1.02, maxY * 1.05
+	return maxX * 1.02, maxY * 1.05, clipped
 }
 
 // label writes a tick's number without needless decimals.
@@ -68,7 +82,7 @@ func label(v, step float64) string {
 // SVG draws the graph: axes with round ticks in ms and the graph's unit, a
 // title, a legend, and each series.
 func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
-	maxX, maxY := g.bounds()
+	maxX, maxY, clipped := g.bounds()
 	pw, ph := float64(width-left-right), float64(height-top-bottom)
 	x := func(v float64) float64 { return left + v/maxX*pw }
 	y := func(v float64) float64 { return top + ph - v/maxY*ph }
@@ -90,7 +104,8 @@ func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
 	}
 	fmt.Fprintf(w, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", left+pw/2, height-30, e(lang.T(g.XLabel)))
 	fmt.Fprintf(w, `<text x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">%s</text>`+"\n", top+ph/2, top+ph/2, e(lang.T(g.YLabel)))
-	// Series.
+	// Series, clipped to the plot.
+	fmt.Fprintf(w, `<clipPath id="plot"><rect x="%d" y="%d" width="%.0f" height="%.0f"/></clipPath><g clip-path="url(#plot)">`+"\n", left, top-4, pw+4, ph+8)
 	for _, s := range g.Series {
 		c := colours[s.Name]
 		switch s.Style {
@@ -125,10 +140,14 @@ func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
 			fmt.Fprintln(w, `"/>`)
 		}
 	}
+	fmt.Fprintln(w, "</g>")
 	// Legend, under the axis label.
 	lx := left
 	for _, s := range g.Series {
 		name := lang.T(s.Name)
+		if s.Name == "graph.rwin" && clipped > 0 {
+			name = lang.F("graph.above", name, group(strconv.FormatFloat(clipped, 'f', 0, 64)))
+		}
 		fmt.Fprintf(w, `<rect x="%d" y="%d" width="14" height="4" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", lx, height-14, colours[s.Name], lx+18, height-9, e(name))
 		lx += 40 + textWidth(name)
 	}

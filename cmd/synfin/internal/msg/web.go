@@ -34,6 +34,7 @@ var webCatalogue = map[string]text{
 	"web.detail":        {"Connection %d of %s", "连接 %d（%s）"},
 	"web.ladder":        {"Ladder diagram", "时序图"},
 	"web.explain":       {"Walkthrough", "逐包讲解"},
+	"web.graphs":        {"Data phase: time-sequence and RTT (synfin graph)", "数据阶段：时间-序号图与 RTT（synfin graph）"},
 	"web.fields":        {"Handshake, options and teardown", "握手、选项与挥手"},
 	"web.file":          {"capture", "抓包文件"},
 	"web.none":          {"No TCP connection was found in these captures.", "这些抓包中没有 TCP 连接。"},

@@ -10,7 +10,9 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/analyze/segments"
 	"github.com/synfin/synfin/cmd/synfin/internal/draw"
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/report"
@@ -144,7 +146,7 @@ func (o *Options) readLadders(ins []inputs.Input, want []int, stderr io.Writer) 
 // reading, for the browser page: its ladder as SVG (synfin ladder -f svg
 // -c N), its walkthrough (synfin explain -c N, to a file) and its record
 // as a JSON line (synfin -f jsonl -c N).
-func Detail(o *Options, lang msg.Lang, in inputs.Input, conn int, svg, explain, record, stderr io.Writer) int {
+func Detail(o *Options, lang msg.Lang, in inputs.Input, conn int, svg, explain, record, graphs, stderr io.Writer) int {
 	rd, ok := o.readLadders([]inputs.Input{in}, []int{conn}, stderr)
 	if !ok {
 		return ExitNothing
@@ -158,6 +160,20 @@ func Detail(o *Options, lang msg.Lang, in inputs.Input, conn int, svg, explain, 
 	draw.Explain(explain, l, r, lang, draw.PlainText, rd.ctx)
 	if _, err := record.Write(append(r.AppendJSON(nil), '\n')); err != nil {
 		return exitStatus(stderr, lang, err, rd.damaged)
+	}
+	// The data phase's time-sequence and RTT graphs, as synfin graph
+	// draws them; none for a connection without data.
+	rows := segments.Of(l, segments.Shifts(r))
+	if slices.ContainsFunc(rows, func(r segments.Row) bool { return r.Len > 0 }) {
+		for _, k := range []graph.Kind{graph.TimeSeq, graph.RTT} {
+			g, err := graph.Of(k, rows, l.FirstTS)
+			if err == nil {
+				err = g.SVG(graphs, lang, lang.F("graph.title."+string(k), conn, l.Client, l.Server, lang.T("ladder."+g.Sender.String())))
+			}
+			if err != nil {
+				return exitStatus(stderr, lang, err, rd.damaged)
+			}
+		}
 	}
 	return exitStatus(stderr, lang, nil, rd.damaged)
 }

@@ -182,19 +182,21 @@ func View(k Kind, ins []inputs.Input, conn int, lang msg.Lang, version string) O
 
 // Detail is what the page shows of one connection, from one reading of
 // its capture: its ladder, walkthrough and record, as synfin ladder -f svg
-// -c N, synfin explain -c N and synfin -f jsonl -c N write them.
+// -c N, synfin explain -c N and synfin -f jsonl -c N write them, and its
+// data phase's time-sequence and RTT graphs as synfin graph -c N draws
+// them (none without data).
 type Detail struct {
-	SVG, Explain, Record []byte
-	Messages             string
-	Code                 int
+	SVG, Explain, Record, Graphs []byte
+	Messages                     string
+	Code                         int
 }
 
 // DetailOf reads one capture once for connection conn.
 func DetailOf(in inputs.Input, conn int, lang msg.Lang, version string) Detail {
 	o := options(lang, version)
-	var svg, explain, record, stderr bytes.Buffer
-	code := views.Detail(&o, lang, in, conn, &svg, &explain, &record, &stderr)
-	return Detail{svg.Bytes(), explain.Bytes(), record.Bytes(), stderr.String(), code}
+	var svg, explain, record, graphs, stderr bytes.Buffer
+	code := views.Detail(&o, lang, in, conn, &svg, &explain, &record, &graphs, &stderr)
+	return Detail{svg.Bytes(), explain.Bytes(), record.Bytes(), graphs.Bytes(), stderr.String(), code}
 }
 
 // sortRows puts rows in the order of the command line's tables: by

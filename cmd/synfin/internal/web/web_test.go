@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/cmd/synfin/internal/graph"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
@@ -112,8 +113,10 @@ func TestAnalyzeDamaged(t *testing.T) {
 	}
 }
 
-// One reading gives what the three views of a connection give.
+// One reading gives what the views of a connection give: ladder,
+// walkthrough, record and graphs.
 func TestDetailIsTheThreeViews(t *testing.T) {
+	graphed := 0
 	for _, path := range []string{demo, "../../../../testdata/lab/04_syn_dropped.pcap"} {
 		in := input(t, path)
 		ins := []inputs.Input{in}
@@ -141,6 +144,26 @@ func TestDetailIsTheThreeViews(t *testing.T) {
 					t.Errorf("%s %d: %s differs (code %d/%d, %d/%d bytes, messages %q/%q)", path, conn, c.what, d.Code, c.want.Code, len(c.got), len(c.want.Bytes), d.Messages, c.want.Messages)
 				}
 			}
+			// synfin graph -c conn --lang zh, --kind tseq then rtt;
+			// nothing for a connection without data.
+			var want []byte
+			for _, k := range []graph.Kind{graph.TimeSeq, graph.RTT} {
+				o := options(msg.ZH, "test")
+				o.View, o.Format, o.Conns, o.Graph = "graph", table.SVG, []int{conn}, k
+				var out, stderr bytes.Buffer
+				if views.Graph(&o, msg.ZH, ins, &out, &stderr) == views.ExitOK {
+					want = append(want, out.Bytes()...)
+				}
+			}
+			if !bytes.Equal(d.Graphs, want) {
+				t.Errorf("%s %d: graphs differ from synfin graph's (%d/%d bytes)", path, conn, len(d.Graphs), len(want))
+			}
+			if len(want) > 0 {
+				graphed++
+			}
 		}
+	}
+	if graphed < 2 {
+		t.Errorf("only %d connections graphed", graphed)
 	}
 }

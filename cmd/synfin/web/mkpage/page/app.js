@@ -258,6 +258,8 @@ async function pick(r) {
   $("detailtitle").textContent = F("web.detail", r.conn, state.analysis.files[r.file]);
   $("ladder").textContent = T("web.working");
   $("explain").textContent = "";
+  $("graphs").replaceChildren();
+  $("dataphase").hidden = true;
   $("fields").replaceChildren();
   // One reading of the capture gives all three.
   const d = await synfin.detail(file[0], r.conn, state.lang);
@@ -265,6 +267,8 @@ async function pick(r) {
   if (d.messages) showMessages(d.messages);
   $("ladder").innerHTML = d.svg;
   $("explain").textContent = d.explain;
+  $("graphs").innerHTML = d.graphs;
+  $("dataphase").hidden = !d.graphs;
   if (d.record) renderFields(JSON.parse(d.record));
   document.body.dataset.detail = r.file + ":" + r.conn;
   $("detail").scrollIntoView({ block: "start" });
