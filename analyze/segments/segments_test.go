@@ -135,6 +135,8 @@ func TestAgainstTshark(t *testing.T) {
 // delays, within 2 ms, at both capture points.
 func TestLabDelays(t *testing.T) {
 	truths, _ := filepath.Glob("../../testdata/lab/*.truth.json")
+	upload, _ := filepath.Glob("../../testdata/upload/*.truth.json")
+	truths = append(truths, upload...)
 	checked := 0
 	for _, truth := range truths {
 		b, err := os.ReadFile(truth)
