@@ -151,10 +151,11 @@ both directions in capture order, one row each:
   dup_ack, analysis        the duplicate ACK's number; Wireshark's tcp.analysis flags`,
 	"graph": `graph -c N --kind KIND FILE: connection N's data phase (default 0), drawn for the side that sent more:
   tseq        time-sequence (Stevens, tcptrace): each data segment a bar from its first to its last byte at the
-              time it was sent, retransmissions in red, the ACK line and the receive window line (ACK + window)
+              time it was sent; red, with a ring, where it carries bytes the capture saw before (tcptrace's
+              rexmt rule); the ACK line and the receive window line (ACK + window)
   rtt         each segment's RTT (to the ACK of its last byte) and the smoothed RTT of RFC 6298
   window      the window the receiver advertised (scaled) and the bytes in flight
-  throughput  the data sent per interval of a fiftieth of the connection, in kbit/s
+  throughput  bytes sent for the first time per interval (a fiftieth of the connection), in kbit/s
 -f svg (default), or the points as -f csv or jsonl (series, x_ms, y, y0).`,
 	"isn": `isn FILE...: how each host chooses initial sequence numbers, per host, server port and reused 4-tuple:
 random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,

@@ -26,6 +26,9 @@ func Graph(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	if o.Format != table.CSV && o.Format != table.JSONL && tty.IsTerminal(out) {
 		return UsageError(stderr, lang, msg.E("cli.graph.tty"))
 	}
+	if len(o.Conns) > 1 {
+		return UsageError(stderr, lang, msg.E("cli.oneconn", len(o.Conns)))
+	}
 	conn := 0
 	if len(o.Conns) > 0 {
 		conn = o.Conns[0]
