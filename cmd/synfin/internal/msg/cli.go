@@ -70,7 +70,7 @@ var cliMessages = map[string]text{
 	"cli.lab.noinput":   {"lab makes its own connection and takes no input files", "lab 自己建立连接，不接受输入文件"},
 	"cli.lab.needroot":  {"synfin lab captures loopback traffic with an AF_PACKET socket, which needs root or CAP_NET_RAW: run it with sudo, or try synfin demo, which explains a recorded capture", "synfin lab 用 AF_PACKET 套接字在回环接口上抓包，需要 root 或 CAP_NET_RAW 权限：请用 sudo 运行，或试试 synfin demo，它讲解一个录好的抓包"},
 	"cli.lab.failed":    {"lab: %s", "lab：%s"},
-	"cli.oneconn":        {"-c: the graph view draws one connection; give one -c N, not %d", "-c：graph 视图只画一个连接；请只给一个 -c N，而不是 %d 个"},
+	"cli.oneconn":       {"-c: the graph view draws one connection; give one -c N, not %d", "-c：graph 视图只画一个连接；请只给一个 -c N，而不是 %d 个"},
 	"cli.onefile":       {"the %s view takes connections of one capture; name one file", "%s 视图只处理一个抓包中的连接；请只给出一个文件"},
 	"cli.noconn":        {"%s: no connection %d (synfin conns lists them, numbered from 0)", "%s：没有编号为 %d 的连接（synfin conns 列出全部连接，从 0 编号）"},
 
