@@ -30,9 +30,11 @@ type Summary struct {
 	Samples             int
 	RTTMin, RTTMax, RTT int64 // RTT is the mean
 	SRTT, RTO           int64
-	// The window the other side advertised to this one (scaled; SYNs left
-	// out and MinWin the smallest above zero, as tcptrace's min win adv of
-	// the receiver), and how many of its packets advertised zero.
+	// The window the other side advertised to this one on its ACKs
+	// (scaled; SYNs and RSTs left out; MinWin the smallest above zero, as
+	// tcptrace's min win adv, which differs only in counting the SYN's
+	// unscaled window when the sides did not both offer scaling), and how
+	// many of its ACKs advertised zero.
 	MinWin, MaxWin, ZeroWins int
 	HasWin                   bool
 	// AckedPerACK is the median of the bytes each ACK of this side's data
@@ -74,8 +76,10 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 			}
 			continue
 		}
-		// The other side: its windows and ACKs.
-		if r.Flags&flows.FlagSYN != 0 {
+		// The other side: its windows and ACKs. A SYN's window is
+		// unscaled; an RST's is not an offer (tcptrace leaves both out
+		// too); a segment without ACK carries no window (RFC 9293).
+		if r.Flags&(flows.FlagSYN|flows.FlagRST) != 0 || r.Flags&flows.FlagACK == 0 {
 			continue
 		}
 		if r.Win > 0 && (s.MinWin == 0 || r.Win < s.MinWin) { // tcptrace's: zero windows counted apart
@@ -83,10 +87,10 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 		}
 		s.MaxWin = max(s.MaxWin, r.Win)
 		s.HasWin = true
-		if r.Win == 0 && r.Flags&flows.FlagRST == 0 {
+		if r.Win == 0 {
 			s.ZeroWins++
 		}
-		if r.AckedBytes > 0 && r.Flags&flows.FlagACK != 0 {
+		if r.AckedBytes > 0 {
 			acked = append(acked, int(r.AckedBytes))
 		}
 	}
@@ -103,4 +107,26 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 		s.Throughput = float64(s.Unique) / (float64(s.Elapsed) / 1e9)
 	}
 	return s
+}
+
+// CapturedNear is the side the capture was taken beside, as the handshake
+// shows it: the leg that crosses the path is the longer one (SYN to
+// SYN-ACK seen beside the client, SYN-ACK to ACK beside the server). Said
+// only when one leg is at least four times the other; ok is false
+// otherwise, and without both legs. A data segment's RTT is the path's
+// round trip only when the capture is beside its sender; beside the
+// receiver it is mostly the receiver's time to acknowledge.
+func CapturedNear(r *analyze.Record) (near flows.Dir, ok bool) {
+	h := r.Handshake
+	if h.SynSynackMS == nil || h.SynackAckMS == nil {
+		return 0, false
+	}
+	a, b := *h.SynSynackMS, *h.SynackAckMS
+	switch {
+	case a >= 4*b:
+		return flows.DirClient, true
+	case b >= 4*a:
+		return flows.DirServer, true
+	}
+	return 0, false
 }

@@ -398,17 +398,25 @@ func (wk *walk) runText(r *run) string {
 		for _, d := range []flows.Dir{c, sv} {
 			// Each data segment's RTT, to the ACK of its last byte.
 			var rtts []int64
+			far := false
 			for _, st := range r.steps {
 				if f := wk.facts[st.Frame]; st.Dir == d && st.Len > 0 && f.hasRTT {
 					rtts = append(rtts, f.rtt)
+					far = f.far
 				}
+			}
+			// Seen beside the receiver, a segment's "RTT" is mostly
+			// the receiver's time to acknowledge: said so.
+			one, many := "explain.data.rtt.one", "explain.data.rtt.many"
+			if far {
+				one, many = "explain.data.far.one", "explain.data.far.many"
 			}
 			switch slices.Sort(rtts); len(rtts) {
 			case 0:
 			case 1:
-				rttParts = append(rttParts, wk.lang.F("explain.data.rtt.one", who(wk.lang, d), ms2(rtts[0])))
+				rttParts = append(rttParts, wk.lang.F(one, who(wk.lang, d), ms2(rtts[0]), who(wk.lang, 1-d)))
 			default:
-				rttParts = append(rttParts, wk.lang.F("explain.data.rtt.many", who(wk.lang, d), ms2(rtts[0]), ms2(rtts[len(rtts)-1]), ms2(rtts[len(rtts)/2]), len(rtts)))
+				rttParts = append(rttParts, wk.lang.F(many, who(wk.lang, d), ms2(rtts[0]), ms2(rtts[len(rtts)-1]), ms2(rtts[len(rtts)/2]), len(rtts), who(wk.lang, 1-d)))
 			}
 		}
 		if len(rttParts) > 0 {

@@ -119,6 +119,9 @@ type packetFacts struct {
 	e      *evidence.Entry
 	rtt    int64 // ns
 	hasRTT bool
+	// far: its sender is the side away from the capture, so its "RTT" is
+	// mostly the receiver's time to acknowledge (segments.CapturedNear).
+	far bool
 }
 
 // evidenceOf maps each packet of a ladder, by frame, to its facts; rec
@@ -131,13 +134,17 @@ func evidenceOf(l *ladder.Ladder, rec *analyze.Record) map[int]packetFacts {
 		m[l.Steps[e.Step].Frame] = packetFacts{e: e}
 	}
 	shift := [2]int{-1, -1}
+	var near flows.Dir
+	placed := false
 	if rec != nil {
 		shift = segments.Shifts(rec)
+		near, placed = segments.CapturedNear(rec)
 	}
 	for _, r := range segments.Of(l, shift) {
 		if r.HasRTT {
 			f := m[r.Frame]
 			f.rtt, f.hasRTT = r.RTT, true
+			f.far = placed && r.From != near
 			m[r.Frame] = f
 		}
 	}
@@ -159,8 +166,13 @@ func stepNotes(s *ladder.Step, f packetFacts, lang msg.Lang) string {
 	e := f.e
 	var notes []string
 	if f.hasRTT && s.Len > 0 {
-		// The segment's RTT: its sending to the first ACK of its last byte.
-		notes = append(notes, lang.F("ladder.rtt.segment", strconv.FormatFloat(float64(f.rtt)/1e6, 'f', 3, 64)))
+		// The segment's RTT: its sending to the first ACK of its last
+		// byte. Seen beside its receiver, that is the receiver's delay.
+		key := "ladder.rtt.segment"
+		if f.far {
+			key = "ladder.ack.after"
+		}
+		notes = append(notes, lang.F(key, strconv.FormatFloat(float64(f.rtt)/1e6, 'f', 3, 64)))
 	}
 	if e != nil {
 		switch {

@@ -108,29 +108,17 @@ func dataPhaseOf(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) *dataPhas
 }
 
 // wherePlaced says what the sender's RTTs measure, from where the handshake
-// shows the capture was taken: the leg of the handshake that crosses the
-// path is the longer one (SYN to SYN-ACK near the client, SYN-ACK to ACK
-// near the server). A segment's RTT is the path's round trip only when the
-// capture sits by its sender; by the receiver it is the receiver's time to
-// acknowledge. Said only when one leg is at least four times the other.
+// shows the capture was taken (segments.CapturedNear); "" when it cannot
+// tell.
 func wherePlaced(rec *analyze.Record, from flows.Dir, side, other string, lang msg.Lang) string {
+	near, ok := segments.CapturedNear(rec)
+	if !ok {
+		return ""
+	}
 	h := rec.Handshake
-	if h.SynSynackMS == nil || h.SynackAckMS == nil {
-		return ""
-	}
-	a, b := *h.SynSynackMS, *h.SynackAckMS
-	var near flows.Dir
-	switch {
-	case a >= 4*b:
-		near = flows.DirClient
-	case b >= 4*a:
-		near = flows.DirServer
-	default:
-		return ""
-	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 	if near == from {
-		return lang.F("report.data.near", side, f(a), f(b))
+		return lang.F("report.data.near", side, f(*h.SynSynackMS), f(*h.SynackAckMS))
 	}
-	return lang.F("report.data.far", other, f(a), f(b), other, other)
+	return lang.F("report.data.far", other, f(*h.SynSynackMS), f(*h.SynackAckMS), other, other)
 }
