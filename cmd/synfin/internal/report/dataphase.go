@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
@@ -121,4 +122,16 @@ func wherePlaced(rec *analyze.Record, from flows.Dir, side, other string, lang m
 		return lang.F("report.data.near", side, f(*h.SynSynackMS), f(*h.SynackAckMS))
 	}
 	return lang.F("report.data.far", other, f(*h.SynSynackMS), f(*h.SynackAckMS), other, other)
+}
+
+// shellWord is a file name as a POSIX shell reads it back whole: as it
+// is when it holds only characters no shell treats specially, else in
+// single quotes (a quote inside written '\”).
+func shellWord(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+,:@%=", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

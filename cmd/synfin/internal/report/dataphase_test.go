@@ -71,3 +71,19 @@ func TestDataPhaseAnswersTheLab(t *testing.T) {
 		t.Errorf("refused connection has a data phase: %+v", dp)
 	}
 }
+
+// TestShellWord: the report's command line names a capture so that a
+// shell reads it back whole.
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"testdata/lab/01.pcap": "testdata/lab/01.pcap",
+		"my capture.pcap":      "'my capture.pcap'",
+		"it's.pcap":            `'it'\''s.pcap'`,
+		"$HOME/x.pcap":         "'$HOME/x.pcap'",
+		"实验.pcap":              "'实验.pcap'",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

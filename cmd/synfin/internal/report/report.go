@@ -111,7 +111,7 @@ func Markdown(w io.Writer, d *Data) error {
 			for _, line := range dp.Lines {
 				fmt.Fprintf(w, "- %s\n", tty.MarkdownSafe(line))
 			}
-			fmt.Fprintf(w, "\n%s\n\n", tty.MarkdownSafe(lang.F("report.data.graph", p.Rec.Conn, p.Rec.File)))
+			fmt.Fprintf(w, "\n%s\n\n", tty.MarkdownSafe(lang.F("report.data.graph", p.Rec.Conn, shellWord(p.Rec.File))))
 		}
 	}
 	return nil
