@@ -26,7 +26,7 @@ var viewFlags = map[string][]string{
 	"ladder":     {"format", "ascii", "raw-seq", "full", "wide", "force"},
 	"explain":    {"format", "wide", "force"},
 	"report":     {"format", "ascii", "raw-seq", "full", "force"},
-	"segments":   {"format", "raw-seq", "force"},
+	"segments":   {"format", "wide", "raw-seq", "force"},
 	"graph":      {"format", "kind", "force"},
 	"batch":      {"format", "jobs", "resume", "shard", "summary-only", "no-progress", "app", "ja4t", "force"},
 	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port", "wide", "lang", "quiet"},

@@ -48,6 +48,7 @@ var essential = map[string][]string{
 	"handshakes": {"conn", "client", "server", "status", "syn_synack_ms", "synack_ack_ms", "capture_point", "client_isn", "server_isn"},
 	"teardowns":  {"conn", "client", "server", "kind", "fin1", "fin1_ack", "fin2", "fin2_ack"},
 	"options":    {"conn", "client", "server", "sack", "ts", "syn_layout", "synack_layout"},
+	"segments":   {"file", "conn", "frame", "time_ms", "from", "flags", "seq", "len", "rtt_ms"},
 }
 
 // dropOrder lists, per view, the columns a narrow terminal does without,
@@ -58,6 +59,9 @@ var dropOrder = map[string][]string{
 	"handshakes": {"setup_ms", "ack_ok", "synacks", "syns", "rtt_ms"},
 	"teardowns":  {"data_after_fin", "fins", "rst_by", "close_ms", "closer", "rst"},
 	"options":    {"tfo", "ecn", "notes", "synack_wscale", "syn_wscale", "synack_mss", "syn_mss", "wscale", "mss"},
+	// segments: the RFC 6298 detail and Wireshark's ACK fields first; the
+	// lab's columns (seq, len, sent, RTT, EstimatedRTT) last.
+	"segments": {"rttvar_ms", "rto_ms", "ack_time_ms", "next_seq", "acks_frame", "ack_rtt_ms", "acked_bytes", "dup_ack", "ack_frame", "win", "analysis", "srtt_ms"},
 }
 
 // tableWidth is the width of tablewriter's boxed table with these column
@@ -514,4 +518,21 @@ func headLines(h string, width int) []string {
 		cur += sep + t
 	}
 	return append(lines, cur)
+}
+
+// FitGrid writes a grid that is not made of records (the segments view's
+// rows, names its columns' machine names) fitted to width cells as
+// Render fits the record views; note says, in lang, what that left out.
+func FitGrid(w io.Writer, view string, names, header []string, rows [][]string, lang msg.Lang, width int) (note string, err error) {
+	f := fitTable(view, names, header, rows, width)
+	note = fitNote(lang, f)
+	if f.layout != boxed {
+		return note, writeFitted(w, f, names, header, rows, width)
+	}
+	t := New(w, Text)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return note, err
+	}
+	return note, t.Render()
 }

@@ -2,8 +2,11 @@ package table
 
 import (
 	"bytes"
+	"encoding/csv"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,5 +221,45 @@ func TestHandshakesKeepISNs(t *testing.T) {
 	head := strings.SplitN(out.String(), "\n", 2)[0]
 	if !strings.Contains(head, "client_isn") || !strings.Contains(head, "server_isn") || lineWidth(out.String()) > 120 {
 		t.Errorf("handshakes at 120 (%s):\n%s", note, out.String())
+	}
+}
+
+// TestFitSegments: the segments view's 20 columns (rows of the keep-alive
+// lab capture, from its golden CSV, which a person has read) fit an
+// 80-column terminal by leaving out the RFC 6298 detail and Wireshark's
+// ACK fields, keeping the lab's columns, and say so.
+func TestFitSegments(t *testing.T) {
+	b, err := os.ReadFile("../../../../testdata/golden/segments-csv.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b[bytes.IndexByte(b, '\n')+1:])).ReadAll()
+	if err != nil || len(recs) < 10 {
+		t.Fatalf("golden CSV: %v, %d rows", err, len(recs))
+	}
+	names, rows := recs[0], recs[1:]
+	for _, r := range rows {
+		for j := range r {
+			if r[j] == "" {
+				r[j] = "-"
+			}
+		}
+	}
+	var out bytes.Buffer
+	note, err := FitGrid(&out, "segments", names, names, rows, msg.EN, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := lineWidth(out.String()); w > 80 {
+		t.Errorf("%d wide:\n%s", w, out.String())
+	}
+	head := strings.Fields(strings.SplitN(out.String(), "\n", 2)[0])
+	for _, keep := range []string{"frame", "time_ms", "from", "flags", "seq", "len", "rtt_ms"} {
+		if !slices.Contains(head, keep) {
+			t.Errorf("column %s left out: %v", keep, head)
+		}
+	}
+	if !strings.Contains(note, "left out rttvar_ms, rto_ms") {
+		t.Errorf("note %q", note)
 	}
 }

@@ -322,6 +322,21 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		if multi {
 			text = 0
 		}
+		if o.Format == table.Text && !o.Wide {
+			if fit := tty.Width(out); fit > 0 {
+				for _, r := range all {
+					if text >= 0 {
+						r[text] = tty.Safe(r[text])
+					}
+				}
+				var note string
+				note, err = table.FitGrid(out, "segments", header, header, all, lang, fit)
+				if note != "" && !o.Quiet {
+					tty.Say(stderr, "%s", note)
+				}
+				break
+			}
+		}
 		err = table.WriteGrid(out, o.Format, header, all, text)
 	}
 	return exitStatus(stderr, lang, err, damaged)
