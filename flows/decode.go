@@ -40,6 +40,10 @@ type Segment struct {
 	// valid only until the next packet is read, so only a table observing
 	// segments as they are decoded may read it (Table.CollectApp).
 	Payload []byte
+	// RawOptions are the TCP options as captured, valid as Payload is,
+	// set only when OptKinds has SeenSACK (stale otherwise): for a trace
+	// (a ladder) to read the edges of the SACK blocks.
+	RawOptions []byte
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -285,6 +289,9 @@ func (d *Decoder) segment(pkt *capture.Packet, ip *ipFacts, seg *Segment) {
 		seg.OptKinds = 0
 	} else if len(opts) > 0 {
 		seg.TSVal, seg.TSEcr, seg.HasTS, seg.OptKinds = scanOptions(opts)
+		if seg.OptKinds&SeenSACK != 0 {
+			seg.RawOptions = opts // only then: the per-packet path stays as it was
+		}
 	} else {
 		seg.HasTS, seg.OptKinds = false, 0
 	}

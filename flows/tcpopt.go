@@ -252,3 +252,32 @@ func scanOptions(b []byte) (val, ecr uint32, ok bool, kinds uint8) {
 	}
 	return
 }
+
+// SACKBlocks appends the blocks of the SACK option (RFC 2018) in raw
+// TCP options to dst, left and right edges as sent; none when there is
+// no SACK option or it is malformed.
+func SACKBlocks(dst [][2]uint32, b []byte) [][2]uint32 {
+	for i := 0; i < len(b); {
+		switch b[i] {
+		case optEOL:
+			return dst
+		case optNOP:
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return dst
+		}
+		l := int(b[i+1])
+		if l < 2 || i+l > len(b) {
+			return dst
+		}
+		if b[i] == optSACK && (l-2)%8 == 0 {
+			for j := i + 2; j+8 <= i+l; j += 8 {
+				dst = append(dst, [2]uint32{binary.BigEndian.Uint32(b[j:]), binary.BigEndian.Uint32(b[j+4:])})
+			}
+		}
+		i += l
+	}
+	return dst
+}

@@ -48,6 +48,8 @@ type Step struct {
 	HasTS bool
 	TSVal uint32
 	SACK  bool // the packet carries SACK blocks
+	// SACKBlocks are their edges, raw, left and right (RFC 2018).
+	SACKBlocks [][2]uint32
 }
 
 // Ladder is the packets of one connection.
@@ -129,6 +131,9 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 	}
 	if f.baseSet[1-side] {
 		st.RelAck, st.RelAckOK = uint32(seg.Ack)-f.base[1-side], true
+	}
+	if st.SACK {
+		st.SACKBlocks = flows.SACKBlocks(nil, seg.RawOptions)
 	}
 	if seg.Flags&flows.FlagSYN != 0 {
 		st.Options = offersOf(&seg.Opts)

@@ -119,3 +119,76 @@ func TestEveryColumnAgainstTshark(t *testing.T) {
 		t.Errorf("only %d packets compared", checked)
 	}
 }
+
+// TestSACKBlocksAgainstTshark: the SACK blocks each ACK of the upload
+// carries (both capture points), relative to the sender's first sequence
+// number, equal tshark's tcp.options.sack_le and sack_re
+// (testdata/oracles/upload-sack.tsv.gz), and no other packet has any.
+func TestSACKBlocksAgainstTshark(t *testing.T) {
+	f, err := os.Open("../../testdata/oracles/upload-sack.tsv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oracle := map[string]map[int]string{} // file: frame: "le-re le-re"
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		frame, _ := strconv.Atoi(p[1])
+		les, res := strings.Split(p[2], ","), strings.Split(p[3], ",")
+		var blocks []string
+		for i := range les {
+			blocks = append(blocks, les[i]+"-"+res[i])
+		}
+		if oracle[p[0]] == nil {
+			oracle[p[0]] = map[int]string{}
+		}
+		oracle[p[0]][frame] = strings.Join(blocks, " ")
+	}
+	blocks := 0
+	for file, want := range oracle {
+		path := filepath.Join("../../testdata/upload", file)
+		fh, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := ladder.NewRecorder(0)
+		var r analyze.Record
+		pipeline.Run(path, fh, pipeline.Options{Trace: rec.Trace}, func(x *analyze.Record) { r = x.Clone() })
+		fh.Close()
+		rows := Of(rec.Ladder(0), Shifts(&r))
+		var base [2]uint32 // each side's first sequence number
+		var seen [2]bool
+		for _, row := range rows {
+			if !seen[row.From] {
+				base[row.From], seen[row.From] = row.Seq-row.RelSeq, true
+			}
+		}
+		got := 0
+		for _, row := range rows {
+			var bs []string
+			for _, b := range row.SACK {
+				o := base[row.From.Other()]
+				bs = append(bs, strconv.FormatUint(uint64(b[0]-o), 10)+"-"+strconv.FormatUint(uint64(b[1]-o), 10))
+			}
+			if s := strings.Join(bs, " "); s != want[row.Frame] {
+				t.Errorf("%s frame %d: SACK %q, tshark %q", file, row.Frame, s, want[row.Frame])
+			}
+			if len(bs) > 0 {
+				got++
+				blocks += len(bs)
+			}
+		}
+		if got != len(want) {
+			t.Errorf("%s: %d packets with SACK blocks, tshark %d", file, got, len(want))
+		}
+	}
+	t.Logf("%d SACK blocks equal tshark's", blocks)
+	if blocks < 300 {
+		t.Errorf("only %d SACK blocks compared", blocks)
+	}
+}

@@ -52,6 +52,10 @@ type Row struct {
 	// Retransmitted: these bytes were sent more than once, so the RTT of
 	// none of their transmissions is sampled (Karn's rule).
 	Retransmitted bool
+	// SACK are the SACK blocks the segment carries (RFC 2018), raw edges
+	// in the other side's sequence space, left and right; shared with the
+	// ladder's step, not to be changed.
+	SACK [][2]uint32
 }
 
 // RFC 6298's constants: α = 1/8, β = 1/4, K = 4, and RTO at least 1 s.
@@ -142,7 +146,7 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 			n = 0
 		}
 		*r = Row{Frame: s.Frame, TS: s.TS, From: d, Flags: s.Flags, Seq: s.Seq, Next: s.Seq + n, RelSeq: s.RelSeq,
-			Len: s.Len, WinRaw: s.Window, Win: int(s.Window), Analysis: s.Analysis}
+			Len: s.Len, WinRaw: s.Window, Win: int(s.Window), Analysis: s.Analysis, SACK: s.SACKBlocks}
 		if shift[d] >= 0 && s.Flags&flows.FlagSYN == 0 {
 			r.Win = int(s.Window) << shift[d]
 		}

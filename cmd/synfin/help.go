@@ -152,7 +152,7 @@ both directions in capture order, one row each:
 	"graph": `graph -c N --kind KIND FILE: connection N's data phase (default 0), drawn for the side that sent more:
   tseq        time-sequence (Stevens, tcptrace): each data segment a bar from its first to its last byte at the
               time it was sent; red, with a ring, where it carries bytes the capture saw before (tcptrace's
-              rexmt rule); the ACK line and the receive window line (ACK + window)
+              rexmt rule); the ACK line, the receive window line (ACK + window) and SACK blocks
   rtt         each segment's RTT (to the ACK of its last byte) and the smoothed RTT of RFC 6298
   window      the window the receiver advertised (scaled) and the bytes in flight
   throughput  bytes sent for the first time per interval (a fiftieth of the connection), in kbit/s

@@ -93,6 +93,7 @@ func Of(kind Kind, rows []segments.Row, first int64) (*Graph, error) {
 		data := Series{Name: "graph.data", Style: Bars}
 		retx := Series{Name: "graph.retx", Style: Bars}
 		ack := Series{Name: "graph.ack", Style: Steps}
+		sack := Series{Name: "graph.sack", Style: Bars}
 		win := Series{Name: "graph.rwin", Style: Steps}
 		var cov segments.Coverage
 		for _, r := range rows {
@@ -119,9 +120,14 @@ func Of(kind Kind, rows []segments.Row, first int64) (*Graph, error) {
 			}
 			edge += float64(r.AckedBytes)
 			ack.Points = append(ack.Points, Point{X: ms(r.TS), Y: edge + 1})
+			// What the receiver holds above a hole, as tcptrace marks
+			// SACK blocks: a bar over the block at the ACK's time.
+			for _, b := range r.SACK {
+				sack.Points = append(sack.Points, Point{X: ms(r.TS), Y0: rel(b[0]), Y: rel(b[1])})
+			}
 			win.Points = append(win.Points, Point{X: ms(r.TS), Y: edge + 1 + float64(r.Win)})
 		}
-		g.Series = []Series{win, ack, data, retx}
+		g.Series = []Series{win, ack, sack, data, retx}
 	case RTT:
 		g.YLabel = "graph.axis.rttms"
 		rtt := Series{Name: "graph.rtt", Style: Dots}

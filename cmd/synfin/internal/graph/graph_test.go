@@ -224,10 +224,13 @@ func TestSVGIsWellFormed(t *testing.T) {
 	}
 }
 
+// names are the legend's entries: the series with points.
 func names(g *Graph) []string {
 	var ns []string
 	for _, s := range g.Series {
-		ns = append(ns, s.Name)
+		if len(s.Points) > 0 {
+			ns = append(ns, s.Name)
+		}
 	}
 	return ns
 }

@@ -22,7 +22,7 @@ const (
 var colours = map[string]string{
 	"graph.data": "#1f5fbf", "graph.retx": "#c01010", "graph.ack": "#1a8f3a", "graph.rwin": "#d9a400",
 	"graph.rtt": "#1f5fbf", "graph.srtt": "#c06000", "graph.win": "#1a8f3a", "graph.inflight": "#1f5fbf",
-	"graph.throughput": "#1f5fbf",
+	"graph.throughput": "#1f5fbf", "graph.sack": "#8a2be2",
 }
 
 // niceStep is a round tick step (1, 2 or 5 times a power of ten) giving
@@ -107,6 +107,9 @@ func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
 	// Series, clipped to the plot.
 	fmt.Fprintf(w, `<clipPath id="plot"><rect x="%d" y="%d" width="%.0f" height="%.0f"/></clipPath><g clip-path="url(#plot)">`+"\n", left, top-4, pw+4, ph+8)
 	for _, s := range g.Series {
+		if len(s.Points) == 0 {
+			continue // nor in the legend: nothing of it to see
+		}
 		c := colours[s.Name]
 		switch s.Style {
 		case Bars:
@@ -144,6 +147,9 @@ func (g *Graph) SVG(w io.Writer, lang msg.Lang, title string) error {
 	// Legend, under the axis label.
 	lx := left
 	for _, s := range g.Series {
+		if len(s.Points) == 0 {
+			continue
+		}
 		name := lang.T(s.Name)
 		if s.Name == "graph.rwin" && clipped > 0 {
 			name = lang.F("graph.above", name, group(strconv.FormatFloat(clipped, 'f', 0, 64)))

@@ -73,6 +73,7 @@ var evidenceMessages = map[string]text{
 	"graph.axis.bytes":            {"bytes", "字节"},
 	"graph.axis.kbps":             {"throughput (kbit/s)", "吞吐量（kbit/s）"},
 	"graph.above":                 {"%s, above the graph (up to %s)", "%s，超出图顶（最高 %s）"},
+	"graph.sack":                  {"SACK block", "SACK 块"},
 	"graph.data":                  {"data segment", "数据报文段"},
 	"graph.retx":                  {"retransmission", "重传"},
 	"graph.ack":                   {"ACK line", "确认线"},
