@@ -40,10 +40,11 @@ type Segment struct {
 	// valid only until the next packet is read, so only a table observing
 	// segments as they are decoded may read it (Table.CollectApp).
 	Payload []byte
-	// RawOptions are the TCP options as captured, valid as Payload is,
-	// set only when OptKinds has SeenSACK (stale otherwise): for a trace
-	// (a ladder) to read the edges of the SACK blocks.
-	RawOptions []byte
+	// SACK holds the edges (left, right, raw) of the first NSACK SACK
+	// blocks (RFC 2018: at most four fit in the options) of a segment
+	// without SYN; copied, since a Segment outlives its packet buffer.
+	SACK  [4][2]uint32
+	NSACK uint8
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -286,14 +287,15 @@ func (d *Decoder) segment(pkt *capture.Packet, ip *ipFacts, seg *Segment) {
 	if t.flags&FlagSYN != 0 {
 		parseOptions(opts, &seg.Opts)
 		seg.HasTS, seg.TSVal, seg.TSEcr = seg.Opts.HasTS, seg.Opts.TSVal, seg.Opts.TSEcr
-		seg.OptKinds = 0
+		seg.OptKinds, seg.NSACK = 0, 0
 	} else if len(opts) > 0 {
 		seg.TSVal, seg.TSEcr, seg.HasTS, seg.OptKinds = scanOptions(opts)
+		seg.NSACK = 0
 		if seg.OptKinds&SeenSACK != 0 {
-			seg.RawOptions = opts // only then: the per-packet path stays as it was
+			seg.NSACK = sackBlocks(&seg.SACK, opts) // only then: the common path stays as it was
 		}
 	} else {
-		seg.HasTS, seg.OptKinds = false, 0
+		seg.HasTS, seg.OptKinds, seg.NSACK = false, 0, 0
 	}
 	seg.AE = t.ae
 	seg.Payload = t.payload

@@ -253,31 +253,34 @@ func scanOptions(b []byte) (val, ecr uint32, ok bool, kinds uint8) {
 	return
 }
 
-// SACKBlocks appends the blocks of the SACK option (RFC 2018) in raw
-// TCP options to dst, left and right edges as sent; none when there is
-// no SACK option or it is malformed.
-func SACKBlocks(dst [][2]uint32, b []byte) [][2]uint32 {
+// sackBlocks copies the edges of the SACK option's blocks (RFC 2018) in
+// raw TCP options into dst, at most len(dst), and says how many; none
+// when there is no SACK option or it is malformed.
+func sackBlocks(dst *[4][2]uint32, b []byte) uint8 {
 	for i := 0; i < len(b); {
 		switch b[i] {
 		case optEOL:
-			return dst
+			return 0
 		case optNOP:
 			i++
 			continue
 		}
 		if i+1 >= len(b) {
-			return dst
+			return 0
 		}
 		l := int(b[i+1])
 		if l < 2 || i+l > len(b) {
-			return dst
+			return 0
 		}
 		if b[i] == optSACK && (l-2)%8 == 0 {
-			for j := i + 2; j+8 <= i+l; j += 8 {
-				dst = append(dst, [2]uint32{binary.BigEndian.Uint32(b[j:]), binary.BigEndian.Uint32(b[j+4:])})
+			n := uint8(0)
+			for j := i + 2; j+8 <= i+l && int(n) < len(dst); j += 8 {
+				dst[n] = [2]uint32{binary.BigEndian.Uint32(b[j:]), binary.BigEndian.Uint32(b[j+4:])}
+				n++
 			}
+			return n
 		}
 		i += l
 	}
-	return dst
+	return 0
 }

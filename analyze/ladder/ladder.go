@@ -132,8 +132,8 @@ func (r *Recorder) Trace(c *flows.Conn, seg *flows.Segment, d flows.Dir, class f
 	if f.baseSet[1-side] {
 		st.RelAck, st.RelAckOK = uint32(seg.Ack)-f.base[1-side], true
 	}
-	if st.SACK {
-		st.SACKBlocks = flows.SACKBlocks(nil, seg.RawOptions)
+	if seg.NSACK > 0 {
+		st.SACKBlocks = append([][2]uint32(nil), seg.SACK[:seg.NSACK]...)
 	}
 	if seg.Flags&flows.FlagSYN != 0 {
 		st.Options = offersOf(&seg.Opts)
