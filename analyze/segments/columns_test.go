@@ -52,18 +52,8 @@ func TestEveryColumnAgainstTshark(t *testing.T) {
 	}
 	checked := 0
 	for file, frames := range oracle {
-		path := filepath.Join("../../testdata/upload", file)
-		fh, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder(0)
-		var r analyze.Record
-		pipeline.Run(path, fh, pipeline.Options{Trace: rec.Trace}, func(x *analyze.Record) { r = x.Clone() })
-		fh.Close()
-		l := rec.Ladder(0)
+		l, r, rows := firstConn(t, filepath.Join("../../testdata/upload", file), pipeline.InOne)
 		clientPort := r.Client[strings.LastIndex(r.Client, ":")+1:]
-		rows := Of(l, Shifts(&r))
 		if len(rows) != len(frames) {
 			t.Errorf("%s: %d rows, tshark %d packets", file, len(rows), len(frames))
 		}
@@ -154,16 +144,7 @@ func TestSACKBlocksAgainstTshark(t *testing.T) {
 	// after the reader has moved on: the blocks are the segment's own.
 	for _, stages := range []pipeline.Stages{pipeline.InOne, pipeline.Staged} {
 		for file, want := range oracle {
-			path := filepath.Join("../../testdata/upload", file)
-			fh, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := ladder.NewRecorder(0)
-			var r analyze.Record
-			pipeline.Run(path, fh, pipeline.Options{Trace: rec.Trace, Stages: stages}, func(x *analyze.Record) { r = x.Clone() })
-			fh.Close()
-			rows := Of(rec.Ladder(0), Shifts(&r))
+			_, _, rows := firstConn(t, filepath.Join("../../testdata/upload", file), stages)
 			var base [2]uint32 // each side's first sequence number
 			var seen [2]bool
 			for _, row := range rows {
@@ -195,4 +176,26 @@ func TestSACKBlocksAgainstTshark(t *testing.T) {
 	if blocks < 1200 {
 		t.Errorf("only %d SACK blocks compared", blocks) // 2 × 624
 	}
+}
+
+// firstConn reads connection 0 of a capture: its ladder, record and rows.
+func firstConn(t *testing.T, path string, stages pipeline.Stages) (*ladder.Ladder, *analyze.Record, []Row) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec := ladder.NewRecorder(0)
+	var r analyze.Record
+	pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace, Stages: stages}, func(x *analyze.Record) {
+		if x.Conn == 0 {
+			r = x.Clone()
+		}
+	})
+	l := rec.Ladder(0)
+	if l == nil {
+		t.Fatalf("%s: no connection 0", path)
+	}
+	return l, &r, Of(l, Shifts(&r))
 }

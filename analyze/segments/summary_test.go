@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
 )
@@ -39,16 +37,7 @@ func TestSummaryAgainstTcptrace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("../../testdata/lab", name+".pcap")
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := ladder.NewRecorder(0)
-		var r analyze.Record
-		pipeline.Run(path, f, pipeline.Options{Trace: rec.Trace}, func(x *analyze.Record) { r = x.Clone() })
-		f.Close()
-		rows := Of(rec.Ladder(0), Shifts(&r))
+		_, _, rows := firstConn(t, filepath.Join("../../testdata/lab", name+".pcap"), pipeline.InOne)
 		for i, d := range []flows.Dir{flows.DirClient, flows.DirServer} {
 			s := Summarize(rows, d)
 			other := 1 - i
