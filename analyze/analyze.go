@@ -58,6 +58,8 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a, t)
+	r.Stats.Client = side(c, flows.DirClient, r.Handshake.SynSynackMS, a)
+	r.Stats.Server = side(c, flows.DirServer, r.Handshake.SynackAckMS, a)
 	r.State, r.History = zeekState(c, t)
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
@@ -142,19 +144,75 @@ func stats(c *flows.Conn, point *CapturePoint, a *arena, t *texts) Stats {
 			st.RTTSamplesUs = kept
 		}
 	}
-	if wn := cl.WinN + sv.WinN; wn > 0 {
-		lo, hi := 1<<16, 0
-		var smin, smax int64 = 1 << 62, 0
-		for _, s := range []*flows.Stream{cl, sv} {
-			if s.WinN == 0 {
-				continue
-			}
-			lo, hi = min(lo, int(s.WinMin)), max(hi, int(s.WinMax))
-			smin, smax = min(smin, int64(s.WinScaledMin)), max(smax, int64(s.WinScaledMax))
-		}
-		st.WindowMin, st.WindowMax = a.int(lo), a.int(hi)
-		st.WindowMean = a.float((cl.WinSum + sv.WinSum) / float64(wn))
-		st.WindowScaledMin, st.WindowScaledMax = a.int64(smin), a.int64(smax)
-	}
 	return st
+}
+
+// dataPhase is when the connection moved data: from the first data
+// segment of either side to the last ACK of data from either side. Both
+// sides' goodput are over it, not over each side's own first segment and
+// last ACK: seen beside the receiver, a lone segment is acknowledged
+// microseconds after it passed, and 366 bytes would make megabytes a
+// second.
+func dataPhase(c *flows.Conn) (start, end int64, ok bool) {
+	for d := range c.Dir {
+		dp := &c.Dir[d].DP
+		if dp.HasData && (!ok || dp.FirstDataTS < start) {
+			start, ok = dp.FirstDataTS, true
+		}
+		if dp.HasAck {
+			end = max(end, dp.LastAckTS)
+		}
+	}
+	return start, end, ok && end > start
+}
+
+// side is direction d's data phase (Side); hs is its handshake leg.
+func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
+	s, o := &c.Dir[d], &c.Dir[d.Other()]
+	dp := &s.DP
+	sd := Side{HandshakeRTTMS: hs, WindowZero: int(dp.AdvZero), WindowLimitedTimes: int(dp.LimitedN)}
+	if dp.RTTN > 0 {
+		n := float64(dp.RTTN)
+		sd.RTTSamples = int(dp.RTTN)
+		sd.RTTMinMS, sd.RTTMaxMS = a.float(ms(dp.RTTMin)), a.float(ms(dp.RTTMax))
+		sd.RTTMeanMS = a.float(dp.RTTSum / n / 1e6)
+		sd.RTTStdevMS = a.float(dp.RTTStdev() / 1e6)
+		if kept := s.SegRTTKept(); len(kept) > 0 {
+			// The connection is finished: its kept samples may be sorted
+			// where they lie, rather than copied.
+			slices.Sort(kept)
+			sd.RTTMedianMS = a.float(float64(Quantile(kept, 0.5)) / 1e3)
+		}
+		srtt, rttvar, rto := dp.Est.Now()
+		sd.SRTTMS, sd.RTTVarMS, sd.RTOMS = a.float(ms(srtt)), a.float(ms(rttvar)), a.float(ms(rto))
+	}
+	// Windows are said only when the handshake showed whether they are
+	// scaled.
+	if dp.AdvN > 0 && c.HS.HasSYN && c.HS.HasSYNACK {
+		if dp.AdvMin > 0 {
+			sd.WindowMin = a.int64(int64(dp.AdvMin))
+		}
+		sd.WindowMax = a.int64(int64(dp.AdvMax))
+		sd.WindowMean = a.float(dp.AdvMean())
+	}
+	if dp.HasData {
+		sd.InitialWindowBytes, sd.InitialWindowSegments = a.int64(dp.InitBytes), a.int(int(dp.InitSegs))
+		if c.HS.HasSYN && c.HS.HasSYNACK {
+			sd.WindowLimitedMS = a.float(ms(dp.HeldNS(c.LastTS)))
+		}
+	}
+	if od := &o.DP; od.Acks > 0 {
+		sd.SegmentsPerAck = a.float(float64(od.NewSegs) / float64(od.Acks))
+	}
+	unique := float64(s.UniqueBytes())
+	if el := c.LastTS - c.FirstTS; el > 0 {
+		sd.ThroughputBps = a.float(unique / (float64(el) / 1e9))
+	}
+	if start, end, ok := dataPhase(c); ok && dp.HasData {
+		sd.GoodputBps = a.float(unique / (float64(end-start) / 1e9))
+	}
+	if s.Pkts > 1 {
+		sd.IdleMaxMS = a.float(ms(dp.IdleMax))
+	}
+	return sd
 }

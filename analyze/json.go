@@ -204,19 +204,37 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 	w.optFloat(`,"rtt_max_ms":`, s.RTTMaxMS)
 	w.optFloat(`,"rtt_median_ms":`, s.RTTMedianMS)
 	w.optFloat(`,"rtt_p95_ms":`, s.RTTP95MS)
-	w.optInt(`,"window_min":`, s.WindowMin)
-	w.optInt(`,"window_max":`, s.WindowMax)
-	w.optFloat(`,"window_mean":`, s.WindowMean)
-	if w.key(`,"window_scaled_min":`); s.WindowScaledMin == nil {
-		w.null()
-	} else {
-		w.b = strconv.AppendInt(w.b, *s.WindowScaledMin, 10)
-	}
-	if w.key(`,"window_scaled_max":`); s.WindowScaledMax == nil {
-		w.null()
-	} else {
-		w.b = strconv.AppendInt(w.b, *s.WindowScaledMax, 10)
-	}
+	w.key(`,"client":`)
+	s.Client.appendJSON(w)
+	w.key(`,"server":`)
+	s.Server.appendJSON(w)
+	w.close()
+}
+
+func (d *Side) appendJSON(w *jsonWriter) {
+	w.open()
+	w.int(`"rtt_samples":`, int64(d.RTTSamples))
+	w.optFloat(`,"rtt_min_ms":`, d.RTTMinMS)
+	w.optFloat(`,"rtt_median_ms":`, d.RTTMedianMS)
+	w.optFloat(`,"rtt_mean_ms":`, d.RTTMeanMS)
+	w.optFloat(`,"rtt_max_ms":`, d.RTTMaxMS)
+	w.optFloat(`,"rtt_stdev_ms":`, d.RTTStdevMS)
+	w.optFloat(`,"handshake_rtt_ms":`, d.HandshakeRTTMS)
+	w.optFloat(`,"srtt_ms":`, d.SRTTMS)
+	w.optFloat(`,"rttvar_ms":`, d.RTTVarMS)
+	w.optFloat(`,"rto_ms":`, d.RTOMS)
+	w.optInt64(`,"window_min":`, d.WindowMin)
+	w.optInt64(`,"window_max":`, d.WindowMax)
+	w.optFloat(`,"window_mean":`, d.WindowMean)
+	w.int(`,"window_zero":`, int64(d.WindowZero))
+	w.optInt64(`,"initial_window_bytes":`, d.InitialWindowBytes)
+	w.optInt(`,"initial_window_segments":`, d.InitialWindowSegments)
+	w.optFloat(`,"segments_per_ack":`, d.SegmentsPerAck)
+	w.optFloat(`,"throughput_bytes_per_s":`, d.ThroughputBps)
+	w.optFloat(`,"goodput_bytes_per_s":`, d.GoodputBps)
+	w.optFloat(`,"idle_max_ms":`, d.IdleMaxMS)
+	w.optFloat(`,"window_limited_ms":`, d.WindowLimitedMS)
+	w.int(`,"window_limited_times":`, int64(d.WindowLimitedTimes))
 	w.close()
 }
 
@@ -280,6 +298,14 @@ func (w *jsonWriter) optInt(k string, v *int) {
 		w.null()
 	} else {
 		w.b = appendInt(w.b, int64(*v))
+	}
+}
+
+func (w *jsonWriter) optInt64(k string, v *int64) {
+	if w.key(k); v == nil {
+		w.null()
+	} else {
+		w.b = appendInt(w.b, *v)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	odd := recs[0]
 	odd.File = "tab\there \"quoted\" <html> & \u2028 \x01 \xff bidi\u202e 中文"
 	odd.DurationMS = 1e-7
-	odd.Stats.WindowMean = ptr(1e21)
+	odd.Stats.Client.WindowMean = ptr(1e21)
 	odd.Handshake.RTTms = ptr(0.0)
 	odd.FirstTS = Time(-1)
 	recs = append(recs, odd)

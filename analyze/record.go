@@ -9,7 +9,7 @@ import (
 
 // SchemaVersion is the record schema version (SPEC §7). Renaming or
 // removing a field bumps it; adding one does not.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Time is a capture timestamp in nanoseconds since the Unix epoch. It
 // marshals as an RFC 3339 UTC string with nine fractional digits.
@@ -190,12 +190,66 @@ type Stats struct {
 	RTTP95MS        *float64 `json:"rtt_p95_ms" parquet:"rtt_p95_ms,optional"`
 	// RTTSamplesUs are the samples behind the median and p95, sorted, in
 	// microseconds, for capture-wide quantiles (summary); not written.
-	RTTSamplesUs    []uint32 `json:"-" parquet:"-"`
-	WindowMin       *int     `json:"window_min" parquet:"window_min,optional"`
-	WindowMax       *int     `json:"window_max" parquet:"window_max,optional"`
-	WindowMean      *float64 `json:"window_mean" parquet:"window_mean,optional"`
-	WindowScaledMin *int64   `json:"window_scaled_min" parquet:"window_scaled_min,optional"`
-	WindowScaledMax *int64   `json:"window_scaled_max" parquet:"window_scaled_max,optional"`
+	RTTSamplesUs []uint32 `json:"-" parquet:"-"`
+	// Client and Server are each side's data phase (schema 2): what it
+	// sent, how long its segments took to be acknowledged, the windows
+	// it advertised.
+	Client Side `json:"client" parquet:"client"`
+	Server Side `json:"server" parquet:"server"`
+}
+
+// Side is one direction's data phase (SPEC §7, stats.client and
+// stats.server): the segments that side sent and the windows it
+// advertised, with tcptrace -lr's definitions where it has the same
+// figure (docs/reference.md says where synfin differs and why).
+type Side struct {
+	// The RTT of every segment this side sent that took sequence space,
+	// from when it passed the capture to the first ACK covering it
+	// (Karn's rule: none for bytes sent twice): the textbook's SampleRTT,
+	// the segments view's rtt_ms. The median is over at most 1,024
+	// samples (a uniform sample beyond); stdev is the population's.
+	RTTSamples  int      `json:"rtt_samples" parquet:"rtt_samples"`
+	RTTMinMS    *float64 `json:"rtt_min_ms" parquet:"rtt_min_ms,optional"`
+	RTTMedianMS *float64 `json:"rtt_median_ms" parquet:"rtt_median_ms,optional"`
+	RTTMeanMS   *float64 `json:"rtt_mean_ms" parquet:"rtt_mean_ms,optional"`
+	RTTMaxMS    *float64 `json:"rtt_max_ms" parquet:"rtt_max_ms,optional"`
+	RTTStdevMS  *float64 `json:"rtt_stdev_ms" parquet:"rtt_stdev_ms,optional"`
+	// The handshake's leg this side's SYN started: SYN to SYN-ACK for the
+	// client, SYN-ACK to ACK for the server (tcptrace's RTT from 3WHS).
+	HandshakeRTTMS *float64 `json:"handshake_rtt_ms" parquet:"handshake_rtt_ms,optional"`
+	// RFC 6298 after the last sample: SRTT (EstimatedRTT), RTTVAR
+	// (DevRTT) and RTO (at least 1 s, as the RFC says).
+	SRTTMS   *float64 `json:"srtt_ms" parquet:"srtt_ms,optional"`
+	RTTVarMS *float64 `json:"rttvar_ms" parquet:"rttvar_ms,optional"`
+	RTOMS    *float64 `json:"rto_ms" parquet:"rto_ms,optional"`
+	// The window this side advertised on its ACKs, scaled (SYNs and RSTs
+	// left out); null when the handshake was not seen, so the scale is not
+	// known. Min is the smallest above zero (tcptrace's min win adv);
+	// zero windows are counted in WindowZero; the mean includes them.
+	WindowMin  *int64   `json:"window_min" parquet:"window_min,optional"`
+	WindowMax  *int64   `json:"window_max" parquet:"window_max,optional"`
+	WindowMean *float64 `json:"window_mean" parquet:"window_mean,optional"`
+	WindowZero int      `json:"window_zero" parquet:"window_zero"`
+	// The data this side sent before the other first acknowledged any of
+	// it: bytes and segments (tcptrace's initial window).
+	InitialWindowBytes    *int64 `json:"initial_window_bytes" parquet:"initial_window_bytes,optional"`
+	InitialWindowSegments *int   `json:"initial_window_segments" parquet:"initial_window_segments,optional"`
+	// The other side's new data segments per ACK this side sent that
+	// moved the acknowledged edge (about 2 with delayed ACKs).
+	SegmentsPerAck *float64 `json:"segments_per_ack" parquet:"segments_per_ack,optional"`
+	// This side's unique bytes over the connection's time in the capture
+	// (tcptrace's throughput), and over its data phase: from the first
+	// data segment of either side to the last ACK of data from either.
+	ThroughputBps *float64 `json:"throughput_bytes_per_s" parquet:"throughput_bytes_per_s,optional"`
+	GoodputBps    *float64 `json:"goodput_bytes_per_s" parquet:"goodput_bytes_per_s,optional"`
+	// The longest time between two segments of this side (tcptrace's
+	// idletime max).
+	IdleMaxMS *float64 `json:"idle_max_ms" parquet:"idle_max_ms,optional"`
+	// How long this side was held by the other's window (bytes in flight
+	// within one of its largest segments of the window advertised to it),
+	// and how many times it became so; null without the handshake or data.
+	WindowLimitedMS    *float64 `json:"window_limited_ms" parquet:"window_limited_ms,optional"`
+	WindowLimitedTimes int      `json:"window_limited_times" parquet:"window_limited_times"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -205,9 +259,9 @@ func ptr[T any](v T) *T { return &v }
 // back to a fresh allocation.
 type arena struct {
 	times      [8]Time
-	floats     [16]float64
-	ints       [10]int
-	int64s     [2]int64
+	floats     [48]float64
+	ints       [12]int
+	int64s     [8]int64
 	uint32s    [6]uint32
 	strs       [10]string
 	bools      [2]bool
@@ -268,7 +322,7 @@ func (r *Record) Clone() Record {
 		*p = again(*p, a.time)
 	}
 	for _, p := range []**float64{&h.RTTms, &h.IRTTms, &h.SynSynackMS, &h.SynackAckMS, &h.SetupMS, &h.RejectMS,
-		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.RTTMedianMS, &s.RTTP95MS, &s.WindowMean} {
+		&t.DurationMS, &s.RTTMinMS, &s.RTTMeanMS, &s.RTTMaxMS, &s.RTTMedianMS, &s.RTTP95MS} {
 		*p = again(*p, a.float)
 	}
 	for _, p := range []**string{&h.SynSignature, &h.SynackSignature, &h.JA4T, &h.JA4TS, &c.App} {
@@ -277,8 +331,8 @@ func (r *Record) Clone() Record {
 	h.CapturePoint, t.RstBy = again(h.CapturePoint, a.point), again(t.RstBy, a.closer)
 	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)
 	h.AckOK = again(h.AckOK, a.bool)
-	s.WindowMin, s.WindowMax = again(s.WindowMin, a.int), again(s.WindowMax, a.int)
-	s.WindowScaledMin, s.WindowScaledMax = again(s.WindowScaledMin, a.int64), again(s.WindowScaledMax, a.int64)
+	s.Client.clone(a)
+	s.Server.clone(a)
 	h.SynOptions, h.SynackOptions = h.SynOptions.clone(a), h.SynackOptions.clone(a)
 	h.OptionNotes = append([]Note{}, h.OptionNotes...)
 	s.RTTSamplesUs = append([]uint32(nil), s.RTTSamplesUs...)
@@ -312,4 +366,16 @@ func again[T any](p *T, put func(T) *T) *T {
 		return nil
 	}
 	return put(*p)
+}
+
+// clone gives the side's values slots of their own in a.
+func (d *Side) clone(a *arena) {
+	for _, p := range []**float64{&d.RTTMinMS, &d.RTTMedianMS, &d.RTTMeanMS, &d.RTTMaxMS, &d.RTTStdevMS,
+		&d.HandshakeRTTMS, &d.SRTTMS, &d.RTTVarMS, &d.RTOMS, &d.WindowMean, &d.SegmentsPerAck,
+		&d.ThroughputBps, &d.GoodputBps, &d.IdleMaxMS, &d.WindowLimitedMS} {
+		*p = again(*p, a.float)
+	}
+	d.WindowMin, d.WindowMax = again(d.WindowMin, a.int64), again(d.WindowMax, a.int64)
+	d.InitialWindowBytes = again(d.InitialWindowBytes, a.int64)
+	d.InitialWindowSegments = again(d.InitialWindowSegments, a.int)
 }

@@ -98,7 +98,7 @@ type Summary struct {
 	HandshakeRTT Dist      `json:"handshake_rtt_ms"`
 	DataRTT      Dist      `json:"data_rtt_ms"` // every data-phase sample of every connection, pooled: n counts samples
 	Packets      Dist      `json:"packets"`     // packets per connection, both ways
-	Window       Dist      `json:"window"`      // raw advertised window, per connection max
+	Window       Dist      `json:"window"`      // advertised window, scaled, per connection the larger side's max (handshake seen)
 
 	hosts map[string]*hostAttempts // per client host, for Scanners
 	// Packets of the inputs without TCP, and those of them whose
@@ -205,8 +205,10 @@ func ItemOf(r *Record) SummaryItem {
 		it.DataRTTMin, it.DataRTTMax, it.DataRTTSamples = *r.Stats.RTTMinMS, *r.Stats.RTTMaxMS, r.Stats.RTTSamples
 		it.DataRTTKept = spread(r.Stats.RTTSamplesUs, maxItemSamples)
 	}
-	if p := r.Stats.WindowMax; p != nil {
-		it.Window, it.HasWindow = float64(*p), true
+	for _, p := range []*int64{r.Stats.Client.WindowMax, r.Stats.Server.WindowMax} {
+		if p != nil && (!it.HasWindow || float64(*p) > it.Window) {
+			it.Window, it.HasWindow = float64(*p), true
+		}
 	}
 	return it
 }

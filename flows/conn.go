@@ -226,6 +226,9 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 		c.SACKBlocks = true
 	}
 	dup := s.last.duplicate(seg)
+	if !dup {
+		s.DP.idle(seg.TS, s.last.ts, s.last.valid)
+	}
 	s.last.remember(seg)
 	o.last.otherSince = true
 	c.Zeek.update(c, seg, d)
@@ -254,15 +257,15 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	if f&FlagACK != 0 {
 		c.observeAck(seg, d, s, o)
 	}
-	// Windows and zero-window advertisements (Wireshark's rule: a zero
-	// window on a segment without SYN, FIN or RST).
-	if f&FlagRST == 0 {
-		s.observeWindow(seg.Window, c.windowShiftOf(f, d))
-		if seg.Window == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0 {
-			s.ZeroWindow++
-		}
+	// Zero-window advertisements (Wireshark's rule: a zero window on a
+	// segment without SYN, FIN or RST).
+	if seg.Window == 0 && f&(FlagSYN|FlagFIN|FlagRST) == 0 {
+		s.ZeroWindow++
 	}
 	c.observeTeardown(seg, d, s, o)
+	if !dup {
+		c.observeDataPhase(seg, d, s, o, class, an, seglen)
+	}
 	c.Last = an
 	// Most segments earn no flag: visit only the bits set.
 	for a := an; a != 0; a &= a - 1 {
@@ -362,6 +365,50 @@ func (c *Conn) observeAck(seg *Segment, d Dir, s, o *Stream) {
 		if f&FlagFIN != 0 && !s.FinSeen && d != c.FirstFin {
 			c.FinAckedBySecond = true
 		}
+	}
+}
+
+// observeDataPhase applies a segment (not a capture duplicate) to the data
+// phase: its sender's waiting segments, data and window figures, the
+// other side's RTT samples, and whether either sender is held by the
+// other's window.
+func (c *Conn) observeDataPhase(seg *Segment, d Dir, s, o *Stream, class SegClass, an Analysis, seglen uint32) {
+	f, dp := seg.Flags, &s.DP
+	if f&FlagRST != 0 {
+		return // its ACK and window are no offer (tcptrace and the segments view leave them out too)
+	}
+	if seglen > 0 && class != SegKeepAlive {
+		if an&(AnRetransmission|AnFastRetransmission|AnSpuriousRetransmission) != 0 {
+			class = SegRetx // what Wireshark calls sent again is not timed either
+		}
+		s.sent(class, seg.Seq, seg.Seq.Add(seglen), seg.TS)
+	}
+	if seg.PayloadLen > 0 && class != SegKeepAlive {
+		dp.MaxSeg = max(dp.MaxSeg, int32(seg.PayloadLen))
+		if !dp.HasData {
+			dp.HasData, dp.FirstDataTS, dp.firstData = true, seg.TS, seg.Seq
+		}
+		if class == SegNew {
+			dp.NewSegs++
+		}
+		if !dp.initDone {
+			dp.InitBytes += int64(seg.PayloadLen)
+			dp.InitSegs++
+		}
+	}
+	if f&FlagSYN != 0 {
+		dp.lastAdv, dp.hasAdv = uint32(seg.Window), true // never scaled (RFC 7323 §2.2)
+	}
+	if f&FlagACK != 0 {
+		if f&FlagSYN == 0 {
+			dp.advertised(seg.Window, c.windowShiftOf(0, d))
+		}
+		o.acked(seg.Ack, seg.TS)
+		o.DP.ackedOver(o, seg.Ack, seg.TS)
+	}
+	if c.HS.HasSYN && c.HS.HasSYNACK {
+		s.hold(o, seg.TS)
+		o.hold(s, seg.TS)
 	}
 }
 
@@ -536,6 +583,9 @@ func (c *Conn) CopyTo(dst *Conn) {
 		dst.Dir[d].cold = nil
 		if k := c.Dir[d].RTTKept(); len(k) > len(dst.Dir[d].rttBuf) {
 			dst.Dir[d].coldPart().rtt = append([]uint32(nil), k...)
+		}
+		if k := c.Dir[d].SegRTTKept(); len(k) > 0 {
+			dst.Dir[d].coldPart().segRTT = append([]uint32(nil), k...)
 		}
 	}
 	dst.prev, dst.next, dst.cprev, dst.cnext, dst.inClosing = nil, nil, nil, nil, false

@@ -55,35 +55,34 @@ type Stream struct {
 	RstSeen  bool
 
 	// Statistics.
-	WinMin       uint16
-	WinMax       uint16
-	Pkts         int32
-	RetxPkts     int32
-	Duplicates   int32 // capture duplicates (SegDuplicate), not counted as retransmissions
-	OutOfOrder   int32
-	ZeroWindow   int32
-	KeepAlives   int32
-	WinN         int32
-	RTTSamples   int32
-	WinScaledMin uint32
-	WinScaledMax uint32
-	Bytes        int64 // payload bytes, from IP lengths, retransmissions included
-	RetxBytes    int64
-	MissedBytes  int64 // gaps given up on (past maxHoles); missed() adds the open ones
-	WinSum       float64
-	RTTMin       int64
-	RTTMax       int64
-	RTTSum       int64
+	Pkts        int32
+	RetxPkts    int32
+	Duplicates  int32 // capture duplicates (SegDuplicate), not counted as retransmissions
+	OutOfOrder  int32
+	ZeroWindow  int32
+	KeepAlives  int32
+	RTTSamples  int32
+	Bytes       int64 // payload bytes, from IP lengths, retransmissions included
+	RetxBytes   int64
+	MissedBytes int64 // gaps given up on (past maxHoles); missed() adds the open ones
+	RTTMin      int64
+	RTTMax      int64
+	RTTSum      int64
 	// The first two RTT samples, in microseconds, for medians; from the
 	// third on all kept samples are in cold.rtt.
 	rttBuf [2]uint32
+
+	// DP is the data phase: every segment's RTT, the windows this side
+	// advertised, its initial window, idle and held times.
+	DP DataPhase
 
 	cold *streamCold
 }
 
 // streamCold is the part of a Stream that most directions never need,
-// made when a direction first has a gap in its sequence space or a third
-// RTT sample. The table keeps it when it reuses the connection.
+// made when a direction first has a gap in its sequence space, a third
+// RTT sample or a segment waiting for its ACK. The table keeps it when it
+// reuses the connection.
 type streamCold struct {
 	// holes are the gaps in the sequence space, oldest first; the first
 	// few live in holeBuf, and a lossy bulk transfer grows the slice up to
@@ -93,6 +92,12 @@ type streamCold struct {
 	// rtt holds the kept RTT samples once there are more than two: all of
 	// them up to maxRTTKept, a uniform sample beyond.
 	rtt []uint32
+	// wait are the segments waiting for their ACK, in order of their
+	// ends, from waitHead on (DataPhase); segRTT the kept samples of
+	// every segment's RTT, as rtt keeps the capture point's.
+	wait     []waiting
+	waitHead int
+	segRTT   []uint32
 }
 
 // coldPart returns s's cold part, making it on first use.
@@ -112,6 +117,8 @@ func (c *streamCold) reset() {
 		c.holes = c.holeBuf[:0]
 	}
 	c.rtt = c.rtt[:0]
+	c.wait, c.waitHead = c.wait[:0], 0
+	c.segRTT = c.segRTT[:0]
 }
 
 // gaps returns the open sequence gaps, oldest first.
@@ -354,29 +361,6 @@ func (s *Stream) missed() int64 {
 		m += int64(h.from.Size(h.to))
 	}
 	return m
-}
-
-// observeWindow records an advertised window, raw and scaled by shift
-// (negative when scaling is not in force).
-func (s *Stream) observeWindow(w uint16, shift int) {
-	if s.WinN == 0 || w < s.WinMin {
-		s.WinMin = w
-	}
-	if w > s.WinMax {
-		s.WinMax = w
-	}
-	s.WinSum += float64(w)
-	s.WinN++
-	sw := uint32(w)
-	if shift > 0 {
-		sw <<= uint(shift)
-	}
-	if s.WinN == 1 || sw < s.WinScaledMin {
-		s.WinScaledMin = sw
-	}
-	if sw > s.WinScaledMax {
-		s.WinScaledMax = sw
-	}
 }
 
 // addRTT records one data-phase RTT sample in nanoseconds.

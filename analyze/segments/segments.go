@@ -10,7 +10,7 @@
 package segments
 
 import (
-	"math"
+	"slices"
 
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/flows"
@@ -52,37 +52,13 @@ type Row struct {
 	// Retransmitted: these bytes were sent more than once, so the RTT of
 	// none of their transmissions is sampled (Karn's rule).
 	Retransmitted bool
+	// Duplicate: the capture recorded the segment before again (the
+	// same packet twice, not a retransmission); it adds no facts.
+	Duplicate bool
 	// SACK are the SACK blocks the segment carries (RFC 2018), raw edges
 	// in the other side's sequence space, left and right; shared with the
 	// ladder's step, not to be changed.
 	SACK [][2]uint32
-}
-
-// RFC 6298's constants: α = 1/8, β = 1/4, K = 4, and RTO at least 1 s.
-const (
-	alpha  = 0.125
-	beta   = 0.25
-	k      = 4
-	minRTO = int64(1e9)
-)
-
-// estimator is one sender's RFC 6298 state.
-type estimator struct {
-	srtt, rttvar float64 // ns
-	n            int
-}
-
-func (e *estimator) sample(r int64) (srtt, rttvar, rto int64) {
-	R := float64(r)
-	if e.n == 0 {
-		e.srtt, e.rttvar = R, R/2
-	} else {
-		e.rttvar = (1-beta)*e.rttvar + beta*math.Abs(e.srtt-R)
-		e.srtt = (1-alpha)*e.srtt + alpha*R
-	}
-	e.n++
-	rto = int64(e.srtt + max(0, k*e.rttvar))
-	return int64(math.Round(e.srtt)), int64(math.Round(e.rttvar)), max(rto, minRTO)
 }
 
 // pending is a segment waiting for its ACK.
@@ -116,10 +92,10 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 		rows = make([]Row, len(l.Steps))
 	}
 	var (
-		acked  [2]uint32    // the highest ack each side received
-		ackSet [2]bool      //
-		est    [2]estimator // each side's RTT estimate, as a sender
-		dup    [2]int       // duplicate ACKs each side sent since its ack moved
+		acked  [2]uint32             // the highest ack each side received
+		ackSet [2]bool               //
+		est    [2]flows.RTTEstimator // each side's RTT estimate, as a sender (RFC 6298)
+		dup    [2]int                // duplicate ACKs each side sent since its ack moved
 	)
 	wait, ends, sentAt, sentSYN := &ls.wait, &ls.ends, &ls.sentAt, &ls.sentSYN
 	for d := range 2 {
@@ -151,6 +127,7 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 			r.Win = int(s.Window) << shift[d]
 		}
 		if s.Class == flows.SegDuplicate {
+			r.Duplicate = true
 			continue // the capture's copy of the packet before: no new facts
 		}
 		if s.Flags&(flows.FlagSYN|flows.FlagACK) == flows.FlagSYN {
@@ -197,7 +174,7 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 				q.AckFrame, q.AckTS = s.Frame, s.TS
 				if !q.Retransmitted {
 					q.HasRTT, q.RTT = true, s.TS-q.TS
-					q.SRTT, q.RTTVar, q.RTO = est[o].sample(q.RTT)
+					q.SRTT, q.RTTVar, q.RTO = est[o].Sample(q.RTT)
 				}
 			}
 			wait[o] = keep
@@ -207,7 +184,7 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 		}
 		// A segment taking sequence space: it waits for its ACK. Bytes
 		// sent again mark every transmission of them (Karn's rule).
-		retx := s.Class == flows.SegRetx || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0
+		retx := s.Class == flows.SegRetx || s.Class == flows.SegKeepAlive || s.Analysis&(flows.AnRetransmission|flows.AnFastRetransmission|flows.AnSpuriousRetransmission) != 0
 		if prev, ok := sentAt[d][s.Seq]; ok && s.Len > 0 {
 			retx = true
 			for _, j := range prev {
@@ -225,7 +202,14 @@ func (ls *Lister) Of(l *ladder.Ladder, shift [2]int, rows []Row) []Row {
 		if s.Len > 0 {
 			sentAt[d][s.Seq] = append(sentAt[d][s.Seq], i)
 		}
-		wait[d] = append(wait[d], pending{i, s.Seq, r.Next})
+		// Kept in order of their ends, so that one ACK covering several
+		// samples them in sequence order (a reordered segment goes where
+		// it belongs), as the record's data phase does.
+		p, j := pending{i, s.Seq, r.Next}, len(wait[d])
+		for j > 0 && after(wait[d][j-1].end, p.end) {
+			j--
+		}
+		wait[d] = slices.Insert(wait[d], j, p)
 		// The first transmission ending there, while it waits: Wireshark
 		// names it as the one an ACK acknowledges.
 		if j, ok := ends[d][r.Next]; !ok || rows[j].AckFrame != 0 {

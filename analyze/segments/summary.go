@@ -55,7 +55,9 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 	}
 	var cov Coverage
 	var acked []int
-	for _, r := range rows {
+	var last *Row // the sample taken last: by its ACK, then by its end
+	for i := range rows {
+		r := &rows[i]
 		if r.From == from {
 			if r.HasRTT {
 				if s.Samples == 0 || r.RTT < s.RTTMin {
@@ -64,7 +66,9 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 				s.RTTMax = max(s.RTTMax, r.RTT)
 				s.RTT += r.RTT
 				s.Samples++
-				s.SRTT, s.RTO = r.SRTT, r.RTO
+				if last == nil || r.AckFrame > last.AckFrame || r.AckFrame == last.AckFrame && !after(last.Next, r.Next) {
+					last = r
+				}
 			}
 			if r.Len == 0 {
 				continue
@@ -96,6 +100,7 @@ func Summarize(rows []Row, from flows.Dir) Summary {
 	}
 	if s.Samples > 0 {
 		s.RTT /= int64(s.Samples)
+		s.SRTT, s.RTO = last.SRTT, last.RTO
 	}
 	s.Unique = cov.Len()
 	if len(acked) > 0 {

@@ -75,7 +75,7 @@ func TestCommandLineMistakes(t *testing.T) {
 	}
 	var v bytes.Buffer
 	run([]string{"--version"}, strings.NewReader(""), &v, &bytes.Buffer{})
-	if !strings.HasPrefix(v.String(), "synfin "+version) || !strings.Contains(v.String(), "record schema 1") {
+	if !strings.HasPrefix(v.String(), "synfin "+version) || !strings.Contains(v.String(), "record schema 2") {
 		t.Errorf("--version: %q", v.String())
 	}
 }

@@ -351,7 +351,7 @@ var catalogue = map[string]text{
 	"sum.hsrtt":           {"handshake RTT ms", "握手往返时延（毫秒）"},
 	"sum.datartt":         {"data RTT ms", "数据往返时延（毫秒）"},
 	"sum.packets":         {"packets per connection", "每个连接的报文数"},
-	"sum.window":          {"advertised window (max per conn)", "通告窗口（每个连接的最大值）"},
+	"sum.window":          {"advertised window, scaled (max per conn)", "通告窗口，已缩放（每个连接的最大值）"},
 
 	// Option notes (synfin options).
 	"note.mss_missing":            {"The SYN offers no MSS: the server must assume 536 bytes (RFC 9293).", "SYN 没有携带 MSS：服务器只能假定为 536 字节（RFC 9293）。"},

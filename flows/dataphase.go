@@ -1,0 +1,349 @@
+package flows
+
+import "math"
+
+// DataPhase is what one direction did between the handshake and the close,
+// as a course lab and tcptrace -lr ask of it: the RTT of every segment it
+// sent, its RFC 6298 estimate, the windows it advertised, its initial
+// window, its idle times and how long the other side's window held it back.
+// It is kept as the segments pass, so no list of segments is needed; the
+// one list it keeps, the segments waiting for their ACK, lives in the
+// stream's cold part and is bounded (maxWaiting).
+//
+// The RTT rule is the textbook's SampleRTT and tcptrace's: a segment that
+// takes sequence space (data, SYN, FIN) is timed from when it passed the
+// capture to the first ACK from the other side covering its last byte;
+// bytes sent more than once are never timed (Karn's rule), nor are
+// keep-alives, capture duplicates or segments after maxWaiting were already
+// waiting. The samples are taken in the order their ACKs arrive, and the
+// estimator sees them in that order. analyze/segments lists the same
+// samples one segment at a time.
+type DataPhase struct {
+	// Fields are grouped by size, as in Stream, so none pads another.
+
+	// RTT samples: extremes, sum and sum of squares (ns, ns²), and the
+	// RFC 6298 estimate after the last.
+	RTTMin, RTTMax int64
+	RTTSum, RTTSq  float64
+	Est            RTTEstimator
+	// AdvSum is the sum of the windows advertised (AdvN).
+	AdvSum float64
+	// FirstDataTS is when this side's first data segment passed;
+	// LastAckTS when the other side last moved the edge over its data
+	// (HasData, HasAck).
+	FirstDataTS int64
+	LastAckTS   int64
+	// IdleMax is the longest time between two segments of this direction.
+	IdleMax int64
+	// LimitedNS is how long the sender was held by the other side's
+	// window: bytes in flight within one segment (the largest it sent so
+	// far) of the window last advertised to it; a zero-window probe is in
+	// flight, so a closed window counts. Kept only once both windows'
+	// scales are known (the SYN and SYN-ACK seen); LimitedN counts the
+	// times it became held.
+	LimitedNS    int64
+	limitedSince int64
+	// Data bytes this side sent before the other side first acknowledged
+	// any of its data (tcptrace's initial window), and the segments.
+	InitBytes int64
+
+	RTTN int32
+	// Windows this side advertised on its ACKs, scaled (SYNs, RSTs and
+	// segments without ACK left out, as tcptrace does): how many, how many
+	// zero, the smallest above zero (tcptrace's min win adv), the largest,
+	// and the latest as its receiver reads it (hasAdv; a SYN's unscaled).
+	AdvN, AdvZero  int32
+	AdvMin, AdvMax uint32
+	lastAdv        uint32
+	InitSegs       int32
+	// NewSegs counts data segments that advanced the sequence space; Acks
+	// the ACKs from the other side that moved the acknowledged edge over
+	// this side's data: their ratio is the other side's segments per ACK.
+	NewSegs, Acks int32
+	LimitedN      int32
+	MaxSeg        int32 // largest payload this side sent
+	ackedTo       Seq   // how far the other side acknowledged this side's data (ackedSet)
+	firstData     Seq   // sequence number of the first data segment (HasData)
+
+	hasAdv, ackedSet, initDone bool
+	HasData, HasAck, limited   bool
+}
+
+// waiting is a segment waiting for its ACK; ts notTimed marks bytes sent
+// again (Karn: not to be timed).
+type waiting struct {
+	ts       int64
+	seq, end Seq
+}
+
+// notTimed marks a waiting segment's bytes as sent again. Not a negative
+// time: a capture's clock may be set before 1970.
+const notTimed = math.MinInt64
+
+// maxWaiting bounds the segments waiting for an ACK per direction: 8192
+// full-sized segments are a 12 MB window, more than the capture's
+// receivers offer; past it a segment is not timed.
+const maxWaiting = 8192
+
+// RTTEstimator is one sender's RFC 6298 state (§2): the first sample R
+// sets SRTT = R and RTTVAR = R/2; each later one RTTVAR = 3/4·RTTVAR +
+// 1/4·|SRTT − R| and then SRTT = 7/8·SRTT + 1/8·R. RTO = SRTT + 4·RTTVAR,
+// at least one second as the RFC says (Linux's floor is 200 ms: synfin
+// states the RFC's, not one system's).
+type RTTEstimator struct {
+	srtt, rttvar float64 // ns
+	n            int32
+}
+
+// RFC 6298's constants: α = 1/8, β = 1/4, K = 4, RTO at least 1 s.
+const (
+	rttAlpha  = 0.125
+	rttBeta   = 0.25
+	rttK      = 4
+	MinRTONS  = int64(1e9)
+	rttMaxRTO = int64(60e9) // RFC 6298 §2.5: a maximum of at least 60 s may be placed
+)
+
+// Sample takes one RTT sample r (ns) and returns the estimate after it,
+// rounded to the nanosecond.
+func (e *RTTEstimator) Sample(r int64) (srtt, rttvar, rto int64) {
+	R := float64(r)
+	if e.n == 0 {
+		e.srtt, e.rttvar = R, R/2
+	} else {
+		e.rttvar = (1-rttBeta)*e.rttvar + rttBeta*math.Abs(e.srtt-R)
+		e.srtt = (1-rttAlpha)*e.srtt + rttAlpha*R
+	}
+	e.n++
+	return e.Now()
+}
+
+// Now returns the estimate after the last sample (zeros before any).
+func (e *RTTEstimator) Now() (srtt, rttvar, rto int64) {
+	if e.n == 0 {
+		return 0, 0, 0
+	}
+	rto = int64(e.srtt + rttK*e.rttvar)
+	return int64(math.Round(e.srtt)), int64(math.Round(e.rttvar)), max(rto, MinRTONS)
+}
+
+// Samples is how many samples the estimator has taken.
+func (e *RTTEstimator) Samples() int { return int(e.n) }
+
+// sent records a segment of this direction taking sequence space [seq,
+// end) by its class: a new or reordered one waits for its ACK; one sent
+// again marks every waiting transmission it overlaps as not to be timed.
+func (s *Stream) sent(class SegClass, seq, end Seq, ts int64) {
+	switch class {
+	case SegNew, SegOutOfOrder:
+		c := s.coldPart()
+		if len(c.wait)-c.waitHead >= maxWaiting {
+			return
+		}
+		if c.waitHead > 0 && c.waitHead == len(c.wait) {
+			c.wait, c.waitHead = c.wait[:0], 0
+		}
+		w := waiting{ts, seq, end}
+		// Kept in order of their ends: a new segment ends past all
+		// others, a reordered one goes where it belongs.
+		i := len(c.wait)
+		for i > c.waitHead && end.LessThan(c.wait[i-1].end) {
+			i--
+		}
+		c.wait = growing(c.wait, maxWaiting)
+		c.wait = append(c.wait, w)
+		if i < len(c.wait)-1 {
+			copy(c.wait[i+1:], c.wait[i:])
+			c.wait[i] = w
+		}
+	case SegRetx:
+		if s.cold == nil {
+			return
+		}
+		c := s.cold
+		for i := c.waitHead; i < len(c.wait); i++ {
+			w := &c.wait[i]
+			if !seq.LessThan(w.end) {
+				continue
+			}
+			if !w.seq.LessThan(end) {
+				break
+			}
+			w.ts = notTimed
+		}
+	}
+}
+
+// acked takes an ACK from the other side at ack, time ts: every waiting
+// segment it covers leaves, and those sent once are timed.
+func (s *Stream) acked(ack Seq, ts int64) {
+	c := s.cold
+	if c == nil {
+		return
+	}
+	for c.waitHead < len(c.wait) {
+		w := c.wait[c.waitHead]
+		if ack.LessThan(w.end) {
+			break
+		}
+		c.waitHead++
+		if w.ts != notTimed {
+			s.addSegRTT(ts - w.ts)
+		}
+	}
+	if c.waitHead == len(c.wait) {
+		c.wait, c.waitHead = c.wait[:0], 0
+	} else if c.waitHead > 1024 && c.waitHead > len(c.wait)/2 {
+		n := copy(c.wait, c.wait[c.waitHead:])
+		c.wait, c.waitHead = c.wait[:n], 0
+	}
+}
+
+// addSegRTT takes one segment's RTT sample (ns), keeping it for the
+// median as keepRTT keeps the capture point's samples.
+func (s *Stream) addSegRTT(r int64) {
+	d := &s.DP
+	us := uint32(min(max(r/1000, 0), 1<<32-1))
+	c := s.cold
+	switch n := int(d.RTTN); {
+	case n < maxRTTKept:
+		c.segRTT = append(growing(c.segRTT, maxRTTKept), us)
+	default:
+		if j := ReservoirSlot(uint64(n + 1)); j < maxRTTKept {
+			c.segRTT[j] = us
+		}
+	}
+	if d.RTTN == 0 || r < d.RTTMin {
+		d.RTTMin = r
+	}
+	d.RTTMax = max(d.RTTMax, r)
+	f := float64(r)
+	d.RTTSum += f
+	d.RTTSq += f * f
+	d.RTTN++
+	d.Est.Sample(r)
+}
+
+// RTTStdev is the standard deviation of the samples (population, ns),
+// as tcptrace prints it; 0 with fewer than two.
+func (d *DataPhase) RTTStdev() float64 {
+	if d.RTTN < 2 {
+		return 0
+	}
+	n := float64(d.RTTN)
+	mean := d.RTTSum / n
+	return math.Sqrt(max(d.RTTSq/n-mean*mean, 0))
+}
+
+// advertised takes a window this side advertised, scaled by shift (-1:
+// not scaled, or not known to be).
+func (d *DataPhase) advertised(w uint16, shift int) {
+	v := uint32(w)
+	if shift > 0 {
+		v <<= uint(shift)
+	}
+	if v == 0 {
+		d.AdvZero++
+	} else if d.AdvMin == 0 || v < d.AdvMin {
+		d.AdvMin = v
+	}
+	d.AdvMax = max(d.AdvMax, v)
+	d.AdvSum += float64(v)
+	d.AdvN++
+	d.lastAdv, d.hasAdv = v, true
+}
+
+// AdvMean is the mean window this side advertised, zeros included.
+func (d *DataPhase) AdvMean() float64 {
+	if d.AdvN == 0 {
+		return 0
+	}
+	return d.AdvSum / float64(d.AdvN)
+}
+
+// idle notes a segment of this direction at ts, the last before it at
+// last (hasLast).
+func (d *DataPhase) idle(ts, last int64, hasLast bool) {
+	if hasLast && ts-last > d.IdleMax {
+		d.IdleMax = ts - last
+	}
+}
+
+// ackedOver takes an ACK at ack, time ts, of this side's (s's) bytes: when
+// it moves the acknowledged edge over data, it is one more ACK of data,
+// the last so far, and the initial window is over.
+func (d *DataPhase) ackedOver(s *Stream, ack Seq, ts int64) {
+	if !d.HasData {
+		return
+	}
+	edge := ack
+	if end := s.nxt; s.FinSeen {
+		end = s.FinSeq
+		if end.LessThan(edge) {
+			edge = end
+		}
+	} else if end.LessThan(edge) {
+		edge = end
+	}
+	if !d.firstData.LessThan(edge) || d.ackedSet && !d.ackedTo.LessThan(edge) {
+		return
+	}
+	d.ackedTo, d.ackedSet = edge, true
+	d.Acks++
+	d.LastAckTS, d.HasAck, d.initDone = ts, true, true
+}
+
+// hold updates whether sender s is held by the window receiver r last
+// advertised to it, at time ts: held when what is in flight leaves less
+// than one of its largest segments of that window.
+func (s *Stream) hold(r *Stream, ts int64) {
+	d := &s.DP
+	if !s.baseSet || !r.ackSet || d.MaxSeg == 0 || !r.DP.hasAdv {
+		return
+	}
+	win := int64(r.DP.lastAdv)
+	inflight := int64(int32(s.nxt - r.maxAck))
+	if s.FinSeen && !r.maxAck.LessThan(s.FinSeq.Add(1)) {
+		inflight = 0
+	}
+	held := inflight > 0 && win-inflight < int64(d.MaxSeg)
+	switch {
+	case held && !d.limited:
+		d.limited, d.limitedSince = true, ts
+		d.LimitedN++
+	case !held && d.limited:
+		d.limited = false
+		d.LimitedNS += ts - d.limitedSince
+	}
+}
+
+// HeldNS is how long the sender was held by the other side's window, a
+// hold still on at last (the connection's last packet) ending there.
+func (d *DataPhase) HeldNS(last int64) int64 {
+	if d.limited {
+		return d.LimitedNS + max(last-d.limitedSince, 0)
+	}
+	return d.LimitedNS
+}
+
+// SegRTTKept returns the kept samples of every segment's RTT, in
+// microseconds (all of them up to maxRTTKept, a uniform sample beyond).
+func (s *Stream) SegRTTKept() []uint32 {
+	if s.cold == nil {
+		return nil
+	}
+	return s.cold.segRTT
+}
+
+// growing makes room in s for one more element, growing it eightfold from
+// 16 up to limit: a connection's lists reach their size in a few steps,
+// so that a long transfer allocates about as often as its first fifth.
+func growing[T any](s []T, limit int) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	n := min(max(16, 8*cap(s)), max(limit, len(s)+1))
+	g := make([]T, len(s), n)
+	copy(g, s)
+	return g
+}
