@@ -166,6 +166,13 @@ func dataPhase(c *flows.Conn) (start, end int64, ok bool) {
 	return start, end, ok && end > start
 }
 
+// nanos is a duration of x ns in milliseconds, to the nanosecond, and
+// thousandths x to three decimals: figures derived by division (means,
+// rates) are written to the precision they have, and a value that is a
+// whole number of millionths takes appendFloat's fast path.
+func nanos(x float64) float64       { return math.Round(x) / 1e6 }
+func thousandths(x float64) float64 { return math.Round(x*1e3) / 1e3 }
+
 // side is direction d's data phase (Side); hs is its handshake leg.
 func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
 	s, o := &c.Dir[d], &c.Dir[d.Other()]
@@ -175,8 +182,8 @@ func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
 		n := float64(dp.RTTN)
 		sd.RTTSamples = int(dp.RTTN)
 		sd.RTTMinMS, sd.RTTMaxMS = a.float(ms(dp.RTTMin)), a.float(ms(dp.RTTMax))
-		sd.RTTMeanMS = a.float(dp.RTTSum / n / 1e6)
-		sd.RTTStdevMS = a.float(dp.RTTStdev() / 1e6)
+		sd.RTTMeanMS = a.float(nanos(dp.RTTSum / n))
+		sd.RTTStdevMS = a.float(nanos(dp.RTTStdev()))
 		if kept := s.SegRTTKept(); len(kept) > 0 {
 			// The connection is finished: its kept samples may be sorted
 			// where they lie, rather than copied.
@@ -193,7 +200,7 @@ func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
 			sd.WindowMin = a.int64(int64(dp.AdvMin))
 		}
 		sd.WindowMax = a.int64(int64(dp.AdvMax))
-		sd.WindowMean = a.float(dp.AdvMean())
+		sd.WindowMean = a.float(thousandths(dp.AdvMean()))
 	}
 	if dp.HasData {
 		sd.InitialWindowBytes, sd.InitialWindowSegments = a.int64(dp.InitBytes), a.int(int(dp.InitSegs))
@@ -202,14 +209,14 @@ func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
 		}
 	}
 	if od := &o.DP; od.Acks > 0 {
-		sd.SegmentsPerAck = a.float(float64(od.NewSegs) / float64(od.Acks))
+		sd.SegmentsPerAck = a.float(thousandths(float64(od.NewSegs) / float64(od.Acks)))
 	}
 	unique := float64(s.UniqueBytes())
 	if el := c.LastTS - c.FirstTS; el > 0 {
-		sd.ThroughputBps = a.float(unique / (float64(el) / 1e9))
+		sd.ThroughputBps = a.float(thousandths(unique / (float64(el) / 1e9)))
 	}
 	if start, end, ok := dataPhase(c); ok && dp.HasData {
-		sd.GoodputBps = a.float(unique / (float64(end-start) / 1e9))
+		sd.GoodputBps = a.float(thousandths(unique / (float64(end-start) / 1e9)))
 	}
 	if s.Pkts > 1 {
 		sd.IdleMaxMS = a.float(ms(dp.IdleMax))

@@ -231,7 +231,8 @@ type Side struct {
 	WindowMean *float64 `json:"window_mean" parquet:"window_mean,optional"`
 	WindowZero int      `json:"window_zero" parquet:"window_zero"`
 	// The data this side sent before the other first acknowledged any of
-	// it: bytes and segments (tcptrace's initial window).
+	// it, bytes sent again left out: bytes and segments (tcptrace's
+	// initial window).
 	InitialWindowBytes    *int64 `json:"initial_window_bytes" parquet:"initial_window_bytes,optional"`
 	InitialWindowSegments *int   `json:"initial_window_segments" parquet:"initial_window_segments,optional"`
 	// The other side's new data segments per ACK this side sent that
@@ -243,7 +244,8 @@ type Side struct {
 	ThroughputBps *float64 `json:"throughput_bytes_per_s" parquet:"throughput_bytes_per_s,optional"`
 	GoodputBps    *float64 `json:"goodput_bytes_per_s" parquet:"goodput_bytes_per_s,optional"`
 	// The longest time between two segments of this side (tcptrace's
-	// idletime max).
+	// idletime max, which sometimes counts from the side's last packet to
+	// the connection's last as well: docs/accuracy.md).
 	IdleMaxMS *float64 `json:"idle_max_ms" parquet:"idle_max_ms,optional"`
 	// How long this side was held by the other's window (bytes in flight
 	// within one of its largest segments of the window advertised to it),

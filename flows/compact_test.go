@@ -16,8 +16,8 @@ func TestConnSize(t *testing.T) {
 		name      string
 		size, max uintptr
 	}{
-		{"Conn", unsafe.Sizeof(Conn{}), 1560},
-		{"Stream", unsafe.Sizeof(Stream{}), 464},
+		{"Conn", unsafe.Sizeof(Conn{}), 1736},
+		{"Stream", unsafe.Sizeof(Stream{}), 552},
 		{"Handshake", unsafe.Sizeof(Handshake{}), 264},
 		{"SynOptions", unsafe.Sizeof(SynOptions{}), 48},
 		{"lastSeg", unsafe.Sizeof(lastSeg{}), 32},

@@ -391,7 +391,7 @@ func (c *Conn) observeDataPhase(seg *Segment, d Dir, s, o *Stream, class SegClas
 		if class == SegNew {
 			dp.NewSegs++
 		}
-		if !dp.initDone {
+		if !dp.initDone && class == SegNew { // bytes sent again are not counted twice (tcptrace)
 			dp.InitBytes += int64(seg.PayloadLen)
 			dp.InitSegs++
 		}
@@ -406,9 +406,16 @@ func (c *Conn) observeDataPhase(seg *Segment, d Dir, s, o *Stream, class SegClas
 		o.acked(seg.Ack, seg.TS)
 		o.DP.ackedOver(o, seg.Ack, seg.TS)
 	}
+	// Whether a sender is held changes only when it sends (more in
+	// flight) or the other side acknowledges (less in flight, a new
+	// window).
 	if c.HS.HasSYN && c.HS.HasSYNACK {
-		s.hold(o, seg.TS)
-		o.hold(s, seg.TS)
+		if seglen > 0 {
+			s.hold(o, seg.TS)
+		}
+		if f&FlagACK != 0 {
+			o.hold(s, seg.TS)
+		}
 	}
 }
 
@@ -584,7 +591,7 @@ func (c *Conn) CopyTo(dst *Conn) {
 		if k := c.Dir[d].RTTKept(); len(k) > len(dst.Dir[d].rttBuf) {
 			dst.Dir[d].coldPart().rtt = append([]uint32(nil), k...)
 		}
-		if k := c.Dir[d].SegRTTKept(); len(k) > 0 {
+		if k := c.Dir[d].SegRTTKept(); len(k) > len(dst.Dir[d].segBuf) {
 			dst.Dir[d].coldPart().segRTT = append([]uint32(nil), k...)
 		}
 	}

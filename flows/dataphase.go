@@ -130,39 +130,41 @@ func (e *RTTEstimator) Now() (srtt, rttvar, rto int64) {
 // Samples is how many samples the estimator has taken.
 func (e *RTTEstimator) Samples() int { return int(e.n) }
 
+// waitInline is how many segments wait for their ACK inline: a request
+// and its answer need no more, and a connection that never has more
+// waiting needs no cold part for it, whose memory a packet would
+// otherwise have to reach.
+const waitInline = 4
+
+// waitQueue holds a direction's segments waiting for their ACK, in order
+// of their ends: inline while there are at most waitInline, then all in
+// the cold part's slice (spilled), where they stay.
+type waitQueue struct {
+	buf     [waitInline]waiting
+	n       uint8
+	spilled bool
+}
+
+// waiting returns the segments waiting, oldest first; changing one
+// changes it in the queue.
+func (s *Stream) waiting() []waiting {
+	if !s.wq.spilled {
+		return s.wq.buf[:s.wq.n]
+	}
+	return s.cold.wait[s.cold.waitHead:]
+}
+
 // sent records a segment of this direction taking sequence space [seq,
 // end) by its class: a new or reordered one waits for its ACK; one sent
 // again marks every waiting transmission it overlaps as not to be timed.
 func (s *Stream) sent(class SegClass, seq, end Seq, ts int64) {
 	switch class {
 	case SegNew, SegOutOfOrder:
-		c := s.coldPart()
-		if len(c.wait)-c.waitHead >= maxWaiting {
-			return
-		}
-		if c.waitHead > 0 && c.waitHead == len(c.wait) {
-			c.wait, c.waitHead = c.wait[:0], 0
-		}
-		w := waiting{ts, seq, end}
-		// Kept in order of their ends: a new segment ends past all
-		// others, a reordered one goes where it belongs.
-		i := len(c.wait)
-		for i > c.waitHead && end.LessThan(c.wait[i-1].end) {
-			i--
-		}
-		c.wait = growing(c.wait, maxWaiting)
-		c.wait = append(c.wait, w)
-		if i < len(c.wait)-1 {
-			copy(c.wait[i+1:], c.wait[i:])
-			c.wait[i] = w
-		}
+		s.wait(waiting{ts, seq, end})
 	case SegRetx:
-		if s.cold == nil {
-			return
-		}
-		c := s.cold
-		for i := c.waitHead; i < len(c.wait); i++ {
-			w := &c.wait[i]
+		ws := s.waiting()
+		for i := range ws {
+			w := &ws[i]
 			if !seq.LessThan(w.end) {
 				continue
 			}
@@ -174,23 +176,63 @@ func (s *Stream) sent(class SegClass, seq, end Seq, ts int64) {
 	}
 }
 
+// wait adds w to the segments waiting, where its end puts it: a new
+// segment ends past all others, a reordered one goes where it belongs.
+func (s *Stream) wait(w waiting) {
+	q := &s.wq
+	if !q.spilled && int(q.n) < waitInline {
+		i := int(q.n)
+		for i > 0 && w.end.LessThan(q.buf[i-1].end) {
+			q.buf[i] = q.buf[i-1]
+			i--
+		}
+		q.buf[i] = w
+		q.n++
+		return
+	}
+	c := s.coldPart()
+	if !q.spilled {
+		c.wait = append(growing(c.wait[:0], maxWaiting), q.buf[:q.n]...)
+		c.waitHead, q.n, q.spilled = 0, 0, true
+	}
+	if len(c.wait)-c.waitHead >= maxWaiting {
+		return
+	}
+	if c.waitHead > 0 && c.waitHead == len(c.wait) {
+		c.wait, c.waitHead = c.wait[:0], 0
+	}
+	i := len(c.wait)
+	for i > c.waitHead && w.end.LessThan(c.wait[i-1].end) {
+		i--
+	}
+	c.wait = append(growing(c.wait, maxWaiting), w)
+	if i < len(c.wait)-1 {
+		copy(c.wait[i+1:], c.wait[i:])
+		c.wait[i] = w
+	}
+}
+
 // acked takes an ACK from the other side at ack, time ts: every waiting
 // segment it covers leaves, and those sent once are timed.
 func (s *Stream) acked(ack Seq, ts int64) {
-	c := s.cold
-	if c == nil {
+	ws := s.waiting()
+	k := 0
+	for ; k < len(ws) && !ack.LessThan(ws[k].end); k++ {
+		if ws[k].ts != notTimed {
+			s.addSegRTT(ts - ws[k].ts)
+		}
+	}
+	if k == 0 {
 		return
 	}
-	for c.waitHead < len(c.wait) {
-		w := c.wait[c.waitHead]
-		if ack.LessThan(w.end) {
-			break
-		}
-		c.waitHead++
-		if w.ts != notTimed {
-			s.addSegRTT(ts - w.ts)
-		}
+	q := &s.wq
+	if !q.spilled {
+		copy(q.buf[:], q.buf[k:q.n])
+		q.n -= uint8(k)
+		return
 	}
+	c := s.cold
+	c.waitHead += k
 	if c.waitHead == len(c.wait) {
 		c.wait, c.waitHead = c.wait[:0], 0
 	} else if c.waitHead > 1024 && c.waitHead > len(c.wait)/2 {
@@ -200,17 +242,23 @@ func (s *Stream) acked(ack Seq, ts int64) {
 }
 
 // addSegRTT takes one segment's RTT sample (ns), keeping it for the
-// median as keepRTT keeps the capture point's samples.
+// median as keepRTT keeps the capture point's: the first few inline, the
+// rest in the cold part, a uniform sample past maxRTTKept.
 func (s *Stream) addSegRTT(r int64) {
 	d := &s.DP
 	us := uint32(min(max(r/1000, 0), 1<<32-1))
-	c := s.cold
 	switch n := int(d.RTTN); {
+	case n < len(s.segBuf):
+		s.segBuf[n] = us
 	case n < maxRTTKept:
+		c := s.coldPart()
+		if n == len(s.segBuf) {
+			c.segRTT = append(c.segRTT[:0], s.segBuf[:]...)
+		}
 		c.segRTT = append(growing(c.segRTT, maxRTTKept), us)
 	default:
 		if j := ReservoirSlot(uint64(n + 1)); j < maxRTTKept {
-			c.segRTT[j] = us
+			s.cold.segRTT[j] = us
 		}
 	}
 	if d.RTTN == 0 || r < d.RTTMin {
@@ -329,8 +377,8 @@ func (d *DataPhase) HeldNS(last int64) int64 {
 // SegRTTKept returns the kept samples of every segment's RTT, in
 // microseconds (all of them up to maxRTTKept, a uniform sample beyond).
 func (s *Stream) SegRTTKept() []uint32 {
-	if s.cold == nil {
-		return nil
+	if int(s.DP.RTTN) <= len(s.segBuf) {
+		return s.segBuf[:s.DP.RTTN]
 	}
 	return s.cold.segRTT
 }

@@ -73,8 +73,12 @@ type Stream struct {
 	rttBuf [2]uint32
 
 	// DP is the data phase: every segment's RTT, the windows this side
-	// advertised, its initial window, idle and held times.
-	DP DataPhase
+	// advertised, its initial window, idle and held times; wq the
+	// segments waiting for their ACK, segBuf the first RTT samples of
+	// every segment (the rest in cold.segRTT).
+	DP     DataPhase
+	wq     waitQueue
+	segBuf [4]uint32
 
 	cold *streamCold
 }

@@ -95,8 +95,10 @@ func readTcptrace(out []byte) (conns []ttConn, ok bool) {
 		}
 		for _, f := range ttFieldRe.FindAllSubmatch(out[m[0]:end], -1) {
 			if l := string(f[1]); l == string(f[3]) {
-				if _, dup := c.fields[l]; !dup { // "initial window" comes twice
+				if _, dup := c.fields[l]; !dup {
 					c.fields[l] = [2]string{string(f[2]), string(f[4])}
+				} else if l == "initial window" { // bytes, then pkts
+					c.fields[l+" pkts"] = [2]string{string(f[2]), string(f[4])}
 				}
 			}
 		}
