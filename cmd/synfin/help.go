@@ -148,7 +148,13 @@ both directions in capture order, one row each:
   acked_bytes     on an ACK: how far it moved the acknowledged edge
   acks_frame, ack_rtt_ms   the segment whose end the ACK acknowledges exactly, and the time since it
                   (Wireshark's tcp.analysis.acks_frame and ack_rtt)
-  dup_ack, analysis        the duplicate ACK's number; Wireshark's tcp.analysis flags`,
+  dup_ack, analysis        the duplicate ACK's number; Wireshark's tcp.analysis flags
+Each record sums the same up per side in stats.client and stats.server: rtt_samples and rtt_min/median/
+mean/max/stdev_ms (these rtt_ms), handshake_rtt_ms (its leg of the handshake), srtt_ms, rttvar_ms, rto_ms
+(after the last sample), window_min/max/mean and window_zero (the windows it advertised, scaled; min above
+zero), initial_window_bytes/_segments (sent before its first ACK), segments_per_ack (the other side's per
+ACK of its own), throughput_bytes_per_s (unique bytes over the connection's time, as tcptrace) and
+goodput_bytes_per_s (over the data phase), idle_max_ms, window_limited_ms/_times (held by the other's window).`,
 	"graph": `graph -c N --kind KIND FILE: connection N's data phase (default 0), drawn for the side that sent more:
   tseq        time-sequence (Stevens, tcptrace): each data segment a bar from its first to its last byte at the
               time it was sent; red, with a ring, where it carries bytes the capture saw before (tcptrace's
