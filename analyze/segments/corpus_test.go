@@ -673,23 +673,10 @@ func TestSummaryAgainstTcptraceCorpus(t *testing.T) {
 		t.Skipf("no corpus at %s (set SYNFIN_CORPUS)", dir)
 	}
 	results := make([]corpusResult, len(captures))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				name := filepath.Base(captures[i])
-				results[i] = ttCompareCapture(captures[i], filepath.Join(dir, "oracles", "tcptrace", name+".tcptrace.txt"))
-			}
-		}()
-	}
-	for i := range captures {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(captures), func(i int) {
+		name := filepath.Base(captures[i])
+		results[i] = ttCompareCapture(captures[i], filepath.Join(dir, "oracles", "tcptrace", name+".tcptrace.txt"))
+	})
 
 	type tally struct{ n, agree, model, modelled int }
 	byField := map[string]*tally{}
@@ -795,4 +782,25 @@ func TestSummaryAgainstTcptraceCorpus(t *testing.T) {
 	for _, d := range drift {
 		t.Errorf("model with tcptrace's rules off differs from Summarize: %s", d)
 	}
+}
+
+// inParallel calls f(i) for i in [0, n), on as many goroutines as there
+// are processors: the corpus tests read hundreds of captures each.
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

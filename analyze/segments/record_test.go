@@ -5,9 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/synfin/synfin/analyze"
@@ -160,23 +158,10 @@ func TestRecordSidesEqualSegments(t *testing.T) {
 		diffs         []sideCase
 	}
 	results := make([]result, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c, n, d, _ := sidesOf(paths[i])
-				results[i] = result{c, n, d}
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(paths), func(i int) {
+		c, n, d, _ := sidesOf(paths[i])
+		results[i] = result{c, n, d}
+	})
 	conns, fields, ndiff, excused := 0, 0, 0, 0
 	for _, r := range results {
 		conns, fields = conns+r.conns, fields+r.fields

@@ -9,11 +9,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/synfin/synfin/analyze"
@@ -52,35 +50,22 @@ func TestSidesAgainstTcptraceLR(t *testing.T) {
 	type tally struct{ n, agree int }
 	results := make([]map[string]*tally, len(names))
 	diffs := make([][]string, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				res := map[string]*tally{}
-				add := func(field string, ok bool, why string) {
-					if res[field] == nil {
-						res[field] = &tally{}
-					}
-					res[field].n++
-					if ok {
-						res[field].agree++
-					} else {
-						diffs[i] = append(diffs[i], fmt.Sprintf("%s %s: %s", names[i], field, why))
-					}
-				}
-				compareLR(where[names[i]], blocks[names[i]], add)
-				results[i] = res
+	inParallel(len(names), func(i int) {
+		res := map[string]*tally{}
+		add := func(field string, ok bool, why string) {
+			if res[field] == nil {
+				res[field] = &tally{}
 			}
-		}()
-	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			res[field].n++
+			if ok {
+				res[field].agree++
+			} else {
+				diffs[i] = append(diffs[i], fmt.Sprintf("%s %s: %s", names[i], field, why))
+			}
+		}
+		compareLR(where[names[i]], blocks[names[i]], add)
+		results[i] = res
+	})
 	total := map[string]*tally{}
 	for _, r := range results {
 		for f, tl := range r {
