@@ -120,7 +120,7 @@ var lrFloor = map[string]float64{
 	"max win adv":         99,
 	"min win adv":         98,
 	"avg win adv":         89.5,
-	"RTT superset":        97,
+	"RTT superset":        98.5,
 	"RTT one per ACK":     96.5,
 }
 
@@ -259,7 +259,9 @@ func compareLR(path string, tconns []ttConn, add func(field string, ok bool, why
 					near("avg win adv", math.Floor(*sd.WindowMean), v, 1)
 				}
 			}
-			if n, ok := get("RTT samples"); ok && n > 0 {
+			// Rule rst-ack: tcptrace times a refused SYN by the RST,ACK
+			// that refuses it; synfin does not (reject_ms has that time).
+			if n, ok := get("RTT samples"); ok && n > 0 && r.Handshake.Status != analyze.HandshakeRejected {
 				lo, _ := get("RTT min")
 				hi, _ := get("RTT max")
 				ok := float64(sd.RTTSamples) >= n && val(sd.RTTMinMS) <= lo+0.051 && val(sd.RTTMaxMS) >= hi-0.051
