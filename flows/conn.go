@@ -588,6 +588,7 @@ func (c *Conn) CopyTo(dst *Conn) {
 	for d := range dst.Dir {
 		dst.Dir[d].MissedBytes = c.Dir[d].missed()
 		dst.Dir[d].cold = nil
+		dst.Dir[d].wq = waitQueue{} // a copy is finished: nothing waits, and a spilled queue was in cold
 		if k := c.Dir[d].RTTKept(); len(k) > len(dst.Dir[d].rttBuf) {
 			dst.Dir[d].coldPart().rtt = append([]uint32(nil), k...)
 		}
