@@ -58,8 +58,8 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a, t)
-	r.Stats.Client = side(c, flows.DirClient, r.Handshake.SynSynackMS, a)
-	r.Stats.Server = side(c, flows.DirServer, r.Handshake.SynackAckMS, a)
+	side(&r.Stats.Client, c, flows.DirClient, r.Handshake.SynSynackMS, a)
+	side(&r.Stats.Server, c, flows.DirServer, r.Handshake.SynackAckMS, a)
 	r.State, r.History = zeekState(c, t)
 	r.Completeness = int(c.WiresharkCompleteness())
 	r.CompletenessLabel = CompletenessLabel(r.Completeness)
@@ -173,11 +173,12 @@ func dataPhase(c *flows.Conn) (start, end int64, ok bool) {
 func nanos(x float64) float64       { return math.Round(x) / 1e6 }
 func thousandths(x float64) float64 { return math.Round(x*1e3) / 1e3 }
 
-// side is direction d's data phase (Side); hs is its handshake leg.
-func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
+// side fills sd, which stats left zero, with direction d's data phase;
+// hs is its handshake leg. In place: a Side is two hundred bytes.
+func side(sd *Side, c *flows.Conn, d flows.Dir, hs *float64, a *arena) {
 	s, o := &c.Dir[d], &c.Dir[d.Other()]
 	dp := &s.DP
-	sd := Side{HandshakeRTTMS: hs, WindowZero: int(dp.AdvZero), WindowLimitedTimes: int(dp.LimitedN)}
+	sd.HandshakeRTTMS, sd.WindowZero, sd.WindowLimitedTimes = hs, int(dp.AdvZero), int(dp.LimitedN)
 	if dp.RTTN > 0 {
 		n := float64(dp.RTTN)
 		sd.RTTSamples = int(dp.RTTN)
@@ -221,5 +222,4 @@ func side(c *flows.Conn, d flows.Dir, hs *float64, a *arena) Side {
 	if s.Pkts > 1 {
 		sd.IdleMaxMS = a.float(ms(dp.IdleMax))
 	}
-	return sd
 }

@@ -372,25 +372,28 @@ func appendFloat(b []byte, f float64) []byte {
 	return b
 }
 
-// appendMicro writes i/1e6 as a decimal, without trailing zeros.
+// appendMicro writes i/1e6 as a decimal, without trailing zeros: the
+// fraction as three digit pairs, the whole by appendInt (most are small).
 func appendMicro(b []byte, i int64) []byte {
 	if i < 0 {
 		b = append(b, '-')
 		i = -i
 	}
-	b = strconv.AppendInt(b, i/1e6, 10)
-	frac := i % 1e6
+	b = appendInt(b, i/1e6)
+	frac := uint32(i % 1e6)
 	if frac == 0 {
 		return b
 	}
-	var d [7]byte
-	d[0] = '.'
-	for k := 6; k >= 1; k-- {
-		d[k] = byte('0' + frac%10)
-		frac /= 10
-	}
+	hi, mid, lo := frac/10000, frac/100%100, frac%100
+	d := [7]byte{'.', digitPairs[2*hi], digitPairs[2*hi+1], digitPairs[2*mid], digitPairs[2*mid+1], digitPairs[2*lo], digitPairs[2*lo+1]}
 	n := 7
-	for d[n-1] == '0' {
+	if lo == 0 {
+		n = 5
+		if mid == 0 {
+			n = 3
+		}
+	}
+	if d[n-1] == '0' {
 		n--
 	}
 	return append(b, d[:n]...)

@@ -107,6 +107,12 @@ const (
 // Sample takes one RTT sample r (ns) and returns the estimate after it,
 // rounded to the nanosecond.
 func (e *RTTEstimator) Sample(r int64) (srtt, rttvar, rto int64) {
+	e.add(r)
+	return e.Now()
+}
+
+// add takes one RTT sample r (ns).
+func (e *RTTEstimator) add(r int64) {
 	R := float64(r)
 	if e.n == 0 {
 		e.srtt, e.rttvar = R, R/2
@@ -115,7 +121,6 @@ func (e *RTTEstimator) Sample(r int64) (srtt, rttvar, rto int64) {
 		e.srtt = (1-rttAlpha)*e.srtt + rttAlpha*R
 	}
 	e.n++
-	return e.Now()
 }
 
 // Now returns the estimate after the last sample (zeros before any).
@@ -269,7 +274,7 @@ func (s *Stream) addSegRTT(r int64) {
 	d.RTTSum += f
 	d.RTTSq += f * f
 	d.RTTN++
-	d.Est.Sample(r)
+	d.Est.add(r)
 }
 
 // RTTStdev is the standard deviation of the samples (population, ns),
