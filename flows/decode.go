@@ -105,7 +105,7 @@ type Decoder struct {
 	ip6      layers.IPv6
 	ip6ext   layers.IPv6ExtensionSkipper
 	ip6frag  layers.IPv6Fragment
-	gre      layers.GRE
+	gre      greLayer
 	udp      udpLayer
 	ether    etherLayer
 	fddi     fddiLayer
@@ -116,7 +116,7 @@ type Decoder struct {
 	geneve   layers.Geneve
 	gtp      layers.GTPv1U
 	radiotap layers.RadioTap
-	dot11    layers.Dot11
+	dot11    dot11Layer
 	llc      layers.LLC
 	snap     layers.SNAP
 	raw      rawIPLayer

@@ -45,17 +45,21 @@ func (d *Decoder) Stopped() Stop {
 		st.Proto = uint32(d.eth.EthernetType)
 	case layers.LayerTypeLLC:
 		st.Proto = uint32(d.llc.DSAP)
+	case layers.LayerTypeGRE:
+		st.Proto = uint32(d.gre.proto)
 	}
 	return st
 }
 
 // ReachedIP says whether the packet was IP (or what IP carries) that is
-// simply not TCP: UDP, ICMP, a later fragment.
+// simply not TCP: UDP, ICMP, a later fragment. A packet that stopped at
+// GRE did not: the protocol GRE carried was not decoded, and may well
+// have been TCP.
 func (s Stop) ReachedIP() bool {
 	switch s.Layer {
 	case layers.LayerTypeIPv4, layers.LayerTypeIPv6, layers.LayerTypeUDP, layers.LayerTypeIPv6Fragment,
 		layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Routing,
-		layers.LayerTypeGRE, layers.LayerTypeVXLAN, layers.LayerTypeGeneve, layers.LayerTypeGTPv1U,
+		layers.LayerTypeVXLAN, layers.LayerTypeGeneve, layers.LayerTypeGTPv1U,
 		layerTypeTeredo, layerTypeAYIYA, layerTypeCAPWAP:
 		return true
 	}
@@ -112,6 +116,8 @@ func (s Stop) String() string {
 		return fmt.Sprintf("UDP port %d", s.Proto)
 	case layers.LayerTypeLLC:
 		return fmt.Sprintf("802.2 LLC SAP 0x%02x", s.Proto)
+	case layers.LayerTypeGRE:
+		return fmt.Sprintf("GRE protocol 0x%04x not decoded", s.Proto)
 	}
 	return s.Layer.String()
 }
@@ -160,6 +166,7 @@ const (
 	StopIPProto                        // IP protocol %d
 	StopUDPPort                        // UDP port %d
 	StopLLC                            // 802.2 LLC SAP 0x%02x
+	StopGRE                            // GRE protocol 0x%04x not decoded
 )
 
 // Kind says how s is named (see String).
@@ -191,6 +198,8 @@ func (s Stop) Kind() StopKind {
 		return StopUDPPort
 	case layers.LayerTypeLLC:
 		return StopLLC
+	case layers.LayerTypeGRE:
+		return StopGRE
 	}
 	return StopNamed
 }

@@ -217,3 +217,50 @@ func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error
 	}
 	return nil
 }
+
+// dot11Layer decodes the header of an IEEE 802.11 data frame (radiotap and
+// 802.11 captures, CAPWAP, an Aruba access point's GRE) up to the LLC
+// header of what it carries: addresses (four when the frame crosses the
+// distribution system both ways), QoS control, HT control. Of an A-MSDU
+// (several frames in one, the QoS control's A-MSDU bit) the first
+// subframe is read, as one packet gives one segment. Management, control,
+// null and protected (encrypted) frames end decoding. gopacket's Dot11
+// allocates for every QoS frame and stops at QoS data.
+type dot11Layer struct{ hop }
+
+var errShortDot11 = cutShort("802.11")
+
+func (d *dot11Layer) CanDecode() gopacket.LayerClass { return layers.LayerTypeDot11 }
+func (d *dot11Layer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
+	d.next, d.payload = gopacket.LayerTypeZero, nil
+	if len(b) < 24 {
+		return errShortDot11
+	}
+	typ, subtype, flags := b[0]>>2&0x3, b[0]>>4, b[1]
+	if typ != 2 || flags&0x40 != 0 || subtype&0x4 != 0 { // not data, protected, or no data
+		return nil
+	}
+	n := 24
+	if flags&0x03 == 0x03 { // to and from the DS: a fourth address
+		n += 6
+	}
+	amsdu := false
+	if subtype&0x8 != 0 { // QoS data
+		if len(b) < n+2 {
+			return errShortDot11
+		}
+		amsdu = b[n]&0x80 != 0
+		n += 2
+		if flags&0x80 != 0 { // +HTC
+			n += 4
+		}
+	}
+	if amsdu {
+		n += 14 // the first subframe's destination, source and length
+	}
+	if len(b) < n {
+		return errShortDot11
+	}
+	d.next, d.payload = layers.LayerTypeLLC, b[n:]
+	return nil
+}

@@ -249,14 +249,23 @@ func (st *Stats) NoteValues(name string) []Note {
 		note.Tally, note.MoreKinds = st.tally(stops)
 		notes = append(notes, note)
 	}
+	// "No TCP" is said only of what was decoded far enough to know: the
+	// packets of an encapsulation not decoded have their own note above,
+	// and may carry TCP.
 	if st.Segments == 0 && st.NotTCP > 0 {
-		all := make([]flows.Stop, 0, len(st.Stops))
-		for s := range st.Stops {
-			all = append(all, s)
+		var known []flows.Stop
+		n := 0
+		for s, c := range st.Stops {
+			if s.ReachedIP() || s.Expected() {
+				known = append(known, s)
+				n += c
+			}
 		}
-		note := Note{Kind: NoteNoTCP, File: name, N: st.Packets}
-		note.Tally, note.MoreKinds = st.tally(all)
-		notes = append(notes, note)
+		if len(known) > 0 {
+			note := Note{Kind: NoteNoTCP, File: name, N: n}
+			note.Tally, note.MoreKinds = st.tally(known)
+			notes = append(notes, note)
+		}
 	}
 	return notes
 }

@@ -97,6 +97,7 @@ var problemMessages = map[string]text{
 	"problem.stop.ipproto":   {"IP protocol %d", "IP 协议 %d"},
 	"problem.stop.udpport":   {"UDP port %d", "UDP 端口 %d"},
 	"problem.stop.llc":       {"802.2 LLC SAP 0x%02x", "802.2 LLC SAP 0x%02x"},
+	"problem.stop.gre":       {"GRE protocol 0x%04x not decoded", "GRE 协议 0x%04x 未解码"},
 
 	// Inputs and archives.
 	"problem.nomatch":        {"%s: no file matches", "%s：没有匹配的文件"},

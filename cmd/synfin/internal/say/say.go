@@ -120,6 +120,8 @@ func Stop(lang msg.Lang, s flows.Stop) string {
 		return lang.F("problem.stop.udpport", s.Proto)
 	case flows.StopLLC:
 		return lang.F("problem.stop.llc", s.Proto)
+	case flows.StopGRE:
+		return lang.F("problem.stop.gre", s.Proto)
 	}
 	return s.String()
 }
