@@ -53,7 +53,7 @@ corpus:
 # the package's testdata/fuzz and stay there as regression cases. Each entry
 # is package:target, since go test -fuzz takes one package at a time.
 # make fuzz FUZZTIME=10m for a long run.
-FUZZ_TARGETS := ./flows/capture:FuzzCapture ./flows:FuzzDecode ./flows:FuzzFastPath ./flows:FuzzTracker ./flows:FuzzOptions
+FUZZ_TARGETS := ./flows/capture:FuzzCapture ./flows:FuzzDecode ./flows:FuzzFastPath ./flows:FuzzTracker ./flows:FuzzOptions ./flows:FuzzReassembly
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -96,6 +96,7 @@ func stats(c *flows.Conn, point *CapturePoint, a *arena, t *texts) Stats {
 		ZeroWindow:    int(cl.ZeroWindow + sv.ZeroWindow),
 		ClientZeroWin: int(cl.ZeroWindow), ServerZeroWin: int(sv.ZeroWindow),
 		KeepAlives:  int(cl.KeepAlives + sv.KeepAlives),
+		Reassembled: int(c.Reassembled),
 		MissedBytes: c.MissedBytes(flows.DirClient) + c.MissedBytes(flows.DirServer),
 	}
 	// Data-phase RTT: a segment timed to its ACK measures a full round trip

@@ -197,6 +197,7 @@ func (s *Stats) appendJSON(w *jsonWriter) {
 	w.int(`,"client_zero_window":`, int64(s.ClientZeroWin))
 	w.int(`,"server_zero_window":`, int64(s.ServerZeroWin))
 	w.int(`,"keepalives":`, int64(s.KeepAlives))
+	w.int(`,"reassembled_segments":`, int64(s.Reassembled))
 	w.int(`,"missed_bytes":`, s.MissedBytes)
 	w.int(`,"rtt_samples":`, int64(s.RTTSamples))
 	w.optFloat(`,"rtt_min_ms":`, s.RTTMinMS)

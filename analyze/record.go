@@ -181,6 +181,7 @@ type Stats struct {
 	ClientZeroWin   int      `json:"client_zero_window" parquet:"client_zero_window"`
 	ServerZeroWin   int      `json:"server_zero_window" parquet:"server_zero_window"`
 	KeepAlives      int      `json:"keepalives" parquet:"keepalives"`
+	Reassembled     int      `json:"reassembled_segments" parquet:"reassembled_segments"` // segments from IP datagrams put back together from fragments
 	MissedBytes     int64    `json:"missed_bytes" parquet:"missed_bytes"`
 	RTTSamples      int      `json:"rtt_samples" parquet:"rtt_samples"`
 	RTTMinMS        *float64 `json:"rtt_min_ms" parquet:"rtt_min_ms,optional"`

@@ -127,7 +127,10 @@ type Conn struct {
 	// Flagged counts the segments that earned each flag (by bit); Last is
 	// the analysis flags of the latest segment (for Trace hooks).
 	Flagged [NumAnalysis]uint32
-	Last    Analysis
+	// Reassembled counts the segments that came in IP datagrams put back
+	// together from fragments.
+	Reassembled uint32
+	Last        Analysis
 
 	Zeek ZeekState
 
@@ -217,6 +220,9 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	c.LastTS = seg.TS
 	s.Pkts++
 	s.Bytes += int64(seg.PayloadLen)
+	if seg.Reassembled {
+		c.Reassembled++
+	}
 
 	c.updateCompleteness(seg, first)
 	if f&FlagSYN == 0 && seg.OptKinds&(SeenMSS|SeenWScale|SeenSACKPerm) != 0 {

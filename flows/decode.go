@@ -45,6 +45,9 @@ type Segment struct {
 	// without SYN; copied, since a Segment outlives its packet buffer.
 	SACK  [4][2]uint32
 	NSACK uint8
+	// Reassembled: the segment came in an IP datagram put back together
+	// from fragments (its frame is the last fragment's).
+	Reassembled bool
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -125,6 +128,12 @@ type Decoder struct {
 	pppoe    pppoeLayer
 	mpls     mplsLayer
 	tcp      tcpLayer
+
+	// frag puts IP fragments back together (defrag.go); depth is how deep
+	// a reassembled datagram is being decoded (one level: a fragment
+	// inside a reassembled datagram is not reassembled again).
+	frag  defrag
+	depth int
 
 	slowOnly bool // no fast path (tests, benchmarks)
 }
@@ -213,6 +222,9 @@ func (d *Decoder) slow(pkt *capture.Packet, seg *Segment) error {
 	if !d.tcp.ok {
 		if d.tcp.err != nil {
 			return d.tcp.err
+		}
+		if whole, ok := d.reassemble(pkt.TS); ok {
+			return d.decodeWhole(pkt, whole, seg)
 		}
 		if err != nil {
 			return err
@@ -521,4 +533,58 @@ func (m *mplsLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 		}
 	}
 	return errShortMPLS
+}
+
+// reassemble takes the packet just decoded when it stopped at an IP
+// fragment, and returns the whole datagram when this fragment completed it.
+func (d *Decoder) reassemble(ts int64) ([]byte, bool) {
+	if d.depth > 0 || len(d.decoded) == 0 {
+		return nil, false
+	}
+	switch d.decoded[len(d.decoded)-1] {
+	case layers.LayerTypeIPv4:
+		h := &d.ip4
+		more := h.Flags&layers.IPv4MoreFragments != 0
+		if !more && h.FragOffset == 0 {
+			return nil, false
+		}
+		key := fragKey{src: addrOf(h.SrcIP.To4()), dst: addrOf(h.DstIP.To4()), id: uint32(h.Id), proto: uint8(h.Protocol)}
+		return d.frag.take(key, false, h.Contents, h.Payload, int(h.FragOffset)*8, more, ts)
+	case layers.LayerTypeIPv6Fragment:
+		h, f := &d.ip6, &d.ip6frag
+		if len(h.Contents) < 40 {
+			return nil, false
+		}
+		key := fragKey{src: addrOf(h.SrcIP), dst: addrOf(h.DstIP), id: f.Identification, proto: uint8(f.NextHeader)}
+		return d.frag.take(key, true, h.Contents[:40], f.Payload, int(f.FragmentOffset)*8, f.MoreFragments, ts)
+	}
+	return nil, false
+}
+
+// decodeWhole decodes a reassembled datagram as the packet that completed
+// it: its frame number and time.
+func (d *Decoder) decodeWhole(pkt *capture.Packet, whole []byte, seg *Segment) error {
+	inner := capture.Packet{Data: whole, Link: layers.LinkTypeRaw, TS: pkt.TS, Index: pkt.Index, Offset: pkt.Offset, WireLen: len(whole)}
+	lt, p := d.lastLT, d.last
+	d.depth++
+	err := d.slow(&inner, seg)
+	d.depth--
+	d.lastLT, d.last = lt, p // notes name the link the fragments came on
+	if err == nil {
+		seg.Reassembled = true
+	}
+	return err
+}
+
+// EndFile says what reassembly did in the file just decoded, counting the
+// datagrams still waiting for fragments as given up, and forgets them, so
+// that the next file starts afresh.
+func (d *Decoder) EndFile() FragStats {
+	for g := d.frag.front(); g != nil; g = d.frag.front() {
+		d.frag.drop(g)
+		d.frag.Incomplete++
+	}
+	st := d.frag.FragStats
+	d.frag.FragStats = FragStats{}
+	return st
 }

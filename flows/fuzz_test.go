@@ -113,3 +113,29 @@ func FuzzOptions(f *testing.F) {
 		_, _, _, _ = scanOptions(b)
 	})
 }
+
+// FuzzReassembly cuts the input into packets (a length byte, then that many
+// bytes) decoded one after another by one decoder, so that fragments meet:
+// no panic, reassembly stays within its bounds, and every datagram is
+// accounted for at the end.
+func FuzzReassembly(f *testing.F) {
+	f.Add([]byte{28, 0x45, 0, 0, 28, 0, 1, 0x20, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0, 1, 0, 2, 0, 0, 0, 0,
+		28, 0x45, 0, 0, 28, 0, 1, 0, 1, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0, 0, 0, 0, 0x50, 2, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := NewDecoder()
+		var seg Segment
+		for i := 0; len(b) > 0; i++ {
+			n := min(int(b[0]), len(b)-1)
+			p := capture.Packet{Data: b[1 : 1+n], Link: layers.LinkTypeRaw, Index: i + 1, TS: int64(i) * 1e6}
+			d.Decode(&p, &seg)
+			b = b[1+n:]
+			if d.frag.Pending() > MaxFragDatagrams || d.frag.bytes > MaxFragBytes || d.frag.bytes < 0 {
+				t.Fatalf("%d datagrams, %d bytes held", d.frag.Pending(), d.frag.bytes)
+			}
+		}
+		d.EndFile()
+		if d.frag.Pending() != 0 || d.frag.bytes != 0 {
+			t.Fatalf("after EndFile: %d datagrams, %d bytes", d.frag.Pending(), d.frag.bytes)
+		}
+	})
+}

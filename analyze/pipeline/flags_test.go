@@ -87,11 +87,7 @@ func synfinFlags(path string) (map[int]flows.Analysis, bool, error) {
 var flagRules = map[string]string{
 	"zeek__cisco-fabric-path.pcap":                               "every packet twice, once inside FabricPath: tshark keeps the copies apart, synfin joins them and calls the second copies retransmissions",
 	"zeek__pop3__pop3.pcap":                                      "SYNs re-sent after an RST: SPEC §2 starts a new connection, tshark keeps one stream",
-	"arkime__socks5-http-302-frag.pcap":                          "IP fragments: tshark reassembles them, synfin does not, so it sees gaps",
-	"zeek__tunnels__gtp__gtp1_gn_normal_incl_fragmentation.pcap": "IP fragments inside GTP: tshark reassembles them, synfin does not",
 	"zeek__tunnels__gtp__gtp2_different_udp_port.pcap":           "GTP on a port tshark does not decode as GTP",
-	"zeek__tunnels__gtp__gtp9_unknown_or_too_short_payload.pcap": "GTP payloads decoded differently",
-	"zeek__erspan.pcap":                                          "ERSPAN copies of the same packets decoded differently",
 }
 
 // TestLabAnalysisFlags compares synfin's per-packet flags with tshark's on

@@ -213,7 +213,7 @@ func runInOne(name string, capt *capture.Capture, opt *Options, n int, emit func
 	ss.openAll(n, opt, func(c *flows.Conn) { emit(z.Analyze(name, c)) })
 	defer ss.close()
 	dec := decoders.Get().(*flows.Decoder)
-	defer decoders.Put(dec)
+	defer func() { st.Frag = dec.EndFile(); decoders.Put(dec) }()
 	var pkt capture.Packet
 	var seg flows.Segment
 	var err error

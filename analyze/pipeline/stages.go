@@ -46,7 +46,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 	go func() {
 		defer close(segs)
 		dec := decoders.Get().(*flows.Decoder)
-		defer decoders.Put(dec)
+		defer func() { st.Frag = dec.EndFile(); decoders.Put(dec) }()
 		var pkt capture.Packet
 		for {
 			b := <-freeSegs

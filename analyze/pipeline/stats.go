@@ -33,6 +33,9 @@ type Stats struct {
 	// the caps were kept in each.
 	Shards int
 	Late   int // segments of connections finished early, absorbed by their tombstones
+	// Frag is what IP reassembly did: datagrams reassembled, fragments
+	// overlapping, datagrams dropped or never completed.
+	Frag flows.FragStats
 }
 
 // maxExamples is how many damaged packets of one file are named; the rest
@@ -87,6 +90,21 @@ const (
 	// than Max closed connections lingered at once (PerShard in one of
 	// Shards shards when Shards > 1).
 	NoteLate
+	// NoteFragsIncomplete: N fragmented IP datagrams not whole within
+	// 30 s of their first fragment or by the end of the capture.
+	NoteFragsIncomplete
+	// NoteFragsEvicted: N fragmented IP datagrams given up to bound
+	// memory.
+	NoteFragsEvicted
+	// NoteFragsInvalid: N fragmented IP datagrams whose fragments'
+	// lengths disagree.
+	NoteFragsInvalid
+	// NoteFragsOverlap: N IPv4 fragments overlapped bytes already held;
+	// the first to arrive were kept.
+	NoteFragsOverlap
+	// NoteFragsDropped: N IPv6 datagrams dropped because their fragments
+	// overlapped (RFC 5722).
+	NoteFragsDropped
 )
 
 // StopCount is one kind of packet without TCP and how many there were.
@@ -130,6 +148,16 @@ func (n Note) String() string {
 		return fmt.Sprintf("%s: %s of link type %s not decoded to IP: %s", n.File, packets(n.N), linkName(n.Link), n.tally())
 	case NoteNoTCP:
 		return fmt.Sprintf("%s: no TCP in its %s: %s", n.File, packets(n.N), n.tally())
+	case NoteFragsIncomplete:
+		return fmt.Sprintf("%s: %d fragmented IP datagrams never completed: the capture does not hold all their fragments within 30 s of the first", n.File, n.N)
+	case NoteFragsEvicted:
+		return fmt.Sprintf("%s: %d fragmented IP datagrams given up to bound memory (more than %d at once, or %d MiB held)", n.File, n.N, flows.MaxFragDatagrams, flows.MaxFragBytes>>20)
+	case NoteFragsInvalid:
+		return fmt.Sprintf("%s: %d fragmented IP datagrams given up: their fragments' lengths disagree or pass 65,535 bytes", n.File, n.N)
+	case NoteFragsOverlap:
+		return fmt.Sprintf("%s: %d IPv4 fragments overlapped bytes already received; the first to arrive were kept", n.File, n.N)
+	case NoteFragsDropped:
+		return fmt.Sprintf("%s: %d IPv6 datagrams dropped: their fragments overlapped (RFC 5722)", n.File, n.N)
 	case NoteLate:
 		why := "--linger 0"
 		if !n.LingerOff {
@@ -248,6 +276,15 @@ func (st *Stats) NoteValues(name string) []Note {
 		note := Note{Kind: NoteNotDecoded, File: name, N: n, Link: lt}
 		note.Tally, note.MoreKinds = st.tally(stops)
 		notes = append(notes, note)
+	}
+	for _, f := range []struct {
+		kind NoteKind
+		n    int
+	}{{NoteFragsIncomplete, st.Frag.Incomplete}, {NoteFragsEvicted, st.Frag.Evicted}, {NoteFragsInvalid, st.Frag.Invalid},
+		{NoteFragsOverlap, st.Frag.Overlapping}, {NoteFragsDropped, st.Frag.Dropped}} {
+		if f.n > 0 {
+			notes = append(notes, Note{Kind: f.kind, File: name, N: f.n})
+		}
 	}
 	// "No TCP" is said only of what was decoded far enough to know: the
 	// packets of an encapsulation not decoded have their own note above,

@@ -104,7 +104,7 @@ const roundsInFlight = 4
 // workers' inputs.
 func readRounds(name string, capt *capture.Capture, ws []*worker, free chan *round, n int, st *Stats) error {
 	dec := decoders.Get().(*flows.Decoder)
-	defer decoders.Put(dec)
+	defer func() { st.Frag = dec.EndFile(); decoders.Put(dec) }()
 	var pkt capture.Packet
 	var clock int64
 	routed := 0

@@ -14,7 +14,7 @@ var allowedWords = map[string]bool{
 	"pcap": true, "pcapng": true, "gzip": true, "zstd": true, "xz": true, "lz4": true, "bzip2": true,
 	"tar": true, "7-Zip": true, "IPv4": true, "IPv6": true, "ICMPv6": true, "PPPoE": true, "GTP-U": true,
 	"Zeek": true, "tshark": true, "Wireshark": true, "editcap": true, "synfin": true, "Linux": true,
-	"Kuznetsov": true, "flate": true,
+	"Kuznetsov": true, "flate": true, "MiB": true,
 }
 
 var (

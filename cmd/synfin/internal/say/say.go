@@ -68,6 +68,16 @@ func Note(lang msg.Lang, n pipeline.Note) string {
 		return tidy(lang.F("problem.notdecoded", n.File, n.N, linkName(lang, n.Link), tally(lang, n)))
 	case pipeline.NoteNoTCP:
 		return lang.F("problem.notcp", n.File, n.N, tally(lang, n))
+	case pipeline.NoteFragsIncomplete:
+		return lang.F("problem.frags.incomplete", n.File, n.N)
+	case pipeline.NoteFragsEvicted:
+		return lang.F("problem.frags.evicted", n.File, n.N, flows.MaxFragDatagrams, flows.MaxFragBytes>>20)
+	case pipeline.NoteFragsInvalid:
+		return lang.F("problem.frags.invalid", n.File, n.N)
+	case pipeline.NoteFragsOverlap:
+		return lang.F("problem.frags.overlap", n.File, n.N)
+	case pipeline.NoteFragsDropped:
+		return lang.F("problem.frags.dropped", n.File, n.N)
 	case pipeline.NoteLate:
 		why := "--linger 0"
 		switch {
