@@ -198,9 +198,10 @@ func (t *Table) ObserveKeyed(seg *Segment, key Key, srcHi bool) {
 }
 
 // late reports whether a segment with no live connection belongs to one
-// closed and finished early within its linger (see DefaultMaxLinger). A
-// SYN or SYN-ACK with a new ISN starts a new connection instead; one
-// repeating the connection's ISN is a retransmission, and late (startsNew).
+// closed and finished: any segment within its linger (see
+// DefaultMaxLinger), and a SYN or SYN-ACK repeating its ISN at any time,
+// as a retransmission (startsNew). A SYN or SYN-ACK with a new ISN starts
+// a new connection instead.
 func (t *Table) late(key Key, seg *Segment) bool {
 	h := t.tombHash(key)
 	a, b := t.tombPair(h)
@@ -211,14 +212,30 @@ func (t *Table) late(key Key, seg *Segment) bool {
 	if tb.hash != h {
 		return false
 	}
+	// A SYN or SYN-ACK repeating the connection's ISN belongs to it however
+	// late, as in Wireshark (packet-tcp.c compares the SYN's sequence
+	// number with the base, not the time); one with a new ISN is port
+	// reuse. Anything else belongs only within the linger.
+	// The answer to such a SYN comes soon after it: the linger starts
+	// again from it.
 	switch f := seg.Flags & (FlagSYN | FlagACK); {
-	case t.now > tb.until,
-		f == FlagSYN && !(tb.hasClient && seg.Seq == tb.clientISN),
-		f == FlagSYN|FlagACK && !(tb.hasServer && seg.Seq == tb.serverISN):
-		*tb = tombstone{}
-		return false
+	case f == FlagSYN:
+		if tb.hasClient && seg.Seq == tb.clientISN {
+			tb.until = max(tb.until, t.now+t.lingerNS())
+			return true
+		}
+	case f == FlagSYN|FlagACK:
+		if tb.hasServer && seg.Seq == tb.serverISN {
+			tb.until = max(tb.until, t.now+t.lingerNS())
+			return true
+		}
+	case t.now <= tb.until:
+		return true
+	default:
+		return false // past the linger; the ISNs are still remembered
 	}
-	return true
+	*tb = tombstone{}
+	return false
 }
 
 // startsNew decides port reuse (SPEC §2), by Wireshark's rule: a SYN
@@ -315,6 +332,7 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 func (t *Table) expire() {
 	linger := t.Linger.Nanoseconds()
 	for c := t.chead; c != nil && t.now-c.ClosedTS > linger; c = t.chead {
+		t.bury(c) // its ISNs, for a SYN repeating them however late
 		t.finish(c)
 	}
 	idle := t.IdleTimeout.Nanoseconds()
@@ -323,16 +341,13 @@ func (t *Table) expire() {
 	}
 }
 
-// bury remembers a closed connection finished early for the rest of its
-// linger.
+// bury remembers a closed connection as it is finished: for the rest of
+// its linger, every segment of it; after, a SYN or SYN-ACK repeating its
+// ISNs, for as long as its slot is not needed (late).
 func (t *Table) bury(c *Conn) {
-	linger := t.Linger
-	if linger <= 0 {
-		linger = DefaultLinger
-	}
-	until := c.ClosedTS + linger.Nanoseconds()
-	if until < t.now {
-		return
+	until := c.ClosedTS + t.lingerNS()
+	if until < t.now && !c.HS.HasSYN && !c.HS.HasSYNACK {
+		return // nothing to remember past the linger
 	}
 	if t.tombs == nil {
 		n := t.TombSlots
@@ -460,4 +475,14 @@ func (t *Table) unlinkClosing(c *Conn) {
 	}
 	c.cprev, c.cnext, c.inClosing = nil, nil, false
 	t.nclosing--
+}
+
+// lingerNS is how long a closed connection's late segments still join it,
+// in ns: Linger, or DefaultLinger when connections are finished as they
+// close.
+func (t *Table) lingerNS() int64 {
+	if t.Linger <= 0 {
+		return DefaultLinger.Nanoseconds()
+	}
+	return t.Linger.Nanoseconds()
 }

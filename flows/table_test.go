@@ -217,3 +217,37 @@ func TestTableReset(t *testing.T) {
 		}
 	}
 }
+
+// TestSameISNAnyTimeLater: Wireshark keeps a SYN in its connection whenever
+// its sequence number is that connection's ISN, however long after the
+// close (tcp.stream), so connection numbers stay Wireshark's: a same-ISN
+// SYN 20 s and 200 s after the RST that refused it, and a late copy of the
+// original SYN 300 s after the FINs, make no connection of their own; a
+// new ISN on the same ports is port reuse. Synthetic segments.
+func TestSameISNAnyTimeLater(t *testing.T) {
+	cli := netip.MustParseAddrPort("10.0.0.1:1228")
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	syn := func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: cli, Dst: srv, Flags: FlagSYN, Seq: isn, Window: 8192}
+	}
+	rst := func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: srv, Dst: cli, Flags: FlagRST | FlagACK, Ack: isn + 1}
+	}
+	var got []string
+	tab := NewTable(func(c *Conn) { got = append(got, fmt.Sprintf("%d:%d", c.Index, c.HS.ISN)) })
+	segs := []Segment{syn(0, 77), rst(1e6, 77), syn(20e9, 77), rst(20.001e9, 77), syn(220e9, 77), rst(220.001e9, 77)}
+	segs = append(segs, closeOnce(cli, srv, 500, 900, 230e9)...)
+	late := segs[len(segs)-6] // the SYN of ISN 500
+	late.TS = 600e9
+	segs = append(segs, late, syn(700e9, 1234))
+	for i := range segs {
+		tab.Observe(&segs[i])
+	}
+	tab.Flush()
+	if fmt.Sprint(got) != "[0:77 1:500 2:1234]" {
+		t.Errorf("connections %v, want [0:77 1:500 2:1234]: ISN 77 tried three times, 500 and its late SYN, then 1234", got)
+	}
+	if tab.Late != 3 {
+		t.Errorf("%d late segments, want 3 (the two same-ISN SYNs and their RST after the linger, or the late SYN)", tab.Late)
+	}
+}

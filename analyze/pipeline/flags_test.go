@@ -85,9 +85,8 @@ func synfinFlags(path string) (map[int]flows.Analysis, bool, error) {
 // different packets, so their flags cannot agree; captures with damaged
 // packets (which each tool decodes its own way) are found by synfin.
 var flagRules = map[string]string{
-	"zeek__cisco-fabric-path.pcap":                               "every packet twice, once inside FabricPath: tshark keeps the copies apart, synfin joins them and calls the second copies retransmissions",
-	"zeek__pop3__pop3.pcap":                                      "SYNs re-sent after an RST: SPEC §2 starts a new connection, tshark keeps one stream",
-	"zeek__tunnels__gtp__gtp2_different_udp_port.pcap":           "GTP on a port tshark does not decode as GTP",
+	"zeek__cisco-fabric-path.pcap":                     "every packet twice, once inside FabricPath: tshark keeps the copies apart, synfin joins them and calls the second copies retransmissions",
+	"zeek__tunnels__gtp__gtp2_different_udp_port.pcap": "GTP on a port tshark does not decode as GTP",
 }
 
 // TestLabAnalysisFlags compares synfin's per-packet flags with tshark's on
