@@ -120,6 +120,7 @@ type Decoder struct {
 	gtp      layers.GTPv1U
 	radiotap layers.RadioTap
 	dot11    dot11Layer
+	dot11c   dot11Layer // behind CAPWAP
 	llc      layers.LLC
 	snap     layers.SNAP
 	raw      rawIPLayer
@@ -140,7 +141,9 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder.
 func NewDecoder() *Decoder {
-	return &Decoder{parsers: make(map[layers.LinkType]*gopacket.DecodingLayerParser), decoded: make([]gopacket.LayerType, 0, 16)}
+	d := &Decoder{parsers: make(map[layers.LinkType]*gopacket.DecodingLayerParser), decoded: make([]gopacket.LayerType, 0, 16)}
+	d.dot11c.capwap = true
+	return d
 }
 
 // firstLayer maps a link type to the layer its frames start with.
@@ -189,7 +192,7 @@ func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
 			p.SetDecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
 			for _, l := range []gopacket.DecodingLayer{&d.eth, &d.ether, &d.fddi, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6,
 				&d.ip6ext, &d.ip6frag, &d.gre, &d.udp, &d.vxlan, &d.geneve, &d.gtp, &d.teredo, &d.ayiya, &d.capwap,
-				&d.radiotap, &d.dot11, &d.llc, &d.snap, &d.raw, &d.nflog, &d.ppp, &d.pppoe, &d.mpls, &d.tcp} {
+				&d.radiotap, &d.dot11, &d.dot11c, &d.llc, &d.snap, &d.raw, &d.nflog, &d.ppp, &d.pppoe, &d.mpls, &d.tcp} {
 				p.AddDecodingLayer(l)
 			}
 		}

@@ -83,7 +83,7 @@ func (s Stop) Expected() bool {
 		return true // spanning tree, CDP, IPX and other 802.2 frames: not IP
 	case layers.LayerTypePPP:
 		return s.Proto >= 0x8000 // control protocols: LCP, IPCP, IPV6CP, CHAP, PAP, LQR…
-	case layers.LayerTypeDot11, layers.LayerTypeRadioTap:
+	case layers.LayerTypeDot11, layers.LayerTypeRadioTap, layerTypeDot11CAPWAP:
 		return true // management and control frames
 	}
 	return false

@@ -14,6 +14,8 @@ var (
 	layerTypeTeredo = gopacket.RegisterLayerType(1713, gopacket.LayerTypeMetadata{Name: "synfin Teredo"})
 	layerTypeAYIYA  = gopacket.RegisterLayerType(1714, gopacket.LayerTypeMetadata{Name: "synfin AYIYA"})
 	layerTypeCAPWAP = gopacket.RegisterLayerType(1715, gopacket.LayerTypeMetadata{Name: "synfin CAPWAP"})
+	// 802.11 inside CAPWAP, whose frame control may come byte-swapped.
+	layerTypeDot11CAPWAP = gopacket.RegisterLayerType(1716, gopacket.LayerTypeMetadata{Name: "synfin 802.11 in CAPWAP"})
 )
 
 // Ethertypes of tags and encapsulations that etherLayer steps over.
@@ -211,7 +213,7 @@ func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error
 	}
 	c.payload = b[hlen:]
 	if native && wbid == 1 {
-		c.next = layers.LayerTypeDot11
+		c.next = layerTypeDot11CAPWAP
 	} else if !native {
 		c.next = layerTypeEther
 	}
@@ -226,17 +228,39 @@ func (c *capwapLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error
 // subframe is read, as one packet gives one segment. Management, control,
 // null and protected (encrypted) frames end decoding. gopacket's Dot11
 // allocates for every QoS frame and stops at QoS data.
-type dot11Layer struct{ hop }
+//
+// Behind CAPWAP (capwap set) the two frame-control bytes may come swapped:
+// Cisco's access points send them so, and Wireshark swaps them by default
+// (capwap.swap_fc). synfin reads them as they come when that gives a data
+// frame, and swapped when only that does.
+type dot11Layer struct {
+	hop
+	capwap bool
+}
 
 var errShortDot11 = cutShort("802.11")
 
-func (d *dot11Layer) CanDecode() gopacket.LayerClass { return layers.LayerTypeDot11 }
+func (d *dot11Layer) CanDecode() gopacket.LayerClass {
+	if d.capwap {
+		return layerTypeDot11CAPWAP
+	}
+	return layers.LayerTypeDot11
+}
+
+// isData says whether fc is the first frame-control byte of a data frame
+// (protocol version 0).
+func isData(fc byte) bool { return fc&0x03 == 0 && fc>>2&0x3 == 2 }
+
 func (d *dot11Layer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	d.next, d.payload = gopacket.LayerTypeZero, nil
 	if len(b) < 24 {
 		return errShortDot11
 	}
-	typ, subtype, flags := b[0]>>2&0x3, b[0]>>4, b[1]
+	fc, flags := b[0], b[1]
+	if d.capwap && !isData(fc) && isData(flags) {
+		fc, flags = flags, fc
+	}
+	typ, subtype := fc>>2&0x3, fc>>4
 	if typ != 2 || flags&0x40 != 0 || subtype&0x4 != 0 { // not data, protected, or no data
 		return nil
 	}
