@@ -57,6 +57,7 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	// allocation per record instead of dozens, or none with an Analyzer.
 	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
+	r.ICMP = icmpInfo(c)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a, t)
 	side(&r.Stats.Client, c, flows.DirClient, r.Handshake.SynSynackMS, a)
 	side(&r.Stats.Server, c, flows.DirServer, r.Handshake.SynackAckMS, a)
@@ -223,4 +224,27 @@ func side(sd *Side, c *flows.Conn, d flows.Dir, hs *float64, a *arena) {
 	if s.Pkts > 1 {
 		sd.IdleMaxMS = a.float(ms(dp.IdleMax))
 	}
+}
+
+// icmpInfo is the record's account of the ICMP errors about c's segments,
+// nil without any. Few connections have one: it is allocated, not taken
+// from the arena.
+func icmpInfo(c *flows.Conn) *ICMPInfo {
+	f := &c.ICMP
+	if f.N == 0 {
+		return nil
+	}
+	e := &f.First
+	info := &ICMPInfo{Kind: icmpKind(e.V6, e.Type, e.Code), Type: int(e.Type), Code: int(e.Code), V6: e.V6,
+		From: e.From.String(), About: CloserClient, TS: Time(f.FirstTS), Count: int(f.N)}
+	if f.Dir == flows.DirServer {
+		info.About = CloserServer
+	}
+	if f.AboutSYN {
+		info.AfterSYNMS = ptr(ms(f.SinceSYN))
+	}
+	if f.MTU > 0 {
+		info.MTU = ptr(int(f.MTU))
+	}
+	return info
 }

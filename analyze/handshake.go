@@ -12,6 +12,7 @@ const (
 	HandshakeNoAck        HandshakeStatus = "no_ack"       // SYN, SYN-ACK, no ACK
 	HandshakeNoReply      HandshakeStatus = "no_reply"     // SYN only
 	HandshakeRejected     HandshakeStatus = "rejected"     // SYN answered by RST
+	HandshakeUnreachable  HandshakeStatus = "unreachable"  // SYN answered by an ICMP error, not by the server's TCP
 	HandshakeSimultaneous HandshakeStatus = "simultaneous" // both sides sent a SYN without ACK
 	HandshakeSynackOnly   HandshakeStatus = "synack_only"  // the capture began after the SYN
 	HandshakeNotSeen      HandshakeStatus = "not_seen"     // mid-stream
@@ -29,12 +30,14 @@ const (
 	PointMiddle CapturePoint = "middle" // neither leg is
 )
 
-func handshakeStatus(hs *flows.Handshake) HandshakeStatus {
+func handshakeStatus(hs *flows.Handshake, icmp *flows.ICMPFacts) HandshakeStatus {
 	switch {
 	case hs.HasSYN && hs.ServerSYN:
 		return HandshakeSimultaneous
 	case hs.HasSYN && hs.Rejected:
 		return HandshakeRejected
+	case hs.HasSYN && !hs.HasSYNACK && icmp.AboutSYN:
+		return HandshakeUnreachable
 	case hs.HasSYN && hs.HasSYNACK && hs.HasACK:
 		return HandshakeComplete
 	case hs.HasSYN && hs.HasSYNACK:
@@ -49,7 +52,7 @@ func handshakeStatus(hs *flows.Handshake) HandshakeStatus {
 
 func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	hs := &c.HS
-	h := Handshake{Status: handshakeStatus(hs), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
+	h := Handshake{Status: handshakeStatus(hs, &c.ICMP), SynCount: int(hs.SYNN), SynackCount: int(hs.SYNACKN)}
 	h.OptionNotes = optionNotes(c, a.notes[:0])
 	if hs.HasSYN {
 		h.SynTS = a.time(Time(hs.FirstSYNTS))

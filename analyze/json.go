@@ -39,6 +39,11 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	w.key(`,"tcp_analysis":`)
 	r.Flags.appendJSON(&w)
 	w.optStr(`,"app":`, r.App)
+	if w.key(`,"icmp":`); r.ICMP == nil {
+		w.null()
+	} else {
+		r.ICMP.appendJSON(&w)
+	}
 	w.close()
 	return w.b
 }
@@ -557,4 +562,19 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+func (i *ICMPInfo) appendJSON(w *jsonWriter) {
+	w.open()
+	w.str(`"kind":`, string(i.Kind))
+	w.int(`,"type":`, int64(i.Type))
+	w.int(`,"code":`, int64(i.Code))
+	w.bool(`,"icmpv6":`, i.V6)
+	w.str(`,"from":`, i.From)
+	w.str(`,"about":`, string(i.About))
+	w.time(`,"ts":`, i.TS)
+	w.optFloat(`,"after_syn_ms":`, i.AfterSYNMS)
+	w.optInt(`,"mtu":`, i.MTU)
+	w.int(`,"count":`, int64(i.Count))
+	w.close()
 }

@@ -62,6 +62,9 @@ type Record struct {
 	Stats             Stats     `json:"stats" parquet:"stats"`
 	Flags             Flags     `json:"tcp_analysis" parquet:"tcp_analysis"`
 	App               *string   `json:"app" parquet:"app,optional"`
+	// ICMP is the first ICMP or ICMPv6 error that quoted one of the
+	// connection's segments; nil when none did.
+	ICMP *ICMPInfo `json:"icmp" parquet:"icmp,optional"`
 	// client and server are the addresses Client and Server are written
 	// from, kept for Filter.Match; not written. A record not made by
 	// Analyze (decoded from JSON, say) has neither.
@@ -334,6 +337,11 @@ func (r *Record) Clone() Record {
 	h.CapturePoint, t.RstBy = again(h.CapturePoint, a.point), again(t.RstBy, a.closer)
 	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)
 	h.AckOK = again(h.AckOK, a.bool)
+	if c.ICMP != nil {
+		x := *c.ICMP
+		x.AfterSYNMS, x.MTU = again(x.AfterSYNMS, a.float), again(x.MTU, a.int)
+		c.ICMP = &x
+	}
 	s.Client.clone(a)
 	s.Server.clone(a)
 	h.SynOptions, h.SynackOptions = h.SynOptions.clone(a), h.SynackOptions.clone(a)
@@ -381,4 +389,75 @@ func (d *Side) clone(a *arena) {
 	d.WindowMin, d.WindowMax = again(d.WindowMin, a.int64), again(d.WindowMax, a.int64)
 	d.InitialWindowBytes = again(d.InitialWindowBytes, a.int64)
 	d.InitialWindowSegments = again(d.InitialWindowSegments, a.int)
+}
+
+// ICMPKind is what an ICMP error said, named the same for ICMP and
+// ICMPv6: one of the ICMP constants (icmp.kind).
+type ICMPKind string
+
+// ICMP error kinds.
+const (
+	ICMPNetUnreachable      ICMPKind = "net_unreachable"      // ICMP 3/0, ICMPv6 1/0 (no route)
+	ICMPHostUnreachable     ICMPKind = "host_unreachable"     // ICMP 3/1, ICMPv6 1/3 (address unreachable)
+	ICMPProtocolUnreachable ICMPKind = "protocol_unreachable" // ICMP 3/2
+	ICMPPortUnreachable     ICMPKind = "port_unreachable"     // ICMP 3/3, ICMPv6 1/4
+	ICMPFragmentationNeeded ICMPKind = "fragmentation_needed" // ICMP 3/4, with the next hop's MTU
+	ICMPProhibited          ICMPKind = "admin_prohibited"     // ICMP 3/9, 3/10, 3/13; ICMPv6 1/1
+	ICMPUnreachable         ICMPKind = "unreachable"          // the other destination-unreachable codes
+	ICMPTimeExceeded        ICMPKind = "time_exceeded"        // ICMP 11, ICMPv6 3: the TTL or hop limit ran out
+	ICMPPacketTooBig        ICMPKind = "packet_too_big"       // ICMPv6 2, with the MTU
+)
+
+// ICMPInfo is the first ICMP error about a connection's segments and how
+// many came.
+type ICMPInfo struct {
+	Kind  ICMPKind `json:"kind" parquet:"kind"`
+	Type  int      `json:"type" parquet:"type"`
+	Code  int      `json:"code" parquet:"code"`
+	V6    bool     `json:"icmpv6" parquet:"icmpv6"`
+	From  string   `json:"from" parquet:"from"` // the address that sent it
+	About Closer   `json:"about" parquet:"about"` // whose segment it quoted: client or server
+	TS    Time     `json:"ts" parquet:"ts,timestamp(nanosecond)"`
+	// AfterSYNMS is the time from the latest SYN to the error, when the
+	// error answered the client's SYN (handshake.status unreachable).
+	AfterSYNMS *float64 `json:"after_syn_ms" parquet:"after_syn_ms,optional"`
+	MTU        *int     `json:"mtu" parquet:"mtu,optional"` // the smallest MTU the errors gave
+	Count      int      `json:"count" parquet:"count"`
+}
+
+// icmpKind names ICMP (v6 false) or ICMPv6 type typ, code code.
+func icmpKind(v6 bool, typ, code uint8) ICMPKind {
+	switch {
+	case !v6 && typ == 3:
+		switch code {
+		case 0:
+			return ICMPNetUnreachable
+		case 1:
+			return ICMPHostUnreachable
+		case 2:
+			return ICMPProtocolUnreachable
+		case 3:
+			return ICMPPortUnreachable
+		case 4:
+			return ICMPFragmentationNeeded
+		case 9, 10, 13:
+			return ICMPProhibited
+		}
+		return ICMPUnreachable
+	case v6 && typ == 1:
+		switch code {
+		case 0:
+			return ICMPNetUnreachable
+		case 1:
+			return ICMPProhibited
+		case 3:
+			return ICMPHostUnreachable
+		case 4:
+			return ICMPPortUnreachable
+		}
+		return ICMPUnreachable
+	case v6 && typ == 2:
+		return ICMPPacketTooBig
+	}
+	return ICMPTimeExceeded
 }

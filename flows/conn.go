@@ -123,6 +123,8 @@ type Conn struct {
 
 	HS  Handshake
 	Dir [2]Stream // indexed by Dir
+	// ICMP are the ICMP errors that quoted this connection's segments.
+	ICMP ICMPFacts
 
 	// Flagged counts the segments that earned each flag (by bit); Last is
 	// the analysis flags of the latest segment (for Trace hooks).

@@ -48,6 +48,10 @@ type Segment struct {
 	// Reassembled: the segment came in an IP datagram put back together
 	// from fragments (its frame is the last fragment's).
 	Reassembled bool
+	// ICMP, when it holds an error (ICMP.IsError), makes this no segment
+	// but an ICMP error about the one it quotes: Src, Dst and Seq are the
+	// quoted segment's; nothing else is set.
+	ICMP ICMPError
 }
 
 // Decode errors for packets that are not analysed. They are counted, never
@@ -204,7 +208,8 @@ func (d *Decoder) parser(lt layers.LinkType) *gopacket.DecodingLayerParser {
 
 // Decode decodes one packet into seg. It returns ErrUnsupportedLink for a
 // link type without decoder, and another error when the packet holds no
-// analysable TCP segment (not TCP, a later IP fragment, a cut header).
+// analysable TCP segment (not TCP, a later IP fragment, a cut header). An
+// ICMP error quoting a TCP segment decodes too, with seg.ICMP set.
 func (d *Decoder) Decode(pkt *capture.Packet, seg *Segment) error {
 	if !d.slowOnly && d.fast(pkt, seg) {
 		return nil
@@ -228,6 +233,9 @@ func (d *Decoder) slow(pkt *capture.Packet, seg *Segment) error {
 		}
 		if whole, ok := d.reassemble(pkt.TS); ok {
 			return d.decodeWhole(pkt, whole, seg)
+		}
+		if d.icmpError(pkt, seg) {
+			return nil // an ICMP error about a TCP segment: seg.ICMP says so
 		}
 		if err != nil {
 			return err

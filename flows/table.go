@@ -89,6 +89,9 @@ type Table struct {
 	// Counters for the summary.
 	Segments int
 	Late     int // segments of connections already closed and finished
+	// ICMPUnmatched counts ICMP errors quoting a segment of no connection
+	// the table holds (one not in the capture, or finished).
+	ICMPUnmatched int
 }
 
 // tombstone remembers a finished closed connection during TIME-WAIT; a
@@ -156,6 +159,15 @@ func (t *Table) Observe(seg *Segment) {
 // ObserveKeyed adds one segment whose key (KeyOf) is known already: the
 // reader that routes segments to shards computed it.
 func (t *Table) ObserveKeyed(seg *Segment, key Key, srcHi bool) {
+	if seg.ICMP.IsError() {
+		t.Advance(seg.TS)
+		if c := t.conns[key]; c != nil {
+			c.observeICMP(seg, c.dirOf(srcHi))
+		} else {
+			t.ICMPUnmatched++ // about a connection not in the capture, or already finished
+		}
+		return
+	}
 	t.Segments++
 	t.Advance(seg.TS)
 	c := t.conns[key]

@@ -222,7 +222,7 @@ func runInOne(name string, capt *capture.Capture, opt *Options, n int, emit func
 			break
 		}
 		st.Packets++
-		if st.count(name, &pkt, dec, dec.Decode(&pkt, &seg)) {
+		if st.count(name, &pkt, dec, &seg, dec.Decode(&pkt, &seg)) {
 			ss.add(&seg)
 			st.Segments++
 		}

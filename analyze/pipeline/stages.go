@@ -57,7 +57,7 @@ func runStages(name string, capt *capture.Capture, opt *Options, n int, emit fun
 					return
 				}
 				st.Packets++
-				if st.count(name, &pkt, dec, dec.Decode(&pkt, &b.seg[b.n])) {
+				if st.count(name, &pkt, dec, &b.seg[b.n], dec.Decode(&pkt, &b.seg[b.n])) {
 					// Routed here, off the table's goroutine, the busiest.
 					k, hi, shard := route(&b.seg[b.n], n)
 					b.key[b.n], b.srcHi[b.n], b.shard[b.n] = k, hi, uint8(shard)

@@ -16,8 +16,11 @@ import (
 // Stats counts what one capture held, for the summary and for notes.
 type Stats struct {
 	Packets  int
-	Segments int
+	Segments int // TCP segments and ICMP errors about TCP segments (ICMPErrors)
 	NotTCP   int
+	// ICMPErrors counts the ICMP and ICMPv6 errors that quote a TCP
+	// segment, tied to its connection by the table.
+	ICMPErrors int
 	// Stops counts the packets without TCP by where their decoding
 	// stopped: before IP (an encapsulation synfin cannot decode, or
 	// traffic that is not IP) or at IP (UDP, ICMP, …).
@@ -44,9 +47,12 @@ const maxExamples = 3
 
 // count files one packet's decoding outcome and says whether it gave a
 // segment.
-func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, derr error) bool {
+func (st *Stats) count(name string, pkt *capture.Packet, dec *flows.Decoder, seg *flows.Segment, derr error) bool {
 	switch {
 	case derr == nil:
+		if seg.ICMP.IsError() {
+			st.ICMPErrors++
+		}
 		return true
 	case errors.Is(derr, flows.ErrUnsupportedLink):
 		st.Unsupported[pkt.Link]++
@@ -289,7 +295,7 @@ func (st *Stats) NoteValues(name string) []Note {
 	// "No TCP" is said only of what was decoded far enough to know: the
 	// packets of an encapsulation not decoded have their own note above,
 	// and may carry TCP.
-	if st.Segments == 0 && st.NotTCP > 0 {
+	if st.Segments-st.ICMPErrors == 0 && st.NotTCP > 0 {
 		var known []flows.Stop
 		n := 0
 		for s, c := range st.Stops {

@@ -119,7 +119,7 @@ func readRounds(name string, capt *capture.Capture, ws []*worker, free chan *rou
 			}
 			st.Packets++
 			seg := &r.seg[r.n]
-			if !st.count(name, &pkt, dec, dec.Decode(&pkt, seg)) {
+			if !st.count(name, &pkt, dec, seg, dec.Decode(&pkt, seg)) {
 				continue
 			}
 			st.Segments++

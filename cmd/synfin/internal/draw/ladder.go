@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -245,9 +246,11 @@ func Facts(l *ladder.Ladder, rec *analyze.Record, lang msg.Lang) []string {
 		}
 	}
 	lines := []string{lang.F("ladder.summary", lang.Name("handshake", string(rec.Handshake.Status)), lang.Name("teardown", string(rec.Teardown.Kind)), rec.State),
-		"  " + handshake,
-		"  " + teardownText(l, rec, lang),
-		"  " + state}
+		"  " + handshake}
+	for _, s := range icmpText(rec, lang) {
+		lines = append(lines, "  "+s)
+	}
+	lines = append(lines, "  "+teardownText(l, rec, lang), "  "+state)
 	h := rec.Handshake
 	if h.RTTms != nil && h.SynSynackMS != nil && h.SynackAckMS != nil && h.CapturePoint != nil {
 		lines = append(lines, lang.F("ladder.rtt", table.MS(h.RTTms), table.MS(h.SynSynackMS), table.MS(h.SynackAckMS), lang.T("point."+string(*h.CapturePoint))))
@@ -336,4 +339,55 @@ func titleLines(lang msg.Lang, l *ladder.Ladder, width int) string {
 		return title
 	}
 	return head + "\n  → " + server
+}
+
+// icmpText says what the ICMP errors about a connection's segments show:
+// who answered its SYN, if an error did, and the path's MTU, if one gave
+// it. A router is named as such only when the error's sender is not the
+// server's address.
+func icmpText(rec *analyze.Record, lang msg.Lang) []string {
+	i := rec.ICMP
+	if i == nil {
+		return nil
+	}
+	proto := "ICMP"
+	if i.V6 {
+		proto = "ICMPv6"
+	}
+	kind := lang.T("icmp.kind." + string(i.Kind))
+	var lines []string
+	switch {
+	case rec.Handshake.Status == analyze.HandshakeUnreachable && i.AfterSYNMS != nil && i.From == hostOf(rec.Server):
+		lines = append(lines, lang.F("icmp.syn.server", proto, kind, i.Type, i.Code, table.MS(i.AfterSYNMS)))
+	case rec.Handshake.Status == analyze.HandshakeUnreachable && i.AfterSYNMS != nil:
+		lines = append(lines, lang.F("icmp.syn.path", i.From, proto, kind, i.Type, i.Code, table.MS(i.AfterSYNMS)))
+	default:
+		about := who(lang, flows.DirClient)
+		if i.About == analyze.CloserServer {
+			about = who(lang, flows.DirServer)
+		}
+		at := ms2(int64(i.TS - rec.FirstTS))
+		if i.Count == 1 {
+			lines = append(lines, lang.F("icmp.other.one", proto, kind, i.Type, i.Code, i.From, about, at))
+		} else {
+			lines = append(lines, lang.F("icmp.other.many", i.Count, proto, kind, i.Type, i.Code, i.From, about, at))
+		}
+	}
+	if i.MTU != nil {
+		headers := 40
+		if i.V6 {
+			headers = 60
+		}
+		lines = append(lines, lang.F("icmp.mtu", i.From, *i.MTU, max(*i.MTU-headers, 0), *i.MTU, headers))
+	}
+	return lines
+}
+
+// hostOf is the address of "address:port" (IPv6 in brackets).
+func hostOf(ap string) string {
+	a, err := netip.ParseAddrPort(ap)
+	if err != nil {
+		return ""
+	}
+	return a.Addr().Unmap().String()
 }
