@@ -75,7 +75,7 @@ var viewHelp = map[string]string{
                originator/responder, S1 open at the end, SH/SHR half-open close, OTH no SYN seen, …)
   history      Zeek's history letters: upper case from Zeek's originator (S SYN, H SYN-ACK, A ACK, D data,
                F FIN, R RST, T retransmission, W zero window, G gap, ^ roles flipped)
-  handshake    complete, no_ack, no_reply, rejected, simultaneous, synack_only, not_seen
+  handshake    complete, no_ack, no_reply, rejected, unreachable, simultaneous, synack_only, not_seen
   rtt_ms       handshake RTT: one round trip, the exchange that completed the handshake
   teardown     four_way, three_way, simultaneous, half_closed, reset, open
   closer       who sent the first FIN (or RST): client, server, both, none

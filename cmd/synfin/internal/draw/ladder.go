@@ -271,6 +271,9 @@ func stateKey(rec *analyze.Record) string {
 		}
 		return "state.SF.reset"
 	}
+	if rec.Handshake.Status == analyze.HandshakeUnreachable && rec.State == analyze.StateS0 {
+		return "state.S0.icmp"
+	}
 	if rec.Handshake.Status == analyze.HandshakeNoAck {
 		switch rec.State {
 		case analyze.StateRSTO:

@@ -226,6 +226,7 @@ var catalogue = map[string]text{
 
 	// Zeek conn_state values.
 	"state.S0":         {"A SYN was sent, and the capture holds no answer.", "发出了 SYN，抓包中没有任何回应。"},
+	"state.S0.icmp":    {"Zeek's state for a SYN that TCP did not answer: here only an ICMP error answered it.", "Zeek 对未被 TCP 回应的 SYN 所用的状态：这里只有一个 ICMP 差错报文回应了它。"},
 	"state.S1":         {"The connection was established and not closed within the capture.", "连接已建立，在抓包结束时尚未关闭。"},
 	"state.SF":         {"Established and closed normally: both sides sent FIN.", "连接正常建立并正常关闭：双方都发送了 FIN。"},
 	"state.REJ":        {"The SYN was refused: the server answered with RST.", "连接被拒绝：服务器用 RST 回应了 SYN。"},
@@ -263,7 +264,7 @@ var catalogue = map[string]text{
 	"icmp.kind.unreachable":          {"destination unreachable", "目的不可达"},
 	"icmp.kind.time_exceeded":        {"time exceeded", "超时（TTL 耗尽）"},
 	"icmp.kind.packet_too_big":       {"packet too big", "报文过大"},
-	"icmp.syn.path":                  {"The SYN was answered by %s with %s %s (type %d, code %d) %s ms after it: not the server's address, so a router or firewall on the path sent it, and the server's TCP never answered in the capture.", "SYN 在 %[6]s 毫秒后被 %[1]s 以 %[2]s %[3]s（类型 %[4]d，代码 %[5]d）回应：这不是服务器的地址，因此是路径上的路由器或防火墙发出的，服务器的 TCP 在抓包中从未回应。"},
+	"icmp.syn.path":                  {"The SYN was answered by %s with %s %s (type %d, code %d) %s ms after it: not the server's address, so a router or firewall on the path sent it; no SYN-ACK or RST from the server is in the capture.", "SYN 在 %[6]s 毫秒后被 %[1]s 以 %[2]s %[3]s（类型 %[4]d，代码 %[5]d）回应：这不是服务器的地址，因此是路径上的路由器或防火墙发出的；抓包中没有来自服务器的 SYN-ACK 或 RST。"},
 	"icmp.syn.server":                {"The SYN was answered by the server's own address with %s %s (type %d, code %d) %s ms after it: its host sent the error, not its TCP (no SYN-ACK, no RST).", "SYN 在 %[5]s 毫秒后被服务器自己的地址以 %[1]s %[2]s（类型 %[3]d，代码 %[4]d）回应：差错来自它的主机，而不是它的 TCP（没有 SYN-ACK，也没有 RST）。"},
 	"icmp.other.one":                 {"An %s error, %s (type %d, code %d) from %s, quoted the %s's segment at +%s ms.", "%[6]s 毫秒时，一个 %[1]s 差错报文（%[2]s，类型 %[3]d，代码 %[4]d，来自 %[5]s）引用了%[7]s的报文段。"},
 	"icmp.other.many":                {"%d %s errors quoted this connection's segments; the first, %s (type %d, code %d) from %s, quoted the %s's segment at +%s ms.", "%[1]d 个 %[2]s 差错报文引用了这个连接的报文段；第一个（%[3]s，类型 %[4]d，代码 %[5]d，来自 %[6]s）在 %[8]s 毫秒时引用了%[7]s的报文段。"},
