@@ -415,7 +415,7 @@ type ICMPInfo struct {
 	Type  int      `json:"type" parquet:"type"`
 	Code  int      `json:"code" parquet:"code"`
 	V6    bool     `json:"icmpv6" parquet:"icmpv6"`
-	From  string   `json:"from" parquet:"from"` // the address that sent it
+	From  string   `json:"from" parquet:"from"`   // the address that sent it
 	About Closer   `json:"about" parquet:"about"` // whose segment it quoted: client or server
 	TS    Time     `json:"ts" parquet:"ts,timestamp(nanosecond)"`
 	// AfterSYNMS is the time from the latest SYN to the error, when the

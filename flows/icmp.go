@@ -111,8 +111,8 @@ type ICMPFacts struct {
 	FirstTS  int64
 	SinceSYN int64  // from the latest SYN to the first error, when AboutSYN
 	N        int32  // errors
-	MTU     uint32 // the smallest MTU an error gave (0: none gave one)
-	Dir     Dir    // whose segment the first quoted
+	MTU      uint32 // the smallest MTU an error gave (0: none gave one)
+	Dir      Dir    // whose segment the first quoted
 	// AboutSYN: the first error quoted the client's SYN (its ISN) before
 	// any SYN-ACK came.
 	AboutSYN bool
