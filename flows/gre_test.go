@@ -145,3 +145,46 @@ func TestTunnels(t *testing.T) {
 		t.Errorf("stopped at %s (reached IP %v, expected %v)", s, s.ReachedIP(), s.Expected())
 	}
 }
+
+// TestWirelessLinks: a real SYN in an 802.11 capture's own frames, link
+// type 105 (802.11) and 127 (radiotap before it), QoS data to the DS, with
+// and without A-MSDU (synthetic frames around the real packet).
+func TestWirelessLinks(t *testing.T) {
+	syn := labSYN(t)
+	frame := func(qos, amsdu bool) []byte {
+		fc := byte(0x08)
+		if qos {
+			fc = 0x88
+		}
+		h := append([]byte{fc, 0x01, 0, 0}, make([]byte, 20)...)
+		if qos {
+			q := byte(0)
+			if amsdu {
+				q = 0x80
+			}
+			h = append(h, q, 0)
+		}
+		if amsdu {
+			h = append(h, make([]byte, 14)...)
+		}
+		return append(append(h, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00), syn...)
+	}
+	radiotap := []byte{0, 0, 8, 0, 0, 0, 0, 0} // version 0, length 8, no fields
+	for _, c := range []struct {
+		name string
+		link layers.LinkType
+		data []byte
+	}{
+		{"802.11 data", layers.LinkTypeIEEE802_11, frame(false, false)},
+		{"802.11 QoS data", layers.LinkTypeIEEE802_11, frame(true, false)},
+		{"802.11 QoS A-MSDU", layers.LinkTypeIEEE802_11, frame(true, true)},
+		{"radiotap, 802.11 QoS data", layers.LinkTypeIEEE80211Radio, append(append([]byte(nil), radiotap...), frame(true, false)...)},
+	} {
+		d := NewDecoder()
+		var seg Segment
+		err := d.Decode(&capture.Packet{Data: c.data, Link: c.link, WireLen: len(c.data)}, &seg)
+		if err != nil || seg.Flags != FlagSYN || seg.Dst.Port() != 5001 {
+			t.Errorf("%s: %v, flags %v to %v", c.name, err, seg.Flags, seg.Dst)
+		}
+	}
+}
