@@ -58,6 +58,7 @@ func analyzeInto(r *Record, file string, c *flows.Conn, a *arena, t *texts, ja4t
 	r.Handshake = handshake(c, a, ja4t)
 	r.Teardown = teardown(c, a)
 	r.ICMP = icmpInfo(c)
+	r.Tunnel = tunnelInfo(c)
 	r.Stats = stats(c, r.Handshake.CapturePoint, a, t)
 	side(&r.Stats.Client, c, flows.DirClient, r.Handshake.SynSynackMS, a)
 	side(&r.Stats.Server, c, flows.DirServer, r.Handshake.SynackAckMS, a)
@@ -247,4 +248,18 @@ func icmpInfo(c *flows.Conn) *ICMPInfo {
 		info.MTU = ptr(int(f.MTU))
 	}
 	return info
+}
+
+// tunnelInfo is the tunnel c's segments came through, nil without one;
+// allocated, as few connections have one.
+func tunnelInfo(c *flows.Conn) *TunnelInfo {
+	o := &c.Tunnel
+	if o.Kind == flows.NoTunnel {
+		return nil
+	}
+	cli, srv := o.Src, o.Dst
+	if c.TunnelDir == flows.DirServer {
+		cli, srv = srv, cli
+	}
+	return &TunnelInfo{Kind: o.Kind.String(), OuterClient: cli.String(), OuterServer: srv.String()}
 }

@@ -39,6 +39,14 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	w.key(`,"tcp_analysis":`)
 	r.Flags.appendJSON(&w)
 	w.optStr(`,"app":`, r.App)
+	if w.key(`,"tunnel":`); r.Tunnel == nil {
+		w.null()
+	} else {
+		w.str(`{"kind":`, r.Tunnel.Kind)
+		w.str(`,"outer_client":`, r.Tunnel.OuterClient)
+		w.str(`,"outer_server":`, r.Tunnel.OuterServer)
+		w.close()
+	}
 	if w.key(`,"icmp":`); r.ICMP == nil {
 		w.null()
 	} else {

@@ -62,6 +62,10 @@ type Record struct {
 	Stats             Stats     `json:"stats" parquet:"stats"`
 	Flags             Flags     `json:"tcp_analysis" parquet:"tcp_analysis"`
 	App               *string   `json:"app" parquet:"app,optional"`
+	// Tunnel is the tunnel the connection's segments came through (the
+	// first tunnelled one's outer IP header); nil when none did. Client and
+	// Server are always the inner connection's.
+	Tunnel *TunnelInfo `json:"tunnel" parquet:"tunnel,optional"`
 	// ICMP is the first ICMP or ICMPv6 error that quoted one of the
 	// connection's segments; nil when none did.
 	ICMP *ICMPInfo `json:"icmp" parquet:"icmp,optional"`
@@ -337,6 +341,10 @@ func (r *Record) Clone() Record {
 	h.CapturePoint, t.RstBy = again(h.CapturePoint, a.point), again(t.RstBy, a.closer)
 	h.ClientISN, h.ServerISN = again(h.ClientISN, a.uint32), again(h.ServerISN, a.uint32)
 	h.AckOK = again(h.AckOK, a.bool)
+	if c.Tunnel != nil {
+		x := *c.Tunnel
+		c.Tunnel = &x
+	}
 	if c.ICMP != nil {
 		x := *c.ICMP
 		x.AfterSYNMS, x.MTU = again(x.AfterSYNMS, a.float), again(x.MTU, a.int)
@@ -460,4 +468,13 @@ func icmpKind(v6 bool, typ, code uint8) ICMPKind {
 		return ICMPPacketTooBig
 	}
 	return ICMPTimeExceeded
+}
+
+// TunnelInfo is a tunnel a connection came through: its kind (ipip, gre,
+// erspan, wccp, vxlan, geneve, gtp_u, teredo, ayiya, capwap) and the
+// outer IP header's addresses on the client's and the server's side.
+type TunnelInfo struct {
+	Kind        string `json:"kind" parquet:"kind"`
+	OuterClient string `json:"outer_client" parquet:"outer_client"`
+	OuterServer string `json:"outer_server" parquet:"outer_server"`
 }

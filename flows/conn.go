@@ -125,6 +125,10 @@ type Conn struct {
 	Dir [2]Stream // indexed by Dir
 	// ICMP are the ICMP errors that quoted this connection's segments.
 	ICMP ICMPFacts
+	// Tunnel is the outer IP header of the first of its segments that
+	// came through a tunnel, and TunnelDir who sent that segment.
+	Tunnel    Outer
+	TunnelDir Dir
 
 	// Flagged counts the segments that earned each flag (by bit); Last is
 	// the analysis flags of the latest segment (for Trace hooks).
@@ -224,6 +228,9 @@ func (c *Conn) observe(seg *Segment, d Dir, first bool) (class SegClass) {
 	s.Bytes += int64(seg.PayloadLen)
 	if seg.Reassembled {
 		c.Reassembled++
+	}
+	if seg.Outer.Kind != NoTunnel && c.Tunnel.Kind == NoTunnel {
+		c.Tunnel, c.TunnelDir = seg.Outer, d
 	}
 
 	c.updateCompleteness(seg, first)

@@ -48,6 +48,9 @@ type Segment struct {
 	// Reassembled: the segment came in an IP datagram put back together
 	// from fragments (its frame is the last fragment's).
 	Reassembled bool
+	// Outer is the outer IP header when the segment came through a tunnel
+	// (Outer.Kind NoTunnel otherwise).
+	Outer Outer
 	// ICMP, when it holds an error (ICMP.IsError), makes this no segment
 	// but an ICMP error about the one it quotes: Src, Dst and Seq are the
 	// quoted segment's; nothing else is set.
@@ -108,8 +111,8 @@ type Decoder struct {
 	sll      layers.LinuxSLL
 	sll2     layers.LinuxSLL2
 	loop     layers.Loopback
-	ip4      layers.IPv4
-	ip6      layers.IPv6
+	ip4      ipv4Layer
+	ip6      ipv6Layer
 	ip6ext   layers.IPv6ExtensionSkipper
 	ip6frag  layers.IPv6Fragment
 	gre      greLayer
@@ -139,6 +142,11 @@ type Decoder struct {
 	// inside a reassembled datagram is not reassembled again).
 	frag  defrag
 	depth int
+	// outer is the outer IP header of a tunnelled packet, noted when its
+	// inner IP header starts (outer.go); outerAt its place in decoded, -1
+	// before one is found.
+	outer   Outer
+	outerAt int
 
 	slowOnly bool // no fast path (tests, benchmarks)
 }
@@ -147,6 +155,7 @@ type Decoder struct {
 func NewDecoder() *Decoder {
 	d := &Decoder{parsers: make(map[layers.LinkType]*gopacket.DecodingLayerParser), decoded: make([]gopacket.LayerType, 0, 16)}
 	d.dot11c.capwap = true
+	d.ip4.d, d.ip6.d = d, d
 	return d
 }
 
@@ -226,6 +235,8 @@ func (d *Decoder) slow(pkt *capture.Packet, seg *Segment) error {
 	}
 	d.tcp.ok, d.tcp.err = false, nil
 	d.raw.linkType = pkt.Link
+	d.outerAt, d.gre.firstProto = -1, 0
+	d.decoded = d.decoded[:0]
 	err := p.DecodeLayers(pkt.Data, &d.decoded)
 	if !d.tcp.ok {
 		if d.tcp.err != nil {
@@ -266,6 +277,9 @@ func (d *Decoder) slow(pkt *capture.Packet, seg *Segment) error {
 		return errNoTCP
 	}
 	d.segment(pkt, &ip, seg)
+	if d.outerAt >= 0 {
+		seg.Outer = d.tunnel()
+	}
 	return nil
 }
 

@@ -28,7 +28,8 @@ var errShortGRE = cutShort("GRE")
 // so that a note says what was not decoded rather than "no TCP".
 type greLayer struct {
 	hop
-	proto uint16 // the protocol type, for a note when decoding stops here
+	proto      uint16 // the protocol type, for a note when decoding stops here
+	firstProto uint16 // the first GRE header's in the packet, naming its tunnel (0: none yet)
 }
 
 func (g *greLayer) CanDecode() gopacket.LayerClass { return layers.LayerTypeGRE }
@@ -40,6 +41,9 @@ func (g *greLayer) DecodeFromBytes(b []byte, _ gopacket.DecodeFeedback) error {
 	}
 	flags, proto := binary.BigEndian.Uint16(b[0:2]), binary.BigEndian.Uint16(b[2:4])
 	g.proto = proto
+	if g.firstProto == 0 {
+		g.firstProto = proto
+	}
 	n := 4
 	if flags&0x8000 != 0 || flags&0x4000 != 0 { // checksum (and, with routing, the offset)
 		n += 4

@@ -100,24 +100,27 @@ func TestTunnels(t *testing.T) {
 		return append(h, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00)
 	}
 	for _, c := range []struct {
-		name string
-		data []byte
-		v6   bool
+		name  string
+		data  []byte
+		v6    bool
+		kind  TunnelKind
+		outer string // the outer header's source
 	}{
-		{"GRE WCCP redirect header", ether(0x0800, ipv4Proto(47, gre(greWCCP, false, append([]byte{0, 0, 0, 0}, syn...)))), false},
-		{"GRE WCCP without header", ether(0x0800, ipv4Proto(47, gre(greWCCP, false, syn))), false},
-		{"ERSPAN I", ether(0x0800, ipv4Proto(47, gre(greERSPAN, false, inner))), false},
-		{"ERSPAN II", ether(0x0800, ipv4Proto(47, gre(greERSPAN, true, append(make([]byte, 8), inner...)))), false},
-		{"ERSPAN III", ether(0x0800, ipv4Proto(47, gre(greERSPAN3, true, append(erspan3(false), inner...)))), false},
-		{"ERSPAN III platform subheader", ether(0x0800, ipv4Proto(47, gre(greERSPAN3, true, append(erspan3(true), inner...)))), false},
-		{"ERSPAN II in VXLAN", ether(0x0800, udpIPv4(append([]byte{8, 0, 0, 0, 0, 0, 1, 0}, ether(0x0800, ipv4Proto(47, gre(greERSPAN, true, append(make([]byte, 8), inner...))))...), 4789)), false},
-		{"GRE transparent Ethernet bridging", ether(0x0800, ipv4Proto(47, gre(greTEB, false, inner))), false},
-		{"Aruba 802.11 from the DS, A-MSDU", ether(0x0800, ipv4Proto(47, gre(0x8200, false, append(dot11(0x02, true), syn...)))), false},
-		{"Aruba 802.11 to the DS", ether(0x0800, ipv4Proto(47, gre(0x8210, false, append(dot11(0x01, false), syn...)))), false},
-		{"Aruba 802.11 both ways (four addresses)", ether(0x0800, ipv4Proto(47, gre(0x8200, false, append(dot11(0x03, false), syn...)))), false},
-		{"IPv4 in IPv4", ether(0x0800, ipv4Proto(4, syn)), false},
-		{"IPv6 in IPv4", ether(0x0800, ipv4Proto(41, syn6)), true},
-		{"IPv4 in IPv6", ether(0x86dd, ipv6Next(4, syn)), false},
+		{"GRE WCCP redirect header", ether(0x0800, ipv4Proto(47, gre(greWCCP, false, append([]byte{0, 0, 0, 0}, syn...)))), false, TunnelWCCP, "192.0.2.1"},
+		{"GRE WCCP without header", ether(0x0800, ipv4Proto(47, gre(greWCCP, false, syn))), false, TunnelWCCP, "192.0.2.1"},
+		{"ERSPAN I", ether(0x0800, ipv4Proto(47, gre(greERSPAN, false, inner))), false, TunnelERSPAN, "192.0.2.1"},
+		{"ERSPAN II", ether(0x0800, ipv4Proto(47, gre(greERSPAN, true, append(make([]byte, 8), inner...)))), false, TunnelERSPAN, "192.0.2.1"},
+		{"ERSPAN III", ether(0x0800, ipv4Proto(47, gre(greERSPAN3, true, append(erspan3(false), inner...)))), false, TunnelERSPAN, "192.0.2.1"},
+		{"ERSPAN III platform subheader", ether(0x0800, ipv4Proto(47, gre(greERSPAN3, true, append(erspan3(true), inner...)))), false, TunnelERSPAN, "192.0.2.1"},
+		// The outermost header names the tunnel: VXLAN, though ERSPAN is inside.
+		{"ERSPAN II in VXLAN", ether(0x0800, udpIPv4(append([]byte{8, 0, 0, 0, 0, 0, 1, 0}, ether(0x0800, ipv4Proto(47, gre(greERSPAN, true, append(make([]byte, 8), inner...))))...), 4789)), false, TunnelVXLAN, "10.9.0.1"},
+		{"GRE transparent Ethernet bridging", ether(0x0800, ipv4Proto(47, gre(greTEB, false, inner))), false, TunnelGRE, "192.0.2.1"},
+		{"Aruba 802.11 from the DS, A-MSDU", ether(0x0800, ipv4Proto(47, gre(0x8200, false, append(dot11(0x02, true), syn...)))), false, TunnelGRE, "192.0.2.1"},
+		{"Aruba 802.11 to the DS", ether(0x0800, ipv4Proto(47, gre(0x8210, false, append(dot11(0x01, false), syn...)))), false, TunnelGRE, "192.0.2.1"},
+		{"Aruba 802.11 both ways (four addresses)", ether(0x0800, ipv4Proto(47, gre(0x8200, false, append(dot11(0x03, false), syn...)))), false, TunnelGRE, "192.0.2.1"},
+		{"IPv4 in IPv4", ether(0x0800, ipv4Proto(4, syn)), false, TunnelIPinIP, "192.0.2.1"},
+		{"IPv6 in IPv4", ether(0x0800, ipv4Proto(41, syn6)), true, TunnelIPinIP, "192.0.2.1"},
+		{"IPv4 in IPv6", ether(0x86dd, ipv6Next(4, syn)), false, TunnelIPinIP, "2000::1"},
 	} {
 		d := NewDecoder()
 		var seg Segment
@@ -131,6 +134,9 @@ func TestTunnels(t *testing.T) {
 		}
 		if c.v6 && !seg.Src.Addr().Is6() {
 			t.Errorf("%s: source %v, want the inner IPv6 address", c.name, seg.Src)
+		}
+		if seg.Outer.Kind != c.kind || seg.Outer.Src.String() != c.outer {
+			t.Errorf("%s: tunnel %v from %v, want %v from %s", c.name, seg.Outer.Kind, seg.Outer.Src, c.kind, c.outer)
 		}
 	}
 	// A GRE protocol synfin does not decode is said to be so, not taken
