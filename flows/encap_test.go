@@ -10,25 +10,39 @@ import (
 	"github.com/synfin/synfin/flows/capture"
 )
 
-// labSYN is the IPv4 packet of the first SYN of a lab capture (real
-// kernel bytes), to wrap in the encapsulations below.
-func labSYN(t *testing.T) []byte {
+// labIP returns the IP packets (after the Ethernet header) of the frames
+// of a lab capture (real kernel bytes) that keep says to, in order, at
+// most n.
+func labIP(t *testing.T, path string, n int, keep func(ip []byte) bool) [][]byte {
 	t.Helper()
-	f, err := os.Open("../testdata/lab/01_plain_client_close.pcap")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := capture.Open("01", f)
+	c, err := capture.Open(path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	var out [][]byte
 	var p capture.Packet
-	if err := c.Next(&p); err != nil {
-		t.Fatal(err)
+	for len(out) < n && c.Next(&p) == nil {
+		if ip := p.Data[14:]; keep == nil || keep(ip) {
+			out = append(out, append([]byte(nil), ip...))
+		}
 	}
-	return append([]byte(nil), p.Data[14:]...) // after the Ethernet header
+	if len(out) == 0 {
+		t.Fatalf("%s: no packet to take", path)
+	}
+	return out
+}
+
+// labSYN is the IPv4 packet of the first SYN of a lab capture (real
+// kernel bytes), to wrap in the encapsulations below.
+func labSYN(t *testing.T) []byte {
+	t.Helper()
+	return labIP(t, "../testdata/lab/01_plain_client_close.pcap", 1, nil)[0]
 }
 
 // udpIPv4 wraps payload in an IPv4 and UDP header to port dst (synthetic).

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"encoding/binary"
-	"os"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
@@ -14,25 +13,9 @@ import (
 // (real kernel bytes; the capture begins with ICMPv6).
 func labSYN6(t *testing.T) []byte {
 	t.Helper()
-	f, err := os.Open("../testdata/lab/07_ipv6.pcap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := capture.Open("07", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	var p capture.Packet
-	for c.Next(&p) == nil {
-		ip := p.Data[14:]
-		if len(ip) > 40+13 && ip[0]>>4 == 6 && ip[6] == 6 && ip[40+13]&0x12 == 0x02 { // TCP, SYN without ACK
-			return append([]byte(nil), ip...)
-		}
-	}
-	t.Fatal("no IPv6 SYN in 07_ipv6.pcap")
-	return nil
+	return labIP(t, "../testdata/lab/07_ipv6.pcap", 1, func(ip []byte) bool {
+		return len(ip) > 40+13 && ip[0]>>4 == 6 && ip[6] == 6 && ip[40+13]&0x12 == 0x02 // TCP, SYN without ACK
+	})[0]
 }
 
 // ipv4Proto wraps payload in an IPv4 header of protocol proto (synthetic).

@@ -66,18 +66,28 @@ func TestTombstones(t *testing.T) {
 	// Without tombstones the straggler would have made a fourth.
 }
 
+var (
+	cli1228 = netip.MustParseAddrPort("10.0.0.1:1228")
+	srv80   = netip.MustParseAddrPort("10.0.0.2:80")
+)
+
+// refusedSYNs makes SYNs from cli to srv and the RST|ACK that refuses
+// each (synthetic).
+func refusedSYNs(cli, srv netip.AddrPort) (syn, rst func(ts int64, isn Seq) Segment) {
+	syn = func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: cli, Dst: srv, Flags: FlagSYN, Seq: isn, Window: 8192}
+	}
+	rst = func(ts int64, isn Seq) Segment {
+		return Segment{TS: ts, Src: srv, Dst: cli, Flags: FlagRST | FlagACK, Ack: isn + 1}
+	}
+	return syn, rst
+}
+
 // TestRetriedSYNAfterClose: a SYN repeating the client's ISN after the
 // RST that refused it joins the connection (syn_count 2, one connection);
 // one with a new ISN is port reuse. Synthetic segments.
 func TestRetriedSYNAfterClose(t *testing.T) {
-	cli := netip.MustParseAddrPort("10.0.0.1:1228")
-	srv := netip.MustParseAddrPort("10.0.0.2:80")
-	syn := func(ts int64, isn Seq) Segment {
-		return Segment{TS: ts, Src: cli, Dst: srv, Flags: FlagSYN, Seq: isn, Window: 8192}
-	}
-	rst := func(ts int64, isn Seq) Segment {
-		return Segment{TS: ts, Src: srv, Dst: cli, Flags: FlagRST | FlagACK, Ack: isn + 1}
-	}
+	syn, rst := refusedSYNs(cli1228, srv80)
 	var got []int
 	tab := NewTable(func(c *Conn) { got = append(got, int(c.HS.SYNN)) })
 	for _, s := range []Segment{syn(0, 77), rst(1e6, 77), syn(500e6, 77), rst(501e6, 77), syn(1500e6, 77), rst(1501e6, 77), syn(3e9, 99), rst(3.001e9, 99)} {
@@ -225,18 +235,11 @@ func TestTableReset(t *testing.T) {
 // original SYN 300 s after the FINs, make no connection of their own; a
 // new ISN on the same ports is port reuse. Synthetic segments.
 func TestSameISNAnyTimeLater(t *testing.T) {
-	cli := netip.MustParseAddrPort("10.0.0.1:1228")
-	srv := netip.MustParseAddrPort("10.0.0.2:80")
-	syn := func(ts int64, isn Seq) Segment {
-		return Segment{TS: ts, Src: cli, Dst: srv, Flags: FlagSYN, Seq: isn, Window: 8192}
-	}
-	rst := func(ts int64, isn Seq) Segment {
-		return Segment{TS: ts, Src: srv, Dst: cli, Flags: FlagRST | FlagACK, Ack: isn + 1}
-	}
+	syn, rst := refusedSYNs(cli1228, srv80)
 	var got []string
 	tab := NewTable(func(c *Conn) { got = append(got, fmt.Sprintf("%d:%d", c.Index, c.HS.ISN)) })
 	segs := []Segment{syn(0, 77), rst(1e6, 77), syn(20e9, 77), rst(20.001e9, 77), syn(220e9, 77), rst(220.001e9, 77)}
-	segs = append(segs, closeOnce(cli, srv, 500, 900, 230e9)...)
+	segs = append(segs, closeOnce(cli1228, srv80, 500, 900, 230e9)...)
 	late := segs[len(segs)-6] // the SYN of ISN 500
 	late.TS = 600e9
 	segs = append(segs, late, syn(700e9, 1234))
