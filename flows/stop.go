@@ -125,7 +125,7 @@ func (s Stop) String() string {
 func ipProtoName(p uint32) string {
 	switch p {
 	case 6:
-		return "TCP in later IP fragments"
+		return "TCP in IP fragments"
 	case 1:
 		return "ICMP"
 	case 58:
@@ -161,7 +161,7 @@ const (
 	StopEtherType                      // Ethernet type 0x%04x
 	StopPPP                            // PPP protocol 0x%04x
 	StopLoopback                       // loopback family %d
-	StopLaterFragments                 // TCP in later IP fragments
+	StopLaterFragments                 // TCP in IP fragments (a datagram not completed, or a later fragment)
 	StopIPv6Fragment                   // IPv6 fragment
 	StopIPProto                        // IP protocol %d
 	StopUDPPort                        // UDP port %d

@@ -155,15 +155,15 @@ func (n Note) String() string {
 	case NoteNoTCP:
 		return fmt.Sprintf("%s: no TCP in its %s: %s", n.File, packets(n.N), n.tally())
 	case NoteFragsIncomplete:
-		return fmt.Sprintf("%s: %d fragmented IP datagrams never completed: the capture does not hold all their fragments within 30 s of the first", n.File, n.N)
+		return fmt.Sprintf("%s: %s never completed: not all the fragments are in the capture within 30 s of the first", n.File, count(n.N, "fragmented IP datagram"))
 	case NoteFragsEvicted:
-		return fmt.Sprintf("%s: %d fragmented IP datagrams given up to bound memory (more than %d at once, or %d MiB held)", n.File, n.N, flows.MaxFragDatagrams, flows.MaxFragBytes>>20)
+		return fmt.Sprintf("%s: %s given up to bound memory (more than %d at once, or %d MiB held)", n.File, count(n.N, "fragmented IP datagram"), flows.MaxFragDatagrams, flows.MaxFragBytes>>20)
 	case NoteFragsInvalid:
-		return fmt.Sprintf("%s: %d fragmented IP datagrams given up: their fragments' lengths disagree or pass 65,535 bytes", n.File, n.N)
+		return fmt.Sprintf("%s: %s given up: the fragments' lengths disagree or pass 65,535 bytes", n.File, count(n.N, "fragmented IP datagram"))
 	case NoteFragsOverlap:
-		return fmt.Sprintf("%s: %d IPv4 fragments overlapped bytes already received; the first to arrive were kept", n.File, n.N)
+		return fmt.Sprintf("%s: %s overlapped bytes already received; the first to arrive were kept", n.File, count(n.N, "IPv4 fragment"))
 	case NoteFragsDropped:
-		return fmt.Sprintf("%s: %d IPv6 datagrams dropped: their fragments overlapped (RFC 5722)", n.File, n.N)
+		return fmt.Sprintf("%s: %s dropped: the fragments overlapped (RFC 5722)", n.File, count(n.N, "IPv6 datagram"))
 	case NoteLate:
 		why := "--linger 0"
 		if !n.LingerOff {
@@ -380,6 +380,14 @@ func linkName(lt layers.LinkType) string {
 		return fmt.Sprintf("%d (%s)", int(lt), s)
 	}
 	return strconv.Itoa(int(lt))
+}
+
+// count is n of thing in words: "1 IPv6 datagram", "3 IPv6 datagrams".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 func packets(n int) string {
