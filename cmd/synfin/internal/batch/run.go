@@ -140,9 +140,13 @@ func (w *writer) write(u *unit, r result) {
 		return
 	}
 	// Once stopped, nothing more is written, even captures already
-	// analysed: the output ends where the stop found it.
-	if r.skipped || w.ctx.Err() != nil || w.tot.Interrupted || w.err != nil {
-		w.tot.Interrupted = w.tot.Interrupted || r.skipped || w.ctx.Err() != nil
+	// analysed: the output ends where the stop found it. A capture whose
+	// reading the stop cut (res.interrupted) is not written either, nor
+	// named in the manifest: the stop can end its input before the
+	// context is cancelled, and a resumed run must read it again whole
+	// (TestSlurmArray cancels an array task with scancel, SIGTERM).
+	if r.skipped || r.res.interrupted || w.ctx.Err() != nil || w.tot.Interrupted || w.err != nil {
+		w.tot.Interrupted = w.tot.Interrupted || r.skipped || r.res.interrupted || w.ctx.Err() != nil
 		r.release()
 		return
 	}
