@@ -159,8 +159,13 @@ type MemberFunc func(name string, open func() (io.Reader, func(), error), skip f
 
 // zipMembers lists a ZIP archive's regular files as units; the archive is
 // closed when the last of them has been read or skipped.
-func zipMembers(path string, each MemberFunc) error {
+func zipMembers(path string, budget *Budget, each MemberFunc) error {
 	zr, err := zip.OpenReader(path)
+	if errors.Is(err, zip.ErrFormat) {
+		// No central directory: most likely a cut archive. Its local
+		// headers still say where each member is.
+		return zipLocalMembers(path, budget, each)
+	}
 	if err != nil {
 		return &ArchiveError{ZipUnreadable, "", err}
 	}
@@ -355,7 +360,7 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 func Members(kind ArchiveKind, path string, budget *Budget, each MemberFunc) error {
 	switch kind {
 	case Zip:
-		return zipMembers(path, each)
+		return zipMembers(path, budget, each)
 	case Tar:
 		return tarMembers(path, budget, each)
 	}
