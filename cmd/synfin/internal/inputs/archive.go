@@ -323,6 +323,9 @@ type CutError struct {
 }
 
 func (e *CutError) Error() string {
+	if e.Err == errZipLarge {
+		return fmt.Sprintf("read to byte %d of %d: %v", e.At, e.Size, e.Err)
+	}
 	if e.Err == nil {
 		return fmt.Sprintf("cut short at byte %d of %d (the archive ends there)", e.At, e.Size)
 	}

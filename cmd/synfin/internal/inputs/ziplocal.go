@@ -26,13 +26,15 @@ const (
 	zipDeflated      = 8
 )
 
+var errZipLarge = errors.New("a member over 64 MiB in a ZIP archive without its central directory is read only that far")
+
 var errZipWalk = errors.New("a member whose size comes after its bytes and that is not deflated, or one compressed otherwise than by deflate, cannot be found without the central directory")
 
 // zipLocalMembers hands each member its local header names to each, read
 // into memory (up to inMemoryMember bytes of it) and counted in budget
-// until it is read or skipped. It stops
-// at the first thing that is not a local header (the central directory, or
-// damage), and after the member the archive ends in.
+// until it is read or skipped. It stops at the first thing that is not a
+// local header (the central directory, or damage), and after the member
+// the archive ends in.
 func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -104,8 +106,14 @@ func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 			io.Copy(io.Discard, src)
 		} else {
 			// Read, then counted in the budget: a member's size may be
-			// unknown until its data descriptor.
-			data, rerr := io.ReadAll(io.LimitReader(src, inMemoryMember))
+			// unknown until its data descriptor. One larger than
+			// inMemoryMember is read that far and said to be cut there:
+			// without the central directory, what follows it cannot be
+			// found without reading it all.
+			data, rerr := io.ReadAll(io.LimitReader(src, inMemoryMember+1))
+			if int64(len(data)) > inMemoryMember || csize > inMemoryMember {
+				data, rerr = data[:min(int64(len(data)), inMemoryMember)], errZipLarge
+			}
 			size := int64(len(data))
 			budget.acquire(size)
 			var once sync.Once
@@ -120,10 +128,11 @@ func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 				cut = memberCut(rerr, size, max(usize, size))
 			}
 			open := func() (io.Reader, func(), error) { return endsWith(bytes.NewReader(data), cut), free, nil }
-			if cut != nil || !each(path+MemberSep+name, open, free) {
-				if cut != nil {
-					each(path+MemberSep+name, open, free)
-				}
+			if cut != nil {
+				each(path+MemberSep+name, open, free)
+				return nil
+			}
+			if !each(path+MemberSep+name, open, free) {
 				return nil
 			}
 		}
