@@ -400,3 +400,54 @@ func growing[T any](s []T, limit int) []T {
 	copy(g, s)
 	return g
 }
+
+// observeDataPhase applies a segment (not a capture duplicate) to the data
+// phase: its sender's waiting segments, data and window figures, the
+// other side's RTT samples, and whether either sender is held by the
+// other's window.
+func (c *Conn) observeDataPhase(seg *Segment, d Dir, s, o *Stream, class SegClass, an Analysis, seglen uint32) {
+	f, dp := seg.Flags, &s.DP
+	if f&FlagRST != 0 {
+		return // its ACK and window are no offer (tcptrace and the segments view leave them out too)
+	}
+	if seglen > 0 && class != SegKeepAlive {
+		if an&(AnRetransmission|AnFastRetransmission|AnSpuriousRetransmission) != 0 {
+			class = SegRetx // what Wireshark calls sent again is not timed either
+		}
+		s.sent(class, seg.Seq, seg.Seq.Add(seglen), seg.TS)
+	}
+	if seg.PayloadLen > 0 && class != SegKeepAlive {
+		dp.MaxSeg = max(dp.MaxSeg, int32(seg.PayloadLen))
+		if !dp.HasData {
+			dp.HasData, dp.FirstDataTS, dp.firstData = true, seg.TS, seg.Seq
+		}
+		if class == SegNew {
+			dp.NewSegs++
+		}
+		if !dp.initDone && class == SegNew { // bytes sent again are not counted twice (tcptrace)
+			dp.InitBytes += int64(seg.PayloadLen)
+			dp.InitSegs++
+		}
+	}
+	if f&FlagSYN != 0 {
+		dp.lastAdv, dp.hasAdv = uint32(seg.Window), true // never scaled (RFC 7323 §2.2)
+	}
+	if f&FlagACK != 0 {
+		if f&FlagSYN == 0 {
+			dp.advertised(seg.Window, c.windowShiftOf(0, d))
+		}
+		o.acked(seg.Ack, seg.TS)
+		o.DP.ackedOver(o, seg.Ack, seg.TS)
+	}
+	// Whether a sender is held changes only when it sends (more in
+	// flight) or the other side acknowledges (less in flight, a new
+	// window).
+	if c.HS.HasSYN && c.HS.HasSYNACK {
+		if seglen > 0 {
+			s.hold(o, seg.TS)
+		}
+		if f&FlagACK != 0 {
+			o.hold(s, seg.TS)
+		}
+	}
+}

@@ -3,6 +3,9 @@ package flows
 import (
 	"encoding/binary"
 	"net/netip"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/synfin/synfin/flows/capture"
 )
 
 // IP fragments are put back together before TCP is read, as tshark does by
@@ -274,3 +277,57 @@ func (f *defrag) evictOldest() {
 
 // Pending is how many datagrams wait for fragments.
 func (f *defrag) Pending() int { return len(f.held) }
+
+// reassemble takes the packet just decoded when it stopped at an IP
+// fragment, and returns the whole datagram when this fragment completed it.
+func (d *Decoder) reassemble(ts int64) ([]byte, bool) {
+	if d.depth > 0 || len(d.decoded) == 0 {
+		return nil, false
+	}
+	switch d.decoded[len(d.decoded)-1] {
+	case layers.LayerTypeIPv4:
+		h := &d.ip4
+		more := h.Flags&layers.IPv4MoreFragments != 0
+		if !more && h.FragOffset == 0 {
+			return nil, false
+		}
+		key := fragKey{src: addrOf(h.SrcIP.To4()), dst: addrOf(h.DstIP.To4()), id: uint32(h.Id), proto: uint8(h.Protocol)}
+		return d.frag.take(key, false, h.Contents, h.Payload, int(h.FragOffset)*8, more, ts)
+	case layers.LayerTypeIPv6Fragment:
+		h, f := &d.ip6, &d.ip6frag
+		if len(h.Contents) < 40 {
+			return nil, false
+		}
+		key := fragKey{src: addrOf(h.SrcIP), dst: addrOf(h.DstIP), id: f.Identification, proto: uint8(f.NextHeader)}
+		return d.frag.take(key, true, h.Contents[:40], f.Payload, int(f.FragmentOffset)*8, f.MoreFragments, ts)
+	}
+	return nil, false
+}
+
+// decodeWhole decodes a reassembled datagram as the packet that completed
+// it: its frame number and time.
+func (d *Decoder) decodeWhole(pkt *capture.Packet, whole []byte, seg *Segment) error {
+	inner := capture.Packet{Data: whole, Link: layers.LinkTypeRaw, TS: pkt.TS, Index: pkt.Index, Offset: pkt.Offset, WireLen: len(whole)}
+	lt, p := d.lastLT, d.last
+	d.depth++
+	err := d.slow(&inner, seg)
+	d.depth--
+	d.lastLT, d.last = lt, p // notes name the link the fragments came on
+	if err == nil {
+		seg.Reassembled = true
+	}
+	return err
+}
+
+// EndFile says what reassembly did in the file just decoded, counting the
+// datagrams still waiting for fragments as given up, and forgets them, so
+// that the next file starts afresh.
+func (d *Decoder) EndFile() FragStats {
+	for g := d.frag.front(); g != nil; g = d.frag.front() {
+		d.frag.drop(g)
+		d.frag.Incomplete++
+	}
+	st := d.frag.FragStats
+	d.frag.FragStats = FragStats{}
+	return st
+}
