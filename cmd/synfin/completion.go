@@ -11,6 +11,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/graph"
+	"github.com/synfin/synfin/cmd/synfin/internal/manpage"
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/table"
 )
@@ -265,7 +266,7 @@ function __synfin_sort_columns
 	fmt.Fprint(w, "    end\nend\n\n")
 
 	summary := map[string]string{}
-	for _, v := range parseUsage(usageText).views {
+	for _, v := range manpage.UsageViews(usageText) {
 		name, _, _ := strings.Cut(v[0], " ")
 		summary[name] = v[1]
 	}

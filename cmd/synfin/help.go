@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 
 	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 	"github.com/synfin/synfin/cmd/synfin/internal/tty"
@@ -182,4 +184,23 @@ func help(stdout, stderr io.Writer, lang msg.Lang, fs *pflag.FlagSet, args []str
 		return exitOK
 	}
 	return usageError(stderr, lang, msg.E("cli.view.nohelp", args[0]))
+}
+
+// helpViews are the views synfin help VIEW documents, in the order
+// synfin lists its views, then any others by name.
+func helpViews() []string {
+	var vs []string
+	for _, v := range viewNames {
+		if _, ok := viewHelp[v]; ok {
+			vs = append(vs, v)
+		}
+	}
+	var more []string
+	for v := range viewHelp {
+		if !slices.Contains(vs, v) {
+			more = append(more, v)
+		}
+	}
+	sort.Strings(more)
+	return append(vs, more...)
 }

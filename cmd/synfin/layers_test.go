@@ -31,6 +31,7 @@ func TestLayers(t *testing.T) {
 		in + "tty":         {},
 		in + "msg":         {},
 		in + "gcfloor":     {},
+		in + "manpage":     {},
 		in + "interrupt":   {},
 		in + "graph":       {"analyze/segments", "flows", in + "msg"},
 		in + "say":         {"analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "msg"},
