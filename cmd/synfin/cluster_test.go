@@ -52,7 +52,8 @@ func readmeLines(t *testing.T, prefix string) []string {
 }
 
 // forTest makes a README line run here: 4 shards instead of 8, the
-// test's captures for /captures, and sbatch waiting for its job.
+// test's captures for /captures, and sbatch waiting for its job. The
+// README resubmits task 3 of 8; the test cancels and resubmits task 1 of 4.
 func forTest(t *testing.T, line, captures string) string {
 	t.Helper()
 	for _, want := range []string{"/8", "/captures"} {
