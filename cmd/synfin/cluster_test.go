@@ -258,7 +258,7 @@ func TestSlurmArray(t *testing.T) {
 	}
 	t.Logf("task 1 cancelled while running: %v", cancelled)
 	runLine(t, bin, res, forTest(t, lines[2], tree))
-	sameRecords(t, "Slurm array resumed after scancel, JSON Lines", filepath.Join(res, "conns-*.jsonl"), all)
+	sameRecords(t, "Slurm array resumed after scancel, numbered Parquet files", filepath.Join(res, "conns-*.parquet"), all)
 }
 
 // TestGNUParallel runs the README's parallel line with 4 local jobs and

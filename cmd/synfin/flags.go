@@ -57,6 +57,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.Lang, "lang", d.Lang, "language of headers, labels and explanations, `LANG`: en or zh (Simplified Chinese)")
 	fs.StringVar(&o.Batch.Resume, "resume", "", "batch: record finished captures in `MANIFEST` and skip those it names")
 	fs.StringVar(&o.Batch.Shard, "shard", "", "batch: take share `I/N` of the inputs (by a hash of each path), for N machines")
+	fs.StringVar(&o.Batch.Rotate, "rotate", "", "batch: with a numbered -o (conns-%04d.parquet), start the next file after `ROWS,DURATION` (either or both; default 1000000,10m)")
 	fs.BoolVar(&o.Batch.SummaryOnly, "summary-only", false, "batch: no records, a table of the captures read")
 	fs.BoolVar(&o.App, "app", false, "application hints from the first payload bytes: HTTP request and status, TLS version, SNI and ALPN, SSH banners")
 	for _, v := range []struct {

@@ -169,7 +169,8 @@ goodput_bytes_per_s (over the data phase), idle_max_ms, window_limited_ms/_times
 random (RFC 6528), time_based (with its rate), increasing, constant_step, reused, too_few; -f json for every ISN.`,
 	"batch": `batch INPUT...: every capture of files, directories, globs and tar/zip archives (read as streams), in
 parallel (--jobs, default all cores), records in input order as JSON Lines, CSV or Parquet (-o out.parquet).
---resume MANIFEST continues an interrupted sweep; --shard I/N takes a share for N machines; --summary-only.`,
+--resume MANIFEST continues an interrupted sweep; --shard I/N takes a share for N machines; --summary-only;
+-o conns-%04d.parquet writes numbered files, each put in place whole (--rotate ROWS,DURATION).`,
 	"demo": `demo: runs every view on a real capture built into synfin: a textbook connection (handshake,
 request, response, four-way close), a refused one and a reset one, with 20 ms each way.`,
 }

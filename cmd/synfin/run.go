@@ -98,6 +98,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err := checkScope(fs, o.View, args); err != nil {
 		return usageError(stderr, lang, err)
 	}
+	if series, err := outfile.ParseSeries(o.Output); err != nil {
+		return usageError(stderr, lang, err)
+	} else if series != nil && o.View != "batch" {
+		return usageError(stderr, lang, msg.E("cli.out.seriesview", o.Output))
+	} else if series == nil && fs.Changed("rotate") {
+		return usageError(stderr, lang, msg.E("cli.rotate.series"))
+	} else if series != nil && o.Batch.SummaryOnly {
+		return usageError(stderr, lang, msg.E("cli.series.summary", o.Output))
+	}
 	switch o.View {
 	case "help":
 		return help(stdout, stderr, lang, fs, operands)

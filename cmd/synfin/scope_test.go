@@ -137,8 +137,9 @@ func TestViewHelpOwnFlags(t *testing.T) {
 	}
 	var out bytes.Buffer
 	run([]string{"batch", "--help"}, strings.NewReader(""), &out, &bytes.Buffer{})
-	for _, want := range []string{"jsonl, csv or parquet (default: from\n", "else jsonl)", "(default: all cores)"} {
-		if !strings.Contains(out.String(), want) {
+	flat := strings.Join(strings.Fields(out.String()), " ") // wherever the lines wrap
+	for _, want := range []string{"jsonl, csv or parquet (default: from -o's extension, else jsonl)", "(default: all cores)", "--rotate ROWS,DURATION"} {
+		if !strings.Contains(flat, want) {
 			t.Errorf("batch --help lacks %q", want)
 		}
 	}

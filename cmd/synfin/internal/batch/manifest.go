@@ -22,6 +22,11 @@ type entry struct {
 	Input  string `json:"input"`
 	Member string `json:"member,omitempty"`
 	inputs.Identity
+	// Output is the numbered file holding the capture's records (-o
+	// conns-%04d.parquet). The manifest names a capture before its file
+	// is put in place: an entry whose file is not there was written by a
+	// run that stopped in between, and names nothing done.
+	Output string `json:"output,omitempty"`
 }
 
 func (e entry) key() string {
@@ -31,15 +36,16 @@ func (e entry) key() string {
 // Manifest is the --resume file: JSON Lines, one entry per finished
 // capture, appended and flushed as each capture's records are written.
 type Manifest struct {
-	done map[string]bool
-	f    *os.File
-	w    *bufio.Writer
+	done    map[string]bool
+	outputs map[string]bool // the numbered files its entries name, there or not
+	f       *os.File
+	w       *bufio.Writer
 }
 
 // OpenManifest reads the entries of path, if it exists, and opens it to
 // append more.
 func OpenManifest(path string) (*Manifest, error) {
-	m := &Manifest{done: map[string]bool{}}
+	m := &Manifest{done: map[string]bool{}, outputs: map[string]bool{}}
 	if b, err := os.ReadFile(path); err == nil {
 		// A last line a crash cut short names nothing: cut it off, so
 		// that what is appended next starts a line of its own.
@@ -57,6 +63,12 @@ func OpenManifest(path string) (*Manifest, error) {
 			if err := json.Unmarshal([]byte(line), &e); err != nil {
 				return nil, msg.E("problem.resume.line", path, i+1, err)
 			}
+			if e.Output != "" {
+				m.outputs[e.Output] = true
+				if _, err := os.Stat(e.Output); err != nil {
+					continue
+				}
+			}
 			m.done[e.key()] = true
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -68,6 +80,25 @@ func OpenManifest(path string) (*Manifest, error) {
 	}
 	m.f, m.w = f, bufio.NewWriter(f)
 	return m, nil
+}
+
+// Outputs are the numbered files the manifest's entries name, put in
+// place or not: a series continued must not write any of them again.
+func (m *Manifest) Outputs() []string {
+	var names []string
+	for n := range m.outputs {
+		names = append(names, n)
+	}
+	return names
+}
+
+// sync makes what was added durable before a file it names is put in
+// place.
+func (m *Manifest) sync() error {
+	if err := m.w.Flush(); err != nil {
+		return err
+	}
+	return m.f.Sync()
 }
 
 // has reports whether the capture was finished by an earlier run.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/cmd/synfin/internal/msg"
 )
 
 // Format is how a batch writes its records.
@@ -35,7 +37,11 @@ type Config struct {
 	Window    int // captures per worker ahead of the one written; 0: Window
 	Shard     Shard
 	Manifest  *Manifest // --resume; nil: none
-	Out       io.Writer // the records
+	Out       io.Writer // the records, unless Series is set
+	// Series, when set, takes the records instead of Out: numbered
+	// files, each closed when Rotate says it is full.
+	Series Series
+	Rotate Rotation
 	// AppendTo says the output has records already (a resumed run): no
 	// second CSV header.
 	AppendTo    bool
@@ -50,6 +56,55 @@ type Config struct {
 	AfterWrite func()
 
 	members *inputs.Budget // tar members held in memory, all archives
+}
+
+// Series is an output written as numbered files (-o conns-%04d.parquet).
+type Series interface {
+	// Next starts the next file; a file of the series is never
+	// overwritten.
+	Next() (Part, error)
+}
+
+// Part is one file of a Series: written, then put in place whole, or
+// removed.
+type Part interface {
+	io.Writer
+	Path() string // where Commit puts it
+	Sync() error
+	Commit() error
+	Abort()
+}
+
+// Rotation says when a Series' file is full: the first capture that
+// brings it to Rows records, or that ends Every after it was opened; 0
+// is no limit. A capture's records are never split across files.
+type Rotation struct {
+	Rows  int
+	Every time.Duration
+}
+
+// DefaultRotation closes a Series' file at a million records or after ten
+// minutes: files DuckDB reads quickly, and a sweep's results queryable
+// within minutes of being analysed.
+var DefaultRotation = Rotation{Rows: 1_000_000, Every: 10 * time.Minute}
+
+// ParseRotation reads --rotate: ROWS, DURATION (10m, 1h30m), or both
+// separated by a comma; "" is DefaultRotation.
+func ParseRotation(s string) (Rotation, error) {
+	if s == "" {
+		return DefaultRotation, nil
+	}
+	var r Rotation
+	for _, part := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(part); err == nil && n > 0 && r.Rows == 0 {
+			r.Rows = n
+		} else if d, err := time.ParseDuration(part); err == nil && d > 0 && r.Every == 0 {
+			r.Every = d
+		} else {
+			return Rotation{}, msg.E("cli.rotate", s)
+		}
+	}
+	return r, nil
 }
 
 // Row is one line of the per-capture summary.
@@ -109,7 +164,7 @@ func Run(ctx context.Context, cfg *Config, files []inputs.File) ([]Row, Totals, 
 	if ctx.Err() != nil {
 		w.tot.Interrupted = true
 	}
-	if err := w.sink.close(); w.err == nil {
+	if err := w.sink.close(w.err != nil); w.err == nil {
 		w.err = err
 	}
 	prog.done(w.inputsDone)
@@ -151,7 +206,7 @@ func (w *writer) write(u *unit, r result) {
 		return
 	}
 	if !w.cfg.SummaryOnly {
-		w.err = w.sink.write(r.out, r.rows)
+		w.err = w.sink.write(r.out, r.rows, r.conns)
 	}
 	r.release()
 	if w.err != nil {
@@ -183,7 +238,7 @@ func (w *writer) write(u *unit, r result) {
 		Problems: strings.Join(lines, "; "), Millis: float64(r.elapsed.Microseconds()) / 1e3})
 	// A capture that could not be read is tried again on resume.
 	if ok {
-		if err := w.cfg.Manifest.add(u.entry); err != nil {
+		if err := w.sink.finished(u.entry); err != nil {
 			w.err = err
 			w.stop()
 		}

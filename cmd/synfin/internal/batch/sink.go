@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/synfin/synfin/analyze"
 )
@@ -41,12 +42,20 @@ func JSONLines(w io.Writer) (emit func(*analyze.Record), flush func() error) {
 }
 
 // sink writes the captures' encoded records to the output in the batch's
-// format.
+// format: to Config.Out, or to the numbered files of Config.Series.
 type sink struct {
 	cfg    *Config
 	bw     *bufio.Writer
 	pq     *parquetWriter
 	header bool // a CSV header is still due
+
+	part       Part      // the series' file being written; nil: none open
+	partRows   int       // records in it
+	partOpened time.Time // when it was opened, for Rotation.Every
+	// waiting are finished captures whose records are in a file not yet
+	// whole: a Parquet file before its footer, a series' file before it
+	// is put in place. The manifest names them when it is.
+	waiting []entry
 }
 
 // outputRows is the most rows of the output's row group: the writer holds
@@ -57,7 +66,7 @@ const outputRows = 1 << 13
 func newSink(cfg *Config) *sink {
 	s := &sink{cfg: cfg, bw: bufio.NewWriterSize(cfg.Out, 256<<10)}
 	switch {
-	case cfg.SummaryOnly:
+	case cfg.SummaryOnly || cfg.Series != nil: // a series' file opens with its first record
 	case cfg.Format == Parquet:
 		s.pq = newParquetOutput(s.bw)
 	case cfg.Format == CSV:
@@ -66,9 +75,21 @@ func newSink(cfg *Config) *sink {
 	return s
 }
 
-// write copies one capture's records out and flushes them, so that the
-// manifest never names a capture whose records are not in the output.
-func (s *sink) write(out *spill, held *rows) error {
+// write copies one capture's records out, n of them. With a manifest
+// and one file appended to, they are flushed, so that the manifest never
+// names a capture whose records are not in the output.
+func (s *sink) write(out *spill, held *rows, n int) error {
+	if s.cfg.Series != nil {
+		if n == 0 {
+			return nil
+		}
+		if s.part == nil {
+			if err := s.openPart(); err != nil {
+				return err
+			}
+		}
+		s.partRows += n
+	}
 	if s.pq != nil {
 		return s.writeRows(held)
 	}
@@ -90,35 +111,131 @@ func (s *sink) write(out *spill, held *rows) error {
 	// With a manifest the capture's records reach the file before the
 	// manifest names it; without one, the buffer fills and goes out as it
 	// will (a write per capture held the writer back).
-	if s.cfg.Manifest != nil {
+	if s.cfg.Manifest != nil && s.cfg.Series == nil {
 		return s.bw.Flush()
 	}
 	return nil
 }
 
-// writeRows writes one capture's rows to the Parquet output; with a
-// manifest, they go out as a row group before the manifest names the
-// capture.
+// writeRows writes one capture's rows to the Parquet output.
 func (s *sink) writeRows(held *rows) error {
 	if held == nil { // a capture whose rows could not be held
 		return nil
 	}
-	if err := held.writeTo(s.pq); err != nil || s.cfg.Manifest == nil {
-		return err
-	}
-	if err := s.pq.Flush(); err != nil {
-		return err
-	}
-	return s.bw.Flush()
+	return held.writeTo(s.pq)
 }
 
-// close finishes the output: a Parquet file gets its footer, so that even
-// an interrupted batch leaves a valid file.
-func (s *sink) close() error {
+// finished says a capture's records are written: the manifest names it
+// now, or, when the file holding them is not whole yet, once it is. A
+// series' file full by Config.Rotate is closed and put in place here,
+// between captures.
+func (s *sink) finished(e entry) error {
+	if s.cfg.Manifest == nil && s.cfg.Series == nil {
+		return nil
+	}
+	if s.cfg.Series == nil && s.pq == nil {
+		return s.cfg.Manifest.add(e)
+	}
+	if s.cfg.Manifest != nil {
+		s.waiting = append(s.waiting, e)
+	}
+	if s.part == nil {
+		if s.cfg.Series != nil {
+			return s.named("") // a capture of no records: no file waits for it
+		}
+		return nil
+	}
+	rot := s.cfg.Rotate
+	if (rot.Rows > 0 && s.partRows >= rot.Rows) || (rot.Every > 0 && time.Since(s.partOpened) >= rot.Every) {
+		return s.closePart()
+	}
+	return nil
+}
+
+// named adds the captures waiting to the manifest, as held in the file
+// output ("" for Config.Out).
+func (s *sink) named(output string) error {
+	for _, e := range s.waiting {
+		e.Output = output
+		if err := s.cfg.Manifest.add(e); err != nil {
+			return err
+		}
+	}
+	s.waiting = s.waiting[:0]
+	if output != "" && s.cfg.Manifest != nil {
+		return s.cfg.Manifest.sync()
+	}
+	return nil
+}
+
+// openPart starts the series' next file.
+func (s *sink) openPart() error {
+	p, err := s.cfg.Series.Next()
+	if err != nil {
+		return err
+	}
+	s.part, s.partRows, s.partOpened = p, 0, time.Now()
+	s.bw.Reset(p)
+	switch s.cfg.Format {
+	case Parquet:
+		s.pq = newParquetOutput(s.bw)
+	case CSV:
+		s.header = true
+	}
+	return nil
+}
+
+// closePart finishes the series' open file, names its captures in the
+// manifest, and puts it in place. In that order a run stopped at any
+// moment neither loses a capture nor writes one twice: before the rename
+// the manifest's entries name a file not there, which --resume reads as
+// not done (OpenManifest).
+func (s *sink) closePart() error {
+	err := s.finish()
+	if err == nil {
+		err = s.part.Sync()
+	}
+	if err == nil {
+		err = s.named(s.part.Path())
+	}
+	if err != nil {
+		s.part.Abort()
+		s.part = nil
+		return err
+	}
+	err = s.part.Commit()
+	s.part, s.pq = nil, nil
+	return err
+}
+
+// finish writes what is buffered: a Parquet file gets its footer.
+func (s *sink) finish() error {
 	if s.pq != nil {
 		if err := s.pq.Close(); err != nil {
 			return err
 		}
 	}
 	return s.bw.Flush()
+}
+
+// close finishes the output, so that even an interrupted batch leaves
+// whole files, and names in the manifest the captures they hold. After a
+// write error (failed) a series' open file is removed, its captures left
+// for --resume.
+func (s *sink) close(failed bool) error {
+	if s.cfg.Series == nil {
+		if err := s.finish(); err != nil || failed {
+			return err
+		}
+		return s.named("")
+	}
+	if s.part == nil {
+		return nil
+	}
+	if failed {
+		s.part.Abort()
+		s.part = nil
+		return nil
+	}
+	return s.closePart()
 }

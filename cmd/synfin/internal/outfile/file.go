@@ -58,6 +58,9 @@ func Create(path string) (*File, error) {
 	return &File{File: f, final: path, temp: f.Name()}, nil
 }
 
+// Path is the output's name, where Commit puts the file.
+func (f *File) Path() string { return f.final }
+
 // Commit closes the file and puts it in place of the output.
 func (f *File) Commit() error {
 	err := f.File.Close()

@@ -79,6 +79,9 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 			return ExitNothing
 		}
 		defer cfg.Manifest.Close()
+		if s, ok := cfg.Series.(seriesFiles); ok {
+			s.Taken(cfg.Manifest.Outputs())
+		}
 	}
 	closeOut, err := o.openBatchOutput(cfg, stdout)
 	var usage usageProblem
@@ -187,6 +190,9 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 	if cfg.Shard, err = batch.ParseShard(o.Batch.Shard); err != nil {
 		return nil, usageProblem{err}
 	}
+	if err := o.chooseOutput(cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -197,10 +203,8 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 // usageProblem says a resumed Parquet file cannot be appended to.
 func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close func(commit bool) error, err error) {
 	cfg.Out = stdout
-	if cfg.Format == batch.Parquet && cfg.Manifest != nil && o.Output != "" {
-		if fi, err := os.Stat(o.Output); err == nil && fi.Size() > 0 {
-			return nil, usageProblem{msg.E("cli.batch.append", o.Output)}
-		}
+	if cfg.Series != nil {
+		return func(bool) error { return nil }, nil
 	}
 	if o.Output == "" || o.Batch.SummaryOnly {
 		return func(bool) error { return nil }, nil
@@ -230,6 +234,53 @@ func (o *Options) openBatchOutput(cfg *batch.Config, stdout io.Writer) (close fu
 	}
 	cfg.Out = f
 	return func(bool) error { return f.Close() }, nil
+}
+
+// chooseOutput checks -o for the batch before anything is opened: a
+// numbered name becomes cfg.Series, continued after the files there only
+// with --resume, whose manifest names what they hold (the first run of a
+// series starts at 0); a single Parquet file is not resumed.
+func (o *Options) chooseOutput(cfg *batch.Config) error {
+	series, err := outfile.ParseSeries(o.Output)
+	if err != nil {
+		return usageProblem{err}
+	}
+	if series == nil || o.Batch.SummaryOnly {
+		if cfg.Format == batch.Parquet && o.Batch.Resume != "" && o.Output != "" {
+			// A crash before the footer would leave a file nothing reads
+			// while the manifest named its captures: resumed Parquet is a
+			// series of files, each put in place whole.
+			base := strings.TrimSuffix(o.Output, filepath.Ext(o.Output))
+			return usageProblem{msg.E("cli.batch.append", o.Output, base+"-%04d.parquet", base+"-*.parquet")}
+		}
+		return nil
+	}
+	existing, err := series.Existing()
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		if o.Batch.Resume == "" {
+			return usageProblem{msg.E("cli.out.seriesthere", o.Output, series.Name(existing[0]))}
+		}
+		series.ContinueAfter(existing)
+	}
+	if cfg.Rotate, err = batch.ParseRotation(o.Batch.Rotate); err != nil {
+		return usageProblem{err}
+	}
+	cfg.Series = seriesFiles{series}
+	return nil
+}
+
+// seriesFiles are an outfile.Series as the batch takes it.
+type seriesFiles struct{ *outfile.Series }
+
+func (s seriesFiles) Next() (batch.Part, error) {
+	f, err := s.Series.Next()
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // writeBatchRows prints the per-capture summary (--summary-only).
