@@ -61,3 +61,34 @@ func TestSeriesSurvivesKill(t *testing.T) {
 		t.Errorf("the resumed run added no file: %d before, %d after", len(parts), len(again))
 	}
 }
+
+// wholeLines is an output that fails the test when a write ends inside a
+// line: what a reader following the file (tail -f) would see.
+type wholeLines struct {
+	t      *testing.T
+	writes int
+	bytes  int
+}
+
+func (w *wholeLines) Write(p []byte) (int, error) {
+	if len(p) > 0 && p[len(p)-1] != '\n' {
+		w.t.Errorf("write %d of %d bytes ends inside a line: %q", w.writes+1, len(p), p[max(0, len(p)-40):])
+	}
+	w.writes++
+	w.bytes += len(p)
+	return len(p), nil
+}
+
+// TestBatchWritesWholeLines: a batch's JSON Lines go out in whole lines,
+// also when they are many times the output's buffer (CSV is written the
+// same way; testdata's CSV fits in one buffer).
+func TestBatchWritesWholeLines(t *testing.T) {
+	for _, format := range []string{"jsonl"} {
+		out := &wholeLines{t: t}
+		run([]string{"batch", "-q", "--jobs", "2", "-f", format, "../../testdata"}, strings.NewReader(""), out, &bytes.Buffer{})
+		if out.writes < 3 {
+			t.Errorf("-f %s: %d bytes in %d writes: the buffer was never full, nothing tested", format, out.bytes, out.writes)
+		}
+		t.Logf("-f %s: %d bytes in %d writes, each ending a line", format, out.bytes, out.writes)
+	}
+}

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"io"
 	"sync"
@@ -45,7 +46,7 @@ func JSONLines(w io.Writer) (emit func(*analyze.Record), flush func() error) {
 // format: to Config.Out, or to the numbered files of Config.Series.
 type sink struct {
 	cfg    *Config
-	bw     *bufio.Writer
+	bw     *lineWriter
 	pq     *parquetWriter
 	header bool // a CSV header is still due
 
@@ -64,7 +65,7 @@ type sink struct {
 const outputRows = 1 << 13
 
 func newSink(cfg *Config) *sink {
-	s := &sink{cfg: cfg, bw: bufio.NewWriterSize(cfg.Out, 256<<10)}
+	s := &sink{cfg: cfg, bw: &lineWriter{w: cfg.Out, size: 256 << 10, lines: cfg.Format != Parquet}}
 	switch {
 	case cfg.SummaryOnly || cfg.Series != nil: // a series' file opens with its first record
 	case cfg.Format == Parquet:
@@ -175,7 +176,7 @@ func (s *sink) openPart() error {
 		return err
 	}
 	s.part, s.partRows, s.partOpened = p, 0, time.Now()
-	s.bw.Reset(p)
+	s.bw.reset(p)
 	switch s.cfg.Format {
 	case Parquet:
 		s.pq = newParquetOutput(s.bw)
@@ -239,3 +240,46 @@ func (s *sink) close(failed bool) error {
 	}
 	return s.closePart()
 }
+
+// lineWriter buffers an output and, for JSON Lines and CSV, writes it out
+// in whole lines only: a reader following the file (tail -f) or the pipe
+// never meets half a record, even when one capture's records fill the
+// buffer many times over.
+type lineWriter struct {
+	w     io.Writer
+	buf   []byte
+	size  int  // written out when it holds this much
+	lines bool // and then only up to its last newline
+	err   error
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	l.buf = append(l.buf, p...)
+	if len(l.buf) >= l.size {
+		n := len(l.buf)
+		if l.lines {
+			n = bytes.LastIndexByte(l.buf, '\n') + 1 // 0: no whole line yet
+		}
+		l.writeOut(n)
+	}
+	return len(p), l.err
+}
+
+func (l *lineWriter) writeOut(n int) {
+	if n == 0 || l.err != nil {
+		return
+	}
+	_, l.err = l.w.Write(l.buf[:n])
+	l.buf = l.buf[:copy(l.buf, l.buf[n:])]
+}
+
+// Flush writes out everything buffered: call it where a record ends.
+func (l *lineWriter) Flush() error {
+	l.writeOut(len(l.buf))
+	return l.err
+}
+
+func (l *lineWriter) reset(w io.Writer) { l.w, l.buf, l.err = w, l.buf[:0], nil }
