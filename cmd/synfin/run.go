@@ -104,6 +104,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return usageError(stderr, lang, msg.E("cli.out.seriesview", o.Output))
 	} else if series == nil && fs.Changed("rotate") {
 		return usageError(stderr, lang, msg.E("cli.rotate.series"))
+	} else if fs.Changed("shard-by") && !fs.Changed("shard") {
+		return usageError(stderr, lang, msg.E("cli.shardby"))
 	} else if series != nil && o.Batch.SummaryOnly {
 		return usageError(stderr, lang, msg.E("cli.series.summary", o.Output))
 	}

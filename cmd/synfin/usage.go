@@ -28,7 +28,7 @@ var viewFlags = map[string][]string{
 	"report":     {"format", "ascii", "raw-seq", "full", "force"},
 	"segments":   {"format", "wide", "raw-seq", "force"},
 	"graph":      {"format", "kind", "force"},
-	"batch":      {"format", "jobs", "resume", "shard", "rotate", "summary-only", "no-progress", "app", "ja4t", "force"},
+	"batch":      {"format", "jobs", "resume", "shard", "shard-by", "rotate", "summary-only", "no-progress", "app", "ja4t", "force"},
 	"lab":        {"format", "server-close", "reset", "half-close", "refused", "write", "port", "wide", "lang", "quiet"},
 	"demo":       {"format", "output", "force", "wide", "lang", "quiet"},
 	"completion": {},

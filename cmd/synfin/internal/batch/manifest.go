@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,7 @@ func OpenManifest(path string) (*Manifest, error) {
 			}
 			var e entry
 			if err := json.Unmarshal([]byte(line), &e); err != nil {
-				return nil, msg.E("problem.resume.line", path, i+1, err)
+				return nil, msg.E("problem.resume.line", path, i+1)
 			}
 			if e.Output != "" {
 				m.outputs[e.Output] = true
@@ -123,9 +124,44 @@ func (m *Manifest) Close() {
 	}
 }
 
-// Shard is a deterministic share of the inputs: input I of N takes the
-// files whose path hashes to I (FNV-1a, 64 bits, of the path as listed).
-type Shard struct{ i, n uint64 }
+// Shard is a deterministic share of the inputs: shard I of N. Every
+// machine running the same command with I = 0 … N−1 takes a share no
+// other takes, and together they take every input.
+type Shard struct {
+	i, n uint64
+	by   ShardBy
+}
+
+// ShardBy is how a Shard divides the inputs.
+type ShardBy uint8
+
+const (
+	// BySize balances bytes: the files, largest first, each go to the
+	// shard holding the fewest bytes so far (longest processing time
+	// first). The share depends on every file's path and size, so every
+	// machine must list the same inputs: finished captures on shared
+	// storage.
+	BySize ShardBy = iota
+	// ByPath takes the files whose path hashes to I (FNV-1a, 64 bits, of
+	// the path as listed): a file's shard depends on its path alone, so
+	// machines whose listings differ (a directory still being written)
+	// never both take, or both leave, a file they all see; it balances
+	// the number of files, not their bytes.
+	ByPath
+)
+
+// ShardByNames are --shard-by's values, in ShardBy order.
+var ShardByNames = []string{"size", "path"}
+
+// ParseShardBy reads --shard-by.
+func ParseShardBy(s string) (ShardBy, error) {
+	for i, n := range ShardByNames {
+		if s == n {
+			return ShardBy(i), nil
+		}
+	}
+	return 0, msg.E("problem.shardby", s)
+}
 
 // String is " (shard I/N)", or "" for the whole.
 func (s Shard) String() string {
@@ -136,9 +172,9 @@ func (s Shard) String() string {
 }
 
 // ParseShard reads I/N; "" is the whole (0/1).
-func ParseShard(s string) (Shard, error) {
+func ParseShard(s string, by ShardBy) (Shard, error) {
 	if s == "" {
-		return Shard{0, 1}, nil
+		return Shard{0, 1, by}, nil
 	}
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.ParseUint(a, 10, 32)
@@ -146,15 +182,64 @@ func ParseShard(s string) (Shard, error) {
 	if !ok || err1 != nil || err2 != nil || n == 0 || i >= n {
 		return Shard{}, msg.E("problem.shard", s)
 	}
-	return Shard{i, n}, nil
+	return Shard{i, n, by}, nil
 }
 
-// takes says whether the shard takes the file at path.
-func (s Shard) takes(path string) bool {
+// Pick is the shard's share of files, in their order. size is a file's
+// size in bytes (BySize; a file that cannot be read counts 0 and fails
+// when the shard reads it).
+func (s Shard) Pick(files []inputs.File, size func(name string) int64) []inputs.File {
 	if s.n <= 1 {
-		return true
+		return files
 	}
-	h := fnv.New64a()
-	h.Write([]byte(path))
-	return h.Sum64()%s.n == s.i
+	var mine []inputs.File
+	if s.by == ByPath {
+		for _, f := range files {
+			h := fnv.New64a()
+			h.Write([]byte(f.Name))
+			if h.Sum64()%s.n == s.i {
+				mine = append(mine, f)
+			}
+		}
+		return mine
+	}
+	shardOf := balance(files, size, int(s.n))
+	for k, f := range files {
+		if shardOf[k] == int(s.i) {
+			mine = append(mine, f)
+		}
+	}
+	return mine
+}
+
+// balance gives each file a shard of n: largest first (equal sizes in
+// path order, so that the listing's order does not matter), each to the
+// shard with the fewest bytes so far, the lowest numbered of equals. The
+// largest shard holds at most 4/3 of the best possible (Graham, 1969).
+func balance(files []inputs.File, size func(string) int64, n int) []int {
+	sizes := make([]int64, len(files))
+	order := make([]int, len(files))
+	for k, f := range files {
+		sizes[k], order[k] = max(0, size(f.Name)), k
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := order[a], order[b]
+		if sizes[x] != sizes[y] {
+			return sizes[x] > sizes[y]
+		}
+		return files[x].Name < files[y].Name
+	})
+	loads := make([]int64, n)
+	shardOf := make([]int, len(files))
+	for _, k := range order {
+		least := 0
+		for j := range loads {
+			if loads[j] < loads[least] {
+				least = j
+			}
+		}
+		shardOf[k] = least
+		loads[least] += sizes[k]
+	}
+	return shardOf
 }

@@ -127,9 +127,6 @@ type Totals struct {
 	Interrupted                                    bool
 }
 
-// Takes says whether the batch's shard takes the file at path.
-func (cfg *Config) Takes(path string) bool { return cfg.Shard.takes(path) }
-
 // Run analyses the files: workers take them (and the archives' captures)
 // in order from a sched and analyse them at once, and each capture's
 // records are written in input order as soon as the captures before it

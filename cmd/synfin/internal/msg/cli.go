@@ -86,6 +86,7 @@ var cliMessages = map[string]text{
 	"cli.out.seriesview":  {"-o %s: numbered files are written by synfin batch only; this view writes one file", "-o %s：只有 synfin batch 写编号文件；这个视图只写一个文件"},
 	"cli.out.seriesthere": {"-o %s: %s is there already; a numbered series is continued only with --resume (its manifest names what the files hold), or remove the old files", "-o %s：%s 已存在；编号系列只能用 --resume 续写（清单记着这些文件里有什么），或先删掉旧文件"},
 	"cli.rotate":          {"--rotate %s: want ROWS, DURATION or both, e.g. 1000000, 10m or 1000000,10m", "--rotate %s：应为行数、时长或两者，例如 1000000、10m 或 1000000,10m"},
+	"cli.shardby":         {"--shard-by chooses how --shard divides the inputs: give --shard I/N too", "--shard-by 选择 --shard 如何划分输入：请同时给出 --shard I/N"},
 	"cli.rotate.series":   {"--rotate closes one numbered file and starts the next: give -o a number, e.g. -o conns-%%04d.parquet", "--rotate 写满一个编号文件再开下一个：请在 -o 中加编号，例如 -o conns-%%04d.parquet"},
 	"cli.series.summary":  {"--summary-only writes no records, so -o %s has no numbered files to write", "--summary-only 不写出记录，-o %s 也就没有编号文件可写"},
 	"cli.out.mismatch":    {"-o %s names %s, but this writes %s: name it %s, or give -f %s", "-o %s 的扩展名表示 %s，但这里输出的是 %s：请命名为 %s，或加上 -f %s"},

@@ -15,6 +15,7 @@ var allowedWords = map[string]bool{
 	"tar": true, "7-Zip": true, "IPv4": true, "IPv6": true, "ICMPv6": true, "PPPoE": true, "GTP-U": true,
 	"Zeek": true, "tshark": true, "Wireshark": true, "editcap": true, "synfin": true, "Linux": true,
 	"Kuznetsov": true, "flate": true, "MiB": true,
+	"size": true, "path": true, // --shard-by's values, typed as they are
 }
 
 var (

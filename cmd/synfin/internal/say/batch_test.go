@@ -23,13 +23,13 @@ func TestBatchErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := batch.OpenManifest(path)
-	if got, want := say.Error(msg.EN, err), "--resume "+path+": line 2: invalid character 'o' in literal null (expecting 'u')"; got != want {
+	if got, want := say.Error(msg.EN, err), "--resume "+path+": line 2 is not a manifest entry (a JSON object naming a finished capture): was the file written by synfin batch --resume?"; got != want {
 		t.Errorf("en %q, want %q", got, want)
 	}
-	if got, want := say.Error(msg.ZH, err), "--resume "+path+"：第 2 行：invalid character 'o' in literal null (expecting 'u')"; got != want {
+	if got, want := say.Error(msg.ZH, err), "--resume "+path+"：第 2 行不是清单条目（记录已完成抓包的 JSON 对象）：这个文件是 --resume 写的清单吗？"; got != want {
 		t.Errorf("zh %q, want %q", got, want)
 	}
-	_, err = batch.ParseShard("4/4")
+	_, err = batch.ParseShard("4/4", batch.BySize)
 	if got, want := say.Error(msg.EN, err), "--shard 4/4: want I/N with 0 ≤ I < N, e.g. 0/4"; got != want {
 		t.Errorf("en %q, want %q", got, want)
 	}

@@ -64,15 +64,12 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 	if err := outfile.Checks(o.Output, names, written, o.Force); err != nil {
 		return UsageError(stderr, lang, err)
 	}
-	var mine []inputs.File
 	for _, f := range files {
 		if f.Name == "-" {
 			return UsageError(stderr, lang, msg.E("cli.stdin.batch"))
 		}
-		if cfg.Takes(f.Name) {
-			mine = append(mine, f)
-		}
 	}
+	mine := cfg.Shard.Pick(files, fileSize)
 	if o.Batch.Resume != "" {
 		if cfg.Manifest, err = batch.OpenManifest(o.Batch.Resume); err != nil {
 			sayError(stderr, lang, say.Error(lang, err))
@@ -186,8 +183,11 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 	if cfg.Format == batch.Parquet && o.Output == "" && !o.Batch.SummaryOnly {
 		return nil, usageProblem{msg.E("cli.batch.parquetout")}
 	}
-	var err error
-	if cfg.Shard, err = batch.ParseShard(o.Batch.Shard); err != nil {
+	by, err := batch.ParseShardBy(o.Batch.ShardBy)
+	if err != nil {
+		return nil, usageProblem{err}
+	}
+	if cfg.Shard, err = batch.ParseShard(o.Batch.Shard, by); err != nil {
 		return nil, usageProblem{err}
 	}
 	if err := o.chooseOutput(cfg); err != nil {
@@ -281,6 +281,16 @@ func (s seriesFiles) Next() (batch.Part, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// fileSize is a file's size for --shard-by size; one that cannot be read
+// counts 0 (its shard reports it).
+func fileSize(name string) int64 {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // writeBatchRows prints the per-capture summary (--summary-only).

@@ -59,6 +59,7 @@ type Options struct {
 type BatchOptions struct {
 	Resume      string // --resume MANIFEST
 	Shard       string // --shard I/N
+	ShardBy     string // --shard-by size|path
 	Rotate      string // --rotate ROWS,DURATION (-o with a number)
 	SummaryOnly bool
 }
