@@ -13,7 +13,6 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
 )
 
@@ -181,7 +180,7 @@ func Decompress(r io.Reader) (br *bufio.Reader, compression string, closeFn func
 			closeFn = z.Close
 		}
 	case "lz4":
-		dec = lz4.NewReader(br)
+		dec = newLZ4Reader(br)
 	case "xz":
 		dec, err = xz.NewReader(br)
 	case "bzip2":
@@ -295,10 +294,13 @@ func (c *Capture) fail(err error, off int64) error {
 		off = c.guard.start
 	}
 	var ce *Error
+	var input InputError
 	worded, known := inWords(err)
 	switch {
 	case known:
 		err = worded
+	case errors.As(err, &input):
+		err = input
 	case errors.As(err, &ce) && ce.Reason == RecordTooLarge:
 		err = ce
 	case c.Compression != "" && errors.Is(err, io.ErrUnexpectedEOF):

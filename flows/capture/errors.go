@@ -218,6 +218,14 @@ func (e *Error) Is(target error) bool {
 
 // inWords gives an error of pcapgo's reader in synfin's words where it
 // knows it (ok), and returns err itself where it does not.
+// InputError is an error of the reader a capture is opened on, such as an
+// archive's member cut short: it is said as it is, also from under a
+// decompressor, not as damage to the compression stream.
+type InputError interface {
+	error
+	InputError()
+}
+
 func inWords(err error) (_ error, ok bool) {
 	msg := err.Error()
 	var v int

@@ -167,7 +167,7 @@ func zipMembers(path string, budget *Budget, each MemberFunc) error {
 		return zipLocalMembers(path, budget, each)
 	}
 	if err != nil {
-		return &ArchiveError{ZipUnreadable, "", err}
+		return &ArchiveError{Fault: ZipUnreadable, Err: err}
 	}
 	var files []*zip.File
 	for _, f := range zr.File {
@@ -186,7 +186,7 @@ func zipMembers(path string, budget *Budget, each MemberFunc) error {
 			r, err := f.Open()
 			if err != nil {
 				rc.done()
-				return nil, nil, &ArchiveError{ZipMember, f.Name, err}
+				return nil, nil, &ArchiveError{Fault: ZipMember, Member: f.Name, Err: err}
 			}
 			return r, func() { r.Close(); rc.done() }, nil
 		}, rc.done)
@@ -217,15 +217,28 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 	if closeFn != nil {
 		defer closeFn()
 	}
-	tr := tar.NewReader(br)
+	tail := &lastBlock{r: br}
+	tr := tar.NewReader(tail)
+	members := 0
 	for {
 		h, err := tr.Next()
+		if errors.Is(err, io.EOF) && !tail.zero() && tail.n > 0 {
+			// Go's reader ends as cleanly where the bytes stop between
+			// two members as at the end-of-archive marker (blocks of
+			// zeros), which every tar writer puts there: the archive was
+			// cut after a member.
+			return &ArchiveError{Fault: TarCutBetween, N: members}
+		}
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if err != nil {
-			return &ArchiveError{TarDamaged, "", err}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return &ArchiveError{Fault: TarCutBetween, N: members} // inside a header
 		}
+		if err != nil {
+			return &ArchiveError{Fault: TarDamaged, Err: err}
+		}
+		members++
 		if h.Typeflag != tar.TypeReg {
 			continue
 		}
@@ -257,7 +270,7 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 			var werr *os.PathError
 			if errors.As(rerr, &werr) {
 				tmp.Close() // the temporary file, not the archive, failed
-				return &ArchiveError{MemberSpool, h.Name, rerr}
+				return &ArchiveError{Fault: MemberSpool, Member: h.Name, Err: rerr}
 			}
 			cut := memberCut(rerr, n, h.Size)
 			open = func() (io.Reader, func(), error) {
@@ -279,6 +292,30 @@ func tarMembers(path string, budget *Budget, each MemberFunc) error {
 	}
 }
 
+// lastBlock passes a tar archive's bytes on, keeping the last 512 read:
+// whether they are zeros tells an archive that ends at its marker from
+// one cut between members.
+type lastBlock struct {
+	r    io.Reader
+	last [512]byte
+	n    int64 // bytes read
+}
+
+func (l *lastBlock) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n >= len(l.last) {
+		copy(l.last[:], p[n-len(l.last):n])
+	} else if n > 0 {
+		copy(l.last[:], l.last[n:])
+		copy(l.last[len(l.last)-n:], p[:n])
+	}
+	l.n += int64(n)
+	return n, err
+}
+
+// zero says whether the last 512 bytes read are zeros.
+func (l *lastBlock) zero() bool { return l.last == [512]byte{} }
+
 // ArchiveFault is what went wrong with an archive: a closed set.
 type ArchiveFault uint8
 
@@ -287,6 +324,7 @@ const (
 	ZipUnreadable              // the ZIP archive cannot be read
 	ZipMember                  // a ZIP member cannot be opened
 	TarDamaged                 // the tar archive is damaged after the members read so far
+	TarCutBetween              // the tar archive ends between members (or in a header), without its end marker
 	MemberSpool                // a large tar member could not be spooled to a temporary file
 )
 
@@ -296,6 +334,7 @@ type ArchiveError struct {
 	Fault  ArchiveFault
 	Member string // ZipMember, MemberSpool: the member's name
 	Err    error
+	N      int // TarCutBetween: the members (of any type) read whole
 }
 
 func (e *ArchiveError) Error() string {
@@ -306,6 +345,8 @@ func (e *ArchiveError) Error() string {
 		return fmt.Sprintf("ZIP member: %v", e.Err)
 	case TarDamaged:
 		return fmt.Sprintf("tar archive is damaged after the members read so far: %v", e.Err)
+	case TarCutBetween:
+		return fmt.Sprintf("the tar archive ends after %d whole members, without its end-of-archive marker: it was cut short there", e.N)
 	}
 	return fmt.Sprintf("reading %s: %v", e.Member, e.Err)
 }
@@ -321,6 +362,10 @@ type CutError struct {
 	At, Size int64 // bytes of the member read, and what its header gives
 	Err      error // the archive reader's error; nil when it simply ended
 }
+
+// InputError marks a CutError as the archive's, said as it is when a
+// compressed member's decompressor passes it on (capture.InputError).
+func (*CutError) InputError() {}
 
 func (e *CutError) Error() string {
 	if e.Err == errZipLarge {

@@ -48,7 +48,7 @@ func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 	// its name is there, the archive otherwise.
 	cutHeader := func(name string, size int64) error {
 		if name == "" {
-			return &ArchiveError{ZipUnreadable, "", errors.New("the archive ends inside a member's local header")}
+			return &ArchiveError{Fault: ZipUnreadable, Err: errors.New("the archive ends inside a member's local header")}
 		}
 		cut := &CutError{At: 0, Size: size}
 		each(path+MemberSep+name, func() (io.Reader, func(), error) { return endsWith(bytes.NewReader(nil), cut), func() {}, nil }, func() {})
@@ -95,12 +95,12 @@ func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 			} else if method == zipStored {
 				src = bytes.NewReader(comp)
 			} else {
-				return &ArchiveError{ZipUnreadable, name, errZipWalk}
+				return &ArchiveError{Fault: ZipUnreadable, Member: name, Err: errZipWalk}
 			}
 		case method == zipDeflated:
 			src = flate.NewReader(in)
 		default:
-			return &ArchiveError{ZipUnreadable, name, errZipWalk}
+			return &ArchiveError{Fault: ZipUnreadable, Member: name, Err: errZipWalk}
 		}
 		if len(name) > 0 && name[len(name)-1] == '/' { // a directory
 			io.Copy(io.Discard, src)

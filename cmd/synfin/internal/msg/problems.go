@@ -109,6 +109,7 @@ var problemMessages = map[string]text{
 	"problem.emptydir":       {"%s: no captures found: the directory holds no files", "%s：没有找到抓包文件：目录中没有文件"},
 	"problem.zip.archive":    {"ZIP archive: %s", "ZIP 压缩包：%s"},
 	"problem.zip.member":     {"ZIP member: %s", "ZIP 压缩包成员：%s"},
+	"problem.tar.cut":        {"the tar archive ends after %d whole members, without its end-of-archive marker: it was cut short there", "tar 归档在 %d 个完整成员之后结束，没有归档结束标记：它在那里被截断了"},
 	"problem.tar.damaged":    {"tar archive is damaged after the members read so far: %s", "tar 归档在已读取的成员之后损坏：%s"},
 	"problem.member.spool":   {"reading %s: %s", "读取 %s 时出错：%s"},
 	"problem.member.cut":     {"cut short at byte %d of %d (the archive ends there)", "在第 %d 字节处被截断，该成员应有 %d 字节（归档在此结束）"},

@@ -209,6 +209,8 @@ func in(lang msg.Lang, err error) string {
 			return lang.F("problem.zip.member", in(lang, e.Err))
 		case inputs.TarDamaged:
 			return lang.F("problem.tar.damaged", in(lang, e.Err))
+		case inputs.TarCutBetween:
+			return lang.F("problem.tar.cut", e.N)
 		}
 		return lang.F("problem.member.spool", e.Member, in(lang, e.Err))
 	case *inputs.CutError:
