@@ -8,7 +8,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // read follows every connection of a capture.

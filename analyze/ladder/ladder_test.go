@@ -8,8 +8,8 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // TestLadderSteps: the plain client close of the lab (ground truth in its

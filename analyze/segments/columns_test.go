@@ -12,8 +12,8 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // TestEveryColumnAgainstTshark: on a 1 MiB upload of real kernel TCP

@@ -20,9 +20,9 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
 	"github.com/synfin/synfin/flows/capture"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // This file compares Summarize with tcptrace -l -n (6.6.7) on every

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // TestSRTTAgainstLinux compares the RFC 6298 estimate of the segments view

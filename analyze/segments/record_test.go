@@ -10,8 +10,8 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // The record's data phase (stats.client, stats.server) is kept as the

@@ -13,7 +13,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // TestAgainstTshark: on every connection of the lab captures, each ACK's

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/synfin/synfin/analyze/pipeline"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // tcptraceField reads both columns (host a→b, then b→a) of a field of

@@ -16,7 +16,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
-	"github.com/synfin/synfin/analyze/pipeline"
+	"github.com/synfin/synfin/internal/pipeline"
 )
 
 // TestSidesAgainstTcptraceLR compares the record's stats.client and

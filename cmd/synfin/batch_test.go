@@ -22,8 +22,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/cmd/synfin/internal/batch"
-	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
+	"github.com/synfin/synfin/internal/batch"
+	"github.com/synfin/synfin/internal/inputs"
 )
 
 // batchTree builds, from real test captures, what a batch meets: a

@@ -11,10 +11,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/cmd/synfin/internal/graph"
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/tty"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/graph"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/tty"
 )
 
 // flagError turns pflag's error into one line naming the flag and what it

@@ -10,10 +10,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/cmd/synfin/internal/graph"
-	"github.com/synfin/synfin/cmd/synfin/internal/manpage"
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/internal/graph"
+	"github.com/synfin/synfin/internal/manpage"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/table"
 )
 
 // Shell completion (synfin completion bash|zsh|fish), written from the

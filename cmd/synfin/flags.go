@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/graph"
-	"github.com/synfin/synfin/cmd/synfin/internal/lab"
-	"github.com/synfin/synfin/cmd/synfin/internal/views"
+	"github.com/synfin/synfin/internal/graph"
+	"github.com/synfin/synfin/internal/lab"
+	"github.com/synfin/synfin/internal/views"
 )
 
 // options are the command line: the views' Options, and what main

@@ -4,7 +4,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/gcfloor"
+	"github.com/synfin/synfin/internal/gcfloor"
 )
 
 // The collector policy. Memory follows concurrent connections; Go's

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/tty"
-	"github.com/synfin/synfin/cmd/synfin/internal/views"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/tty"
+	"github.com/synfin/synfin/internal/views"
 
 	"github.com/spf13/pflag"
 )

@@ -17,7 +17,7 @@ import (
 // (analyze/pipeline) → the command's packages → main.
 func TestLayers(t *testing.T) {
 	// Paths relative to the module, which TestLayers prefixes.
-	const in = "cmd/synfin/internal/"
+	const in = "internal/"
 	allowed := map[string][]string{
 		"flows/capture":    {},
 		"flows":            {"flows/capture"},
@@ -26,28 +26,28 @@ func TestLayers(t *testing.T) {
 		"analyze/evidence": {"analyze/ladder", "flows"},
 		"analyze/segments": {"analyze", "analyze/ladder", "flows"},
 		"analyze/isn":      {"analyze"},
-		"analyze/oracle":   {"analyze"},
-		"analyze/pipeline": {"analyze", "flows", "flows/capture"},
+		in + "oracle":      {"analyze"},
+		in + "pipeline":    {"analyze", "flows", "flows/capture"},
 		in + "tty":         {},
 		in + "msg":         {},
 		in + "gcfloor":     {},
 		in + "manpage":     {},
 		in + "interrupt":   {},
 		in + "graph":       {"analyze/segments", "flows", in + "msg"},
-		in + "say":         {"analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "msg"},
+		in + "say":         {in + "pipeline", "flows", "flows/capture", in + "inputs", in + "msg"},
 		in + "outfile":     {in + "msg", in + "table"},
 		in + "inputs":      {"flows/capture"},
 		in + "streams":     {"analyze", "flows"},
 		in + "table":       {"analyze", "analyze/isn", in + "msg", in + "tty"},
 		in + "draw":        {"analyze", "analyze/evidence", "analyze/ladder", "analyze/segments", "flows", in + "msg", in + "table", in + "tty"},
 		in + "report":      {"analyze", "analyze/ladder", "analyze/segments", "flows", in + "draw", in + "graph", in + "msg", in + "table", in + "tty"},
-		in + "lab":         {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "msg"},
-		in + "batch":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},
-		in + "views":       {"analyze", "analyze/ladder", "analyze/pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments", in + "graph"},
+		in + "lab":         {"analyze", "analyze/ladder", in + "pipeline", "flows", in + "msg"},
+		in + "batch":       {"analyze", "analyze/ladder", in + "pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},
+		in + "views":       {"analyze", "analyze/ladder", in + "pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments", in + "graph"},
 		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
 		// The browser page's program (js/wasm only), and what writes the page.
-		"cmd/synfin/web":        {in + "gcfloor", in + "inputs", in + "msg", in + "web"},
-		"cmd/synfin/web/mkpage": {},
+		"cmd/synfin-web":  {in + "gcfloor", in + "inputs", in + "msg", in + "web"},
+		"cmd/synfin-page": {},
 	}
 	// Every system's files: a package's _other.go may import what its
 	// _unix.go does not.
@@ -67,7 +67,7 @@ func TestLayers(t *testing.T) {
 			p, err := c.ImportDir(filepath.Join("../..", pkg), 0)
 			var none *build.NoGoError
 			if errors.As(err, &none) {
-				continue // a package for other systems (cmd/synfin/web is js/wasm only)
+				continue // a package for other systems (cmd/synfin-web is js/wasm only)
 			}
 			if err != nil {
 				t.Fatalf("%s (%s): %v", pkg, c.GOOS, err)

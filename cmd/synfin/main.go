@@ -9,9 +9,9 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/gcfloor"
-	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
-	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
+	"github.com/synfin/synfin/internal/gcfloor"
+	"github.com/synfin/synfin/internal/interrupt"
+	"github.com/synfin/synfin/internal/outfile"
 )
 
 func main() {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/manpage"
+	"github.com/synfin/synfin/internal/manpage"
 )
 
 // manPage writes synfin(1) (make man) from the texts --help and each

@@ -14,16 +14,16 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/synfin/synfin/analyze"
-	"github.com/synfin/synfin/cmd/synfin/internal/batch"
-	"github.com/synfin/synfin/cmd/synfin/internal/inputs"
-	"github.com/synfin/synfin/cmd/synfin/internal/interrupt"
-	"github.com/synfin/synfin/cmd/synfin/internal/lab"
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/outfile"
-	"github.com/synfin/synfin/cmd/synfin/internal/say"
-	"github.com/synfin/synfin/cmd/synfin/internal/table"
-	"github.com/synfin/synfin/cmd/synfin/internal/tty"
-	"github.com/synfin/synfin/cmd/synfin/internal/views"
+	"github.com/synfin/synfin/internal/batch"
+	"github.com/synfin/synfin/internal/inputs"
+	"github.com/synfin/synfin/internal/interrupt"
+	"github.com/synfin/synfin/internal/lab"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/outfile"
+	"github.com/synfin/synfin/internal/say"
+	"github.com/synfin/synfin/internal/table"
+	"github.com/synfin/synfin/internal/tty"
+	"github.com/synfin/synfin/internal/views"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/table"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/table"
 )
 
 // Each view takes only its own flags: a flag given that the view would not

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/synfin/synfin/cmd/synfin/internal/msg"
-	"github.com/synfin/synfin/cmd/synfin/internal/tty"
+	"github.com/synfin/synfin/internal/msg"
+	"github.com/synfin/synfin/internal/tty"
 
 	"github.com/spf13/pflag"
 )

@@ -19,7 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The browser page (cmd/synfin/web): built as make web builds it, opened
+// The browser page (cmd/synfin-web): built as make web builds it, opened
 // from file:// in headless Chromium, given captures through its file
 // input, and held to what the command line prints for the same files.
 
@@ -40,10 +40,10 @@ func webPage(t *testing.T) string {
 			return
 		}
 		wasm := filepath.Join(dir, "synfin.wasm")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./web")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "../synfin-web")
 		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := build.CombinedOutput(); err != nil {
-			page.err = &buildError{"GOOS=js GOARCH=wasm go build ./web", out}
+			page.err = &buildError{"GOOS=js GOARCH=wasm go build ./cmd/synfin-web", out}
 			return
 		}
 		page.path = filepath.Join(dir, "synfin.html")
@@ -53,9 +53,9 @@ func webPage(t *testing.T) string {
 			return
 		}
 		glue := filepath.Join(strings.TrimSpace(string(root)), "lib", "wasm", "wasm_exec.js")
-		mk := exec.Command("go", "run", "./web/mkpage", "-wasm", wasm, "-exec", glue, "-o", page.path)
+		mk := exec.Command("go", "run", "../synfin-page", "-wasm", wasm, "-exec", glue, "-o", page.path)
 		if out, err := mk.CombinedOutput(); err != nil {
-			page.err = &buildError{"go run ./web/mkpage", out}
+			page.err = &buildError{"go run ./cmd/synfin-page", out}
 		}
 	})
 	if page.err != nil {
