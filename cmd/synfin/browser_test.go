@@ -15,8 +15,18 @@ import (
 // and returns a context that drives one tab of it. Where chromium is not
 // installed the test skips, unless SYNFIN_BROWSER=required (as .ci/run
 // sets it, having installed chromium), when it fails.
+// long skips a test that takes seconds under go test -short (the quick
+// run a contributor makes); make test and CI run it.
+func long(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: %s", what)
+	}
+}
+
 func browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
+	long(t, "starts Chromium")
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("SYNFIN_BROWSER") == "required" {

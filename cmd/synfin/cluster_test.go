@@ -24,6 +24,7 @@ import (
 // clusterTool finds program or skips (fails when required).
 func clusterTool(t *testing.T, program string) {
 	t.Helper()
+	long(t, "runs "+program)
 	if _, err := exec.LookPath(program); err != nil {
 		if os.Getenv("SYNFIN_CLUSTER") == "required" {
 			t.Fatalf("%s not found, and SYNFIN_CLUSTER=required", program)
@@ -72,6 +73,7 @@ func forTest(t *testing.T, line, captures string) string {
 // binary and the tree.
 func sweep(t *testing.T) (bin, tree string) {
 	t.Helper()
+	long(t, "builds synfin and packs the corpus")
 	bin, tree = t.TempDir(), t.TempDir()
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "synfin"), ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -144,6 +144,7 @@ func TestCompletionFish(t *testing.T) {
 // completion says: the first Tab of a session must complete too, not
 // only define the functions.
 func TestCompletionZsh(t *testing.T) {
+	long(t, "runs zsh")
 	zsh, err := exec.LookPath("zsh")
 	if err != nil {
 		t.Skip("no zsh (apt-get install zsh)")

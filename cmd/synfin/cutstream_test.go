@@ -22,6 +22,7 @@ import (
 // Real captures (testdata/upload, testdata/lab); each program skipped
 // where absent.
 func TestCutCompressedArchives(t *testing.T) {
+	long(t, "compresses 6 MB five ways")
 	var tarball bytes.Buffer
 	tw := tar.NewWriter(&tarball)
 	paths, _ := filepath.Glob("../../testdata/lab/*.pcap")
@@ -108,6 +109,7 @@ func TestCutCompressedArchives(t *testing.T) {
 // captures (testdata/lab, testdata/upload); each program skipped where
 // absent.
 func TestCutCompressedMembers(t *testing.T) {
+	long(t, "compresses the lab captures five ways")
 	paths, _ := filepath.Glob("../../testdata/lab/*.pcap")
 	paths = append(paths, "../../testdata/upload/upload-1mb-loss.pcap")
 	for _, c := range []struct{ prog, ext string }{{"gzip", "gz"}, {"zstd", "zst"}, {"xz", "xz"}, {"lz4", "lz4"}, {"bzip2", "bz2"}} {

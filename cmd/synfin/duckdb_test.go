@@ -39,6 +39,7 @@ func duckdb(t *testing.T, sql string) []map[string]any {
 // needDuckDB installs DuckDB from npm when needed, or skips.
 func needDuckDB(t *testing.T) {
 	t.Helper()
+	long(t, "runs DuckDB")
 	_, nodeErr := exec.LookPath("node")
 	_, npmErr := exec.LookPath("npm")
 	if nodeErr != nil || npmErr != nil {

@@ -17,9 +17,6 @@ import (
 // the sweep ran, and the kill lost only the open file, which the resumed
 // run wrote again.
 func TestSeriesSurvivesKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds synfin and sweeps the corpus twice")
-	}
 	bin, tree := sweep(t)
 	one := t.TempDir()
 	runLine(t, bin, one, "synfin batch -q -o all.jsonl "+tree)

@@ -75,6 +75,9 @@ type rule struct {
 // how many walkthroughs each rule checked. A broken rule names the capture
 // and the connection.
 func TestWalkthroughRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every capture of testdata and the corpus")
+	}
 	files := walkFiles(t)
 	if len(files) < 60 {
 		t.Fatalf("only %d captures", len(files))

@@ -30,6 +30,9 @@ var storyWords = map[evidence.Kind][2]string{ // ladder note, walkthrough
 // beside its arrow with the same event, in the same order, over every
 // connection of testdata and the lab.
 func TestOneStory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every capture of testdata and the corpus")
+	}
 	var files []string
 	for _, pat := range []string{"../../testdata/*/*.pcap", corpusDir() + "/lab/*.pcap"} {
 		m, _ := filepath.Glob(pat)

@@ -101,14 +101,19 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 func TestEncodingWorkersNoDeadlock(t *testing.T) {
 	b := manyCopies(t, "../../testdata/scan/nmap-syn.pcap", 12)
 	var want []byte
-	for i := range 200 {
+	runs := 200
+	if testing.Short() {
+		runs = 20 // the soak is make test's; -short checks the shape
+	}
+	for i := range runs {
 		workers := 2 + 6*(i%2)
 		var got bytes.Buffer
 		writes := 0
 		ran := make(chan struct{})
+		var err error
 		go func() {
 			defer close(ran)
-			Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: jsonLines,
+			_, err = Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: jsonLines,
 				Write: func(p []byte) error {
 					if writes++; (writes+i)%3 == 0 {
 						time.Sleep(50 * time.Microsecond)
@@ -121,6 +126,9 @@ func TestEncodingWorkersNoDeadlock(t *testing.T) {
 		case <-ran:
 		case <-time.After(20 * time.Second):
 			t.Fatalf("run %d with %d workers has not ended after 20 s: a deadlock", i, workers)
+		}
+		if err != nil {
+			t.Fatalf("run %d with %d workers: %v", i, workers, err)
 		}
 		if i == 0 {
 			want = bytes.Clone(got.Bytes())
