@@ -10,23 +10,23 @@ type Note string
 
 const (
 	NoteMSSMissing       Note = "mss_missing"        // the SYN has no MSS (536 is assumed, RFC 9293)
-	NoteSynackMSSMissing      = "synack_mss_missing" // the SYN-ACK has no MSS
-	NoteMSSBelow536           = "mss_below_536"
-	NoteMSSAbove9000          = "mss_above_9000"
-	NoteWScaleOver14          = "wscale_over_14" // RFC 7323 §2.3: treated as 14
-	NoteMalformed             = "malformed_option"
-	NoteSYNOptionLater        = "syn_option_later"       // MSS, window scale or SACK permitted after the handshake
-	NoteTSEchoMismatch        = "ts_echo_mismatch"       // the SYN-ACK echoes a timestamp the SYN did not send
-	NoteSACKUnpermitted       = "sack_without_permitted" // SACK blocks though SACK was not permitted both ways
-	NoteTFORequest            = "tfo_cookie_request"
-	NoteTFOCookie             = "tfo_cookie"
-	NoteTFODataAccepted       = "tfo_data_accepted"
-	NoteTFODataIgnored        = "tfo_data_ignored"
-	NoteECNRequested          = "ecn_requested"
-	NoteECNNegotiated         = "ecn_negotiated"
-	NoteAccECNRequested       = "accecn_requested"
-	NoteAccECNNegotiated      = "accecn_negotiated"
-	NoteMPTCPCapable          = "mptcp_capable"
+	NoteSynackMSSMissing Note = "synack_mss_missing" // the SYN-ACK has no MSS
+	NoteMSSBelow536      Note = "mss_below_536"
+	NoteMSSAbove9000     Note = "mss_above_9000"
+	NoteWScaleOver14     Note = "wscale_over_14" // RFC 7323 §2.3: treated as 14
+	NoteMalformed        Note = "malformed_option"
+	NoteSYNOptionLater   Note = "syn_option_later"       // MSS, window scale or SACK permitted after the handshake
+	NoteTSEchoMismatch   Note = "ts_echo_mismatch"       // the SYN-ACK echoes a timestamp the SYN did not send
+	NoteSACKUnpermitted  Note = "sack_without_permitted" // SACK blocks though SACK was not permitted both ways
+	NoteTFORequest       Note = "tfo_cookie_request"
+	NoteTFOCookie        Note = "tfo_cookie"
+	NoteTFODataAccepted  Note = "tfo_data_accepted"
+	NoteTFODataIgnored   Note = "tfo_data_ignored"
+	NoteECNRequested     Note = "ecn_requested"
+	NoteECNNegotiated    Note = "ecn_negotiated"
+	NoteAccECNRequested  Note = "accecn_requested"
+	NoteAccECNNegotiated Note = "accecn_negotiated"
+	NoteMPTCPCapable     Note = "mptcp_capable"
 )
 
 // AllNotes lists every note, anomalies first.

@@ -52,15 +52,6 @@ func (me *side) copyByID(s *ladder.Step) (bool, int64) {
 	return false, 0
 }
 
-// lastDataFrom is when o's latest data came, if after me's latest packet
-// of its own.
-func (me *side) lastDataFrom(o *side) int64 {
-	if o.lastData == 0 || me.last != nil && me.last.TS > o.lastData {
-		return 0
-	}
-	return o.lastData
-}
-
 // advance moves the sender's sequence space past the packet.
 func (t *Timeline) advance(s *ladder.Step, me *side) {
 	if s.Flags&flows.FlagRST != 0 {

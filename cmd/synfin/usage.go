@@ -154,7 +154,7 @@ func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
 	if len(common) > 0 {
 		heading := "\nFlags of every view that reads captures:\n"
 		if !readsCaptures(view) || len(common) < len(commonFlags) {
-			heading = fmt.Sprintf("\nAlso:\n")
+			heading = "\nAlso:\n"
 		}
 		fmt.Fprint(w, heading)
 		viewFlagLines(w, fs, common, view)

@@ -352,18 +352,6 @@ func offers(lang msg.Lang, opts ladder.Offers) string {
 	return sentenceSep(lang) + lang.F("explain.offers", strings.Join(parts, lang.T("explain.listsep")))
 }
 
-// negotiatedText says what the handshake settled.
-func negotiatedText(lang msg.Lang, n *analyze.Negotiated) string {
-	if n == nil || n.MSS == nil {
-		return ""
-	}
-	ws := lang.T("explain.neg.nows")
-	if n.WScaleClient != nil && n.WScaleServer != nil {
-		ws = lang.F("explain.neg.ws", *n.WScaleClient, *n.WScaleServer)
-	}
-	return lang.F("explain.negotiated", *n.MSS, ws, yesNo(lang, n.Sack), yesNo(lang, n.Timestamps))
-}
-
 func yesNo(lang msg.Lang, b bool) string {
 	if b {
 		return lang.T("explain.yes")
