@@ -79,3 +79,34 @@ func TestCommandLineMistakes(t *testing.T) {
 		t.Errorf("--version: %q", v.String())
 	}
 }
+
+// TestViewNamesBeforeFiles: the command line is read before any file is
+// looked at, so a view's name is the view even where a file of that name
+// is in the working directory; ./NAME reads the file.
+func TestViewNamesBeforeFiles(t *testing.T) {
+	capture, err := os.ReadFile("../../testdata/lab/06_refused.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"summary", "version"} {
+		os.WriteFile(filepath.Join(dir, name), capture, 0o644)
+	}
+	t.Chdir(dir)
+	for _, c := range []struct {
+		args []string
+		exit int
+		out  string // in standard output, or error
+	}{
+		{[]string{"summary"}, 2, "no input"},
+		{[]string{"version"}, 0, "synfin "},
+		{[]string{"./summary"}, 0, "REJ"},
+		{[]string{"summary", "summary"}, 0, "state REJ"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(c.args, strings.NewReader(""), &out, &errb)
+		if code != c.exit || !strings.Contains(out.String()+errb.String(), c.out) {
+			t.Errorf("synfin %s: exit %d, %q %q; want exit %d and %q", strings.Join(c.args, " "), code, out.String(), errb.String(), c.exit, c.out)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 type options struct {
 	views.Options
 	schema, showVersion bool
+	jobsSet             bool // -j given: batch then takes it, not every core
 }
 
 // variantFlag is one of the flags that choose the lab's variant; it reads

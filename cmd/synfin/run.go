@@ -47,13 +47,29 @@ var viewNames = []string{"conns", "handshakes", "teardowns", "options", "summary
 // nil in tests, which call run without it.
 var signals *interrupt.Stop
 
-// run is the whole command: main calls it, and so do the tests.
+// run is the whole command: main calls it, and so do the tests. It reads
+// the command line whole first (parse), then acts on it; files are looked
+// at only once the view and its flags are known.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	o := options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
-	fs := newFlagSet(&o, stderr)
+	o, operands, lang, code, done := parse(args, stdout, stderr)
+	if done {
+		return code
+	}
+	return o.act(operands, lang, stdin, stdout, stderr)
+}
+
+// parse reads the command line: the flags, the view (the first operand
+// when it names one, whatever files there are: ./conns reads a file of
+// that name), every check of flags against the view, and what answers
+// without reading a capture (--version, --schema, help, completion, the
+// man page). done says the command is answered, with code.
+func parse(args []string, stdout, stderr io.Writer) (o *options, operands []string, lang msg.Lang, code int, done bool) {
+	o = &options{Options: views.Options{Version: version, Lab: views.LabOptions{Chosen: map[lab.Variant]bool{}}}}
+	fs := newFlagSet(o, stderr)
 	// The language of what goes wrong, before the flags are parsed: a
 	// mistake in them is told in it too.
-	lang := msg.Sniff(args)
+	lang = msg.Sniff(args)
+	answered := func(code int) (*options, []string, msg.Lang, int, bool) { return o, nil, lang, code, true }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			// synfin VIEW --help: that view's help.
@@ -62,73 +78,97 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			} else {
 				usage(stdout, fs)
 			}
-			return exitOK
+			return answered(exitOK)
 		}
-		return usageError(stderr, lang, flagError(fs, err))
+		return answered(usageError(stderr, lang, flagError(fs, err)))
 	}
 	if err := o.checkValues(); err != nil {
-		return usageError(stderr, lang, err)
+		return answered(usageError(stderr, lang, err))
 	}
-	operands := fs.Args()
-	if o.showVersion || len(operands) == 1 && operands[0] == "version" {
-		if _, err := os.Stat("version"); o.showVersion || err != nil {
-			fmt.Fprintln(stdout, versionText())
-			return exitOK
-		}
-	}
-	if len(operands) == 1 && operands[0] == "manpage" { // make man; not a view a user types
-		if _, err := os.Stat("manpage"); err != nil {
-			return manPage(stdout, fs)
-		}
-	}
-	if o.schema {
+	operands = fs.Args()
+	switch {
+	case o.showVersion || len(operands) == 1 && operands[0] == "version":
+		fmt.Fprintln(stdout, versionText())
+		return answered(exitOK)
+	case len(operands) == 1 && operands[0] == "manpage": // make man; not a view a user types
+		return answered(manPage(stdout, fs))
+	case o.schema:
 		stdout.Write(table.RecordSchema())
-		return exitOK
+		return answered(exitOK)
 	}
 	o.View = "conns"
 	if len(operands) > 0 {
-		if _, err := os.Stat(operands[0]); err != nil { // a file named like a view is a file
-			if slices.Contains(viewNames, operands[0]) {
-				o.View, operands = operands[0], operands[1:]
-			} else if near := nearView(operands[0]); near != "" {
-				return usageError(stderr, lang, msg.E("cli.view.unknown", operands[0], near))
+		if slices.Contains(viewNames, operands[0]) {
+			o.View, operands = operands[0], operands[1:]
+		} else if _, err := os.Stat(operands[0]); err != nil {
+			// Neither a view nor a file: a view mistyped?
+			if near := nearView(operands[0]); near != "" {
+				return answered(usageError(stderr, lang, msg.E("cli.view.unknown", operands[0], near)))
 			}
 		}
 	}
-	if err := checkScope(fs, o.View, args); err != nil {
-		return usageError(stderr, lang, err)
-	}
-	if series, err := outfile.ParseSeries(o.Output); err != nil {
-		return usageError(stderr, lang, err)
-	} else if series != nil && o.View != "batch" {
-		return usageError(stderr, lang, msg.E("cli.out.seriesview", o.Output))
-	} else if series == nil && fs.Changed("rotate") {
-		return usageError(stderr, lang, msg.E("cli.rotate.series"))
-	} else if fs.Changed("shard-by") && !fs.Changed("shard") {
-		return usageError(stderr, lang, msg.E("cli.shardby"))
-	} else if series != nil && o.Batch.SummaryOnly {
-		return usageError(stderr, lang, msg.E("cli.series.summary", o.Output))
+	if err := o.checkFlags(fs, args); err != nil {
+		return answered(usageError(stderr, lang, err))
 	}
 	switch o.View {
 	case "help":
-		return help(stdout, stderr, lang, fs, operands)
+		return answered(help(stdout, stderr, lang, fs, operands))
 	case "completion":
-		return completion(stdout, stderr, lang, fs, operands)
+		return answered(completion(stdout, stderr, lang, fs, operands))
 	}
+	if err := o.checkFormat(fs); err != nil {
+		return answered(usageError(stderr, lang, err))
+	}
+	o.jobsSet = fs.Changed("jobs")
+	return o, operands, lang, exitOK, false
+}
+
+// checkFlags refuses a flag the view does not read, and flags that do not
+// go together.
+func (o *options) checkFlags(fs *pflag.FlagSet, args []string) error {
+	if err := checkScope(fs, o.View, args); err != nil {
+		return err
+	}
+	series, err := outfile.ParseSeries(o.Output)
+	switch {
+	case err != nil:
+		return err
+	case series != nil && o.View != "batch":
+		return msg.E("cli.out.seriesview", o.Output)
+	case series == nil && fs.Changed("rotate"):
+		return msg.E("cli.rotate.series")
+	case fs.Changed("shard-by") && !fs.Changed("shard"):
+		return msg.E("cli.shardby")
+	case series != nil && o.Batch.SummaryOnly:
+		return msg.E("cli.series.summary", o.Output)
+	case o.View == "batch" && o.Batch.SummaryOnly && o.Batch.Resume != "":
+		// A manifest line says "its records are in that output": a
+		// summary writes none.
+		return msg.E("cli.summaryonly")
+	}
+	return nil
+}
+
+// checkFormat checks --lang, chooses the format and checks the flags that
+// depend on it.
+func (o *options) checkFormat(fs *pflag.FlagSet) error {
 	if _, err := msg.Parse(o.Lang); err != nil {
-		return usageError(stderr, lang, err)
+		return err
 	}
 	if err := o.chooseFormat(fs); err != nil {
-		return usageError(stderr, lang, err)
+		return err
 	}
 	if err := checkFormatFlags(fs, o.View, o.Format); err != nil {
-		return usageError(stderr, lang, err)
+		return err
 	}
 	if fs.Changed("sort") {
-		if err := table.CheckSort(o.View, o.SortBy); err != nil {
-			return usageError(stderr, lang, err)
-		}
+		return table.CheckSort(o.View, o.SortBy)
 	}
+	return nil
+}
+
+// act runs the view the command line chose on its operands.
+func (o *options) act(operands []string, lang msg.Lang, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// The first Ctrl-C ends the input: what was read is analysed and
 	// written, then the exit status is 130. The second exits at once,
 	// leaving every -o file as it was.
@@ -148,12 +188,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return views.Lab(&o.Options, lang, stdout, stderr)
 	case "batch":
-		if o.Batch.SummaryOnly && o.Batch.Resume != "" {
-			// A manifest line says "its records are in that output": a
-			// summary writes none.
-			return usageError(stderr, lang, msg.E("cli.summaryonly"))
-		}
-		return runBatch(context.Background(), nil, &o, true, fs.Changed("jobs"), operands, stdout, stderr)
+		return runBatch(context.Background(), nil, o, true, o.jobsSet, operands, stdout, stderr)
 	}
 	ins, problems, code := inputsFor(o.View, operands, lang, stdin, stderr)
 	if ins == nil {
