@@ -44,7 +44,7 @@ func TestLayers(t *testing.T) {
 		in + "lab":         {"analyze", "analyze/ladder", in + "pipeline", "flows", in + "msg"},
 		in + "batch":       {"analyze", "analyze/ladder", in + "pipeline", "flows", "flows/capture", in + "inputs", in + "interrupt", in + "msg", in + "say", in + "streams", in + "tty"},
 		in + "views":       {"analyze", "analyze/ladder", in + "pipeline", "flows", in + "batch", in + "draw", in + "inputs", in + "interrupt", in + "lab", in + "msg", in + "outfile", in + "report", in + "say", in + "table", in + "tty", "analyze/segments", in + "graph"},
-		in + "web":         {"analyze", in + "inputs", in + "msg", in + "table", in + "views"},
+		in + "web":         {"analyze", in + "batch", in + "inputs", in + "msg", in + "table", in + "views"},
 		// The browser page's program (js/wasm only), and what writes the page.
 		"cmd/synfin-web":  {in + "gcfloor", in + "inputs", in + "msg", in + "web"},
 		"cmd/synfin-page": {},

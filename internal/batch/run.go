@@ -29,15 +29,14 @@ const (
 // Config is one batch: what it reads, how, and where its records go.
 type Config struct {
 	Format Format
-	// CSV writes records as CSV rows, and CSVHeader is the header line (the
-	// command's conns columns); batch does not know the views.
-	CSV       Encoder
-	CSVHeader []string
-	Jobs      int
-	Window    int // captures per worker ahead of the one written; 0: Window
-	Shard     Shard
-	Manifest  *Manifest // --resume; nil: none
-	Out       io.Writer // the records, unless Series is set
+	// Lines is JSON Lines or CSV (the command's conns columns): batch
+	// does not know the views. Not used for Parquet.
+	Lines    Lines
+	Jobs     int
+	Window   int // captures per worker ahead of the one written; 0: Window
+	Shard    Shard
+	Manifest *Manifest // --resume; nil: none
+	Out      io.Writer // the records, unless Series is set
 	// Series, when set, takes the records instead of Out: numbered
 	// files, each closed when Rotate says it is full.
 	Series Series
@@ -49,7 +48,7 @@ type Config struct {
 	Stderr      io.Writer
 	Progress    bool // a progress bar on Stderr
 	// Session's filter, pipeline options, streams and quiet apply to
-	// every capture; its Jobs, Keep and the rest are not used.
+	// every capture; its Jobs is not used (Config.Jobs is).
 	Session Session
 	// AfterWrite, when set, is called after each capture is written (a
 	// test's hook).
@@ -332,14 +331,13 @@ func (cfg *Config) analyze(ctx context.Context, s *sched, ses *Session, u *unit)
 	case cfg.Format == Parquet:
 		held = &rows{all: &ses.held}
 		write, flush = held.add, held.finish
-	case cfg.Format == CSV:
-		out = newSpill(&ses.held)
-		write, flush = cfg.CSV(out)
 	default:
 		out = newSpill(&ses.held)
-		write, flush = JSONLines(out)
+		rw := newRecordWriter(out, cfg.Lines, false)
+		defer rw.release()
+		write, flush = rw.Record, rw.Flush
 	}
-	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) }, false)
+	res := ses.analyzeOne(u.in, func(r *analyze.Record) { conns++; write(r) }, nil)
 	ferr := flush()
 	r := result{res: res, conns: conns, packets: res.st.Packets, out: out, rows: held, elapsed: time.Since(start)}
 	if err := ferr; err != nil {

@@ -34,34 +34,6 @@ type Session struct {
 	// (--lang); the zero value is English.
 	Lang msg.Lang
 	Jobs int // inputs analysed at once
-	// Keep receives the records, in input order; the record is valid
-	// during the call only: Clone to keep it.
-	Keep func(*analyze.Record)
-	// Summarize, for the summary view, takes what Keep would count: inputs
-	// analysed while others run hold these small items, not records.
-	Summarize func(analyze.SummaryItem)
-	// Hold, when set, is the format a streaming run writes to Out: an
-	// input analysed while others run holds its records in that form
-	// (in memory up to a budget, in unlinked temporary files beyond)
-	// until its turn, and Flush empties Keep's writer before they go out.
-	Hold Encoder
-	Out  io.Writer
-	// Flush is called before each held input's records are copied to Out,
-	// so it must be safe to call more than once.
-	Flush func() error
-	// Encode, when set, encodes the records of an input read while no
-	// other is (one job) in the pipeline's workers, instead of through
-	// Keep: its encoders apply Filter themselves, and its Write goes
-	// where Keep writes. Not for live streams, whose records are flushed
-	// one by one, nor with Trace or StreamsDir, which need one goroutine.
-	Encode *pipeline.Encoding
-	// Trace, when set, gives each input's segment hook (ladders, packet
-	// lists). The hooks of one run share what they record, so a run with
-	// Trace reads one input at a time, whatever Jobs says.
-	Trace func(file string) pipeline.TraceFunc
-	// TraceWithKeep: Keep reads what Trace records as each connection
-	// finishes, so both run in one goroutine.
-	TraceWithKeep bool
 	// Segments counts the TCP segments of every input read; NotTCP the
 	// packets without TCP, and NotDecoded, by what they were, those of
 	// them whose encapsulation synfin could not decode to IP.
@@ -75,7 +47,56 @@ type Session struct {
 	// Unread counts the inputs Stop left unread.
 	Unread int
 
-	held holding
+	held   holding
+	tracer Tracer    // Traced's
+	mode   TraceMode // Traced's
+}
+
+// Records takes a session's records in input order. A record is valid
+// during the call only: Clone it to keep it.
+type Records interface {
+	Record(*analyze.Record)
+}
+
+// RecordFunc is a function as Records.
+type RecordFunc func(*analyze.Record)
+
+// Record calls f.
+func (f RecordFunc) Record(r *analyze.Record) { f(r) }
+
+// Tracer gives each input's segment hook (ladders, packet lists,
+// segments). The hooks of one session share what they record, so a
+// traced session reads one input at a time, whatever Jobs says.
+type Tracer interface {
+	Trace(file string) pipeline.TraceFunc
+}
+
+// TraceMode says how a Tracer's hooks and the Records go together.
+type TraceMode uint8
+
+const (
+	// TraceApart: the records need nothing the hooks recorded until the
+	// input ends.
+	TraceApart TraceMode = iota
+	// TraceTogether: the Records read what the hooks recorded as each
+	// connection finishes, so both run in one goroutine.
+	TraceTogether
+)
+
+// Lines is a format written a record a line, JSON Lines or CSV
+// (table.LinesOf): an encoder for each goroutine that encodes, and the
+// line that heads the output.
+type Lines interface {
+	analyze.Encoders
+	Header() []byte
+}
+
+// Result is what a session read: how many inputs, whether any was damaged
+// or skipped (exit status 1), and the input order of the names.
+type Result struct {
+	Read    int
+	Damaged bool
+	Order   map[string]int
 }
 
 // Matches counts the records a filter was asked about and let through,
@@ -96,9 +117,6 @@ func (m *Matches) Counting(filter func(*analyze.Record) bool) func(*analyze.Reco
 	}
 }
 
-// Encoder makes a writer of records in an output format, and its flush.
-type Encoder func(w io.Writer) (emit func(*analyze.Record), flush func() error)
-
 // fileResult is what analysing one input gave.
 type fileResult struct {
 	st          pipeline.Stats
@@ -107,10 +125,11 @@ type fileResult struct {
 }
 
 // analyzeOne reads one input, passing the records that pass the filter to
-// emit. When emit is Keep and the input is a stream (a pipe from a live
-// tcpdump), each record is flushed to Out as it is made, so that whoever
+// emit. With direct (a Stream's writer, the input's turn), the records may
+// be encoded by the pipeline's workers, and when the input is a stream (a
+// pipe from a live tcpdump) each is flushed as it is made, so that whoever
 // reads the output sees a connection as soon as it is finished.
-func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep bool) fileResult {
+func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), direct *recordWriter) fileResult {
 	r, done, err := in.Open()
 	if err != nil {
 		return fileResult{err: &inputs.FileError{Name: in.Name, Err: err}}
@@ -120,25 +139,27 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	if s.Stop != nil {
 		r = s.Stop.Reader(r)
 	}
-	if toKeep && s.Flush != nil && live {
+	if direct != nil && live {
 		write, failed := emit, false
 		emit = func(rec *analyze.Record) {
 			write(rec)
-			if err := s.Flush(); err != nil && !failed {
+			if err := direct.Flush(); err != nil && !failed {
 				failed = true // said once, not for every record after
 				tty.Say(s.Stderr, "synfin: %s", s.Lang.F("problem.write.output", say.Error(s.Lang, err)))
 			}
 		}
 	}
 	opt := s.Pipeline
-	if s.Trace != nil {
-		opt.Trace = s.Trace(in.Name)
-		if s.TraceWithKeep {
+	if s.tracer != nil {
+		opt.Trace = s.tracer.Trace(in.Name)
+		if s.mode == TraceTogether {
 			opt.Stages = pipeline.InOne
 		}
 	}
-	if toKeep && s.Encode != nil && !live && s.Trace == nil && s.StreamsDir == "" {
-		opt.Encoding = s.Encode
+	if direct != nil && !live && s.tracer == nil && s.StreamsDir == "" {
+		// One capture at a time: a large one is analysed and encoded by
+		// its workers, its bytes merged in order.
+		opt.Encoding = &pipeline.Encoding{Format: filtered{direct.lines, s.Filter}, Out: direct}
 	}
 	keep := emit
 	if s.Filter != nil {
@@ -176,16 +197,145 @@ func (s *Session) analyzeOne(in inputs.Input, emit func(*analyze.Record), toKeep
 	return fileResult{st: st, err: err, interrupted: interrupted}
 }
 
-// Analyze reads every input. With one job, records go to Keep as
-// connections finish. With several, inputs are analysed at once and an
-// input's records wait until the inputs before it are written, so the
-// output is byte for byte that of one job; at most Window inputs per job
-// run ahead of the one being written. It returns how many inputs were
-// read, whether any was damaged or skipped, and the input order of the
-// names; the error is Flush's or Out's.
-func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map[string]int, err error) {
+// Collect reads every input, handing every record that passes the filter
+// to to, in input order.
+func (s *Session) Collect(ins []inputs.Input, to Records) (Result, error) {
+	return s.analyze(ins, collect{to})
+}
+
+// Summarize reads every input into sum: inputs analysed while others run
+// hold summary items, not records.
+func (s *Session) Summarize(ins []inputs.Input, sum *analyze.Summary) (Result, error) {
+	return s.analyze(ins, summarize{sum})
+}
+
+// Traced reads the inputs one at a time, tr watching their segments, and
+// hands the records to to.
+func (s *Session) Traced(ins []inputs.Input, tr Tracer, mode TraceMode, to Records) (Result, error) {
+	s.tracer, s.mode = tr, mode
+	defer func() { s.tracer = nil }()
+	return s.analyze(ins, collect{to})
+}
+
+// Stream reads every input, writing the records to w in lines (JSON Lines
+// or CSV, the header first) as their connections finish: memory follows
+// the connections open at once, even over archives of millions. Inputs
+// analysed while others run hold their lines (in memory up to a budget,
+// in unlinked temporary files beyond) until their turn. Nothing read
+// leaves w as it was.
+func (s *Session) Stream(ins []inputs.Input, w io.Writer, f Lines) (Result, error) {
+	st := &stream{w: w, lines: f, direct: newRecordWriter(w, f, true)}
+	defer st.direct.release()
+	res, err := s.analyze(ins, st)
+	if err == nil && res.Read > 0 {
+		err = st.direct.Flush()
+	}
+	return res, err
+}
+
+// output is how a session's records leave it: collect, summarize or
+// stream.
+type output interface {
+	// now analyses the input whose turn it is.
+	now(s *Session, in inputs.Input) result
+	// ahead analyses an input while others run, holding what it gives.
+	ahead(s *Session, in inputs.Input) result
+	// write hands on what ahead held, at the input's turn.
+	write(s *Session, r *result) error
+}
+
+type collect struct{ to Records }
+
+func (c collect) now(s *Session, in inputs.Input) result {
+	return result{res: s.analyzeOne(in, c.to.Record, nil)}
+}
+
+func (c collect) ahead(s *Session, in inputs.Input) result {
+	var r result
+	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.recs = append(r.recs, rec.Clone()) }, nil)
+	return r
+}
+
+func (c collect) write(s *Session, r *result) error {
+	for i := range r.recs {
+		c.to.Record(&r.recs[i])
+	}
+	return nil
+}
+
+type summarize struct{ sum *analyze.Summary }
+
+func (m summarize) now(s *Session, in inputs.Input) result {
+	return result{res: s.analyzeOne(in, m.sum.Add, nil)}
+}
+
+func (m summarize) ahead(s *Session, in inputs.Input) result {
+	var r result
+	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.items = append(r.items, analyze.ItemOf(rec)) }, nil)
+	return r
+}
+
+func (m summarize) write(s *Session, r *result) error {
+	for _, it := range r.items {
+		m.sum.AddItem(it)
+	}
+	return nil
+}
+
+// stream is Stream's output: direct writes the records of the input
+// whose turn it is, and held inputs' lines are copied after what it
+// buffered.
+type stream struct {
+	w      io.Writer
+	lines  Lines
+	direct *recordWriter
+}
+
+func (st *stream) now(s *Session, in inputs.Input) result {
+	return result{res: s.analyzeOne(in, st.direct.Record, st.direct)}
+}
+
+func (st *stream) ahead(s *Session, in inputs.Input) result {
+	sp := newSpill(&s.held)
+	rw := newRecordWriter(sp, st.lines, false)
+	defer rw.release()
+	r := result{res: s.analyzeOne(in, rw.Record, nil), out: sp}
+	if err := rw.Flush(); err != nil && r.res.err == nil {
+		// The output could not be held (a full disk under the
+		// temporary file): say so rather than write part of it.
+		r.res.err = &fileError{in.Name, "problem.hold.records", err}
+	}
+	return r
+}
+
+func (st *stream) write(s *Session, r *result) error {
+	if r.out == nil {
+		return nil
+	}
+	sp := r.out
+	defer sp.close()
+	err := st.direct.Flush()
+	rd, rerr := sp.reader()
+	if rerr != nil {
+		if err == nil {
+			err = rerr
+		}
+		return err
+	}
+	if _, cerr := io.Copy(st.w, rd); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// analyze reads every input. With one job, records go out as connections
+// finish. With several, inputs are analysed at once and an input's output
+// waits until the inputs before it are written, so the output is byte
+// for byte that of one job; at most Window inputs per job run ahead of
+// the one being written. The error is the output's.
+func (s *Session) analyze(ins []inputs.Input, out output) (res Result, err error) {
 	jobs := max(1, min(s.Jobs, len(ins)))
-	if s.Trace != nil {
+	if s.tracer != nil {
 		jobs = 1
 	}
 	ctx, stop := context.WithCancel(context.Background())
@@ -199,9 +349,9 @@ func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map
 			}
 		}()
 	}
-	order = map[string]int{}
+	res.Order = map[string]int{}
 	for i, in := range ins {
-		order[in.Name] = i
+		res.Order[in.Name] = i
 	}
 	write := func(u *unit, r result) {
 		if r.skipped && s.Stop != nil && s.Stop.Stopped() {
@@ -211,76 +361,28 @@ func (s *Session) Analyze(ins []inputs.Input) (read int, damaged bool, order map
 			r.release()
 			return
 		}
-		for i := range r.recs {
-			s.Keep(&r.recs[i])
-		}
-		for _, it := range r.items {
-			s.Summarize(it)
-		}
-		if r.out != nil {
-			if err = s.copyOut(r.out); err != nil {
-				stop()
-				return
-			}
+		if err = out.write(s, &r); err != nil {
+			stop()
+			return
 		}
 		s.Segments += r.res.st.Segments
 		ok, bad := s.report(u.in, r.res)
 		if ok {
-			read++
+			res.Read++
 		}
-		damaged = damaged || bad
+		res.Damaged = res.Damaged || bad
 	}
 	work := func(u *unit) result {
 		if ctx.Err() != nil {
 			return result{skipped: true}
 		}
 		if jobs == 1 {
-			return result{res: s.analyzeOne(u.in, s.Keep, true)}
+			return out.now(s, u.in)
 		}
-		return s.analyzeHeld(u.in)
+		return out.ahead(s, u.in)
 	}
 	runSched(newSched(ctx, jobs, Window, ins, write), work)
-	return read, damaged, order, err
-}
-
-// analyzeHeld analyses one input while others run, holding its output.
-func (s *Session) analyzeHeld(in inputs.Input) result {
-	if s.Hold != nil {
-		sp := newSpill(&s.held)
-		emit, flush := s.Hold(sp)
-		r := result{res: s.analyzeOne(in, emit, false), out: sp}
-		if err := flush(); err != nil && r.res.err == nil {
-			// The output could not be held (a full disk under the
-			// temporary file): say so rather than write part of it.
-			r.res.err = &fileError{in.Name, "problem.hold.records", err}
-		}
-		return r
-	}
-	if s.Summarize != nil {
-		var r result
-		r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.items = append(r.items, analyze.ItemOf(rec)) }, false)
-		return r
-	}
-	var r result
-	r.res = s.analyzeOne(in, func(rec *analyze.Record) { r.recs = append(r.recs, rec.Clone()) }, false)
-	return r
-}
-
-// copyOut writes out one input's held output.
-func (s *Session) copyOut(sp *spill) error {
-	defer sp.close()
-	err := s.Flush()
-	r, rerr := sp.reader()
-	if rerr != nil {
-		if err == nil {
-			err = rerr
-		}
-		return err
-	}
-	if _, cerr := io.Copy(s.Out, r); err == nil {
-		err = cerr
-	}
-	return err
+	return res, err
 }
 
 // report prints one input's problems and says whether it was read and
@@ -363,9 +465,19 @@ func (s *Session) error(err error) string {
 // connections numbered conns (the ladders of a report's picks).
 func (s *Session) Follow(in inputs.Input, conns ...int) *ladder.Recorder {
 	rec := ladder.NewRecorder(conns...)
-	quiet := &Session{Pipeline: s.Pipeline, Stderr: io.Discard, Jobs: 1,
-		Filter: func(*analyze.Record) bool { return false }, Keep: func(*analyze.Record) {},
-		Trace: func(string) pipeline.TraceFunc { return rec.Trace }}
-	quiet.Analyze([]inputs.Input{in})
+	quiet := &Session{Pipeline: s.Pipeline, Stderr: io.Discard, Jobs: 1, Filter: func(*analyze.Record) bool { return false }}
+	quiet.Traced([]inputs.Input{in}, recorderTracer{rec}, TraceApart, RecordFunc(func(*analyze.Record) {}))
 	return rec
 }
+
+// recorderTracer is a ladder recorder as a Tracer: one recorder for every
+// input.
+type recorderTracer struct{ rec *ladder.Recorder }
+
+func (t recorderTracer) Trace(string) pipeline.TraceFunc { return t.rec.Trace }
+
+// TracerFunc is a function as a Tracer.
+type TracerFunc func(file string) pipeline.TraceFunc
+
+// Trace calls f.
+func (f TracerFunc) Trace(file string) pipeline.TraceFunc { return f(file) }

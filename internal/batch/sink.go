@@ -1,46 +1,10 @@
 package batch
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"io"
-	"sync"
 	"time"
-
-	"github.com/synfin/synfin/analyze"
 )
-
-// lineEncoder is an output buffer and the line a record is encoded into,
-// kept from one capture to the next.
-type lineEncoder struct {
-	bw   *bufio.Writer
-	line []byte
-}
-
-var lineEncoders = sync.Pool{New: func() any { return &lineEncoder{bw: bufio.NewWriterSize(nil, 64<<10)} }}
-
-// JSONLines is the Encoder of full records, one JSON object a line (SPEC
-// §7). Its buffer is pooled: a batch over thousands of small captures
-// makes no 64 KiB buffer per capture. Call flush once, at the end.
-func JSONLines(w io.Writer) (emit func(*analyze.Record), flush func() error) {
-	enc := lineEncoders.Get().(*lineEncoder)
-	enc.bw.Reset(w)
-	var err error
-	return func(r *analyze.Record) {
-			enc.line = append(r.AppendJSON(enc.line[:0]), '\n')
-			if _, werr := enc.bw.Write(enc.line); werr != nil && err == nil {
-				err = werr
-			}
-		}, func() error {
-			if ferr := enc.bw.Flush(); err == nil {
-				err = ferr
-			}
-			enc.bw.Reset(nil)
-			lineEncoders.Put(enc)
-			return err
-		}
-}
 
 // sink writes the captures' encoded records to the output in the batch's
 // format: to Config.Out, or to the numbered files of Config.Series.
@@ -95,9 +59,7 @@ func (s *sink) write(out *spill, held *rows, n int) error {
 		return s.writeRows(held)
 	}
 	if s.header {
-		cw := csv.NewWriter(s.bw)
-		cw.Write(s.cfg.CSVHeader)
-		cw.Flush()
+		s.bw.Write(s.cfg.Lines.Header())
 		s.header = false
 	}
 	if out != nil { // nil: a capture whose records could not be held

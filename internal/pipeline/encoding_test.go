@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -31,16 +32,6 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 		}
 		return nil
 	})
-	newEncoder := func(keep func(*analyze.Record) bool) func() func([]byte, *analyze.Record) []byte {
-		return func() func([]byte, *analyze.Record) []byte {
-			return func(dst []byte, r *analyze.Record) []byte {
-				if keep != nil && !keep(r) {
-					return dst
-				}
-				return append(r.AppendJSON(dst), '\n')
-			}
-		}
-	}
 	odd := func(r *analyze.Record) bool { return r.Conn%2 == 1 }
 	runs, records := 0, 0
 	for _, path := range paths {
@@ -58,15 +49,13 @@ func TestEncodingWorkersSameBytes(t *testing.T) {
 		}
 		for _, keep := range []func(*analyze.Record) bool{nil, odd} {
 			var wantKept bytes.Buffer
-			Run(path, bytes.NewReader(b), Options{Stages: InOne, Encoding: &Encoding{NewEncoder: newEncoder(keep),
-				Write: func(p []byte) error { wantKept.Write(p); return nil }}}, nil)
+			Run(path, bytes.NewReader(b), Options{Stages: InOne, Encoding: &Encoding{Format: jsonLines{keep}, Out: &wantKept}}, nil)
 			if keep == nil && !bytes.Equal(wantKept.Bytes(), want.Bytes()) {
 				t.Fatalf("%s: the one-goroutine encoder differs from emit", path)
 			}
 			for _, workers := range []int{1, 2, 4, 8} {
 				var got bytes.Buffer
-				st, err := Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: newEncoder(keep),
-					Write: func(p []byte) error { got.Write(p); return nil }}}, nil)
+				st, err := Run(path, bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{Format: jsonLines{keep}, Out: &got}}, nil)
 				if !bytes.Equal(got.Bytes(), wantKept.Bytes()) {
 					t.Errorf("%s, %d workers, filter %v: %d bytes, one goroutine %d", path, workers, keep != nil, got.Len(), wantKept.Len())
 				}
@@ -113,14 +102,13 @@ func TestEncodingWorkersNoDeadlock(t *testing.T) {
 		var err error
 		go func() {
 			defer close(ran)
-			_, err = Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{NewEncoder: jsonLines,
-				Write: func(p []byte) error {
+			_, err = Run("scan", bytes.NewReader(b), Options{Stages: Staged, Workers: workers, Encoding: &Encoding{Format: jsonLines{},
+				Out: writerFunc(func(p []byte) {
 					if writes++; (writes+i)%3 == 0 {
 						time.Sleep(50 * time.Microsecond)
 					}
 					got.Write(p)
-					return nil
-				}}}, nil)
+				})}}, nil)
 		}()
 		select {
 		case <-ran:
@@ -226,7 +214,7 @@ func TestWorkersOneSided(t *testing.T) {
 	run := func(opt Options) []byte {
 		var got bytes.Buffer
 		opt.Linger = -1
-		opt.Encoding = &Encoding{NewEncoder: jsonLines, Write: func(p []byte) error { got.Write(p); return nil }}
+		opt.Encoding = &Encoding{Format: jsonLines{}, Out: &got}
 		ran := make(chan struct{})
 		go func() { defer close(ran); Run("one-sided", bytes.NewReader(b), opt, nil) }()
 		select {
@@ -276,7 +264,7 @@ func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 		allocs := func(b []byte) float64 {
 			return testing.AllocsPerRun(20, func() {
 				Run("lab", bytes.NewReader(b), Options{Stages: Staged, Workers: workers,
-					Encoding: &Encoding{NewEncoder: jsonLines, Write: func([]byte) error { return nil }}}, nil)
+					Encoding: &Encoding{Format: jsonLines{}, Out: io.Discard}}, nil)
 			})
 		}
 		whole, fifth := allocs(all.Bytes()), allocs(part.Bytes())
@@ -287,10 +275,22 @@ func TestWorkersDoNotAllocatePerPacket(t *testing.T) {
 	}
 }
 
-// jsonLines is an Encoding.NewEncoder of JSON Lines.
-func jsonLines() func([]byte, *analyze.Record) []byte {
-	return func(dst []byte, r *analyze.Record) []byte { return append(r.AppendJSON(dst), '\n') }
+// jsonLines encodes records as JSON Lines, those keep takes (nil: all).
+type jsonLines struct{ keep func(*analyze.Record) bool }
+
+func (j jsonLines) NewEncoder() analyze.Encoder { return j }
+
+func (j jsonLines) AppendRecord(dst []byte, r *analyze.Record) []byte {
+	if j.keep != nil && !j.keep(r) {
+		return dst
+	}
+	return append(r.AppendJSON(dst), '\n')
 }
+
+// writerFunc is a function as an io.Writer.
+type writerFunc func(p []byte)
+
+func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
 
 // openPcap opens a classic pcap file for reading; it is closed when the
 // test ends.

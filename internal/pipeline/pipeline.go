@@ -71,12 +71,21 @@ type Options struct {
 // a small capture, or in one goroutine, a single encoder does it all. emit
 // is not called.
 type Encoding struct {
-	// NewEncoder returns an encoder for one goroutine: it appends the
-	// record's bytes to dst (or nothing, to leave the record out).
-	NewEncoder func() func(dst []byte, r *analyze.Record) []byte
-	// Write takes the bytes of consecutive records; an error stops
+	// Format gives each goroutine that encodes its encoder.
+	Format analyze.Encoders
+	// Out takes the bytes of consecutive records; an error stops
 	// nothing, and the first is returned by Run.
-	Write func(p []byte) error
+	Out io.Writer
+}
+
+// write writes p to Out, keeping the first error in *first.
+func (e *Encoding) write(p []byte, first *error) {
+	if len(p) == 0 {
+		return
+	}
+	if _, err := e.Out.Write(p); err != nil && *first == nil {
+		*first = err
+	}
 }
 
 // smallInput is the size under which a capture is analysed in one
@@ -162,14 +171,11 @@ func Run(name string, r io.Reader, opt Options, emit func(*analyze.Record)) (Sta
 	var werr error // Encoding.Write's first error
 	if enc := opt.Encoding; enc != nil && inOne {
 		// One goroutine: one encoder, each record written as it is made.
-		encode := enc.NewEncoder()
+		encoder := enc.Format.NewEncoder()
 		var buf []byte
 		emit = func(rec *analyze.Record) {
-			if buf = encode(buf[:0], rec); len(buf) > 0 {
-				if err := enc.Write(buf); err != nil && werr == nil {
-					werr = err
-				}
-			}
+			buf = encoder.AppendRecord(buf[:0], rec)
+			enc.write(buf, &werr)
 		}
 	}
 	n := shardsFor(opt.MaxConns)

@@ -178,7 +178,7 @@ func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connB
 			z := analyzers.Get().(*analyze.Analyzer)
 			defer analyzers.Put(z)
 			z.JA4T = opt.JA4T
-			encode := enc.NewEncoder()
+			encoder := enc.Format.NewEncoder()
 			for {
 				// A buffer first, then a batch: a worker holding a batch
 				// must never wait for a buffer, which the batches after
@@ -191,7 +191,7 @@ func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connB
 					return
 				}
 				for i := range b.conn[:b.n] {
-					buf = encode(buf, z.Analyze(name, b.conn[i]))
+					buf = encoder.AppendRecord(buf, z.Analyze(name, b.conn[i]))
 				}
 				seq := b.seq
 				freeConns <- b
@@ -207,11 +207,7 @@ func encodeInWorkers(name string, opt *Options, workers int, conns <-chan *connB
 		waiting[e.seq] = e.buf
 		for buf, ok := waiting[next]; ok; buf, ok = waiting[next] {
 			delete(waiting, next)
-			if len(buf) > 0 {
-				if werr := enc.Write(buf); werr != nil && err == nil {
-					err = werr
-				}
-			}
+			enc.write(buf, &err)
 			bufs <- buf[:0]
 			next++
 		}

@@ -185,7 +185,7 @@ type worker struct {
 	seq            int64
 	pos            int64
 	flushing       bool
-	encode         func([]byte, *analyze.Record) []byte
+	encode         analyze.Encoder
 	z              *analyze.Analyzer
 }
 
@@ -232,7 +232,7 @@ func (w *worker) finished(c *flows.Conn) {
 func (w *worker) run() {
 	defer close(w.outs)
 	if w.opt.Encoding != nil {
-		w.encode = w.opt.Encoding.NewEncoder()
+		w.encode = w.opt.Encoding.Format.NewEncoder()
 		w.z = analyzers.Get().(*analyze.Analyzer)
 		defer analyzers.Put(w.z)
 		w.z.JA4T = w.opt.JA4T
@@ -316,7 +316,7 @@ func (w *worker) send() {
 	if w.encode != nil {
 		for i := range o.ev {
 			c := o.ev[i].conn
-			o.buf = w.encode(o.buf, w.z.Analyze(w.name, c))
+			o.buf = w.encode.AppendRecord(o.buf, w.z.Analyze(w.name, c))
 			o.end = append(o.end, len(o.buf))
 			w.set.tables[c.Key.Shard(w.set.n)].Release(c)
 			o.ev[i].conn = nil
@@ -369,14 +369,7 @@ func numberConns(ws []*worker) {
 func merge(name string, opt *Options, ws []*worker, emit func(*analyze.Record)) error {
 	var err error
 	var buf []byte
-	write := func(p []byte) {
-		if len(p) == 0 {
-			return
-		}
-		if werr := opt.Encoding.Write(p); werr != nil && err == nil {
-			err = werr
-		}
-	}
+	write := func(p []byte) { opt.Encoding.write(p, &err) }
 	var z *analyze.Analyzer
 	if opt.Encoding == nil {
 		z = analyzers.Get().(*analyze.Analyzer)

@@ -2,6 +2,7 @@ package table
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -68,46 +69,77 @@ func RowOf(cols []Column, r *analyze.Record, format Format) []string {
 	return row
 }
 
-// Stream writes records as JSON Lines (full records) or CSV (the view's
-// columns) through one buffer: Emit encodes and writes a record, Write
-// writes bytes already encoded (by NewEncoder's encoders, in several
-// goroutines), Flush empties the buffer and returns the first error.
-type Stream struct {
-	Emit  func(*analyze.Record)
-	Write func([]byte) error
-	Flush func() error
+// Lines is a format written a record a line: JSON Lines (full records)
+// or CSV (a view's columns, the same whatever the inputs: CSVColumns).
+// It makes an encoder for each goroutine that encodes (pipeline.Encoding)
+// and gives the line that heads the output.
+type Lines struct {
+	format Format
+	cols   []Column
+	text   []bool // the columns that carry text from the input (file names)
+	header []byte
 }
 
-// NewStream returns a Stream to w. header says whether a CSV header line
-// starts it. CSV has the same columns whatever the inputs (CSVColumns).
-func NewStream(w io.Writer, format Format, v View, header bool) Stream {
-	var err error
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if format == CSV && header {
-		_, names := CSVColumns(v)
-		err = writeCSVHeader(bw, names)
+// LinesOf is format, JSONL or CSV, for the view v.
+func LinesOf(format Format, v View) *Lines {
+	l := &Lines{format: format}
+	if format != CSV {
+		return l
 	}
-	write := func(p []byte) error {
-		if _, werr := bw.Write(p); werr != nil && err == nil {
-			err = werr
+	cols, names := CSVColumns(v)
+	// Which cells carry text from the input is decided once: an encoder
+	// writes a row per connection, hundreds of thousands.
+	l.cols, l.text = cols, make([]bool, len(cols))
+	for j, c := range cols {
+		l.text[j] = textColumns[c.Name]
+	}
+	var b bytes.Buffer
+	writeCSVHeader(&b, names)
+	l.header = b.Bytes()
+	return l
+}
+
+// Header is the line before the first record: CSV's column names; none
+// for JSON Lines.
+func (l *Lines) Header() []byte { return l.header }
+
+// NewEncoder returns an encoder for one goroutine.
+func (l *Lines) NewEncoder() analyze.Encoder {
+	if l.format != CSV {
+		return jsonLine{}
+	}
+	e := &csvLine{lines: l, row: make([]string, len(l.cols)), out: &appender{}}
+	e.cw = csv.NewWriter(e.out)
+	return e
+}
+
+// jsonLine encodes a full record as a line of JSON.
+type jsonLine struct{}
+
+func (jsonLine) AppendRecord(dst []byte, r *analyze.Record) []byte {
+	return append(r.AppendJSON(dst), '\n')
+}
+
+// csvLine encodes a record as a CSV row of its view's columns, reusing one
+// row for every record.
+type csvLine struct {
+	lines *Lines
+	row   []string
+	out   *appender
+	cw    *csv.Writer
+}
+
+func (e *csvLine) AppendRecord(dst []byte, r *analyze.Record) []byte {
+	for j, c := range e.lines.cols {
+		e.row[j] = c.Value(r)
+		if e.lines.text[j] {
+			e.row[j] = tty.CSVSafe(tty.Safe(e.row[j]))
 		}
-		return err
 	}
-	encode := NewEncoder(format, v, nil)()
-	var line []byte
-	return Stream{
-		Emit: func(r *analyze.Record) {
-			line = encode(line[:0], r)
-			write(line)
-		},
-		Write: write,
-		Flush: func() error {
-			if ferr := bw.Flush(); err == nil {
-				err = ferr
-			}
-			return err
-		},
-	}
+	e.out.b = dst
+	_ = e.cw.Write(e.row)
+	e.cw.Flush()
+	return e.out.b
 }
 
 // writeCSVHeader writes a CSV header line.
@@ -116,51 +148,6 @@ func writeCSVHeader(w io.Writer, names []string) error {
 	_ = cw.Write(names)
 	cw.Flush()
 	return cw.Error()
-}
-
-// NewEncoder returns, for JSON Lines or CSV, a maker of record encoders,
-// one for each goroutine that encodes (pipeline.Encoding): an encoder
-// appends a record's line to dst (JSON Lines: the full record; CSV: the
-// view's columns, as NewStream writes them), or nothing when keep (nil:
-// every record) leaves the record out.
-func NewEncoder(format Format, v View, keep func(*analyze.Record) bool) func() func([]byte, *analyze.Record) []byte {
-	if format == JSONL {
-		return func() func([]byte, *analyze.Record) []byte {
-			return func(dst []byte, r *analyze.Record) []byte {
-				if keep != nil && !keep(r) {
-					return dst
-				}
-				return append(r.AppendJSON(dst), '\n')
-			}
-		}
-	}
-	cols, _ := CSVColumns(v)
-	// Which cells carry text from the input (file names) is decided once:
-	// an encoder writes a row per connection, hundreds of thousands.
-	text := make([]bool, len(cols))
-	for j, c := range cols {
-		text[j] = textColumns[c.Name]
-	}
-	return func() func([]byte, *analyze.Record) []byte {
-		row := make([]string, len(cols)) // one row reused for every record
-		out := &appender{}
-		cw := csv.NewWriter(out)
-		return func(dst []byte, r *analyze.Record) []byte {
-			if keep != nil && !keep(r) {
-				return dst
-			}
-			for j, c := range cols {
-				row[j] = c.Value(r)
-				if text[j] {
-					row[j] = tty.CSVSafe(tty.Safe(row[j]))
-				}
-			}
-			out.b = dst
-			_ = cw.Write(row)
-			cw.Flush()
-			return out.b
-		}
-	}
 }
 
 // appender is an io.Writer that appends to a byte slice.
@@ -180,11 +167,16 @@ func Render(w io.Writer, format Format, v View, recs []analyze.Record, multiFile
 	}
 	if format == CSV {
 		// The same rows a stream writes: one CSV encoding.
-		st := NewStream(w, CSV, v, true)
+		l := LinesOf(CSV, v)
+		bw := bufio.NewWriterSize(w, 64<<10)
+		bw.Write(l.Header())
+		enc := l.NewEncoder()
+		var line []byte
 		for i := range recs {
-			st.Emit(&recs[i])
+			line = enc.AppendRecord(line[:0], &recs[i])
+			bw.Write(line)
 		}
-		return "", st.Flush()
+		return "", bw.Flush()
 	}
 	cols, names := ViewColumns(v, multiFile)
 	header := TranslateHeaders(lang, names)

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
@@ -163,14 +162,9 @@ func (o *Options) batchConfig(stderr io.Writer, formatSet, jobsSet bool) (*batch
 	o.Format = format // what -o's name is checked against
 	switch format {
 	case table.JSONL:
-		cfg.Format = batch.JSONL
+		cfg.Format, cfg.Lines = batch.JSONL, table.LinesOf(table.JSONL, table.Views["conns"])
 	case table.CSV:
-		cfg.Format = batch.CSV
-		_, cfg.CSVHeader = table.CSVColumns(table.Views["conns"])
-		cfg.CSV = func(w io.Writer) (func(*analyze.Record), func() error) {
-			st := table.NewStream(w, table.CSV, table.Views["conns"], false)
-			return st.Emit, st.Flush
-		}
+		cfg.Format, cfg.Lines = batch.CSV, table.LinesOf(table.CSV, table.Views["conns"])
 	case table.Parquet:
 		cfg.Format = batch.Parquet
 	case table.Text, table.Markdown, table.JSON:

@@ -10,6 +10,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/segments"
+	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/draw"
 	"github.com/synfin/synfin/internal/graph"
 	"github.com/synfin/synfin/internal/inputs"
@@ -34,8 +35,8 @@ func (d DrawOptions) style(lang msg.Lang) draw.Style {
 }
 
 // follow hands the recorder every segment of every input.
-func follow(rec *ladder.Recorder) func(string) pipeline.TraceFunc {
-	return func(string) pipeline.TraceFunc { return rec.Trace }
+func follow(rec *ladder.Recorder) batch.Tracer {
+	return batch.TracerFunc(func(string) pipeline.TraceFunc { return rec.Trace })
 }
 
 // Ladder draws one connection of one capture (connection 0 unless -c
@@ -128,18 +129,16 @@ func (o *Options) readLadders(ins []inputs.Input, want []int, stderr io.Writer) 
 		ctx: draw.Context{Listened: map[string]analyze.Time{}, Earlier: map[string][]draw.Earlier{}, Told: &draw.Told{}}}
 	// -c chooses what is drawn; no other filter may hide its record.
 	ses := o.session(stderr, nil)
-	ses.Jobs, ses.Trace = 1, follow(rd.rec)
-	ses.Keep = func(r *analyze.Record) {
+	res, err := ses.Traced(ins, follow(rd.rec), batch.TraceApart, batch.RecordFunc(func(r *analyze.Record) {
 		draw.NoteListening(rd.ctx.Listened, r)
 		draw.NoteEarlier(rd.ctx.Earlier, r)
 		if slices.Contains(want, r.Conn) {
 			c := r.Clone()
 			rd.records[r.Conn] = &c
 		}
-	}
-	read, damaged, _, err := ses.Analyze(ins)
-	rd.damaged = damaged
-	return rd, err == nil && read > 0
+	}))
+	rd.damaged = res.Damaged
+	return rd, err == nil && res.Read > 0
 }
 
 // Detail draws connection conn of one capture three ways from one
@@ -206,8 +205,8 @@ func Report(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer
 	summary := analyze.NewSummary()
 	ses := o.session(stderr, o.filter())
 	ses.Jobs = 1
-	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()); summary.Add(r) }
-	read, damaged, order, err := ses.Analyze(ins)
+	res, err := ses.Collect(ins, batch.RecordFunc(func(r *analyze.Record) { recs = append(recs, r.Clone()); summary.Add(r) }))
+	read, damaged, order := res.Read, res.Damaged, res.Order
 	if err != nil || read == 0 {
 		return ExitNothing
 	}

@@ -7,10 +7,10 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/segments"
+	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/graph"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
-	"github.com/synfin/synfin/internal/pipeline"
 	"github.com/synfin/synfin/internal/table"
 	"github.com/synfin/synfin/internal/tty"
 )
@@ -36,15 +36,13 @@ func Graph(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	rec := ladder.NewRecorder(conn)
 	var r *analyze.Record
 	ses := o.session(stderr, nil)
-	ses.Jobs = 1
-	ses.Trace = func(string) pipeline.TraceFunc { return rec.Trace }
-	ses.Keep = func(x *analyze.Record) {
+	res, err := ses.Traced(ins, follow(rec), batch.TraceApart, batch.RecordFunc(func(x *analyze.Record) {
 		if x.Conn == conn {
 			c := x.Clone()
 			r = &c
 		}
-	}
-	read, damaged, _, err := ses.Analyze(ins)
+	}))
+	read, damaged := res.Read, res.Damaged
 	if err != nil || read == 0 {
 		if err != nil {
 			return exitStatus(stderr, lang, err, damaged)

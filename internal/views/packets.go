@@ -6,6 +6,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/flows"
+	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
 	"github.com/synfin/synfin/internal/pipeline"
@@ -25,21 +26,20 @@ func Packets(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Write
 	var pkts []table.Packet
 	keep := map[string]map[int]bool{} // the connections the filters let through, per file
 	ses := o.session(stderr, o.filter())
-	ses.Jobs = 1
-	ses.Keep = func(r *analyze.Record) {
-		if keep[r.File] == nil {
-			keep[r.File] = map[int]bool{}
-		}
-		keep[r.File][r.Conn] = true
-	}
-	ses.Trace = func(file string) pipeline.TraceFunc {
+	trace := batch.TracerFunc(func(file string) pipeline.TraceFunc {
 		return func(c *flows.Conn, seg *flows.Segment, d flows.Dir, _ flows.SegClass) {
 			if c.Last != 0 {
 				pkts = append(pkts, table.Packet{File: file, Frame: seg.Index, TS: analyze.Time(seg.TS), Conn: c.Index, From: d.String(), Flags: c.Last.Names()})
 			}
 		}
-	}
-	read, damaged, _, err := ses.Analyze(ins)
+	})
+	res, err := ses.Traced(ins, trace, batch.TraceApart, batch.RecordFunc(func(r *analyze.Record) {
+		if keep[r.File] == nil {
+			keep[r.File] = map[int]bool{}
+		}
+		keep[r.File][r.Conn] = true
+	}))
+	read, damaged := res.Read, res.Damaged
 	if err != nil || read == 0 {
 		return ExitNothing
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/ladder"
 	"github.com/synfin/synfin/analyze/segments"
+	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
 	"github.com/synfin/synfin/internal/pipeline"
@@ -209,16 +210,15 @@ func appendSegmentCSV(b []byte, file string, conn int, l *ladder.Ladder, r *segm
 func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer) int {
 	multi := len(ins) > 1
 	ses := o.session(stderr, o.filter())
-	ses.Jobs, ses.TraceWithKeep = 1, true
 	var rec *ladder.Recorder
 	var file, csvFile string
-	ses.Trace = func(name string) pipeline.TraceFunc {
+	trace := batch.TracerFunc(func(name string) pipeline.TraceFunc {
 		rec, file = ladder.NewRecorder(o.Conns...), name
 		if multi {
 			csvFile = csvField(tty.CSVSafe(tty.Safe(name)))
 		}
 		return rec.Trace
-	}
+	})
 	var all [][]string
 	var enc *json.Encoder
 	var cw *csv.Writer
@@ -246,7 +246,7 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		cw.Write(header)
 		cw.Flush()
 	}
-	ses.Keep = func(r *analyze.Record) {
+	keep := func(r *analyze.Record) {
 		l := rec.Ladder(r.Conn)
 		if l == nil {
 			return
@@ -295,7 +295,8 @@ func Segments(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writ
 		}
 		rec.Forget(r.Conn)
 	}
-	read, damaged, _, err := ses.Analyze(ins)
+	res, err := ses.Traced(ins, trace, batch.TraceTogether, batch.RecordFunc(keep))
+	read, damaged := res.Read, res.Damaged
 	if err == nil {
 		err = werr
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
-	"github.com/synfin/synfin/internal/pipeline"
 	"github.com/synfin/synfin/internal/say"
 	"github.com/synfin/synfin/internal/table"
 	"github.com/synfin/synfin/internal/tty"
@@ -27,28 +26,19 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	multi := len(ins) > 1
 	view := table.Views[o.View]
 	ses := o.session(stderr, o.filter())
-	ses.Out = out
-	ses.Keep = func(r *analyze.Record) { recs = append(recs, r.Clone()) }
 	streaming := (o.Format == table.JSONL || o.Format == table.CSV) && view.Columns != nil && o.SortBy == "conn" && o.Limit == 0
-	if streaming {
-		st := table.NewStream(out, o.Format, view, true)
-		ses.Keep, ses.Flush = st.Emit, st.Flush
-		// One capture at a time: a large one is analysed and encoded by
-		// its workers (pipeline.Encoding), its bytes merged in order.
-		ses.Encode = &pipeline.Encoding{NewEncoder: table.NewEncoder(o.Format, view, ses.Filter), Write: st.Write}
-		ses.Hold = func(w io.Writer) (func(*analyze.Record), func() error) {
-			if o.Format == table.JSONL {
-				return batch.JSONLines(w)
-			}
-			st := table.NewStream(w, o.Format, view, false)
-			return st.Emit, st.Flush
-		}
-	}
 	summary := analyze.NewSummary()
-	if o.View == "summary" {
-		ses.Keep, ses.Summarize = summary.Add, summary.AddItem
+	var res batch.Result
+	var err error
+	switch {
+	case streaming:
+		res, err = ses.Stream(ins, out, table.LinesOf(o.Format, view))
+	case o.View == "summary":
+		res, err = ses.Summarize(ins, &summary)
+	default:
+		res, err = ses.Collect(ins, batch.RecordFunc(func(r *analyze.Record) { recs = append(recs, r.Clone()) }))
 	}
-	read, damaged, fileOrder, err := ses.Analyze(ins)
+	read, damaged, fileOrder := res.Read, res.Damaged, res.Order
 	if err != nil {
 		sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
 		return ExitNothing
@@ -73,8 +63,7 @@ func Table(o *Options, lang msg.Lang, ins []inputs.Input, out, stderr io.Writer)
 	}
 	var note string
 	switch {
-	case streaming:
-		err = ses.Flush()
+	case streaming: // written as the connections finished
 	case o.View == "summary":
 		err = table.RenderSummary(out, o.Format, summary, lang, fit)
 	case o.View == "isn":

@@ -16,6 +16,7 @@ import (
 	"slices"
 
 	"github.com/synfin/synfin/analyze"
+	"github.com/synfin/synfin/internal/batch"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/msg"
 	"github.com/synfin/synfin/internal/table"
@@ -68,12 +69,11 @@ func Analyze(ins []inputs.Input, lang msg.Lang, version string) Analysis {
 	var stderr bytes.Buffer
 	ses := o.Session(&stderr)
 	summary := analyze.NewSummary()
-	ses.Keep = func(r *analyze.Record) {
+	res, err := ses.Collect(ins, batch.RecordFunc(func(r *analyze.Record) {
 		summary.Add(r)
 		a.Rows = append(a.Rows, rowOf(r, index[r.File]))
-	}
-	ses.Summarize = summary.AddItem
-	read, damaged, _, err := ses.Analyze(ins)
+	}))
+	read, damaged := res.Read, res.Damaged
 	summary.NotTCP, summary.NotDecoded = ses.NotTCP, ses.NotDecoded
 	a.Packets = ses.Segments
 	switch {
