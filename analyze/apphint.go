@@ -11,7 +11,7 @@ import (
 )
 
 // AppHint names the application protocol from the first payload bytes of
-// each direction (SPEC §6, when asked): an HTTP/1 request line and Host and
+// each direction (docs/spec.md §6, when asked): an HTTP/1 request line and Host and
 // the status line; a TLS ClientHello's version, SNI and ALPN; SSH banners.
 // It returns "" when the bytes say none of these. Text taken from the
 // payload is escaped (control characters and non-UTF-8 as \xNN) and cut.

@@ -5,6 +5,6 @@
 // and history and Wireshark's completeness (state.go), and counts over many
 // records (summary.go). It does no I/O: connections in, records out.
 //
-// Record (record.go) is the JSON Lines schema of SPEC §7; field names are
+// Record (record.go) is the JSON Lines schema of docs/spec.md §7; field names are
 // part of the contract.
 package analyze

@@ -2,11 +2,11 @@ package analyze
 
 import "github.com/synfin/synfin/flows"
 
-// HandshakeStatus is how the opening of a connection went (SPEC §3): one
+// HandshakeStatus is how the opening of a connection went (docs/spec.md §3): one
 // of the Handshake constants, written as its value (handshake.status).
 type HandshakeStatus string
 
-// Handshake statuses (SPEC §3).
+// Handshake statuses (docs/spec.md §3).
 const (
 	HandshakeComplete     HandshakeStatus = "complete"     // SYN, SYN-ACK, ACK
 	HandshakeNoAck        HandshakeStatus = "no_ack"       // SYN, SYN-ACK, no ACK
@@ -93,7 +93,7 @@ func handshake(c *flows.Conn, a *arena, ja4t bool) Handshake {
 	return h
 }
 
-// timing computes the handshake RTT and its two legs (SPEC §3) from the
+// timing computes the handshake RTT and its two legs (docs/spec.md §3) from the
 // exchange that completed the handshake: the last SYN-ACK before the ACK,
 // and the latest client SYN before that SYN-ACK, so that the RTT is one
 // round trip and the sum of its legs. setup_ms is the whole wait, from the

@@ -104,7 +104,7 @@ func buildLayout(o *flows.Options, sep string) string {
 	return b.String()
 }
 
-// signature is the neutral window_layout_mss_wscale fingerprint of SPEC §3
+// signature is the neutral window_layout_mss_wscale fingerprint of docs/spec.md §3
 // (the shape of FoxIO's JA4T), with "00" for a missing field.
 func signature(o *flows.Options, seg *flows.SegInfo) string {
 	k := signatureKey{seg.Window, o.MSS, o.WScale, o.HasMSS, o.HasWScale, layoutKey{'-', o.NLayout, o.Layout}}
@@ -163,7 +163,7 @@ func windowKindsMSSScale(o *flows.Options, seg *flows.SegInfo, l string) string 
 // (RFC 9293 §3.7.1).
 const defaultMSS = 536
 
-// negotiate applies SPEC §3's rules to a SYN and SYN-ACK both seen.
+// negotiate applies docs/spec.md §3's rules to a SYN and SYN-ACK both seen.
 func negotiate(hs *flows.Handshake, a *arena) *Negotiated {
 	syn, ack := &hs.SYNOpts, &hs.SYNACKOpts
 	n := &a.negotiated

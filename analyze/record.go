@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// SchemaVersion is the record schema version (SPEC §7). Renaming or
+// SchemaVersion is the record schema version (docs/spec.md §7). Renaming or
 // removing a field bumps it; adding one does not.
 const SchemaVersion = 2
 
@@ -40,7 +40,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Record is one connection as SPEC §7 defines it. Pointer fields are JSON
+// Record is one connection as docs/spec.md §7 defines it. Pointer fields are JSON
 // null when the value was not seen.
 type Record struct {
 	Schema            int       `json:"schema" parquet:"schema"`
@@ -91,7 +91,7 @@ type Flags struct {
 	WindowFull             int `json:"window_full" parquet:"window_full"`
 }
 
-// Handshake is the opening of a connection (SPEC §3).
+// Handshake is the opening of a connection (docs/spec.md §3).
 type Handshake struct {
 	Status          HandshakeStatus `json:"status" parquet:"status"`
 	SynTS           *Time           `json:"syn_ts" parquet:"syn_ts,optional,timestamp(nanosecond)"`
@@ -153,7 +153,7 @@ type Negotiated struct {
 	TFO           bool `json:"tfo" parquet:"tfo"`
 }
 
-// Teardown is the closing of a connection (SPEC §4).
+// Teardown is the closing of a connection (docs/spec.md §4).
 type Teardown struct {
 	Kind           TeardownKind `json:"kind" parquet:"kind"`
 	Closer         Closer       `json:"closer" parquet:"closer"`
@@ -169,7 +169,7 @@ type Teardown struct {
 	DataAfterFin   int64        `json:"data_after_fin" parquet:"data_after_fin"`
 }
 
-// Stats are the per-direction counters of SPEC §6.
+// Stats are the per-direction counters of docs/spec.md §6.
 type Stats struct {
 	ClientPkts      int      `json:"client_pkts" parquet:"client_pkts"`
 	ServerPkts      int      `json:"server_pkts" parquet:"server_pkts"`
@@ -206,10 +206,10 @@ type Stats struct {
 	Server Side `json:"server" parquet:"server"`
 }
 
-// Side is one direction's data phase (SPEC §7, stats.client and
+// Side is one direction's data phase (docs/spec.md §7, stats.client and
 // stats.server): the segments that side sent and the windows it
 // advertised, with tcptrace -lr's definitions where it has the same
-// figure (docs/reference.md says where synfin differs and why).
+// figure (docs/records.md says where synfin differs and why).
 type Side struct {
 	// The RTT of every segment this side sent that took sequence space,
 	// from when it passed the capture to the first ACK covering it

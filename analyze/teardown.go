@@ -2,11 +2,11 @@ package analyze
 
 import "github.com/synfin/synfin/flows"
 
-// TeardownKind is how a connection closed (SPEC §4): one of the Teardown
+// TeardownKind is how a connection closed (docs/spec.md §4): one of the Teardown
 // constants, written as its value (teardown.kind).
 type TeardownKind string
 
-// Teardown kinds (SPEC §4).
+// Teardown kinds (docs/spec.md §4).
 const (
 	TeardownFourWay      TeardownKind = "four_way"     // FIN, an ACK of it, the other FIN, an ACK of that
 	TeardownThreeWay     TeardownKind = "three_way"    // the second FIN itself carries the first ACK of the first FIN

@@ -10,7 +10,7 @@ import (
 )
 
 // The traces below are synthetic segments, written by hand to pin the
-// state machine on each case SPEC §3–§5 names; real captures of the same
+// state machine on each case docs/spec.md §3–§5 names; real captures of the same
 // cases are in cmd/synfin's lab tests.
 
 var (
@@ -129,7 +129,7 @@ func TestTraces(t *testing.T) {
 		{"SYN-ACK retransmitted", []p{{0, 'c', "S", 1000, 0, 0}, {40, 's', "SA", 5000, 1001, 0}, {1040, 's', "SA", 5000, 1001, 0}, {1040.2, 'c', "A", 1001, 5001, 0}},
 			func(t *testing.T, r []Record) {
 				h := r[0].Handshake
-				// SPEC §3: the exchange that completed the handshake is the
+				// docs/spec.md §3: the exchange that completed the handshake is the
 				// last SYN-ACK and the latest SYN before it; the ACK may
 				// answer the first SYN-ACK, so the pairing is a guess.
 				eq(t, "synacks", h.SynackCount, 2)

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 )
 
-// ClientRule says how the client of a connection was decided (SPEC §2).
+// ClientRule says how the client of a connection was decided (docs/spec.md §2).
 type ClientRule uint8
 
 // Client rules, in order of preference.
@@ -94,7 +94,7 @@ func (c *Conn) FirstDataSeq(d Dir) (Seq, bool) {
 	return 0, false
 }
 
-// Client returns the client's endpoint (SPEC §2).
+// Client returns the client's endpoint (docs/spec.md §2).
 func (c *Conn) Client() netip.AddrPort {
 	if c.clientHi {
 		return c.Key.Hi()

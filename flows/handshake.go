@@ -2,7 +2,7 @@ package flows
 
 // Handshake holds the raw facts of the opening of a connection, as seen.
 // The timing facts are kept as they happen, so no per-transmission list is
-// needed (SPEC §3, handshake.go in package analyze). Fields are grouped by
+// needed (docs/spec.md §3, handshake.go in package analyze). Fields are grouped by
 // size so that none pads another: times, then sequence numbers and counts,
 // then options, then flags.
 type Handshake struct {

@@ -250,7 +250,7 @@ func (t *Table) late(key Key, seg *Segment) bool {
 	return false
 }
 
-// startsNew decides port reuse (SPEC §2), by Wireshark's rule: a SYN
+// startsNew decides port reuse (docs/spec.md §2), by Wireshark's rule: a SYN
 // without ACK that carries a new ISN starts a new connection; one that
 // repeats the client's ISN is a retransmission, even after the connection
 // closed (Windows retries a refused connect() with the same ISN after

@@ -57,7 +57,7 @@ type Group struct {
 
 // RetransmittedSYN is a SYN sent again on the same 4-tuple with a
 // different ISN before any answer: the stack started over rather than
-// retransmitting (SPEC §2 makes it a new connection).
+// retransmitting (docs/spec.md §2 makes it a new connection).
 type RetransmittedSYN struct {
 	Tuple        string       `json:"tuple"`
 	File         string       `json:"file"`

@@ -16,7 +16,7 @@ import (
 	"github.com/synfin/synfin/analyze"
 )
 
-// The README's distributed lines, run for real: a Slurm job array on the
+// The distributed lines of docs/batch.md, run for real: a Slurm job array on the
 // one-node cluster .ci/slurm.sh starts, and GNU parallel. Each is skipped
 // where its program is absent, unless SYNFIN_CLUSTER=required (CI), which
 // makes that a failure.
@@ -33,10 +33,11 @@ func clusterTool(t *testing.T, program string) {
 	}
 }
 
-// readmeLines are the README's lines that start with prefix, in order.
-func readmeLines(t *testing.T, prefix string) []string {
+// docLines are the lines of docs/batch.md, where the README sends a
+// user for the cluster recipes, that start with prefix, in order.
+func docLines(t *testing.T, prefix string) []string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../docs/batch.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,19 +48,19 @@ func readmeLines(t *testing.T, prefix string) []string {
 		}
 	}
 	if len(out) == 0 {
-		t.Fatalf("README.md has no line starting %q", prefix)
+		t.Fatalf("docs/batch.md has no line starting %q", prefix)
 	}
 	return out
 }
 
-// forTest makes a README line run here: 4 shards instead of 8, the
+// forTest makes a docs/batch.md line run here: 4 shards instead of 8, the
 // test's captures for /captures, and sbatch waiting for its job. The
-// README resubmits task 3 of 8; the test cancels and resubmits task 1 of 4.
+// docs/batch.md resubmits task 3 of 8; the test cancels and resubmits task 1 of 4.
 func forTest(t *testing.T, line, captures string) string {
 	t.Helper()
 	for _, want := range []string{"/8", "/captures"} {
 		if !strings.Contains(line, want) {
-			t.Fatalf("README line %q no longer has %q: the test and the README drifted", line, want)
+			t.Fatalf("docs/batch.md line %q no longer has %q: the test and docs/batch.md drifted", line, want)
 		}
 	}
 	r := strings.NewReplacer("/8", "/4", "0-7", "0-3", "seq 0 7", "seq 0 3", "--array=3", "--array=1", " /captures", " "+captures,
@@ -205,7 +206,7 @@ func slurmUp(t *testing.T) {
 	t.Skipf("no Slurm node takes jobs: bash .ci/slurm.sh start (as root)")
 }
 
-// TestSlurmArray runs the README's Slurm lines as a job array of 4 and
+// TestSlurmArray runs docs/batch.md's Slurm lines as a job array of 4 and
 // checks the shards' records against one synfin batch run; then the
 // resumable lines: one array task cancelled with scancel while it runs,
 // submitted again, and the same check.
@@ -217,9 +218,9 @@ func TestSlurmArray(t *testing.T) {
 	runLine(t, bin, one, "synfin batch -q -o all.jsonl "+tree)
 	all := recordsOf(t, filepath.Join(one, "all.jsonl"))
 
-	lines := readmeLines(t, "sbatch ")
+	lines := docLines(t, "sbatch ")
 	if len(lines) != 3 {
-		t.Fatalf("README has %d sbatch lines, want 3 (the array, the resumable array, its resubmission)", len(lines))
+		t.Fatalf("docs/batch.md has %d sbatch lines, want 3 (the array, the resumable array, its resubmission)", len(lines))
 	}
 	out := t.TempDir()
 	start := time.Now()
@@ -262,7 +263,7 @@ func TestSlurmArray(t *testing.T) {
 	sameRecords(t, "Slurm array resumed after scancel, numbered Parquet files", filepath.Join(res, "conns-*.parquet"), all)
 }
 
-// TestGNUParallel runs the README's parallel line with 4 local jobs and
+// TestGNUParallel runs docs/batch.md's parallel line with 4 local jobs and
 // checks the shards' records against one synfin batch run.
 func TestGNUParallel(t *testing.T) {
 	clusterTool(t, "parallel")
@@ -271,7 +272,7 @@ func TestGNUParallel(t *testing.T) {
 	runLine(t, bin, one, "synfin batch -q -o all.jsonl "+tree)
 	all := recordsOf(t, filepath.Join(one, "all.jsonl"))
 	out := t.TempDir()
-	line := readmeLines(t, "parallel ")[0]
+	line := docLines(t, "parallel ")[0]
 	runLine(t, bin, out, forTest(t, line, tree))
 	sameRecords(t, "GNU parallel, Parquet", filepath.Join(out, "conns-*.parquet"), all)
 }

@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestKubernetesJob: deploy/k8s-indexed-job.yaml is the README's manifest
+// TestKubernetesJob: deploy/k8s-indexed-job.yaml is docs/batch.md's manifest
 // word for word, holds what an Indexed Job needs (batch/v1 Job, Indexed,
 // as many completions as shards, a pod that is not restarted in place, a
 // non-root container of the image deploy/Dockerfile makes, with no shell
@@ -25,9 +25,9 @@ func TestKubernetesJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, _ := os.ReadFile("../../README.md")
-	if !strings.Contains(string(readme), "```yaml\n"+string(file)+"```") {
-		t.Error("deploy/k8s-indexed-job.yaml and the README's manifest differ")
+	doc, _ := os.ReadFile("../../docs/batch.md")
+	if !strings.Contains(string(doc), "```yaml\n"+string(file)+"```") {
+		t.Error("deploy/k8s-indexed-job.yaml and docs/batch.md's manifest differ")
 	}
 	var job struct {
 		APIVersion string `yaml:"apiVersion"`

@@ -17,7 +17,7 @@ import (
 
 // DuckDB reads what synfin writes: real DuckDB (npm's @duckdb/node-api,
 // driven by integration/duckdb/query.mjs, so this module stays pure Go)
-// runs the README's query and others over synfin's Parquet, and each
+// runs docs/batch.md's query and others over synfin's Parquet, and each
 // answer is checked against the same computation over the JSON Lines of
 // the same run. Skipped without node and npm, unless
 // SYNFIN_DUCKDB=required (CI).
@@ -84,13 +84,13 @@ func TestDuckDBReadsParquet(t *testing.T) {
 	}
 	all := filepath.Join(dir, "all.parquet")
 
-	// The README's query, over the shards' files.
+	// docs/batch.md's query, over the shards' files.
 	var readme string
-	for _, l := range readmeLines(t, "duckdb -c ") {
+	for _, l := range docLines(t, "duckdb -c ") {
 		readme = strings.TrimSuffix(strings.TrimPrefix(l, `duckdb -c "`), `"`)
 	}
 	if !strings.Contains(readme, "read_parquet('conns-*.parquet')") {
-		t.Fatalf("the README's DuckDB query %q no longer reads 'conns-*.parquet'", readme)
+		t.Fatalf("docs/batch.md's DuckDB query %q no longer reads 'conns-*.parquet'", readme)
 	}
 	got := duckdb(t, strings.ReplaceAll(readme, "conns-*.parquet", filepath.Join(dir, "conns-*.parquet")))
 	count, rtts := map[string]int{}, map[string][]float64{}
@@ -101,20 +101,20 @@ func TestDuckDBReadsParquet(t *testing.T) {
 		}
 	}
 	if len(got) != len(count) {
-		t.Errorf("README query: %d states, the JSON Lines %d", len(got), len(count))
+		t.Errorf("docs/batch.md's query: %d states, the JSON Lines %d", len(got), len(count))
 	}
 	for _, row := range got {
 		state := fmt.Sprint(row["state"])
 		n, _ := strconv.Atoi(fmt.Sprint(row["count_star()"]))
 		if n != count[state] {
-			t.Errorf("README query: %s %d connections, the JSON Lines %d", state, n, count[state])
+			t.Errorf("docs/batch.md's query: %s %d connections, the JSON Lines %d", state, n, count[state])
 		}
 		m, has := row["median(handshake.rtt_ms)"].(float64)
 		switch want := rtts[state]; {
 		case len(want) == 0 && has:
-			t.Errorf("README query: %s median %v, no RTT in the JSON Lines", state, m)
+			t.Errorf("docs/batch.md's query: %s median %v, no RTT in the JSON Lines", state, m)
 		case len(want) > 0 && (!has || math.Abs(m-median(want)) > 1e-9):
-			t.Errorf("README query: %s median %v, the JSON Lines %v", state, row["median(handshake.rtt_ms)"], median(want))
+			t.Errorf("docs/batch.md's query: %s median %v, the JSON Lines %v", state, row["median(handshake.rtt_ms)"], median(want))
 		}
 	}
 
@@ -161,5 +161,5 @@ func TestDuckDBReadsParquet(t *testing.T) {
 	if fmt.Sprint(one) != fmt.Sprint(shards) {
 		t.Errorf("shards %v, one file %v", shards, one)
 	}
-	t.Logf("%d records; the README's query, types, nulls and the shards agree with the JSON Lines", len(recs))
+	t.Logf("%d records; docs/batch.md's query, types, nulls and the shards agree with the JSON Lines", len(recs))
 }

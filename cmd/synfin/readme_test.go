@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
-// TestReadmeExamples runs every example of README.md as a user would
+// TestReadmeExamples runs every example of README.md and docs/*.md as a user would
 // type it and checks it prints and exits as the README shows. An example
 // is a line "$ synfin ARGS" in a fenced block; the lines after it, up to the
 // next "$ " line or the end of the block, are what it prints, standard
@@ -24,9 +27,15 @@ import (
 // fails the test, unless it is the usage synopsis: every command the README
 // shows is run.
 func TestReadmeExamples(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
+	docs, _ := filepath.Glob("../../docs/*.md")
+	files := append([]string{"../../README.md"}, docs...)
+	texts := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f] = string(b)
 	}
 	testdata, err := filepath.Abs("../../testdata")
 	if err != nil {
@@ -37,30 +46,40 @@ func TestReadmeExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	examples := readmeExamples(t, string(readme))
-	if len(examples) < 8 {
-		t.Fatalf("only %d examples in README.md", len(examples))
+	total := 0
+	for _, f := range files {
+		name := strings.TrimPrefix(f, "../../")
+		examples := readmeExamples(t, texts[f])
+		total += len(examples)
+		for _, ex := range examples {
+			args := shellWords(ex.command)
+			discard := len(args) > 0 && args[len(args)-1] == ">/dev/null"
+			if discard {
+				args = args[:len(args)-1]
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(args[1:], strings.NewReader(""), &stdout, &stderr)
+			got := stderr.String()
+			if !discard {
+				got = stdout.String() + got
+			}
+			if code != ex.exit {
+				t.Errorf("%s:%d: $ %s\nexit %d, the text says %d; it printed:\n%s", name, ex.line, ex.command, code, ex.exit, got)
+				continue
+			}
+			var lines []string // none when it printed nothing
+			if got != "" {
+				lines = strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+			}
+			if msg := matchOutput(ex.output, lines); msg != "" {
+				t.Errorf("%s:%d: $ %s\n%s\nit printed:\n%s", name, ex.line, ex.command, msg, got)
+			}
+		}
 	}
-	for _, ex := range examples {
-		args := shellWords(ex.command)
-		discard := len(args) > 0 && args[len(args)-1] == ">/dev/null"
-		if discard {
-			args = args[:len(args)-1]
-		}
-		var stdout, stderr bytes.Buffer
-		code := run(args[1:], strings.NewReader(""), &stdout, &stderr)
-		got := stderr.String()
-		if !discard {
-			got = stdout.String() + got
-		}
-		if code != ex.exit {
-			t.Errorf("README.md:%d: $ %s\nexit %d, the README says %d; it printed:\n%s", ex.line, ex.command, code, ex.exit, got)
-			continue
-		}
-		if msg := matchOutput(ex.output, strings.Split(strings.TrimSuffix(got, "\n"), "\n")); msg != "" {
-			t.Errorf("README.md:%d: $ %s\n%s\nit printed:\n%s", ex.line, ex.command, msg, got)
-		}
+	if total < 20 {
+		t.Fatalf("only %d examples in README.md and docs/", total)
 	}
+	t.Logf("%d examples in README.md and %d files of docs/, each run", total, len(docs))
 }
 
 type readmeExample struct {
@@ -201,4 +220,47 @@ func shellWords(s string) []string {
 		words = append(words, w.String())
 	}
 	return words
+}
+
+// TestReadmeFlagsComplete: the README's table of flags names every flag
+// synfin parses.
+func TestReadmeFlagsComplete(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "| flag | meaning |")
+	if start < 0 {
+		t.Fatal("README.md has no table of flags")
+	}
+	table := text[start:]
+	table = table[:strings.Index(table, "\n\n")]
+	var o options
+	fs := newFlagSet(&o, io.Discard)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || f.Name == "help" {
+			return
+		}
+		if !strings.Contains(table, "--"+f.Name) {
+			t.Errorf("README.md's table of flags lacks --%s", f.Name)
+		}
+	})
+}
+
+// TestSpecCopy: docs/spec.md is the project's contract as it stands
+// (../shared/SPEC.md, where the shared tree is beside the clone): the
+// "docs/spec.md §N" comments point at the text that holds.
+func TestSpecCopy(t *testing.T) {
+	shared, err := os.ReadFile("../../../shared/SPEC.md")
+	if err != nil {
+		t.Skip("no ../shared/SPEC.md beside the clone")
+	}
+	ours, err := os.ReadFile("../../docs/spec.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ours, shared) {
+		t.Error("docs/spec.md differs from ../shared/SPEC.md: copy the contract again (cp ../shared/SPEC.md docs/spec.md)")
+	}
 }

@@ -404,7 +404,7 @@ func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ft
 	if t.IRTTMs != nil {
 		o := fmtMs(t.IRTTMs)
 		// irtt_ms follows Wireshark's rule and must agree; rtt_ms is
-		// synfin's handshake RTT (SPEC §3), which differs by rule where the
+		// synfin's handshake RTT (docs/spec.md §3), which differs by rule where the
 		// first ACK-bearing segment is not the client's ACK of the SYN-ACK.
 		p.check(FieldIRTT, h.IRTTMs != nil && math.Abs(*h.IRTTMs-*t.IRTTMs) < IRTTTolerance, fmtMs(h.IRTTMs), o)
 		switch {

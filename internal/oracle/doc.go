@@ -1,6 +1,6 @@
 // Package oracle reads the peer-tool oracle files of the test corpus (tshark
 // field dumps and Zeek conn.log baselines) and compares them with synfin's
-// JSON Lines records (SPEC §7).
+// JSON Lines records (docs/spec.md §7).
 //
 // # Inputs
 //

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Record is the subset of a synfin JSON Lines record (SPEC §7) that the
+// Record is the subset of a synfin JSON Lines record (docs/spec.md §7) that the
 // comparisons need. Values that the schema allows to be JSON null are
 // pointers and decode to nil.
 type Record struct {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Two hand-written records: one in the shape of SPEC §7's example, one with
+// Two hand-written records: one in the shape of docs/spec.md §7's example, one with
 // the nulls a refused connection has.
 const sampleJSONL = `{"schema": 1, "file": "captures/lab.pcapng", "conn": 0, "client": "10.0.0.1:40944", "server": "10.0.0.2:80", "client_by": "syn", "state": "SF", "history": "ShADadFf", "completeness": 31, "handshake": {"status": "complete", "syn_ts": "2026-11-23T10:00:00.000001000Z", "syn_count": 1, "synack_count": 1, "rtt_ms": 40.31, "client_isn": 3048051104, "server_isn": 1822211, "syn_options": {"mss": 1460, "wscale": 7, "sack_perm": true, "ts_val": 1, "ts_ecr": 0, "tfo": null, "layout": "2,4,8,1,3", "window": 64240, "ttl": 64, "df": true}, "synack_options": {"mss": 1400, "wscale": null, "sack_perm": false, "layout": "2", "window": 29200}}, "teardown": {"kind": "four_way", "closer": "client"}, "stats": {"client_pkts": 6, "server_pkts": 5}, "app": null}
 

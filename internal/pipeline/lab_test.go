@@ -153,7 +153,7 @@ func checkLab(t *testing.T, truth *labTruth, side string, recs []analyze.Record)
 		e := tc.Expected
 		if r != nil && r.Client != tc.Client {
 			// Simultaneous open seen from the server: its SYN came first
-			// here, so SPEC §2 makes it the client. Swap the truth's sides.
+			// here, so docs/spec.md §2 makes it the client. Swap the truth's sides.
 			e.ClientPayload, e.ServerPayload = e.ServerPayload, e.ClientPayload
 			e.End = map[string]string{"client_fin_first": "server_fin_first", "server_fin_first": "client_fin_first"}[e.End]
 		}
