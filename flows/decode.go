@@ -10,9 +10,13 @@ import (
 	"github.com/synfin/synfin/flows/capture"
 )
 
-// Segment is one decoded TCP segment. It holds values only: no slice points
-// into the packet buffer, which the capture reader reuses for the next
-// packet, so a Segment may be kept after the buffer is gone.
+// Segment is one decoded TCP segment. Every field but Payload is a value
+// (the SACK edges and options are copied out of the packet), so a Segment
+// may be kept after the capture reader reuses the packet buffer for the
+// next packet; Payload then no longer holds this segment's bytes. A
+// Segment kept, or handed to another goroutine (the pipeline's rounds),
+// must be read without its Payload: only a table observing segments as
+// they are decoded reads it (Table.CollectApp).
 type Segment struct {
 	TS         int64 // capture time, ns since the Unix epoch
 	Index      int   // 1-based frame number in its file

@@ -82,13 +82,13 @@ func FuzzTracker(f *testing.F) {
 			}
 			tab.Observe(&seg)
 		}
-		n := tab.Segments
+		n := tab.Stats().Segments
 		tab.Flush()
 		if tab.Len() != 0 {
 			t.Fatalf("%d connections left after Flush", tab.Len())
 		}
-		if pkts+tab.Late != n {
-			t.Fatalf("records hold %d packets and %d were late, %d observed", pkts, tab.Late, n)
+		if pkts+tab.Stats().Late != n {
+			t.Fatalf("records hold %d packets and %d were late, %d observed", pkts, tab.Stats().Late, n)
 		}
 		if emitted != tab.nextIndex {
 			t.Fatalf("%d connections made, %d emitted", tab.nextIndex, emitted)

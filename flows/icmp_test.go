@@ -93,8 +93,8 @@ func TestICMPErrors(t *testing.T) {
 	}
 	tab.Observe(&seg)
 	tab.Flush()
-	if tab.ICMPUnmatched != 1 || tab.Segments != 0 {
-		t.Errorf("unmatched %d, segments %d", tab.ICMPUnmatched, tab.Segments)
+	if tab.Stats().ICMPUnmatched != 1 || tab.Stats().Segments != 0 {
+		t.Errorf("unmatched %d, segments %d", tab.Stats().ICMPUnmatched, tab.Stats().Segments)
 	}
 	// An ICMP echo, or an error quoting UDP, is no TCP.
 	udp := udpIPv4([]byte{1, 2, 3, 4}, 53)

@@ -37,40 +37,15 @@ const (
 // Observe; finished connections come out through the Finish callback,
 // which must not keep the *Conn: the table reuses it.
 type Table struct {
-	IdleTimeout time.Duration
-	// Linger is how long a closed connection waits, in capture time, for
-	// late segments before it is finished. Zero or less finishes it as it
-	// closes (a live capture read through a pipe, where its record should
-	// come out now); late segments within DefaultLinger are then counted
-	// in Late rather than starting a connection of their own.
-	Linger    time.Duration
-	MaxLinger int // closed connections held at once; beyond, the longest closed is finished early
-	MaxConns  int // connections held at once; beyond, the longest idle is finished early
-	Finish    func(*Conn)
+	TableOptions
+	Finish func(*Conn)
 	// Trace, when set, sees every segment after its connection took it
 	// in, with what it did to the sequence space: ladder diagrams and
 	// walkthroughs follow one connection packet by packet with it.
 	Trace func(c *Conn, seg *Segment, d Dir, class SegClass)
-	// CollectApp keeps the first in-order payload bytes of each direction
-	// (Conn.App) for application hints. Segments must then be observed as
-	// they are decoded: Segment.Payload points into the packet.
-	CollectApp bool
-	// EarlyFinished counts connections finished before their time because
-	// of MaxConns.
-	EarlyFinished int
-	// Numbers, when set, is the counter connection numbers come from, so
-	// that the tables of several shards number their connections as one
-	// table would; nil: the table counts its own.
-	Numbers *int
-	// Started, when set, sees each connection as it begins.
-	Started func(*Conn)
-	// Hold keeps finished connections from being reused until Release
-	// gives them back: their records may then be made after Finish
-	// returns, in another goroutine, without copying them.
-	Hold bool
-	// TombSlots is the size of the tombstone table, a power of two; 0:
-	// DefaultTombSlots.
-	TombSlots int
+	// Shared, when set, is the whole this table is one shard of; nil: a
+	// table on its own, numbering its connections itself.
+	Shared Shared
 
 	conns map[Key]*Conn
 	// active is a list of live connections ordered by last activity (head
@@ -86,13 +61,63 @@ type Table struct {
 	// bytes each where a whole Conn would be a kilobyte (tombstone).
 	tombs []tombstone
 	seed  maphash.Seed
-	// Counters for the summary.
-	Segments int
+	stats TableStats
+}
+
+// TableOptions say how a table keeps connections (DefaultTableOptions).
+type TableOptions struct {
+	IdleTimeout time.Duration
+	// Linger is how long a closed connection waits, in capture time, for
+	// late segments before it is finished. Zero or less finishes it as it
+	// closes (a live capture read through a pipe, where its record should
+	// come out now); late segments within DefaultLinger are then counted
+	// as late rather than starting a connection of their own.
+	Linger    time.Duration
+	MaxLinger int // closed connections held at once; beyond, the longest closed is finished early
+	MaxConns  int // connections held at once; beyond, the longest idle is finished early
+	// TombSlots is the size of the tombstone table, a power of two; 0:
+	// DefaultTombSlots.
+	TombSlots int
+	// CollectApp keeps the first in-order payload bytes of each direction
+	// (Conn.App) for application hints. Segments must then be observed as
+	// they are decoded: Segment.Payload points into the packet.
+	CollectApp bool
+	// Hold keeps finished connections from being reused until Release
+	// gives them back: their records may then be made after Finish
+	// returns, in another goroutine, without copying them.
+	Hold bool
+}
+
+// DefaultTableOptions are a table's options unless set otherwise.
+func DefaultTableOptions() TableOptions {
+	return TableOptions{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger, MaxConns: DefaultMaxConns}
+}
+
+// Shared is the whole a table is one shard of (the pipeline's sharded
+// engine): where connection numbers come from, so that the shards number
+// their connections as one table would, and a call as each starts.
+type Shared interface {
+	// Number is the number of a connection starting now.
+	Number() int
+	// Started sees each connection as it begins, its key, number and
+	// first segment set.
+	Started(c *Conn)
+}
+
+// TableStats are what a table counted.
+type TableStats struct {
+	Segments int // segments observed
 	Late     int // segments of connections already closed and finished
 	// ICMPUnmatched counts ICMP errors quoting a segment of no connection
 	// the table holds (one not in the capture, or finished).
 	ICMPUnmatched int
+	// EarlyFinished counts connections finished before their time because
+	// of MaxConns.
+	EarlyFinished int
 }
+
+// Stats returns what the table counted so far.
+func (t *Table) Stats() TableStats { return t.stats }
 
 // tombstone remembers a finished closed connection during TIME-WAIT; a
 // zero hash is an empty slot.
@@ -115,8 +140,7 @@ func (t *Table) tombPair(h uint64) (*tombstone, *tombstone) {
 
 // NewTable returns a table that calls finish for every finished connection.
 func NewTable(finish func(*Conn)) *Table {
-	return &Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
-		MaxConns: DefaultMaxConns, Finish: finish, conns: make(map[Key]*Conn),
+	return &Table{TableOptions: DefaultTableOptions(), Finish: finish, conns: make(map[Key]*Conn),
 		seed: maphash.MakeSeed()}
 }
 
@@ -127,8 +151,7 @@ func NewTable(finish func(*Conn)) *Table {
 // still held are dropped.
 func (t *Table) Reset(finish func(*Conn)) {
 	clear(t.conns)
-	*t = Table{IdleTimeout: DefaultIdleTimeout, Linger: DefaultLinger, MaxLinger: DefaultMaxLinger,
-		MaxConns: DefaultMaxConns, Finish: finish, conns: t.conns, free: t.free,
+	*t = Table{TableOptions: DefaultTableOptions(), Finish: finish, conns: t.conns, free: t.free,
 		slab: t.slab, seed: t.seed}
 }
 
@@ -164,11 +187,11 @@ func (t *Table) ObserveKeyed(seg *Segment, key Key, srcHi bool) {
 		if c := t.conns[key]; c != nil {
 			c.observeICMP(seg, c.dirOf(srcHi))
 		} else {
-			t.ICMPUnmatched++ // about a connection not in the capture, or already finished
+			t.stats.ICMPUnmatched++ // about a connection not in the capture, or already finished
 		}
 		return
 	}
-	t.Segments++
+	t.stats.Segments++
 	t.Advance(seg.TS)
 	c := t.conns[key]
 	if c != nil && t.startsNew(c, seg, srcHi) {
@@ -177,7 +200,7 @@ func (t *Table) ObserveKeyed(seg *Segment, key Key, srcHi bool) {
 	}
 	first := false
 	if c == nil && t.tombs != nil && t.late(key, seg) {
-		t.Late++
+		t.stats.Late++
 		return
 	}
 	if c == nil {
@@ -288,7 +311,7 @@ func (t *Table) startsNew(c *Conn, seg *Segment, srcHi bool) bool {
 
 func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	if len(t.conns) >= t.MaxConns && t.head != nil {
-		t.EarlyFinished++
+		t.stats.EarlyFinished++
 		t.finish(t.head) // the longest idle
 	}
 	var c *Conn
@@ -310,9 +333,8 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 		c = t.fromSlab()
 	}
 	c.Key = key
-	if t.Numbers != nil {
-		c.Index = *t.Numbers
-		*t.Numbers++
+	if t.Shared != nil {
+		c.Index = t.Shared.Number()
 	} else {
 		c.Index = t.nextIndex
 		t.nextIndex++
@@ -333,8 +355,8 @@ func (t *Table) newConn(key Key, seg *Segment, srcHi bool) *Conn {
 	}
 	c.clientHi = clientIsSrc == srcHi
 	t.conns[key] = c
-	if t.Started != nil {
-		t.Started(c)
+	if t.Shared != nil {
+		t.Shared.Started(c)
 	}
 	return c
 }

@@ -57,8 +57,8 @@ func TestTombstones(t *testing.T) {
 		tab.Observe(&segs[i])
 	}
 	tab.Flush()
-	if tab.Late != 2 {
-		t.Errorf("%d late segments, want 2 (the straggler and the retried SYN)", tab.Late)
+	if tab.Stats().Late != 2 {
+		t.Errorf("%d late segments, want 2 (the straggler and the retried SYN)", tab.Stats().Late)
 	}
 	if len(finished) != 3 || tab.nextIndex != 3 {
 		t.Errorf("finished %v, %d made; want 3 connections", finished, tab.nextIndex)
@@ -250,7 +250,7 @@ func TestSameISNAnyTimeLater(t *testing.T) {
 	if fmt.Sprint(got) != "[0:77 1:500 2:1234]" {
 		t.Errorf("connections %v, want [0:77 1:500 2:1234]: ISN 77 tried three times, 500 and its late SYN, then 1234", got)
 	}
-	if tab.Late != 3 {
-		t.Errorf("%d late segments, want 3 (the two same-ISN SYNs and their RST after the linger, or the late SYN)", tab.Late)
+	if tab.Stats().Late != 3 {
+		t.Errorf("%d late segments, want 3 (the two same-ISN SYNs and their RST after the linger, or the late SYN)", tab.Stats().Late)
 	}
 }

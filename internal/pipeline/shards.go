@@ -90,8 +90,14 @@ func (ss *shardSet) open(n int, own func(int) bool, opt *Options, finish func(*f
 // connections as one table would.
 func (ss *shardSet) openAll(n int, opt *Options, finish func(*flows.Conn)) {
 	ss.open(n, func(int) bool { return true }, opt, finish)
-	ss.each(func(t *flows.Table) { t.Numbers = &ss.numbers })
+	ss.each(func(t *flows.Table) { t.Shared = ss })
 }
+
+// Number is the next connection number of the set's tables together.
+func (ss *shardSet) Number() int { ss.numbers++; return ss.numbers - 1 }
+
+// Started: the set's tables need no call as a connection starts.
+func (ss *shardSet) Started(*flows.Conn) {}
 
 // close puts the tables back in the pool: without this capture's
 // callbacks, and only those holding few connections, as the pool would
@@ -185,7 +191,11 @@ func (ss *shardSet) addStats(st *Stats, opt *Options) {
 	if st.MaxConns <= 0 {
 		st.MaxConns = flows.DefaultMaxConns
 	}
-	ss.each(func(t *flows.Table) { st.EarlyFinish += t.EarlyFinished; st.Late += t.Late })
+	ss.each(func(t *flows.Table) {
+		ts := t.Stats()
+		st.EarlyFinish += ts.EarlyFinished
+		st.Late += ts.Late
+	})
 }
 
 // flushPos is the position of the records of connections open at the end.

@@ -205,11 +205,22 @@ func newWorker(name string, opt *Options, id, nw, n int, free chan *round) *work
 	w.set.open(n, func(s int) bool { return s%nw == id }, opt, w.finished)
 	w.set.each(func(t *flows.Table) {
 		t.Hold = true
-		t.Numbers = new(int) // numbered after the round (settle)
-		t.Started = w.started
+		t.Shared = &workerShard{w: w} // numbered after the round (settle)
 	})
 	return w
 }
+
+// workerShard is a worker's side of each of its tables: connections get
+// numbers of the table's own, replaced after the round (settle), and the
+// worker notes each as it starts.
+type workerShard struct {
+	w *worker
+	n int
+}
+
+func (s *workerShard) Number() int { s.n++; return s.n - 1 }
+
+func (s *workerShard) Started(c *flows.Conn) { s.w.started(c) }
 
 // started notes a connection begun in the current round, to be numbered.
 func (w *worker) started(c *flows.Conn) {
