@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
@@ -367,14 +369,8 @@ var corpusFields = []corpusField{
 	{"zero win adv", true, func(s *Summary) float64 { return float64(s.ZeroWins) }, 0},
 }
 
-// ttCorpusDir is the shared corpus: $SYNFIN_CORPUS, or ../shared/corpus
-// beside the repository (make corpus's default).
-func ttCorpusDir() string {
-	if d := os.Getenv("SYNFIN_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "corpus")
-}
+// ttCorpusDir is the shared corpus (internal/corpus), or "".
+func ttCorpusDir() string { return corpus.Dir() }
 
 // corpusCase is one direction of one connection, for one field: what
 // synfin says, what tcptrace says, what the model of tcptrace says (when

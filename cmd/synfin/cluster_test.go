@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/synfin/synfin/analyze"
@@ -79,7 +81,10 @@ func sweep(t *testing.T) (bin, tree string) {
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "synfin"), ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	files, _ := filepath.Glob("../../../shared/corpus/captures/*")
+	var files []string
+	if c := corpus.Path("captures"); c != "" {
+		files, _ = filepath.Glob(filepath.Join(c, "*"))
+	}
 	if len(files) == 0 {
 		files, _ = filepath.Glob("../../testdata/lab/*.pcap")
 	}

@@ -31,6 +31,7 @@ func TestLayers(t *testing.T) {
 		in + "tty":         {},
 		in + "msg":         {},
 		in + "gcfloor":     {},
+		in + "corpus":      {}, // tests only: where the shared corpus is
 		in + "manpage":     {},
 		in + "interrupt":   {},
 		in + "graph":       {"analyze/segments", "flows", in + "msg"},

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"github.com/synfin/synfin/internal/inputs"
 )
 
@@ -13,7 +15,10 @@ import (
 // one shard, and by size the largest shard holds at most 1.5 times the
 // mean, or its one largest file where that alone is more.
 func TestShardsBalanceBytes(t *testing.T) {
-	names, _ := filepath.Glob("../../../shared/corpus/captures/*")
+	var names []string
+	if c := corpus.Path("captures"); c != "" {
+		names, _ = filepath.Glob(filepath.Join(c, "*"))
+	}
 	if len(names) == 0 {
 		filepath.Walk("../../testdata", func(p string, fi os.FileInfo, err error) error {
 			if err == nil && fi.Mode().IsRegular() {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/analyze/evidence"
 	"github.com/synfin/synfin/analyze/ladder"
@@ -18,12 +20,13 @@ import (
 	"github.com/synfin/synfin/internal/pipeline"
 )
 
-// corpusDir is the shared corpus beside the repository, or CORPUS.
+// corpusDir is the shared corpus (internal/corpus), or a directory that
+// is not there, so that its globs find nothing.
 func corpusDir() string {
-	if d := os.Getenv("SYNFIN_CORPUS"); d != "" {
+	if d := corpus.Dir(); d != "" {
 		return d
 	}
-	return "../../../shared/corpus"
+	return "no-corpus"
 }
 
 // walkFiles are the captures TestWalkthroughRules reads: testdata's, the

@@ -5,23 +5,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synfin/synfin/internal/corpus"
 )
 
-// corpusOracles is the shared corpus; tests reading it directly are skipped
-// when it is absent (a fresh clone does not have it) or with -short.
-const corpusOracles = "/work/shared/corpus/oracles"
-
+// corpusDir is the shared corpus's oracles (internal/corpus); tests
+// reading them are skipped when it is absent (a fresh clone does not have
+// it) or with -short.
 func corpusDir(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: corpus tests skipped")
 	}
-	dir := corpusOracles
-	if d := os.Getenv("SYNFIN_ORACLES"); d != "" {
-		dir = d
-	}
-	if _, err := os.Stat(filepath.Join(dir, "tshark")); err != nil {
-		t.Skipf("corpus oracles not present at %s", dir)
+	dir := corpus.Path("oracles")
+	if _, err := os.Stat(filepath.Join(dir, "tshark")); dir == "" || err != nil {
+		t.Skip("no corpus oracles beside the repository (SYNFIN_CORPUS names them)")
 	}
 	return dir
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +16,8 @@ import (
 // sharedCorpus is the corpus beside the repository ($SYNFIN_CORPUS when
 // set), or "" when it is absent.
 func sharedCorpus() string {
-	dir := corpusDir()
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "oracles", "conv")); err != nil {
+	dir := corpus.Dir()
+	if _, err := os.Stat(filepath.Join(dir, "oracles", "conv")); dir == "" || err != nil {
 		return ""
 	}
 	return dir

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synfin/synfin/internal/corpus"
+
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/internal/pipeline"
 )
@@ -342,9 +344,7 @@ func strp(p *string) string {
 
 // corpusDir is the shared corpus when the run asks for it (make corpus sets
 // SYNFIN_CORPUS); tests that need it skip otherwise.
-func corpusDir() string {
-	return os.Getenv("SYNFIN_CORPUS")
-}
+func corpusDir() string { return corpus.Requested() }
 
 func intp(p *int) string {
 	if p == nil {
