@@ -16,9 +16,12 @@ build:
 demo:
 	$(GO) run ./cmd/synfin demo
 
-# The README's test command: unit tests, golden CLI output, the lab ground truth.
+# The README's test command: unit tests, golden CLI output, the lab ground
+# truth, and the browser tests (headless Chromium), a module of their own so
+# that synfin's module requires no browser driver.
 test:
 	$(GO) test $(PKGS)
+	cd integration/browser && $(GO) test ./...
 
 race:
 	$(GO) test -race $(PKGS)
@@ -28,17 +31,20 @@ cover:
 
 vet:
 	$(GO) vet $(PKGS)
+	cd integration/browser && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+	cd integration/browser && $(GO) mod tidy && git diff --exit-code go.mod go.sum
 
 # staticcheck's every check, at the version CI pins; 0 findings.
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
+	cd integration/browser && $(GO) run $(STATICCHECK) ./...
 
 # Rewrite golden files after reading the diff they would make.
 golden:

@@ -281,3 +281,12 @@ func TestGNUParallel(t *testing.T) {
 	runLine(t, bin, out, forTest(t, line, tree))
 	sameRecords(t, "GNU parallel, Parquet", filepath.Join(out, "conns-*.parquet"), all)
 }
+
+// long skips a test that takes seconds under go test -short (the quick
+// run a contributor makes); make test and CI run it.
+func long(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: %s", what)
+	}
+}

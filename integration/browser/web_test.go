@@ -1,4 +1,4 @@
-package main
+package browser
 
 import (
 	"bytes"
@@ -40,7 +40,8 @@ func webPage(t *testing.T) string {
 			return
 		}
 		wasm := filepath.Join(dir, "synfin.wasm")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "../synfin-web")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./cmd/synfin-web")
+		build.Dir = "../.."
 		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := build.CombinedOutput(); err != nil {
 			page.err = &buildError{"GOOS=js GOARCH=wasm go build ./cmd/synfin-web", out}
@@ -53,7 +54,8 @@ func webPage(t *testing.T) string {
 			return
 		}
 		glue := filepath.Join(strings.TrimSpace(string(root)), "lib", "wasm", "wasm_exec.js")
-		mk := exec.Command("go", "run", "../synfin-page", "-wasm", wasm, "-exec", glue, "-o", page.path)
+		mk := exec.Command("go", "run", "./cmd/synfin-page", "-wasm", wasm, "-exec", glue, "-o", page.path)
+		mk.Dir = "../.."
 		if out, err := mk.CombinedOutput(); err != nil {
 			page.err = &buildError{"go run ./cmd/synfin-page", out}
 		}
@@ -142,7 +144,7 @@ func evalJSON(t *testing.T, ctx context.Context, script string, v any) {
 func cli(t *testing.T, args ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
-	run(args, nil, &out, &errb)
+	run(t, args, &out, &errb)
 	return out.String()
 }
 
@@ -186,7 +188,7 @@ func cliRows(t *testing.T, file string) map[int]webRow {
 func TestWebPageAgreesWithCLI(t *testing.T) {
 	ctx, others := openPage(t, 1280, 900)
 	files := []string{
-		"demo/demo.pcap",                           // the demo capture
+		"../../cmd/synfin/demo/demo.pcap",          // the demo capture
 		"../../testdata/lab/04_syn_dropped.pcap",   // a lab capture whose SYN was retransmitted
 		"../../testdata/pcapng/le__test300.pcapng", // pcapng with three interfaces
 		"../../testdata/compressed/demo.pcap.gz",   // gzip
@@ -255,7 +257,7 @@ func TestWebPageAgreesWithCLI(t *testing.T) {
 
 func TestWebPageChineseAndDamaged(t *testing.T) {
 	ctx, others := openPage(t, 1280, 900)
-	load(t, ctx, 1, "demo/demo.pcap")
+	load(t, ctx, 1, "../../cmd/synfin/demo/demo.pcap")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang`)),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="2"]`))); err != nil {
 		t.Fatal(err)
@@ -285,7 +287,7 @@ func TestWebPageChineseAndDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var errb bytes.Buffer
-	run([]string{"--lang", "zh", "../../testdata/bad/demo-cut.pcap"}, nil, &bytes.Buffer{}, &errb)
+	run(t, []string{"--lang", "zh", "../../testdata/bad/demo-cut.pcap"}, &bytes.Buffer{}, &errb)
 	want := strings.ReplaceAll(strings.TrimSpace(errb.String()), "../../testdata/bad/", "")
 	if n == 0 || want == "" || !strings.Contains(messages, want) {
 		t.Errorf("damaged capture: %d connections shown, messages %q, want them to hold synfin's %q", n, messages, want)
@@ -297,7 +299,7 @@ func TestWebPageChineseAndDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	errb.Reset()
-	run([]string{"--lang", "zh", "../../testdata/bad/not-a-capture.txt"}, nil, &bytes.Buffer{}, &errb)
+	run(t, []string{"--lang", "zh", "../../testdata/bad/not-a-capture.txt"}, &bytes.Buffer{}, &errb)
 	want = strings.ReplaceAll(strings.TrimSpace(errb.String()), "../../testdata/bad/", "")
 	if got[0] != "synfin 无法读取 not-a-capture.txt。" || want == "" || !strings.Contains(got[1], want) || got[2] != "true" {
 		t.Errorf("not a capture: status %q, messages %q (synfin says %q), results hidden %s", got[0], got[1], want, got[2])
@@ -312,7 +314,7 @@ func TestWebPageChineseAndDamaged(t *testing.T) {
 func TestWebPageScreenshots(t *testing.T) {
 	for _, w := range []int{1280, 800} {
 		ctx, _ := openPage(t, w, 1000)
-		load(t, ctx, 1, "demo/demo.pcap")
+		load(t, ctx, 1, "../../cmd/synfin/demo/demo.pcap")
 		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
@@ -411,7 +413,7 @@ func TestWebPageBigCapture(t *testing.T) {
 // Content-Security-Policy.
 func TestWebPageTableAndDownloads(t *testing.T) {
 	ctx, others := openPage(t, 1280, 900)
-	const f = "demo/demo.pcap"
+	const f = "../../cmd/synfin/demo/demo.pcap"
 	load(t, ctx, 1, f)
 	shown := func() []string {
 		t.Helper()
