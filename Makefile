@@ -6,7 +6,7 @@ PKGS     := ./...
 CORPUS   ?= $(abspath ../shared/corpus)
 FUZZTIME ?= 20s
 
-.PHONY: man all build test race cover vet fmt-check tidy-check staticcheck fuzz golden bench batchscale demo corpus clean web dist
+.PHONY: man all build test race cover vet fmt-check tidy-check staticcheck errcheck fuzz golden bench batchscale demo corpus clean web dist
 
 all: vet test build
 
@@ -40,6 +40,12 @@ tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
 	cd integration/browser && $(GO) mod tidy && git diff --exit-code go.mod go.sum
 
+# Every error synfin's code leaves unchecked is one .errcheck-excludes names,
+# with the reason; 0 findings.
+ERRCHECK = github.com/kisielk/errcheck@v1.30.0
+errcheck:
+	$(GO) run $(ERRCHECK) -ignoretests -exclude .errcheck-excludes ./...
+
 # staticcheck's every check, at the version CI pins; 0 findings.
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 staticcheck:
@@ -60,11 +66,11 @@ corpus:
 	status=$$?; grep -E '^(---|ok|FAIL|PASS)|corpus_test|flags_test' corpus-test.log; exit $$status
 
 # Each native fuzz target in turn (the capture readers in flows/capture,
-# decoding and the table in flows, archives in cmd/synfin); crashers land in
+# decoding and the table in flows, archives in internal/inputs); crashers land in
 # the package's testdata/fuzz and stay there as regression cases. Each entry
 # is package:target, since go test -fuzz takes one package at a time.
 # make fuzz FUZZTIME=10m for a long run.
-FUZZ_TARGETS := ./flows/capture:FuzzCapture ./flows:FuzzDecode ./flows:FuzzFastPath ./flows:FuzzTracker ./flows:FuzzOptions ./flows:FuzzReassembly
+FUZZ_TARGETS := ./flows/capture:FuzzCapture ./flows/capture:FuzzLZ4Reader ./flows:FuzzDecode ./flows:FuzzFastPath ./flows:FuzzTracker ./flows:FuzzOptions ./flows:FuzzReassembly
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

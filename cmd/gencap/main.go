@@ -51,7 +51,9 @@ func main() {
 	if err := bw.Flush(); err != nil {
 		panic(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		panic(err)
+	}
 	fmt.Printf("%s: %d packets\n", *out, g.pkts)
 }
 
@@ -196,11 +198,11 @@ func (g *gen) write(src, dst net.IP, tcp *layers.TCP, payload int, v6 bool) {
 	if v6 {
 		eth.EthernetType = layers.EthernetTypeIPv6
 		ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
-		tcp.SetNetworkLayerForChecksum(ip)
+		_ = tcp.SetNetworkLayerForChecksum(ip) // fails only for a layer that is not IP
 		net = ip
 	} else {
 		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src.To4(), DstIP: dst.To4(), Flags: layers.IPv4DontFragment}
-		tcp.SetNetworkLayerForChecksum(ip)
+		_ = tcp.SetNetworkLayerForChecksum(ip) // fails only for a layer that is not IP
 		net = ip
 	}
 	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}

@@ -73,7 +73,9 @@ func write(wasmPath, execPath, out string) error {
 func Page(wasm []byte, glue string) ([]byte, int, error) {
 	var z bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	zw.Write(wasm)
+	if _, err := zw.Write(wasm); err != nil {
+		return nil, 0, err
+	}
 	if err := zw.Close(); err != nil {
 		return nil, 0, err
 	}

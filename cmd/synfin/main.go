@@ -48,11 +48,13 @@ func record(env string, start func(io.Writer) error, stop func()) func() {
 		os.Exit(exitNothing)
 	}
 	if err := start(f); err != nil {
-		f.Close()
+		_ = f.Close() // nothing was written
 		return func() {}
 	}
 	return func() {
 		stop()
-		f.Close()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "synfin:", err)
+		}
 	}
 }

@@ -93,7 +93,10 @@ func parse(args []string, stdout, stderr io.Writer) (o *options, operands []stri
 	case len(operands) == 1 && operands[0] == "manpage": // make man; not a view a user types
 		return answered(manPage(stdout, fs))
 	case o.schema:
-		stdout.Write(table.RecordSchema())
+		if _, err := stdout.Write(table.RecordSchema()); err != nil {
+			sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
+			return answered(exitNothing)
+		}
 		return answered(exitOK)
 	}
 	o.View = "conns"

@@ -31,8 +31,9 @@ func newRecordWriter(w io.Writer, f Lines, header bool) *recordWriter {
 	rw.bw.Reset(w)
 	rw.lines, rw.enc, rw.err = f, f.NewEncoder(), nil
 	if header && len(f.Header()) > 0 {
-		rw.Write(f.Header())
-		rw.Flush()
+		// An error sticks in rw.err: the next Flush returns it.
+		_, _ = rw.Write(f.Header())
+		_ = rw.Flush()
 	}
 	return rw
 }
@@ -40,7 +41,7 @@ func newRecordWriter(w io.Writer, f Lines, header bool) *recordWriter {
 // Record encodes and writes one record.
 func (rw *recordWriter) Record(r *analyze.Record) {
 	rw.line = rw.enc.AppendRecord(rw.line[:0], r)
-	rw.Write(rw.line)
+	_, _ = rw.Write(rw.line) // an error sticks in rw.err, for Flush
 }
 
 // Write writes records already encoded (by the pipeline's workers). It

@@ -40,7 +40,9 @@ func copyParquetFile(w *parquetWriter, f *os.File, size int64) error {
 	for _, rg := range pf.RowGroups() {
 		rr := rg.Rows()
 		_, err := parquet.CopyRows(w, rr)
-		rr.Close()
+		if cerr := rr.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return err
 		}

@@ -466,7 +466,8 @@ func (s *Session) error(err error) string {
 func (s *Session) Follow(in inputs.Input, conns ...int) *ladder.Recorder {
 	rec := ladder.NewRecorder(conns...)
 	quiet := &Session{Pipeline: s.Pipeline, Stderr: io.Discard, Jobs: 1, Filter: func(*analyze.Record) bool { return false }}
-	quiet.Traced([]inputs.Input{in}, recorderTracer{rec}, TraceApart, RecordFunc(func(*analyze.Record) {}))
+	// Its problems were reported when it was read the first time.
+	_, _ = quiet.Traced([]inputs.Input{in}, recorderTracer{rec}, TraceApart, RecordFunc(func(*analyze.Record) {}))
 	return rec
 }
 

@@ -59,7 +59,7 @@ func (s *sink) write(out *spill, held *rows, n int) error {
 		return s.writeRows(held)
 	}
 	if s.header {
-		s.bw.Write(s.cfg.Lines.Header())
+		_, _ = s.bw.Write(s.cfg.Lines.Header()) // an error sticks in s.bw, for its Flush
 		s.header = false
 	}
 	if out != nil { // nil: a capture whose records could not be held

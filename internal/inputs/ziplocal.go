@@ -103,7 +103,10 @@ func zipLocalMembers(path string, budget *Budget, each MemberFunc) error {
 			return &ArchiveError{Fault: ZipUnreadable, Member: name, Err: errZipWalk}
 		}
 		if len(name) > 0 && name[len(name)-1] == '/' { // a directory
-			io.Copy(io.Discard, src)
+			// Passed over to the next local header; a directory's bytes
+			// (none, normally) hold no capture, and a damaged stream shows
+			// at the next header.
+			_, _ = io.Copy(io.Discard, src)
 		} else {
 			// Read, then counted in the budget: a member's size may be
 			// unknown until its data descriptor. One larger than

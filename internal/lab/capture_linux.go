@@ -41,7 +41,7 @@ func captureLoopback(fn func() error) ([]frame, error) {
 		err = h.SetBPF(prog)
 	}
 	if err != nil {
-		h.Close()
+		_ = h.Close() // the handle never captured
 		return nil, fmt.Errorf("%w: capture filter: %v", ErrNoCapture, err)
 	}
 	var (
@@ -63,7 +63,7 @@ func captureLoopback(fn func() error) ([]frame, error) {
 	}()
 	ferr := fn()
 	time.Sleep(50 * time.Millisecond) // the last packets reach the socket
-	h.Close()
+	_ = h.Close()                     // ends the reading loop; what it read is kept
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
@@ -93,11 +93,13 @@ func connect(v Variant, port int, log func(by flows.Dir, what Act, n int)) (int,
 			return 0, err
 		}
 		port = l.Addr().(*net.TCPAddr).Port
-		l.Close()
+		if err := l.Close(); err != nil {
+			return port, err
+		}
 		log(flows.DirClient, Connect, 0)
 		c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 		if err == nil {
-			c.Close()
+			_ = c.Close() // the variant failed already
 			return port, errors.New("the refused variant found a listener")
 		}
 		log(flows.DirClient, ConnectRefused, 0)
@@ -107,7 +109,7 @@ func connect(v Variant, port int, log func(by flows.Dir, what Act, n int)) (int,
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }() // a listener that served its one connection
 	port = l.Addr().(*net.TCPAddr).Port
 	log(flows.DirServer, Listen, 0)
 	served := make(chan error, 1)
@@ -117,31 +119,32 @@ func connect(v Variant, port int, log func(by flows.Dir, what Act, n int)) (int,
 			served <- err
 			return
 		}
+		// The calls the log names must have happened: the first that
+		// fails ends the lab with its error, rather than explaining a
+		// call that was not made.
+		var serr calls
 		log(flows.DirServer, Accept, 0)
-		defer s.Close()
 		buf := make([]byte, 64)
-		n, _ := s.Read(buf)
+		n, _ := s.Read(buf) // the client's request, or nothing if it reset
 		log(flows.DirServer, Read, n)
 		log(flows.DirServer, Write, 0)
-		s.Write([]byte("hello, client\n"))
+		serr.n(s.Write([]byte("hello, client\n")))
 		switch v {
 		case ServerClose:
 			log(flows.DirServer, Close, 0)
-			s.Close()
 		case HalfClose:
-			io.Copy(io.Discard, s) // until the client's FIN
+			serr.n64(io.Copy(io.Discard, s)) // until the client's FIN
 			log(flows.DirServer, ReadEOFClientShut, 0)
 			log(flows.DirServer, Write, 0)
-			s.Write([]byte("more after your FIN\n"))
+			serr.n(s.Write([]byte("more after your FIN\n")))
 			log(flows.DirServer, Close, 0)
-			s.Close()
 		default:
-			io.Copy(io.Discard, s)
+			_, _ = io.Copy(io.Discard, s) // until a FIN or the client's RST: either ends it
 			log(flows.DirServer, ReadEOFOrReset, 0)
 			log(flows.DirServer, Close, 0)
-			s.Close()
 		}
-		served <- nil
+		serr.did(s.Close())
+		served <- serr.err
 	}()
 	log(flows.DirClient, Connect, 0)
 	c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
@@ -149,37 +152,51 @@ func connect(v Variant, port int, log func(by flows.Dir, what Act, n int)) (int,
 		return port, err
 	}
 	tc := c.(*net.TCPConn)
+	var cerr calls
 	log(flows.DirClient, ConnectReturns, 0)
 	log(flows.DirClient, Write, 0)
-	tc.Write([]byte("hello, server\n"))
+	cerr.n(tc.Write([]byte("hello, server\n")))
 	buf := make([]byte, 64)
 	n, _ := tc.Read(buf)
 	log(flows.DirClient, Read, n)
 	switch v {
 	case Reset:
-		tc.SetLinger(0)
+		cerr.did(tc.SetLinger(0))
 		log(flows.DirClient, CloseLinger0, 0)
-		tc.Close()
 	case ServerClose:
-		io.Copy(io.Discard, tc)
+		cerr.n64(io.Copy(io.Discard, tc))
 		log(flows.DirClient, ReadEOFServerClosed, 0)
 		log(flows.DirClient, Close, 0)
-		tc.Close()
 	case HalfClose:
 		log(flows.DirClient, ShutdownWrite, 0)
-		tc.CloseWrite()
-		io.Copy(io.Discard, tc)
+		cerr.did(tc.CloseWrite())
+		cerr.n64(io.Copy(io.Discard, tc))
 		log(flows.DirClient, ReadEOFServerClosed, 0)
 		log(flows.DirClient, Close, 0)
-		tc.Close()
 	default:
 		log(flows.DirClient, Close, 0)
-		tc.Close()
 	}
+	cerr.did(tc.Close())
 	select {
 	case err := <-served:
+		if cerr.err != nil {
+			return port, cerr.err
+		}
 		return port, err
 	case <-time.After(2 * time.Second):
 		return port, errors.New("the server side did not finish")
 	}
 }
+
+// calls keeps the first error of a run of socket calls.
+type calls struct{ err error }
+
+func (c *calls) did(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+func (c *calls) n(_ int, err error) { c.did(err) }
+
+func (c *calls) n64(_ int64, err error) { c.did(err) }

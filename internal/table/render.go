@@ -94,7 +94,7 @@ func LinesOf(format Format, v View) *Lines {
 		l.text[j] = textColumns[c.Name]
 	}
 	var b bytes.Buffer
-	writeCSVHeader(&b, names)
+	_ = writeCSVHeader(&b, names) // a bytes.Buffer takes every write
 	l.header = b.Bytes()
 	return l
 }

@@ -100,7 +100,7 @@ func Batch(ctx context.Context, tune func(*batch.Config), o *Options, formatSet,
 		err = closeOut(st.Interrupted || st.Read > 0 || st.Skipped > 0)
 	}
 	if err != nil {
-		closeOut(false)
+		_ = closeOut(false) // the error being reported is the one that matters
 		sayError(stderr, lang, lang.F("cli.write", say.Error(lang, err)))
 		return ExitNothing
 	}
