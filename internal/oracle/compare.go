@@ -205,7 +205,7 @@ func (p pairCtx) byRule(field, rule, synfin, oracle string) {
 // group is the records and oracle connections of one capture.
 type group[T any] struct {
 	capture string
-	recs    []Record
+	recs    []analyze.Record
 	oracle  []T
 }
 
@@ -213,7 +213,7 @@ type group[T any] struct {
 // capture. With at most one oracle capture name, everything is one group
 // (the caller compares one capture). Otherwise records of a capture with no
 // oracle connections are returned separately as unmatched.
-func groupByCapture[T any](recs []Record, oracle []T, capOf func(T) string) ([]group[T], []Record) {
+func groupByCapture[T any](recs []analyze.Record, oracle []T, capOf func(T) string) ([]group[T], []analyze.Record) {
 	var keys []string
 	byKey := map[string]*group[T]{}
 	for _, o := range oracle {
@@ -233,12 +233,12 @@ func groupByCapture[T any](recs []Record, oracle []T, capOf func(T) string) ([]g
 		}
 		return []group[T]{g}, nil
 	}
-	var orphans []Record
-	for _, r := range recs {
-		if g, ok := byKey[r.Capture()]; ok {
-			g.recs = append(g.recs, r)
+	var orphans []analyze.Record
+	for i := range recs {
+		if g, ok := byKey[captureOf(&recs[i])]; ok {
+			g.recs = append(g.recs, recs[i])
 		} else {
-			orphans = append(orphans, r)
+			orphans = append(orphans, recs[i])
 		}
 	}
 	out := make([]group[T], 0, len(keys))
@@ -250,7 +250,7 @@ func groupByCapture[T any](recs []Record, oracle []T, capOf func(T) string) ([]g
 
 // recEnds holds a record's parsed endpoints.
 type recEnds struct {
-	rec            Record
+	rec            *analyze.Record
 	client, server netip.AddrPort
 	matched        bool
 }
@@ -266,13 +266,14 @@ func pairKey(a, b netip.AddrPort) string {
 
 // prepRecords sorts records by conn and parses their endpoints; records
 // whose endpoints do not parse are reported unmatched.
-func prepRecords(s *FieldStats, capture string, recs []Record) map[string][]*recEnds {
+func prepRecords(s *FieldStats, capture string, recs []analyze.Record) map[string][]*recEnds {
 	sorted := slices.Clone(recs)
-	slices.SortStableFunc(sorted, func(a, b Record) int { return cmp.Compare(a.Conn, b.Conn) })
+	slices.SortStableFunc(sorted, func(a, b analyze.Record) int { return cmp.Compare(a.Conn, b.Conn) })
 	out := map[string][]*recEnds{}
-	for _, r := range sorted {
-		c, err1 := r.ClientAddr()
-		v, err2 := r.ServerAddr()
+	for i := range sorted {
+		r := &sorted[i]
+		c, err1 := parseEndpoint(r.Client)
+		v, err2 := parseEndpoint(r.Server)
 		if err1 != nil || err2 != nil {
 			s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec(capture, r, "endpoints do not parse"))
 			continue
@@ -283,8 +284,8 @@ func prepRecords(s *FieldStats, capture string, recs []Record) map[string][]*rec
 	return out
 }
 
-func unmatchedRec(capture string, r Record, reason string) Unmatched {
-	if c := r.Capture(); c != "" {
+func unmatchedRec(capture string, r *analyze.Record, reason string) Unmatched {
+	if c := captureOf(r); c != "" {
 		capture = c
 	}
 	return Unmatched{Capture: capture, ID: "conn " + strconv.Itoa(r.Conn), Client: r.Client, Server: r.Server, Reason: reason}
@@ -298,19 +299,19 @@ func unmatchedRec(capture string, r Record, reason string) Unmatched {
 // one), syn_count and synack_count, irtt (agreeing within IRTTTolerance;
 // a refused connection's iRTT against synfin's null rtt_ms goes to ByRule
 // under RuleRefusedNoRTT) and completeness.
-func CompareTshark(recs []Record, ts []TsharkConn) FieldStats {
+func CompareTshark(recs []analyze.Record, ts []TsharkConn) FieldStats {
 	s := newStats("tshark", TsharkFields)
 	groups, orphans := groupByCapture(recs, ts, func(c TsharkConn) string { return c.Capture })
-	for _, r := range orphans {
-		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec("", r, "no tshark streams for this capture"))
+	for i := range orphans {
+		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec("", &orphans[i], "no tshark streams for this capture"))
 	}
 	for _, g := range groups {
 		byPair := prepRecords(&s, g.capture, g.recs)
 		// A capture with an FTP control connection (port 21) has data
 		// connections that Wireshark's FTP dissector announces before
 		// their SYN (RuleFTPData).
-		hasFTP := slices.ContainsFunc(g.recs, func(r Record) bool {
-			a, err := r.ServerAddr()
+		hasFTP := slices.ContainsFunc(g.recs, func(r analyze.Record) bool {
+			a, err := parseEndpoint(r.Server)
 			return err == nil && a.Port() == 21
 		})
 		streams := slices.Clone(g.oracle)
@@ -366,26 +367,26 @@ func CompareTshark(recs []Record, ts []TsharkConn) FieldStats {
 
 // addUnmatchedRecs reports the records left unmatched, in conn order.
 func addUnmatchedRecs(s *FieldStats, capture string, byPair map[string][]*recEnds, reason string) {
-	var left []Record
+	var left []analyze.Record
 	for _, rs := range byPair {
 		for _, r := range rs {
 			if !r.matched {
-				left = append(left, r.rec)
+				left = append(left, *r.rec)
 			}
 		}
 	}
-	slices.SortStableFunc(left, func(a, b Record) int {
-		return cmp.Or(strings.Compare(a.Capture(), b.Capture()), cmp.Compare(a.Conn, b.Conn))
+	slices.SortStableFunc(left, func(a, b analyze.Record) int {
+		return cmp.Or(strings.Compare(captureOf(&a), captureOf(&b)), cmp.Compare(a.Conn, b.Conn))
 	})
-	for _, r := range left {
-		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec(capture, r, reason))
+	for i := range left {
+		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec(capture, &left[i], reason))
 	}
 }
 
 // compareTsharkPair compares one matched record and stream.
-func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ftpData bool) {
+func compareTsharkPair(s *FieldStats, r *analyze.Record, t TsharkConn, capture string, ftpData bool) {
 	s.Matched++
-	if c := r.Capture(); c != "" {
+	if c := captureOf(r); c != "" {
 		capture = c
 	}
 	p := pairCtx{s: s, capture: capture, oracleID: t.ID(), conn: r.Conn}
@@ -394,55 +395,63 @@ func compareTsharkPair(s *FieldStats, r Record, t TsharkConn, capture string, ft
 		p.check(FieldStream, r.Conn == t.Stream, strconv.Itoa(r.Conn), strconv.Itoa(t.Stream))
 		p.check(FieldClientISN, eqU32(h.ClientISN, t.ClientISN), fmtU32(h.ClientISN), fmtU32(t.ClientISN))
 		compareSegment(p, "syn.", h.SynOptions, t.Syn)
-		p.check(FieldSynCount, h.SynCount != nil && *h.SynCount == t.SynCount, fmtInt(h.SynCount), strconv.Itoa(t.SynCount))
+		p.check(FieldSynCount, h.SynCount == t.SynCount, strconv.Itoa(h.SynCount), strconv.Itoa(t.SynCount))
 	}
 	if t.SynAck != nil {
 		p.check(FieldServerISN, eqU32(h.ServerISN, t.ServerISN), fmtU32(h.ServerISN), fmtU32(t.ServerISN))
-		compareSegment(p, "synack.", h.SynAckOptions, t.SynAck)
-		p.check(FieldSynAckCount, h.SynAckCount != nil && *h.SynAckCount == t.SynAckCount, fmtInt(h.SynAckCount), strconv.Itoa(t.SynAckCount))
+		compareSegment(p, "synack.", h.SynackOptions, t.SynAck)
+		p.check(FieldSynAckCount, h.SynackCount == t.SynAckCount, strconv.Itoa(h.SynackCount), strconv.Itoa(t.SynAckCount))
 	}
 	if t.IRTTMs != nil {
 		o := fmtMs(t.IRTTMs)
 		// irtt_ms follows Wireshark's rule and must agree; rtt_ms is
 		// synfin's handshake RTT (docs/spec.md §3), which differs by rule where the
 		// first ACK-bearing segment is not the client's ACK of the SYN-ACK.
-		p.check(FieldIRTT, h.IRTTMs != nil && math.Abs(*h.IRTTMs-*t.IRTTMs) < IRTTTolerance, fmtMs(h.IRTTMs), o)
+		p.check(FieldIRTT, h.IRTTms != nil && math.Abs(*h.IRTTms-*t.IRTTMs) < IRTTTolerance, fmtMs(h.IRTTms), o)
 		switch {
-		case h.RTTMs == nil && (h.Status == string(analyze.HandshakeRejected) || t.Refused):
+		case h.RTTms == nil && (h.Status == analyze.HandshakeRejected || t.Refused):
 			p.byRule(FieldRTT, RuleRefusedNoRTT, "null", o)
-		case h.RTTMs != nil && math.Abs(*h.RTTMs-*t.IRTTMs) < IRTTTolerance:
-			p.check(FieldRTT, true, fmtMs(h.RTTMs), o)
+		case h.RTTms != nil && math.Abs(*h.RTTms-*t.IRTTMs) < IRTTTolerance:
+			p.check(FieldRTT, true, fmtMs(h.RTTms), o)
 		default:
-			p.byRule(FieldRTT, RuleRTTNotIRTT, fmtMs(h.RTTMs), o)
+			p.byRule(FieldRTT, RuleRTTNotIRTT, fmtMs(h.RTTms), o)
 		}
 	}
 	if t.Completeness != nil {
-		if r.Completeness != nil && *r.Completeness == *t.Completeness|1 && *t.Completeness&1 == 0 && ftpData {
-			p.byRule(FieldCompleteness, RuleFTPData, fmtInt(r.Completeness), fmtInt(t.Completeness))
+		if r.Completeness == *t.Completeness|1 && *t.Completeness&1 == 0 && ftpData {
+			p.byRule(FieldCompleteness, RuleFTPData, fmtInt(&r.Completeness), fmtInt(t.Completeness))
 		} else {
-			p.check(FieldCompleteness, eqInt(r.Completeness, t.Completeness), fmtInt(r.Completeness), fmtInt(t.Completeness))
+			p.check(FieldCompleteness, eqInt(&r.Completeness, t.Completeness), fmtInt(&r.Completeness), fmtInt(t.Completeness))
 		}
 	}
 }
 
 // compareSegment compares the options of a SYN or SYN-ACK that tshark saw.
-func compareSegment(p pairCtx, prefix string, o *Options, t *TsharkSegment) {
+// Where synfin has none (o nil, "null" in its record) every field is
+// null, and differs from what tshark saw.
+func compareSegment(p pairCtx, prefix string, o *analyze.Options, t *TsharkSegment) {
 	if o == nil {
-		o = &Options{}
+		p.check(prefix+"mss", t.MSS == nil, "null", fmtInt(t.MSS))
+		p.check(prefix+"wscale", t.WScale == nil, "null", fmtInt(t.WScale))
+		if t.Layout != nil {
+			p.check(prefix+"layout", *t.Layout == "", "null", strconv.Quote(*t.Layout))
+		}
+		p.check(prefix+"sack_perm", false, "null", strconv.FormatBool(t.SackPerm))
+		p.check(prefix+"ts_val", t.TSVal == nil, "null", fmtU32(t.TSVal))
+		if t.Window != nil {
+			p.check(prefix+"window", false, "null", fmtInt(t.Window))
+		}
+		return
 	}
 	p.check(prefix+"mss", eqInt(o.MSS, t.MSS), fmtInt(o.MSS), fmtInt(t.MSS))
 	p.check(prefix+"wscale", eqInt(o.WScale, t.WScale), fmtInt(o.WScale), fmtInt(t.WScale))
 	if t.Layout != nil {
-		sl := ""
-		if o.Layout != nil {
-			sl = *o.Layout
-		}
-		p.check(prefix+"layout", sl == *t.Layout, fmtStr(o.Layout), strconv.Quote(*t.Layout))
+		p.check(prefix+"layout", o.Layout == *t.Layout, strconv.Quote(o.Layout), strconv.Quote(*t.Layout))
 	}
-	p.check(prefix+"sack_perm", o.SackPerm != nil && *o.SackPerm == t.SackPerm, fmtBool(o.SackPerm), strconv.FormatBool(t.SackPerm))
+	p.check(prefix+"sack_perm", o.SackPerm == t.SackPerm, strconv.FormatBool(o.SackPerm), strconv.FormatBool(t.SackPerm))
 	p.check(prefix+"ts_val", eqU32(o.TSVal, t.TSVal), fmtU32(o.TSVal), fmtU32(t.TSVal))
 	if t.Window != nil {
-		p.check(prefix+"window", eqInt(o.Window, t.Window), fmtInt(o.Window), fmtInt(t.Window))
+		p.check(prefix+"window", eqInt(&o.Window, t.Window), strconv.Itoa(o.Window), fmtInt(t.Window))
 	}
 }
 
@@ -455,11 +464,11 @@ func compareSegment(p pairCtx, prefix string, o *Options, t *TsharkSegment) {
 // a 5-tuple (cut columns) cannot be matched and are reported unmatched.
 // ZeekConn.Note, and "zeek flipped the orientation" for a match with
 // orig = synfin's server, are attached to disagreements.
-func CompareZeek(recs []Record, zs []ZeekConn) FieldStats {
+func CompareZeek(recs []analyze.Record, zs []ZeekConn) FieldStats {
 	s := newStats("zeek", ZeekFields)
 	groups, orphans := groupByCapture(recs, zs, func(c ZeekConn) string { return c.Capture })
-	for _, r := range orphans {
-		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec("", r, "no Zeek rows for this capture"))
+	for i := range orphans {
+		s.UnmatchedSynfin = append(s.UnmatchedSynfin, unmatchedRec("", &orphans[i], "no Zeek rows for this capture"))
 	}
 	for _, g := range groups {
 		byPair := prepRecords(&s, g.capture, g.recs)
@@ -525,9 +534,9 @@ func CompareZeek(recs []Record, zs []ZeekConn) FieldStats {
 }
 
 // compareZeekPair compares one matched record and conn.log row.
-func compareZeekPair(s *FieldStats, r Record, z ZeekConn, capture string, flipped bool) {
+func compareZeekPair(s *FieldStats, r *analyze.Record, z ZeekConn, capture string, flipped bool) {
 	s.Matched++
-	if c := r.Capture(); c != "" {
+	if c := captureOf(r); c != "" {
 		capture = c
 	}
 	var notes []string
@@ -539,10 +548,10 @@ func compareZeekPair(s *FieldStats, r Record, z ZeekConn, capture string, flippe
 	}
 	p := pairCtx{s: s, capture: capture, oracleID: z.ID(), conn: r.Conn, note: strings.Join(notes, "; ")}
 	if z.HasState {
-		p.check(FieldConnState, r.State != nil && *r.State == z.ConnState, fmtPlain(r.State), z.ConnState)
+		p.check(FieldConnState, string(r.State) == z.ConnState, string(r.State), z.ConnState)
 	}
 	if z.HasHistory {
-		p.check(FieldHistory, r.History != nil && *r.History == z.History, fmtPlain(r.History), z.History)
+		p.check(FieldHistory, r.History == z.History, r.History, z.History)
 	}
 }
 

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synfin/synfin/analyze"
 )
 
-func mustRecords(t *testing.T, jsonl string) []Record {
+func mustRecords(t *testing.T, jsonl string) []analyze.Record {
 	t.Helper()
 	recs, err := ReadRecords(strings.NewReader(jsonl))
 	if err != nil {
@@ -360,11 +362,11 @@ func TestCompareZeek(t *testing.T) {
 		{
 			name: "history only (conn_state cut)",
 			jsonl: `{"file":"zeek__postgresql__greenhouse-app.pcap","conn":0,"client":"172.21.0.8:59060","server":"172.21.0.6:5432","state":"S1","history":"ShADad"}
-{"file":"zeek__postgresql__greenhouse-app.pcap","conn":1,"client":"172.21.0.9:52960","server":"172.21.0.6:5432","state":null,"history":null}`,
+{"file":"zeek__postgresql__greenhouse-app.pcap","conn":1,"client":"172.21.0.9:52960","server":"172.21.0.6:5432","state":"OTH","history":""}`,
 			zeek: loadZeek(t, "zeek__postgresql__greenhouse-app.pcap").Conns, matched: 2,
 			state:         FieldCount{Field: FieldConnState},
 			hist:          FieldCount{Field: FieldHistory, Compared: 2, Agreed: 1},
-			disagreements: []string{"1 ClEkJM2Vm5giqnMf4h history null ShADad"},
+			disagreements: []string{"1 ClEkJM2Vm5giqnMf4h history  ShADad"},
 			notes:         []string{""},
 		},
 		{

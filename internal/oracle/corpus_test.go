@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/internal/corpus"
 )
 
@@ -93,20 +94,28 @@ func TestCorpusZeekParses(t *testing.T) {
 // recordFrom builds the record a perfect synfin would write for a stream:
 // irtt_ms is the oracle's iRTT, and so is rtt_ms except on a refused
 // connection, which has none (RuleRefusedNoRTT).
-func recordFrom(c TsharkConn, conn int, dropISN bool) Record {
-	opts := func(s *TsharkSegment) *Options {
+func recordFrom(c TsharkConn, conn int, dropISN bool) analyze.Record {
+	opts := func(s *TsharkSegment) *analyze.Options {
 		if s == nil {
 			return nil
 		}
-		sack := s.SackPerm
-		return &Options{MSS: s.MSS, WScale: s.WScale, SackPerm: &sack, TSVal: s.TSVal, Layout: s.Layout, Window: s.Window}
+		o := &analyze.Options{MSS: s.MSS, WScale: s.WScale, SackPerm: s.SackPerm, TSVal: s.TSVal}
+		if s.Layout != nil {
+			o.Layout = *s.Layout
+		}
+		if s.Window != nil {
+			o.Window = *s.Window
+		}
+		return o
 	}
-	synCount, synackCount := c.SynCount, c.SynAckCount
-	r := Record{File: c.Capture, Conn: conn, Client: c.Client.String(), Server: c.Server.String(), Completeness: c.Completeness}
-	r.Handshake = Handshake{ClientISN: c.ClientISN, ServerISN: c.ServerISN, SynCount: &synCount, SynAckCount: &synackCount,
-		RTTMs: c.IRTTMs, IRTTMs: c.IRTTMs, SynOptions: opts(c.Syn), SynAckOptions: opts(c.SynAck)}
+	r := analyze.Record{File: c.Capture, Conn: conn, Client: c.Client.String(), Server: c.Server.String()}
+	if c.Completeness != nil {
+		r.Completeness = *c.Completeness
+	}
+	r.Handshake = analyze.Handshake{ClientISN: c.ClientISN, ServerISN: c.ServerISN, SynCount: c.SynCount, SynackCount: c.SynAckCount,
+		RTTms: c.IRTTMs, IRTTms: c.IRTTMs, SynOptions: opts(c.Syn), SynackOptions: opts(c.SynAck)}
 	if c.Refused {
-		r.Handshake.Status, r.Handshake.RTTMs = "rejected", nil
+		r.Handshake.Status, r.Handshake.RTTms = analyze.HandshakeRejected, nil
 	}
 	if dropISN {
 		r.Handshake.ClientISN = nil
@@ -128,7 +137,7 @@ func TestCorpusTsharkSelfMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var recs []Record
+		var recs []analyze.Record
 		for i := len(l.Conns) - 1; i >= 0; i-- {
 			recs = append(recs, recordFrom(l.Conns[i], l.Conns[i].Stream, i%2 == 1))
 			if l.Conns[i].Refused && l.Conns[i].IRTTMs != nil {
@@ -187,10 +196,9 @@ func TestCorpusZeekSelfMatch(t *testing.T) {
 		if err != nil || !l.Comparable() {
 			continue
 		}
-		var recs []Record
+		var recs []analyze.Record
 		for i, z := range l.Conns {
-			st, hi := z.ConnState, z.History
-			r := Record{File: "dir/" + l.Capture, Conn: i, Client: z.Orig.String(), Server: z.Resp.String(), State: &st, History: &hi}
+			r := analyze.Record{File: "dir/" + l.Capture, Conn: i, Client: z.Orig.String(), Server: z.Resp.String(), State: analyze.State(z.ConnState), History: z.History}
 			if i%2 == 1 {
 				r.Client, r.Server = r.Server, r.Client
 			}

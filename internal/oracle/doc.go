@@ -1,11 +1,12 @@
 // Package oracle reads the peer-tool oracle files of the test corpus (tshark
 // field dumps and Zeek conn.log baselines) and compares them with synfin's
-// JSON Lines records (docs/spec.md §7).
+// records (docs/spec.md §7). Only tests import it.
 //
 // # Inputs
 //
-//   - synfin records: [ReadRecords] decodes the JSON Lines output into [Record]
-//     values (a subset of the schema; JSON null decodes to a nil pointer).
+//   - synfin records: analyze.Record, as the pipeline makes them or as
+//     [ReadRecords] decodes synfin's JSON Lines output into them; no copy
+//     of the schema, so a field renamed in analyze is renamed here too.
 //   - tshark: [ReadTshark] reads oracles/tshark/<capture>.tsv (tshark -2 -T
 //     fields, only rows with SYN, FIN or RST set) and derives one [TsharkConn]
 //     per tcp.stream. A stream with none of those flags is absent.

@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +30,7 @@ func TestCorpus(t *testing.T) {
 		t.Fatalf("no captures under %s", dir)
 	}
 	oracles := filepath.Join(dir, "oracles")
-	recsByCapture := map[string][]oracle.Record{}
+	recsByCapture := map[string][]analyze.Record{}
 	var crashes, unreadable []string
 	for _, path := range captures {
 		name := filepath.Base(path)
@@ -46,7 +45,7 @@ func TestCorpus(t *testing.T) {
 		case err != nil:
 			unreadable = append(unreadable, name+": "+err.Error())
 		}
-		recsByCapture[name] = toOracle(t, recs)
+		recsByCapture[name] = recs
 	}
 
 	var tsStats, zkStats oracle.FieldStats
@@ -158,23 +157,6 @@ func analyzeWithDeadline(path string, d time.Duration) (recs []analyze.Record, e
 	case <-ctx.Done():
 		return nil, errDeadline
 	}
-}
-
-// toOracle passes records through their JSON form, as a script reading
-// synfin's JSON Lines would see them.
-func toOracle(t *testing.T, recs []analyze.Record) []oracle.Record {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out, err := oracle.ReadRecords(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // streamExceptions are the corpus captures where synfin's conn cannot be
