@@ -576,26 +576,11 @@ func fmtU32(v *uint32) string {
 	return strconv.FormatUint(uint64(*v), 10)
 }
 
-func fmtBool(v *bool) string {
-	if v == nil {
-		return "null"
-	}
-	return strconv.FormatBool(*v)
-}
-
 func fmtStr(v *string) string {
 	if v == nil {
 		return "null"
 	}
 	return strconv.Quote(*v)
-}
-
-// fmtPlain prints a string unquoted ("null" for nil).
-func fmtPlain(v *string) string {
-	if v == nil {
-		return "null"
-	}
-	return *v
 }
 
 // fmtMs prints milliseconds with up to nanosecond precision.
