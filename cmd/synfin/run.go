@@ -73,7 +73,7 @@ func parse(args []string, stdout, stderr io.Writer) (o *options, operands []stri
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			// synfin VIEW --help: that view's help.
-			if v := firstView(args); v != "" {
+			if v := firstView(fs, args); v != "" {
 				viewUsage(stdout, fs, v)
 			} else {
 				usage(stdout, fs)
@@ -357,15 +357,37 @@ func versionText() string {
 	return fmt.Sprintf("%s; record schema %d", v, analyze.SchemaVersion)
 }
 
-// firstView is the view named before any other operand of args, or "".
-func firstView(args []string) string {
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
-			if _, ok := viewHelp[a]; ok {
-				return a
-			}
+// firstView is the view named before any other operand of args, or "":
+// the value of a flag that takes one (--lang zh conns --help) is no
+// operand.
+func firstView(fs *pflag.FlagSet, args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
 			return ""
 		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			if !strings.Contains(a, "=") && argTakesValue(fs, a) {
+				i++ // its value is the next argument
+			}
+			continue
+		}
+		if _, ok := viewHelp[a]; ok {
+			return a
+		}
+		return ""
 	}
 	return ""
+}
+
+// argTakesValue says whether the flag argument a (--name, or -x, a
+// shorthand last in its group) takes the next argument as its value.
+func argTakesValue(fs *pflag.FlagSet, a string) bool {
+	var f *pflag.Flag
+	if name, ok := strings.CutPrefix(a, "--"); ok {
+		f = fs.Lookup(name)
+	} else {
+		f = fs.ShorthandLookup(a[len(a)-1:])
+	}
+	return f != nil && takesValue(f)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synfin/synfin/internal/tty"
 )
 
 // TestFlagOutOfPlace: every flag the issue found taken and ignored is
@@ -173,4 +175,31 @@ func TestMistakesInChinese(t *testing.T) {
 			t.Errorf("synfin %s: exit %d, stderr\n%s\nwant exit 2 and\n%s", strings.Join(c.args, " "), code, errb.String(), want)
 		}
 	}
+}
+
+// TestViewHelpAfterFlags: a flag's value before the view is no operand,
+// so the view's help is the one shown; and every line of a view's help
+// fits an 80-column terminal.
+func TestViewHelpAfterFlags(t *testing.T) {
+	for _, args := range [][]string{{"--lang", "zh", "conns", "--help"}, {"-f", "csv", "conns", "--help"}, {"-qf", "csv", "conns", "--help"}, {"--lang=zh", "conns", "--help"}} {
+		var out bytes.Buffer
+		run(args, strings.NewReader(""), &out, &bytes.Buffer{})
+		if !strings.HasPrefix(out.String(), "conns: one line per TCP connection.") {
+			t.Errorf("synfin %s: %q…", strings.Join(args, " "), firstLine(out.String()))
+		}
+	}
+	for _, view := range helpViews() {
+		var out bytes.Buffer
+		run([]string{view, "--help"}, strings.NewReader(""), &out, &bytes.Buffer{})
+		for i, l := range strings.Split(out.String(), "\n") {
+			if n := tty.Cells(l); n > 80 {
+				t.Errorf("synfin %s --help line %d is %d cells wide: %q", view, i+1, n, l)
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }
