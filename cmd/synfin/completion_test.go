@@ -188,3 +188,6 @@ print -r -- "$out"`
 		}
 	}
 }
+
+// shQuote quotes s for bash and zsh.
+func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -34,6 +34,7 @@ func TestLayers(t *testing.T) {
 		in + "gcfloor":     {},
 		in + "corpus":      {}, // tests only: where the shared corpus is
 		in + "manpage":     {},
+		in + "completion":  {},
 		in + "interrupt":   {},
 		in + "graph":       {"analyze/segments", "flows", in + "msg"},
 		in + "say":         {in + "pipeline", "flows", "flows/capture", in + "inputs", in + "msg"},

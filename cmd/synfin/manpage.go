@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/synfin/synfin/internal/completion"
 	"github.com/synfin/synfin/internal/manpage"
 )
 
@@ -15,7 +16,7 @@ func manPage(w io.Writer, fs *pflag.FlagSet) int {
 	err := manpage.Write(w, &manpage.Command{
 		Version: version, Usage: usageText, DefaultView: defaultView,
 		Views: helpViews(), ViewHelp: viewHelp, ViewExamples: viewExamples, ViewFlags: viewFlags,
-		TakenBy: takenBy, Shells: shells, Flags: fs,
+		TakenBy: takenBy, Shells: completion.Shells, Flags: fs,
 		Exits: []manpage.Exit{
 			{Code: exitOK, What: "Every input was read and the output written."},
 			{Code: exitDamaged, What: "The analysis was written, but some input was damaged or could not be read."},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/synfin/synfin/analyze"
 	"github.com/synfin/synfin/internal/batch"
+	"github.com/synfin/synfin/internal/completion"
 	"github.com/synfin/synfin/internal/inputs"
 	"github.com/synfin/synfin/internal/interrupt"
 	"github.com/synfin/synfin/internal/lab"
@@ -117,7 +118,7 @@ func parse(args []string, stdout, stderr io.Writer) (o *options, operands []stri
 	case "help":
 		return answered(help(stdout, stderr, lang, fs, operands))
 	case "completion":
-		return answered(completion(stdout, stderr, lang, fs, operands))
+		return answered(completionScript(stdout, stderr, lang, fs, operands))
 	}
 	if err := o.checkFormat(fs); err != nil {
 		return answered(usageError(stderr, lang, err))
@@ -389,5 +390,5 @@ func argTakesValue(fs *pflag.FlagSet, a string) bool {
 	} else {
 		f = fs.ShorthandLookup(a[len(a)-1:])
 	}
-	return f != nil && takesValue(f)
+	return f != nil && completion.TakesValue(f)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -135,7 +134,7 @@ func flagUsageIn(view, flag string) (string, bool) {
 // own, then those every view that reads captures takes) with their
 // defaults in that view, and an example.
 func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
-	fmt.Fprintln(w, fitHelp(viewHelp[view], helpWidth))
+	fmt.Fprintln(w, tty.Reflow(viewHelp[view], helpWidth))
 	ok := takes(view)
 	var own, common []string
 	for _, f := range viewFlags[view] {
@@ -166,48 +165,3 @@ func viewUsage(w io.Writer, fs *pflag.FlagSet, view string) {
 // helpWidth is the width help text wraps to: an 80-column terminal, as the
 // flags' explanations do.
 const helpWidth = 80
-
-// helpLead is what a help line's text hangs under: its indentation, and a
-// column's name and the spaces after it ("  state        Zeek's …").
-var helpLead = regexp.MustCompile(`^(\s+\S[^ ]*(?: [^ ]+)*?\s{2,}|\s+)`)
-
-// fitHelp wraps a view's help to width. Its text is paragraphs (lines
-// at the margin) and column entries (a name indented two spaces, then its
-// definition, continued on lines indented further): a paragraph's lines
-// and an entry's are joined, then wrapped at spaces, an entry's further
-// lines under its definition, not under the column's name.
-func fitHelp(text string, width int) string {
-	var out []string
-	var lead, body string // the paragraph or entry being gathered
-	gathering, entry := false, false
-	flush := func() {
-		if gathering {
-			out = append(out, tty.Hang(lead, body, width))
-		}
-		gathering = false
-	}
-	for _, l := range strings.Split(text, "\n") {
-		indent := len(l) - len(strings.TrimLeft(l, " "))
-		trimmed := strings.TrimSpace(l)
-		switch {
-		case trimmed == "":
-			flush()
-			out = append(out, l)
-		case gathering && entry && indent > 2, gathering && !entry && indent == 0:
-			if !strings.HasSuffix(body, "/") { // a list of names broken after a slash
-				body += " "
-			}
-			body += trimmed // the entry's or the paragraph's next line
-		default:
-			flush()
-			gathering, entry = true, indent > 0
-			lead = ""
-			if entry {
-				lead = helpLead.FindString(l)
-			}
-			body = strings.TrimSpace(l[len(lead):])
-		}
-	}
-	flush()
-	return strings.Join(out, "\n")
-}

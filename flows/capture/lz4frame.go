@@ -25,13 +25,13 @@ type lz4Reader struct {
 	in   []byte // a compressed block
 	hist []byte // the last 64 KiB decoded, for blocks that refer back
 
-	inFrame      bool
-	independent  bool
-	blockSum     bool
-	contentSum   bool
-	maxBlock     int
-	sum          xxh32 // of the frame's content, when it has a checksum
-	headerScrach [19]byte
+	inFrame       bool
+	independent   bool
+	blockSum      bool
+	contentSum    bool
+	maxBlock      int
+	sum           xxh32 // of the frame's content, when it has a checksum
+	headerScratch [19]byte
 }
 
 const (
@@ -166,7 +166,7 @@ func (z *lz4Reader) emit(b []byte) {
 // frameHeader reads frames' headers, passing over skippable frames, up to
 // the next frame of blocks.
 func (z *lz4Reader) frameHeader() error {
-	h := z.headerScrach[:]
+	h := z.headerScratch[:]
 	for {
 		n, err := io.ReadFull(z.r, h[:4])
 		if n == 0 && err == io.EOF {

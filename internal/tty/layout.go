@@ -2,6 +2,7 @@ package tty
 
 import (
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -172,4 +173,49 @@ func Hang(lead, text string, width int) string {
 	}
 	indent := strings.Repeat(" ", Cells(lead))
 	return lead + strings.Join(Wrap(text, width-Cells(lead)), "\n"+indent)
+}
+
+// reflowLead is what a line of Reflow's text hangs under: its indentation, and a
+// column's name and the spaces after it ("  state        Zeek's …").
+var reflowLead = regexp.MustCompile(`^(\s+\S[^ ]*(?: [^ ]+)*?\s{2,}|\s+)`)
+
+// Reflow wraps help text to width. The text is paragraphs (lines at the
+// margin) and entries (a name indented two spaces, then its definition,
+// continued on lines indented further): a paragraph's lines and an
+// entry's are joined, then wrapped at spaces, an entry's further lines
+// under its definition, not under its name.
+func Reflow(text string, width int) string {
+	var out []string
+	var lead, body string // the paragraph or entry being gathered
+	gathering, entry := false, false
+	flush := func() {
+		if gathering {
+			out = append(out, Hang(lead, body, width))
+		}
+		gathering = false
+	}
+	for _, l := range strings.Split(text, "\n") {
+		indent := len(l) - len(strings.TrimLeft(l, " "))
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case trimmed == "":
+			flush()
+			out = append(out, l)
+		case gathering && entry && indent > 2, gathering && !entry && indent == 0:
+			if !strings.HasSuffix(body, "/") { // a list of names broken after a slash
+				body += " "
+			}
+			body += trimmed // the entry's or the paragraph's next line
+		default:
+			flush()
+			gathering, entry = true, indent > 0
+			lead = ""
+			if entry {
+				lead = reflowLead.FindString(l)
+			}
+			body = strings.TrimSpace(l[len(lead):])
+		}
+	}
+	flush()
+	return strings.Join(out, "\n")
 }

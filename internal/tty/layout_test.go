@@ -107,3 +107,22 @@ func TestHang(t *testing.T) {
 		t.Errorf("WrapWidth of a builder = %d", w)
 	}
 }
+
+// TestReflow: an entry's continuation lines join its definition, which
+// wraps under itself; a paragraph's lines join and wrap at the margin;
+// short lines stay as they are.
+func TestReflow(t *testing.T) {
+	in := "conns: one line per connection.\n" +
+		"  state        Zeek's conn_state (SF normal open and close, S0 no reply, REJ refused,\n" +
+		"               RSTO reset by originator)\n" +
+		"  closer       who sent the first FIN\n" +
+		"The legs come from the exchange that completed\nthe handshake."
+	want := "conns: one line per connection.\n" +
+		"  state        Zeek's conn_state (SF normal open and close, S0 no\n" +
+		"               reply, REJ refused, RSTO reset by originator)\n" +
+		"  closer       who sent the first FIN\n" +
+		"The legs come from the exchange that completed the handshake."
+	if got := Reflow(in, 66); got != want {
+		t.Errorf("Reflow:\n%s\nwant\n%s", got, want)
+	}
+}
